@@ -1,0 +1,43 @@
+# The README's two commands are `make demo` and `make test`.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup system demo test lint typecheck pytest docs bench clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[portal,dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian packages the tests use (Chromium for browser tests, LibreOffice for spreadsheets).
+system:
+	sh scripts/install-system-packages.sh
+
+demo: setup
+	$(BIN)/csww demo
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: setup
+	$(BIN)/mypy
+
+pytest: setup
+	$(BIN)/pytest -q
+
+test: setup system lint typecheck pytest
+
+docs: setup
+	$(BIN)/csww rules --format markdown > docs/rules.md
+
+bench: setup
+	$(BIN)/python benchmarks/validate_national.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The ``csww`` command line: a thin edge over the core."""

@@ -1,0 +1,22 @@
+"""Entry point: ``csww COMMAND``. Each command lives in its own module and is added here."""
+
+from __future__ import annotations
+
+import click
+
+from csww.cli.validate import rules_command, validate_command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="csww")
+def cli() -> None:
+    """Children's Social Work Workforce census: validate, generate, collect and publish."""
+
+
+cli.add_command(validate_command)
+cli.add_command(rules_command)
+# Commands from other modules are added below, one line each.
+
+
+def main() -> None:
+    cli(prog_name="csww")

@@ -1,0 +1,29 @@
+"""Progress on a terminal, silence when piped."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+
+
+def reporter(label: str, *, stream=None) -> Callable[[int], None] | None:  # type: ignore[no-untyped-def]
+    """A callback that rewrites one status line on stderr, or ``None`` when not a terminal."""
+    out = stream or sys.stderr
+    if not out.isatty():
+        return None
+    started = time.perf_counter()
+
+    def show(count: int) -> None:
+        rate = count / max(time.perf_counter() - started, 1e-9)
+        out.write(f"\r{label}: {count:,} workers ({rate:,.0f}/s)")
+        out.flush()
+
+    return show
+
+
+def done(stream=None) -> None:  # type: ignore[no-untyped-def]
+    out = stream or sys.stderr
+    if out.isatty():
+        out.write("\r\033[K")
+        out.flush()

@@ -1,0 +1,272 @@
+"""The validation engine: streams a return through the rulebook and returns a report.
+
+Bad data never raises: each problem becomes an :class:`~csww.report.Issue`. A file that
+cannot be read at all gives a report whose ``fatal`` says why and where.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from csww.model import Record, Return, category_of
+from csww.reader import DEFAULT_MAX_BYTES, ReadError, Source, StructureNote, iter_events
+from csww.report.model import Issue, ReadFailure, Report
+from csww.rules import RULES, Context, Rule, View
+from csww.rules.items import ItemChecker
+from csww.rules.records import WorkerKey
+from csww.rules.return_level import Totals
+from csww.spec import available_years, spec_for
+
+Progress = Callable[[int], None]
+NOTE_RULES = {"nested": "904", "stray_text": "905", "misplaced": "906", "unknown_record": "907Q", "duplicate_record": "908"}
+HEADER_ITEMS = ("Collection", "Year", "ReferenceDate", "SourceLevel", "LEA", "SoftwareCode", "DateTime")
+LA_MISSING, LA_FORMAT = "150", {"NumberOfVacancies": "151", "NoAgencyFTE": "152", "NoAgencyHeadcount": "153"}
+PROGRESS_EVERY = 5000
+
+
+class Validator:
+    """Receives a return piece by piece (header, LA level, workers) and collects issues."""
+
+    def __init__(self, year: int | None = None, progress: Progress | None = None) -> None:
+        self.requested_year = year
+        self.progress = progress
+        self.issues: list[Issue] = []
+        self.tail: list[Issue] = []
+        self.ctx: Context | None = None
+        self.header: Record | None = None
+        self.la: Record | None = None
+        self.pending: list[tuple[int, Record]] = []
+        self.count = 0
+        self.totals = Totals()
+        self.keys: dict[str, list[WorkerKey]] = defaultdict(list)
+        self.source: str | None = None
+
+    # ------------------------------------------------------------------ set-up
+    def _start(self, header: Record | None) -> Context:
+        year_text = header.values.get("Year", "") if header else ""
+        header_year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+        year = self.requested_year or header_year or available_years()[-1]
+        spec, _exact = spec_for(year)
+        ctx = Context(spec=spec, year=year, requested_year=self.requested_year)
+        self.ctx = ctx
+        self.items = ItemChecker(ctx)
+        rules = [r for r in RULES.for_year(year) if r.check]
+        self.worker_rules: dict[str, list[Rule]] = {
+            cat: [r for r in rules if r.scope == "worker" and cat in r.categories]
+            for cat in ("inpost", "leaver", "agency")
+        }
+        self.header_rules = [r for r in rules if r.scope == "header"]
+        self.la_rules = [r for r in rules if r.scope == "la"]
+        self.records_rules = [r for r in rules if r.scope == "records"]
+        self.return_rules = [r for r in rules if r.scope == "return"]
+        return ctx
+
+    # ------------------------------------------------------------------ emit
+    def _issue(self, rule_id: str, rec: Record | None, index: int | None, element: str | None,
+               value: str | None, name: str | None = None, worker: str | None = None) -> Issue:
+        rule = RULES[rule_id]
+        line, cell = rec.location(element) if rec is not None else (None, None)
+        message = rule.message.replace("{name}", name or element or "") if "{name}" in rule.message else rule.message
+        return Issue(rule=rule_id, severity=rule.severity, message=message,
+                     worker=worker if worker is not None else (rec.values.get("SWENo") if index else None),
+                     record=index, field=element, value=value, line=line, cell=cell)
+
+    # ------------------------------------------------------------------ pieces
+    def on_header(self, rec: Record) -> None:
+        self.header = rec
+        ctx = self._start(rec)
+        raw = rec.values
+        for element in HEADER_ITEMS:
+            if not raw.get(element):
+                item = ctx.spec.header.get(element)
+                self.issues.append(self._issue("100", rec, None, element, None, item.name if item else element))
+        self._record_extras(rec, None, set(ctx.spec.header))
+        view = View(raw, {}, "header", ctx)
+        for rule in self.header_rules:
+            if all(raw.get(n) for n in rule.needs) and not rule.check(view):  # type: ignore[misc]
+                field = rule.fields[0]
+                self.issues.append(self._issue(rule.id, rec, None, field, raw.get(field)))
+        for index, worker in self.pending:
+            self._worker(worker, index)
+        self.pending.clear()
+
+    def on_la(self, rec: Record) -> None:
+        self.la = rec
+        if self.ctx is None:
+            self._start(None)
+        assert self.ctx is not None
+        ctx = self.ctx
+        typed: dict[str, Any] = {}
+        from csww.rules.items import parser_for
+
+        for element, item in ctx.spec.la.items():
+            text = rec.values.get(element, "")
+            if text == "":
+                self.issues.append(self._issue(LA_MISSING, rec, None, element, None, item.name))
+                continue
+            value = parser_for(item, ctx.spec)(text)
+            if value is None:
+                self.issues.append(self._issue(LA_FORMAT[element], rec, None, element, text))
+            else:
+                typed[element] = value
+        self._record_extras(rec, None, set(ctx.spec.la))
+        self.la_typed = typed
+        view = View(rec.values, typed, "la", ctx)
+        for rule in self.la_rules:
+            if rule.needs <= typed.keys() and not rule.check(view):  # type: ignore[misc]
+                field = rule.fields[0]
+                self.issues.append(self._issue(rule.id, rec, None, field, rec.values.get(field)))
+
+    def _record_extras(self, rec: Record, index: int | None, known: set[str]) -> None:
+        for element, text in rec.values.items():
+            if element not in known:
+                self.issues.append(self._issue("901Q", rec, index, element, text))
+        for (element, text), line in zip(rec.extras, rec.extra_lines or [None] * len(rec.extras), strict=False):
+            rule_id = "902" if element in known else "901Q"
+            issue = self._issue(rule_id, rec, index, element, text)
+            self.issues.append(_at_line(issue, line))
+
+    def on_worker(self, rec: Record) -> None:
+        self.count += 1
+        rec_index = self.count
+        if self.ctx is None:
+            self.pending.append((rec_index, rec))
+            return
+        self._worker(rec, rec_index)
+
+    def _worker(self, rec: Record, index: int) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        raw = rec.values
+        cat = category_of(rec)
+        issues = self.issues
+        swe = raw.get("SWENo")
+        make = self._issue
+
+        def emit(rule_id: str, element: str | None, value: str | None) -> None:
+            issues.append(make(rule_id, rec, index, element, value, worker=swe))
+
+        typed = self.items.check(raw, cat, emit)
+        if rec.extras:
+            known = set(ctx.spec.worker)
+            for (element, text), line in zip(rec.extras, rec.extra_lines or [None] * len(rec.extras), strict=False):
+                issues.append(_at_line(make("902" if element in known else "901Q", rec, index, element, text, worker=swe), line))
+        view = View(raw, typed, cat, ctx)
+        keys = typed.keys()
+        for rule in self.worker_rules[cat]:
+            if rule.needs <= keys and not rule.check(view):  # type: ignore[misc]
+                field = rule.fields[0]
+                emit(rule.id, field, raw.get(field))
+        totals = self.totals
+        totals.workers += 1
+        totals.by_category[cat] += 1
+        fte = typed.get("FTE")
+        if fte is not None:
+            if cat == "agency":
+                totals.agency_fte += fte
+            elif cat == "inpost":
+                totals.inpost_fte += fte
+        if typed.get("Cases30", 0) > 0 and cat != "leaver":
+            totals.case_holders += 1
+        if swe:
+            self.keys[swe].append(
+                WorkerKey(index, rec.line, rec.cell, swe, cat, fte, typed.get("PersonBirthDate"),
+                          typed.get("GenderCurrent"), typed.get("RoleStartDate"), typed.get("RoleEndDate"),
+                          hash(frozenset(raw.items())) ^ hash(tuple(rec.extras)))
+            )
+        if self.progress is not None and index % PROGRESS_EVERY == 0:
+            self.progress(index)
+
+    def on_note(self, note: StructureNote) -> None:
+        rule_id = NOTE_RULES[note.kind]
+        rule = RULES[rule_id]
+        self.issues.append(Issue(rule=rule_id, severity=rule.severity, message=rule.message,
+                                 record=note.record, field=note.element, value=note.text or None, line=note.line))
+
+    # ------------------------------------------------------------------ finish
+    def finish(self) -> Report:
+        if self.ctx is None:
+            self._start(None)
+        if self.header is None:
+            self.issues.append(self._issue("111", None, None, "Header", None))
+            for index, worker in self.pending:
+                self._worker(worker, index)
+            self.pending.clear()
+        ctx = self.ctx
+        assert ctx is not None
+        if self.la is None:
+            self.issues.append(self._issue("154", None, None, "LALevelVacancies", None))
+        self._cross_records(ctx)
+        la_raw = self.la.values if self.la is not None else {}
+        view = View(la_raw, getattr(self, "la_typed", {}), "return", ctx, totals=self.totals)
+        for rule in self.return_rules:
+            if rule.needs <= view.t.keys() and not rule.check(view):  # type: ignore[misc]
+                field = rule.fields[0]
+                self.tail.append(self._issue(rule.id, self.la, None, field, la_raw.get(field)))
+        header = self.header.values if self.header is not None else {}
+        return Report(issues=self.issues + self.tail, year=ctx.year, spec_year=ctx.spec.year,
+                      la=header.get("LEA"), workers=self.count, source=self.source)
+
+    def _cross_records(self, ctx: Context) -> None:
+        found: list[Issue] = []
+        for swe, group in self.keys.items():
+            if len(group) < 2:
+                continue
+            for rule in self.records_rules:
+                for key in rule.check(group, ctx):  # type: ignore[misc]
+                    field = rule.fields[0]
+                    found.append(Issue(rule=rule.id, severity=rule.severity, message=rule.message, worker=swe,
+                                       record=key.record, field=field, value=None, line=key.line, cell=key.cell))
+        found.sort(key=lambda i: (i.record or 0, i.rule))
+        self.tail.extend(found)
+
+
+def _at_line(issue: Issue, line: int | None) -> Issue:
+    if not line:
+        return issue
+    from dataclasses import replace
+
+    return replace(issue, line=line)
+
+
+def validate(source: Source, *, year: int | None = None, progress: Progress | None = None,
+             max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
+    """Validate an XML return from a path, bytes or binary stream."""
+    validator = Validator(year, progress)
+    validator.source = str(source) if isinstance(source, str) or hasattr(source, "__fspath__") else None
+    try:
+        for kind, value in iter_events(source, max_bytes=max_bytes):
+            if kind == "worker":
+                validator.on_worker(value)  # type: ignore[arg-type]
+            elif kind == "header":
+                validator.on_header(value)  # type: ignore[arg-type]
+            elif kind == "la":
+                validator.on_la(value)  # type: ignore[arg-type]
+            else:
+                validator.on_note(value)  # type: ignore[arg-type]
+    except ReadError as exc:
+        return Report(source=validator.source, fatal=ReadFailure(exc.message, exc.line, exc.column),
+                      workers=validator.count)
+    return validator.finish()
+
+
+def validate_return(ret: Return, *, year: int | None = None, notes: Iterable[StructureNote] = (),
+                    extra_issues: Iterable[Issue] = ()) -> Report:
+    """Validate a return already in memory (from a spreadsheet, a form or the portal)."""
+    validator = Validator(year)
+    if ret.header.values or ret.header.extras:
+        validator.on_header(ret.header)
+    for note in notes:
+        validator.on_note(note)
+    validator.issues.extend(extra_issues)
+    if ret.la is not None:
+        validator.on_la(ret.la)
+    for worker in ret.workers:
+        validator.on_worker(worker)
+    for (element, text), line in zip(ret.extras, ret.extra_lines or [None] * len(ret.extras), strict=False):
+        rule = RULES["907Q"]
+        validator.issues.append(Issue(rule="907Q", severity=rule.severity, message=rule.message,
+                                      field=element, value=text or None, line=line))
+    return validator.finish()

@@ -1,0 +1,312 @@
+"""Streaming, hostile-input-safe reader for CSWW XML returns (COLLECT format).
+
+The parser never resolves entities, never loads a DTD and never touches the network; a
+DOCTYPE is refused outright, as no return needs one. libxml2's own limits bound depth and
+text size, and ``max_bytes`` bounds the file. Records are yielded one at a time and their
+elements freed, so memory does not grow with the number of workers.
+
+Everything the file holds is kept: unknown elements, repeated elements and zeros. Anything
+the reader cannot place in the model is reported as a :class:`StructureNote`.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Literal
+
+from lxml import etree
+
+from csww.model import Record, Return
+
+DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
+RECORD_TAGS = ("Header", "LALevelVacancies", "CSWWWorker")
+HEADER_GROUPS = {"CollectionDetails", "Source"}
+# Other spellings of an item that readers accept (the guide calls SWENo the HCPC identifier).
+ALIASES = {"HCPCNo": "SWENo"}
+
+Source = str | os.PathLike[str] | bytes | IO[bytes]
+
+
+class ReadError(Exception):
+    """The input cannot be read as a CSWW return; ``str()`` says why and where."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        self.message, self.line, self.column = message, line, column
+        where = f" (line {line}, column {column})" if line and column else (f" (line {line})" if line else "")
+        super().__init__(message + where)
+
+
+@dataclass(frozen=True, slots=True)
+class StructureNote:
+    """Something in the file's structure that does not fit the return's shape."""
+
+    kind: Literal["nested", "stray_text", "misplaced", "unknown_record", "duplicate_record"]
+    element: str
+    text: str
+    line: int | None
+    record: int | None = None
+
+
+Event = (
+    tuple[Literal["header"], Record]
+    | tuple[Literal["la"], Record]
+    | tuple[Literal["worker"], Record]
+    | tuple[Literal["note"], StructureNote]
+)
+
+
+def _local(tag: object) -> str:
+    if not isinstance(tag, str):
+        return ""
+    return tag.rpartition("}")[2]
+
+
+def _open(source: Source, max_bytes: int) -> tuple[IO[bytes], str | None]:
+    if isinstance(source, bytes):
+        if len(source) > max_bytes:
+            raise ReadError(f"The file is larger than the {max_bytes // 1048576} MB limit.")
+        return io.BytesIO(source), None
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise ReadError(f"Cannot open {path}: {exc.strerror or exc}.") from None
+        if path.is_dir():
+            raise ReadError(f"{path} is a folder, not a file.")
+        if size > max_bytes:
+            raise ReadError(f"{path.name} is {size // 1048576} MB, over the {max_bytes // 1048576} MB limit.")
+        return path.open("rb"), str(path)
+    return source, getattr(source, "name", None)
+
+
+def _sniff(fh: IO[bytes]) -> None:
+    head = fh.read(8)
+    fh.seek(0)
+    if not head.strip():
+        raise ReadError("The file is empty: it holds no CSWW return.")
+    if head.startswith(b"PK\x03\x04"):
+        raise ReadError(
+            "This is a spreadsheet or zip file, not XML. Give the .xlsx file its own extension "
+            "so it is read as a spreadsheet, or convert it with 'csww generate'."
+        )
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ReadError("This is an old Excel .xls file. Save it as .xlsx in Excel or LibreOffice first.")
+    if head.startswith(b"%PDF"):
+        raise ReadError("This is a PDF, not a CSWW XML return.")
+
+
+class _Bounded(io.RawIOBase):
+    """A stream wrapper that refuses to read past ``limit`` bytes (for unsized streams)."""
+
+    def __init__(self, raw: IO[bytes], limit: int):
+        self.raw, self.left, self.limit = raw, limit, limit
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size if size >= 0 else self.left + 1)
+        self.left -= len(data)
+        if self.left < 0:
+            raise ReadError(f"The file is larger than the {self.limit // 1048576} MB limit.")
+        return data
+
+
+def _record(elem: etree._Element, notes: list[StructureNote], index: int | None) -> Record:
+    rec = Record(line=elem.sourceline)
+    values, lines, extras, extra_lines = rec.values, rec.lines, rec.extras, rec.extra_lines
+    if elem.text and not elem.text.isspace():
+        notes.append(StructureNote("stray_text", _local(elem.tag), elem.text.strip(), elem.sourceline, index))
+    for child in elem:
+        tag = child.tag
+        if not isinstance(tag, str):  # comments and processing instructions are dropped by the parser
+            continue
+        if "}" in tag:
+            tag = tag.rpartition("}")[2]
+        tag = ALIASES.get(tag, tag)
+        text = child.text
+        text = text.strip() if text else ""
+        if len(child):
+            if tag in HEADER_GROUPS and index is None:
+                for leaf in child:
+                    _place(leaf, values, lines, extras, extra_lines, notes, index)
+                continue
+            notes.append(StructureNote("nested", tag, text, child.sourceline, index))
+        if tag in values:
+            extras.append((tag, text))
+            extra_lines.append(child.sourceline or 0)
+        else:
+            values[tag] = text
+            lines[tag] = child.sourceline or 0
+        tail = child.tail
+        if tail and not tail.isspace():
+            notes.append(StructureNote("stray_text", tag, tail.strip(), child.sourceline, index))
+    return rec
+
+
+def _place(
+    leaf: etree._Element,
+    values: dict[str, str],
+    lines: dict[str, int],
+    extras: list[tuple[str, str]],
+    extra_lines: list[int],
+    notes: list[StructureNote],
+    index: int | None,
+) -> None:
+    if not isinstance(leaf.tag, str):
+        return
+    tag = _local(leaf.tag)
+    text = (leaf.text or "").strip()
+    if len(leaf):
+        notes.append(StructureNote("nested", tag, text, leaf.sourceline, index))
+    if tag in values:
+        extras.append((tag, text))
+        extra_lines.append(leaf.sourceline or 0)
+    else:
+        values[tag] = text
+        lines[tag] = leaf.sourceline or 0
+
+
+def iter_events(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Event]:
+    """Yield the header, LA-level record, workers and structure notes in file order.
+
+    Raises :class:`ReadError` (with line and column) when the file is not well-formed XML,
+    is hostile, or is not a CSWW message at all.
+    """
+    fh, _name = _open(source, max_bytes)
+    try:
+        _sniff(fh)
+        stream: IO[bytes] = fh
+        if not isinstance(source, str | os.PathLike | bytes):
+            stream = io.BufferedReader(_Bounded(fh, max_bytes))  # type: ignore[arg-type]
+        yield from _events(stream)
+    finally:
+        if isinstance(source, str | os.PathLike):
+            fh.close()
+
+
+def _events(stream: IO[bytes]) -> Iterator[Event]:
+    context = etree.iterparse(
+        stream,
+        events=("end",),
+        tag=tuple("{*}" + t for t in RECORD_TAGS) + RECORD_TAGS,
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    checked = False
+    workers = 0
+    seen: set[str] = set()
+    try:
+        for _event, elem in context:
+            if not checked:
+                tree = elem.getroottree()
+                if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+                    raise ReadError(
+                        "The file declares a DOCTYPE. CSWW returns never need one and it can hide "
+                        "entity attacks, so the file was not read. Remove the <!DOCTYPE ...> line.",
+                        1,
+                    )
+                root = tree.getroot()
+                if _local(root.tag) != "Message":
+                    raise ReadError(
+                        f"The file's top element is <{_local(root.tag)}>, but a CSWW return starts "
+                        "with <Message>. Is this the right file?",
+                        root.sourceline,
+                    )
+                checked = True
+            tag = _local(elem.tag)
+            parent = elem.getparent()
+            yield from _leading_siblings(elem, workers)
+            if parent is not None and parent.getparent() is not None:
+                yield "note", StructureNote("misplaced", tag, "", elem.sourceline, None)
+            if tag == "CSWWWorker":
+                workers += 1
+                notes: list[StructureNote] = []
+                rec = _record(elem, notes, workers)
+                for note in notes:
+                    yield "note", note
+                yield "worker", rec
+            else:
+                notes = []
+                rec = _record(elem, notes, None)
+                for note in notes:
+                    yield "note", note
+                if tag in seen:
+                    yield "note", StructureNote("duplicate_record", tag, "", elem.sourceline, None)
+                seen.add(tag)
+                yield ("header" if tag == "Header" else "la"), rec
+            elem.clear(keep_tail=True)
+        if not checked:
+            raise ReadError(
+                "No <Header>, <LALevelVacancies> or <CSWWWorker> element was found: this does "
+                "not look like a CSWW return."
+            )
+        root = context.root
+        for child in root:
+            if isinstance(child.tag, str) and _local(child.tag) not in RECORD_TAGS:
+                yield "note", StructureNote("unknown_record", _local(child.tag), (child.text or "").strip(), child.sourceline, None)
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (None, None)
+        raise ReadError(_syntax_message(exc), line, column) from None
+
+
+def _leading_siblings(elem: etree._Element, workers: int) -> Iterator[Event]:
+    """Report and free the siblings before ``elem`` (already-processed records or unknowns)."""
+    parent = elem.getparent()
+    if parent is None:
+        return
+    while True:
+        prev = elem.getprevious()
+        if prev is None:
+            break
+        if isinstance(prev.tag, str) and _local(prev.tag) not in RECORD_TAGS:
+            yield "note", StructureNote("unknown_record", _local(prev.tag), (prev.text or "").strip(), prev.sourceline, None)
+        parent.remove(prev)
+
+
+def _syntax_message(exc: etree.XMLSyntaxError) -> str:
+    text = str(exc.msg or exc)
+    lowered = text.lower()
+    if "premature end" in lowered or "extra content" in lowered and "end" in lowered:
+        hint = "The file looks cut short (truncated): re-export it and upload the whole file."
+    elif "encoding" in lowered or "utf-8" in lowered or "bytes" in lowered:
+        hint = "The file's characters do not match its declared encoding: save it as UTF-8."
+    elif "entity" in lowered:
+        hint = "The file uses an entity this reader does not expand: write the value out in full."
+    else:
+        hint = "The file is not well-formed XML: fix it at the place shown."
+    return f"{hint} Parser said: {text.split(', line')[0]}"
+
+
+def read(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Return:
+    """Read a whole return into memory (structure notes are discarded; use ``read_with_notes``)."""
+    return read_with_notes(source, max_bytes=max_bytes)[0]
+
+
+def read_with_notes(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Return, list[StructureNote]]:
+    ret = Return()
+    notes: list[StructureNote] = []
+    for kind, value in iter_events(source, max_bytes=max_bytes):
+        if kind == "worker":
+            ret.workers.append(value)  # type: ignore[arg-type]
+        elif kind == "header":
+            ret.header = value  # type: ignore[assignment]
+        elif kind == "la":
+            ret.la = value  # type: ignore[assignment]
+        else:
+            note = value
+            assert isinstance(note, StructureNote)
+            notes.append(note)
+            if note.kind == "unknown_record":
+                ret.extras.append((note.element, note.text))
+                ret.extra_lines.append(note.line or 0)
+    return ret, notes

@@ -1,0 +1,89 @@
+"""Issues and reports: plain values that every renderer, the CLI and the portal share."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "query"]
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem with a return, located as precisely as the input allows."""
+
+    rule: str
+    severity: Severity
+    message: str
+    worker: str | None = None
+    record: int | None = None
+    field: str | None = None
+    value: str | None = None
+    line: int | None = None
+    cell: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadFailure:
+    """Why a file could not be read at all (it is not a return we can check)."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}" if self.line else ""
+        if self.line and self.column:
+            where += f", column {self.column}"
+        return f"{self.message} ({where})" if where else self.message
+
+
+@dataclass
+class Report:
+    """The outcome of validating one return."""
+
+    issues: list[Issue] = field(default_factory=list)
+    year: int | None = None
+    spec_year: int | None = None
+    la: str | None = None
+    workers: int = 0
+    source: str | None = None
+    fatal: ReadFailure | None = None
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "error")
+
+    @property
+    def queries(self) -> int:
+        return sum(1 for i in self.issues if i.severity == "query")
+
+    @property
+    def valid(self) -> bool:
+        """True when nothing blocks submission: the file was read and has no errors."""
+        return self.fatal is None and self.errors == 0
+
+    def counts_by_rule(self) -> Counter[str]:
+        return Counter(i.rule for i in self.issues)
+
+    def flatten(self, keys: tuple[str, ...] = ("rule", "record", "field")) -> list[list[Any]]:
+        """Issues as plain lists of the chosen attributes: convenient for tests."""
+        return [[getattr(i, k) for k in keys] for i in self.issues]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "errors": self.errors,
+            "queries": self.queries,
+            "year": self.year,
+            "spec_year": self.spec_year,
+            "la": self.la,
+            "workers": self.workers,
+            "source": self.source,
+            "fatal": None if self.fatal is None else asdict(self.fatal),
+            "issues": [i.as_dict() for i in self.issues],
+        }

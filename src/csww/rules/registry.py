@@ -1,0 +1,164 @@
+"""The rulebook's registry: every rule declared once, with its id, severity, message, fields,
+the guide section it enforces and the collection years it applies to.
+
+DfE conventions: a query's id ends in ``Q`` and its message begins "Please check"; an
+error's does neither. The registry refuses a rule that breaks them or reuses an id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from csww.report.model import Severity
+from csww.spec import Spec
+
+Scope = Literal["header", "la", "item", "worker", "records", "return", "structure"]
+SCOPES: tuple[Scope, ...] = ("structure", "header", "la", "item", "worker", "records", "return")
+
+
+@dataclass(slots=True)
+class Context:
+    """What every rule may consult: the spec it checks against and the year's dates."""
+
+    spec: Spec
+    year: int
+    requested_year: int | None = None
+    reference_date: date = field(init=False)
+    previous_reference_date: date = field(init=False)
+    period_start: date = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reference_date = date(self.year, 9, 30)
+        self.previous_reference_date = date(self.year - 1, 9, 30)
+        self.period_start = date(self.year - 1, 10, 1)
+
+
+@dataclass(slots=True)
+class View:
+    """What a predicate sees: raw text, typed values, the worker's category and context."""
+
+    raw: dict[str, str]
+    t: dict[str, Any]
+    cat: str
+    ctx: Context
+    totals: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: Severity
+    message: str
+    fields: tuple[str, ...]
+    section: str
+    scope: Scope
+    check: Callable[..., Any] | None = None
+    since: int = 2017
+    until: int | None = None
+    categories: frozenset[str] = frozenset({"inpost", "leaver", "agency"})
+    needs: frozenset[str] = field(default_factory=frozenset)
+
+    def applies_to(self, year: int) -> bool:
+        return self.since <= year and (self.until is None or year <= self.until)
+
+    @property
+    def years(self) -> str:
+        return f"{self.since}–{self.until}" if self.until else f"{self.since} onwards"
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._rules: dict[str, Rule] = {}
+
+    def add(self, rule: Rule) -> Rule:
+        if rule.id in self._rules:
+            raise ValueError(f"rule {rule.id} is declared twice")
+        is_query = rule.id.endswith("Q")
+        if is_query != (rule.severity == "query"):
+            raise ValueError(f"rule {rule.id}: a query's id, and only a query's, ends in Q")
+        if is_query != rule.message.startswith("Please check"):
+            raise ValueError(f"rule {rule.id}: a query's message, and only a query's, begins 'Please check'")
+        if not rule.section:
+            raise ValueError(f"rule {rule.id} does not name the guide section it enforces")
+        self._rules[rule.id] = rule
+        return rule
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        return self._rules[rule_id]
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._rules
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(sorted(self._rules.values(), key=sort_key))
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def for_year(self, year: int, scope: Scope | None = None) -> list[Rule]:
+        return [r for r in self if r.applies_to(year) and (scope is None or r.scope == scope)]
+
+
+def sort_key(rule: Rule) -> tuple[int, str]:
+    digits = "".join(ch for ch in rule.id if ch.isdigit())
+    return int(digits or 0), rule.id
+
+
+RULES = Registry()
+
+
+def rule(
+    id: str,
+    severity: Severity,
+    message: str,
+    *,
+    fields: Iterable[str],
+    section: str,
+    scope: Scope,
+    since: int = 2017,
+    until: int | None = None,
+    categories: Iterable[str] = ("inpost", "leaver", "agency"),
+    needs: Iterable[str] = (),
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a rule on the function that tests its *valid* condition."""
+
+    def decorate(check: Callable[..., Any]) -> Callable[..., Any]:
+        RULES.add(
+            Rule(
+                id=id,
+                severity=severity,
+                message=message,
+                fields=tuple(fields),
+                section=section,
+                scope=scope,
+                check=check,
+                since=since,
+                until=until,
+                categories=frozenset(categories),
+                needs=frozenset(needs),
+            )
+        )
+        return check
+
+    return decorate
+
+
+def declare(
+    id: str,
+    severity: Severity,
+    message: str,
+    *,
+    fields: Iterable[str],
+    section: str,
+    scope: Scope,
+    since: int = 2017,
+    until: int | None = None,
+) -> Rule:
+    """Declare a rule the engine or reader applies itself (no predicate of its own)."""
+    return RULES.add(
+        Rule(id=id, severity=severity, message=message, fields=tuple(fields), section=section,
+             scope=scope, since=since, until=until)
+    )

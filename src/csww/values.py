@@ -1,0 +1,59 @@
+"""Typed readings of the text an LA supplied. Each parser returns ``None`` for text it
+cannot read; the rule that owns the item says why, so parsing itself never raises."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+_DECIMAL = re.compile(r"[+-]?(\d+)(?:\.(\d*))?|[+-]?\.(\d+)")
+_INTEGER = re.compile(r"[+-]?\d+")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
+
+
+def parse_decimal(text: str | None) -> float | None:
+    if not text or _DECIMAL.fullmatch(text) is None:
+        return None
+    return float(text)
+
+
+def decimal_places(text: str) -> int:
+    """Digits after the decimal point as written ("1.50" has 2)."""
+    point = text.find(".")
+    return 0 if point < 0 else len(text) - point - 1
+
+
+def parse_integer(text: str | None) -> int | None:
+    if not text or _INTEGER.fullmatch(text) is None:
+        return None
+    return int(text)
+
+
+def parse_date(text: str | None) -> date | None:
+    if not text:
+        return None
+    m = _DATE.fullmatch(text)
+    if m is None:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def parse_datetime(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    m = _DATETIME.fullmatch(text)
+    if m is None:
+        return None
+    try:
+        return datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), int(m[6]))
+    except ValueError:
+        return None
+
+
+def years_between(earlier: date, later: date) -> int:
+    """Whole years from ``earlier`` to ``later`` (an age)."""
+    return later.year - earlier.year - ((later.month, later.day) < (earlier.month, earlier.day))
