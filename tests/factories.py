@@ -1,0 +1,101 @@
+"""Valid returns and workers for tests; pass overrides to break exactly one thing.
+
+``make_worker("leaver", FTE="0.5")`` is a valid 2018 leaver except for its FTE;
+``make_worker("inpost", Cases30=None)`` drops the item altogether.
+"""
+
+from __future__ import annotations
+
+from csww.model import Record, Return
+
+BASE = {
+    "AgencyWorker": "0",
+    "SWENo": "SW123456",
+    "FTE": "1",
+    "PersonBirthDate": "1980-05-17",
+    "GenderCurrent": "2",
+    "Ethnicity": "WBRI",
+    "QualInst": "University of Leeds",
+    "QualLevel": "1",
+    "StepUpGrad": "0",
+    "OrgRole": "5",
+    "RoleStartDate": "2012-03-01",
+    "StartOrigin": "2",
+    "FTE30": "1",
+    "Cases30": "18",
+    "WorkingDaysLost": "4.5",
+    "FrontlineGrad": "0",
+    "Absat30Sept": "0",
+}
+
+CATEGORY_CHANGES: dict[str, dict[str, str | None]] = {
+    "inpost": {},
+    "leaver": {
+        "FTE": "0",
+        "RoleEndDate": "{year}-03-31",
+        "LeaverDestination": "1",
+        "ReasonLeave": "1",
+        "FTE30": None,
+        "Cases30": None,
+    },
+    "agency": {
+        "AgencyWorker": "1",
+        "PersonBirthDate": None,
+        "GenderCurrent": None,
+        "Ethnicity": None,
+        "QualInst": None,
+        "QualLevel": None,
+        "StepUpGrad": None,
+        "OrgRole": None,
+        "RoleStartDate": None,
+        "StartOrigin": None,
+        "FTE30": None,
+        "WorkingDaysLost": None,
+        "FrontlineGrad": None,
+        "Absat30Sept": None,
+        "ContractWeeks": "26.5",
+        "FTE": "0.8",
+        "Cases30": "15",
+    },
+}
+
+
+def make_worker(category: str = "inpost", year: int = 2018, **overrides: str | None) -> Record:
+    """A worker valid for ``year`` in ``category``; an override of None removes the item."""
+    values: dict[str, str | None] = dict(BASE)
+    values.update(CATEGORY_CHANGES[category])
+    values.update(overrides)
+    clean = {k: v.format(year=year) for k, v in values.items() if v is not None}
+    return Record(values=clean)
+
+
+def make_header(year: int = 2018, lea: str = "301", **overrides: str | None) -> Record:
+    values: dict[str, str | None] = {
+        "Collection": "CSWW",
+        "Year": str(year),
+        "ReferenceDate": f"{year}-09-30",
+        "SourceLevel": "L",
+        "LEA": lea,
+        "SoftwareCode": "csww tests",
+        "DateTime": f"{year}-10-15T10:30:00",
+    }
+    values.update(overrides)
+    return Record(values={k: v for k, v in values.items() if v is not None})
+
+
+def make_la(**overrides: str | None) -> Record:
+    values: dict[str, str | None] = {"NumberOfVacancies": "0.9", "NoAgencyFTE": "0.5", "NoAgencyHeadcount": "1"}
+    values.update(overrides)
+    return Record(values={k: v for k, v in values.items() if v is not None})
+
+
+def make_return(workers: list[Record] | None = None, year: int = 2018, lea: str = "301") -> Return:
+    """A valid return: by default one worker in post, one leaver and two agency workers."""
+    if workers is None:
+        workers = [
+            make_worker("inpost", year),
+            make_worker("leaver", year, SWENo="SW223344"),
+            make_worker("agency", year, SWENo="SW998877"),
+            make_worker("agency", year, SWENo="SW998878", FTE="1"),
+        ]
+    return Return(header=make_header(year, lea), la=make_la(), workers=workers)
