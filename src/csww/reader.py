@@ -109,12 +109,13 @@ class _Bounded(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def read(self, size: int = -1) -> bytes:
-        data = self.raw.read(size if size >= 0 else self.left + 1)
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self.raw.read(len(buffer))
         self.left -= len(data)
         if self.left < 0:
             raise ReadError(f"The file is larger than the {self.limit // 1048576} MB limit.")
-        return data
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def _record(elem: etree._Element, notes: list[StructureNote], index: int | None) -> Record:
@@ -131,11 +132,11 @@ def _record(elem: etree._Element, notes: list[StructureNote], index: int | None)
         tag = ALIASES.get(tag, tag)
         text = child.text
         text = text.strip() if text else ""
+        if tag in HEADER_GROUPS and index is None and (len(child) or not text):
+            for leaf in child:
+                _place(leaf, values, lines, extras, extra_lines, notes, index)
+            continue
         if len(child):
-            if tag in HEADER_GROUPS and index is None:
-                for leaf in child:
-                    _place(leaf, values, lines, extras, extra_lines, notes, index)
-                continue
             notes.append(StructureNote("nested", tag, text, child.sourceline, index))
         if tag in values:
             extras.append((tag, text))

@@ -1,0 +1,98 @@
+"""The CLI is a thin edge: its JSON is the library's report, its exit codes are documented."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from csww import validate, write
+from csww.cli.main import cli
+from tests.factories import make_return, make_worker
+
+SAMPLE = Path("../shared/reference/csww/csww-2022-sample.xml")
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def test_cli_json_equals_library_report() -> None:
+    code, out = run("validate", str(SAMPLE), "--format", "json")
+    assert code == 1
+    assert json.loads(out) == json.loads(json.dumps(validate(SAMPLE).as_dict(), default=str))
+
+
+def test_json_top_level_layout() -> None:
+    data = json.loads(run("validate", str(SAMPLE), "--format", "json")[1])
+    assert {"valid", "errors", "queries", "issues"} <= data.keys()
+    assert data["valid"] is False
+    assert data["errors"] == sum(i["severity"] == "error" for i in data["issues"])
+    assert set(data["issues"][0]) == {"rule", "severity", "message", "worker", "record", "field", "value", "line", "cell"}
+
+
+def test_exit_zero_when_only_queries(tmp_path: Path) -> None:
+    ret = make_return(year=2018)
+    ret.workers.append(make_worker("inpost", 2018, SWENo="SW555", Cases30="45"))  # 519Q only
+    path = tmp_path / "r.xml"
+    write(ret, path)
+    code, out = run("validate", str(path))
+    assert code == 0, out
+    assert "519Q" in out and "0 errors" not in out and "no errors" in out
+
+
+def test_exit_one_on_errors_and_two_when_unreadable(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(b"<Message><Header>")
+    code, out = run("validate", str(bad))
+    assert code == 2
+    assert "cannot be read" in out and "line 1" in out
+    assert run("validate", str(SAMPLE))[0] == 1
+
+
+def test_csv_report_and_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "issues.csv"
+    code, _ = run("validate", str(SAMPLE), "--format", "csv", "-o", str(target))
+    assert code == 1
+    rows = list(csv.DictReader(io.StringIO(target.read_text())))
+    assert len(rows) == len(validate(SAMPLE).issues)
+    assert rows[0]["rule"] and rows[0]["severity"] in ("error", "query")
+
+
+def test_csv_neutralises_formulas() -> None:
+    from csww.report.render import safe_cell
+
+    assert safe_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_cell("-1.5") == "-1.5"
+    assert safe_cell("SW123") == "SW123"
+
+
+def test_html_report_is_self_contained(tmp_path: Path) -> None:
+    target = tmp_path / "r.html"
+    run("validate", str(SAMPLE), "--format", "html", "-o", str(target))
+    page = target.read_text()
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+    assert "Issues by rule" in page and "Issues by worker" in page
+    assert 'class="tag error"' in page and 'class="tag query"' in page
+    assert "f-error" in page  # errors/queries filter
+
+
+def test_rules_command_lists_registry() -> None:
+    from csww.rules import RULES
+
+    code, out = run("rules", "--format", "csv")
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["id"] for r in rows] == [r.id for r in RULES]
+
+
+def test_rules_for_year_differ() -> None:
+    ids_2017 = {line.split()[0] for line in run("rules", "--year", "2017")[1].splitlines()[:-2] if line}
+    ids_2018 = {line.split()[0] for line in run("rules", "--year", "2018")[1].splitlines()[:-2] if line}
+    assert "514Q" in ids_2017 and "514Q" not in ids_2018
+    assert "513" in ids_2018 and "513" not in ids_2017
