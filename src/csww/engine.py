@@ -57,6 +57,11 @@ class Validator:
             cat: [r for r in rules if r.scope == "worker" and cat in r.categories]
             for cat in ("inpost", "leaver", "agency")
         }
+        # Flattened for the per-worker loop: (needs, check, id, first field).
+        self.worker_checks = {
+            cat: [(r.needs, r.check, r.id, r.fields[0]) for r in listed]
+            for cat, listed in self.worker_rules.items()
+        }
         self.header_rules = [r for r in rules if r.scope == "header"]
         self.la_rules = [r for r in rules if r.scope == "la"]
         self.records_rules = [r for r in rules if r.scope == "records"]
@@ -155,10 +160,9 @@ class Validator:
                 issues.append(_at_line(make("902" if element in known else "901Q", rec, index, element, text, worker=swe), line))
         view = View(raw, typed, cat, ctx)
         keys = typed.keys()
-        for rule in self.worker_rules[cat]:
-            if rule.needs <= keys and not rule.check(view):  # type: ignore[misc]
-                field = rule.fields[0]
-                emit(rule.id, field, raw.get(field))
+        for needs, check, rule_id, field in self.worker_checks[cat]:
+            if needs <= keys and not check(view):
+                emit(rule_id, field, raw.get(field))
         totals = self.totals
         totals.workers += 1
         totals.by_category[cat] += 1

@@ -118,6 +118,45 @@ class _Bounded(io.RawIOBase):
         return len(data)
 
 
+# True when a worker element holds anything but flat, un-namespaced items: grandchildren,
+# non-blank text between items, or a namespaced item. Such workers take the thorough path.
+_IRREGULAR = etree.XPath("boolean(*/* or text()[normalize-space()] or *[namespace-uri()])")
+
+
+def _worker(elem: etree._Element, notes: list[StructureNote], index: int) -> Record:
+    """A worker record; the common flat case is read in one tight loop."""
+    if _IRREGULAR(elem):
+        return _record(elem, notes, index)
+    values: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    rec = Record(values, [], lines, [], line=elem.sourceline)
+    for child in elem:
+        tag = child.tag
+        text = child.text
+        if tag in values:
+            rec.extras.append((tag, text.strip() if text else ""))
+            rec.extra_lines.append(child.sourceline)
+        else:
+            values[tag] = text.strip() if text else ""
+            lines[tag] = child.sourceline
+    for alias, name in ALIASES.items():
+        if alias in values or any(e == alias for e, _ in rec.extras):
+            _rename(rec, alias, name)
+    return rec
+
+
+def _rename(rec: Record, alias: str, name: str) -> None:
+    """Store an alias's value under the item's own element name, keeping order of arrival."""
+    if alias in rec.values:
+        text, line = rec.values.pop(alias), rec.lines.pop(alias)
+        if name in rec.values:
+            rec.extras.insert(0, (name, text))
+            rec.extra_lines.insert(0, line)
+        else:
+            rec.values[name], rec.lines[name] = text, line
+    rec.extras[:] = [(name if e == alias else e, t) for e, t in rec.extras]
+
+
 def _record(elem: etree._Element, notes: list[StructureNote], index: int | None) -> Record:
     rec = Record(line=elem.sourceline)
     values, lines, extras, extra_lines = rec.values, rec.lines, rec.extras, rec.extra_lines
@@ -232,7 +271,7 @@ def _events(stream: IO[bytes]) -> Iterator[Event]:
             if tag == "CSWWWorker":
                 workers += 1
                 notes: list[StructureNote] = []
-                rec = _record(elem, notes, workers)
+                rec = _worker(elem, notes, workers)
                 for note in notes:
                     yield "note", note
                 yield "worker", rec

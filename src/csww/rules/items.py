@@ -19,6 +19,8 @@ from csww.values import decimal_places, parse_date, parse_datetime, parse_decima
 
 REGNO = re.compile(r"[A-Za-z]{2}\d{1,10}")
 Emit = Callable[[str, str | None, str | None], None]
+_MISS = object()
+CACHE_LIMIT = 100_000
 
 
 def _fmt_number(x: float | None) -> str:
@@ -177,21 +179,29 @@ class ItemChecker:
         self.mandatory = {c: spec.mandatory(c) for c in ("inpost", "leaver", "agency")}  # type: ignore[arg-type]
         self.not_applicable = {c: spec.not_applicable(c) for c in ("inpost", "leaver", "agency")}  # type: ignore[arg-type]
         self.forbidden = spec.forbidden_codes
+        self.cache: dict[tuple[str, str], Any] = {}
 
     def check(self, raw: dict[str, str], cat: str, emit: Emit) -> dict[str, Any]:
         """Emit item issues for one worker and return its typed values."""
         typed: dict[str, Any] = {}
         parsers = self.parsers
+        cache = self.cache
         empty: list[str] = []
         for element, text in raw.items():
-            parse = parsers.get(element)
-            if parse is None:
-                emit("901Q", element, text)
-                continue
-            if text == "":
-                empty.append(element)
-                continue
-            value = parse(text)
+            # Codes, FTEs and dates repeat across workers: type each distinct text once.
+            key = (element, text)
+            value = cache.get(key, _MISS)
+            if value is _MISS:
+                parse = parsers.get(element)
+                if parse is None:
+                    emit("901Q", element, text)
+                    continue
+                if text == "":
+                    empty.append(element)
+                    continue
+                value = parse(text)
+                if len(cache) < CACHE_LIMIT:
+                    cache[key] = value
             if value is None:
                 forbidden = self.forbidden.get(element)
                 if forbidden and text in forbidden:
@@ -204,11 +214,14 @@ class ItemChecker:
         for element in empty:
             if element not in mandatory:
                 emit("903Q", element, "")
-        missing = set(mandatory.difference(raw.keys()))
-        missing.update(e for e in empty if e in mandatory)
-        for element in sorted(missing, key=lambda e: self.missing_rule[e]):
-            emit(self.missing_rule[element], element, None)
-        for element in sorted(self.not_applicable[cat].intersection(raw.keys())):
+        missing = mandatory.difference(raw.keys())
+        if empty:
+            missing = missing.union(e for e in empty if e in mandatory)
+        if missing:
+            for element in sorted(missing, key=lambda e: self.missing_rule[e]):
+                emit(self.missing_rule[element], element, None)
+        not_applicable = self.not_applicable[cat].intersection(raw.keys())
+        for element in sorted(not_applicable) if not_applicable else ():
             if raw[element] != "" and not _exempt(element, cat, typed, self.ctx):
                 emit(self.na_rule[element], element, raw[element])
         return typed
