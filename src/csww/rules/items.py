@@ -19,6 +19,7 @@ from csww.values import decimal_places, parse_date, parse_datetime, parse_decima
 
 REGNO = re.compile(r"[A-Za-z]{2}\d{1,10}")
 Emit = Callable[[str, str | None, str | None], None]
+LEAVING_DATE = "RoleEndDate"
 _MISS = object()
 CACHE_LIMIT = 100_000
 
@@ -179,6 +180,9 @@ class ItemChecker:
         self.mandatory = {c: spec.mandatory(c) for c in ("inpost", "leaver", "agency")}  # type: ignore[arg-type]
         self.not_applicable = {c: spec.not_applicable(c) for c in ("inpost", "leaver", "agency")}  # type: ignore[arg-type]
         self.forbidden = spec.forbidden_codes
+        # A record is a leaver only if it has a leaving date, so rule 213 needs other
+        # evidence: items that belong to leavers and are not applicable to workers in post.
+        self.leaver_items = (self.not_applicable["inpost"] - self.not_applicable["leaver"]) - {LEAVING_DATE}
         self.cache: dict[tuple[str, str], Any] = {}
 
     def check(self, raw: dict[str, str], cat: str, emit: Emit) -> dict[str, Any]:
@@ -217,6 +221,8 @@ class ItemChecker:
         missing = mandatory.difference(raw.keys())
         if empty:
             missing = missing.union(e for e in empty if e in mandatory)
+        if cat == "inpost" and not raw.get(LEAVING_DATE) and any(raw.get(e) for e in self.leaver_items):
+            missing = missing.union((LEAVING_DATE,))
         if missing:
             for element in sorted(missing, key=lambda e: self.missing_rule[e]):
                 emit(self.missing_rule[element], element, None)
