@@ -95,21 +95,21 @@ def reason_only_when_absent(v: View) -> bool:
       fields=("ReasonAbsence", "Absat30Sept"), section="Case Management – Reason for absence; Statutory status of data items",
       scope="worker", since=2018, categories=EMPLOYED, needs=("Absat30Sept",))
 def reason_when_absent(v: View) -> bool:
-    return v.t["Absat30Sept"] != "1" or "ReasonAbsence" in v.raw
+    return v.t["Absat30Sept"] != "1" or bool(v.raw.get("ReasonAbsence"))
 
 
 @rule("514Q", "query", "Please check: the worker was absent on 30 September but no reason for absence is given.",
       fields=("ReasonAbsence", "Absat30Sept"), section="Case Management – Reason for absence", scope="worker",
       until=2017, needs=("Absat30Sept",))
 def reason_when_absent_voluntary(v: View) -> bool:
-    return v.t["Absat30Sept"] != "1" or "ReasonAbsence" in v.raw
+    return v.t["Absat30Sept"] != "1" or bool(v.raw.get("ReasonAbsence"))
 
 
 @rule("515Q", "query", "Please check: agency worker absent on 30 September with no reason for absence.",
       fields=("ReasonAbsence", "Absat30Sept"), section="Case Management – Reason for absence", scope="worker",
       since=2018, categories=("agency",), needs=("Absat30Sept",))
 def agency_reason_when_absent(v: View) -> bool:
-    return v.t["Absat30Sept"] != "1" or "ReasonAbsence" in v.raw
+    return v.t["Absat30Sept"] != "1" or bool(v.raw.get("ReasonAbsence"))
 
 
 @rule("516Q", "query", "Please check: a leaver who left before 30 September is recorded as absent on 30 September.",
