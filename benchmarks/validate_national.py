@@ -65,8 +65,12 @@ def main(sizes: list[int]) -> None:
     sys.path.insert(0, str(HERE))
     from national_return import write_national
 
-    print(f"Machine: {cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}; one core used.\n")
-    print("| workers | file MB | lxml parse s | csww validate s | ratio | workers/s | validate peak MB | issues |")
+    print(
+        f"Machine: {cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}; one core used.\n"
+    )
+    print(
+        "| workers | file MB | lxml parse s | csww validate s | ratio | workers/s | validate peak MB | issues |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
@@ -81,7 +85,10 @@ def main(sizes: list[int]) -> None:
                 f"| {size:,} | {path.stat().st_size / 1e6:.1f} | {parse['seconds']:.2f} | {full['seconds']:.2f} | "
                 f"{full['seconds'] / parse['seconds']:.2f} | {size / full['seconds']:,.0f} | {full['peak_mb']:.0f} | {issues:,} |"
             )
-            print(f"|   (lxml full-tree parse peak MB: {parse['peak_mb']:.0f}) |||||||", file=sys.stderr)
+            print(
+                f"|   (lxml full-tree parse peak MB: {parse['peak_mb']:.0f}) |||||||",
+                file=sys.stderr,
+            )
 
 
 if __name__ == "__main__":

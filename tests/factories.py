@@ -84,7 +84,11 @@ def make_header(year: int = 2018, lea: str = "301", **overrides: str | None) -> 
 
 
 def make_la(**overrides: str | None) -> Record:
-    values: dict[str, str | None] = {"NumberOfVacancies": "0.9", "NoAgencyFTE": "0.5", "NoAgencyHeadcount": "1"}
+    values: dict[str, str | None] = {
+        "NumberOfVacancies": "0.9",
+        "NoAgencyFTE": "0.5",
+        "NoAgencyHeadcount": "1",
+    }
     values.update(overrides)
     return Record(values={k: v for k, v in values.items() if v is not None})
 

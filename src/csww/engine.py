@@ -20,9 +20,26 @@ from csww.rules.return_level import Totals
 from csww.spec import available_years, spec_for
 
 Progress = Callable[[int], None]
-NOTE_RULES = {"nested": "904", "stray_text": "905", "misplaced": "906", "unknown_record": "907Q", "duplicate_record": "908"}
-HEADER_ITEMS = ("Collection", "Year", "ReferenceDate", "SourceLevel", "LEA", "SoftwareCode", "DateTime")
-LA_MISSING, LA_FORMAT = "150", {"NumberOfVacancies": "151", "NoAgencyFTE": "152", "NoAgencyHeadcount": "153"}
+NOTE_RULES = {
+    "nested": "904",
+    "stray_text": "905",
+    "misplaced": "906",
+    "unknown_record": "907Q",
+    "duplicate_record": "908",
+}
+HEADER_ITEMS = (
+    "Collection",
+    "Year",
+    "ReferenceDate",
+    "SourceLevel",
+    "LEA",
+    "SoftwareCode",
+    "DateTime",
+)
+LA_MISSING, LA_FORMAT = (
+    "150",
+    {"NumberOfVacancies": "151", "NoAgencyFTE": "152", "NoAgencyHeadcount": "153"},
+)
 PROGRESS_EVERY = 5000
 
 
@@ -69,14 +86,34 @@ class Validator:
         return ctx
 
     # ------------------------------------------------------------------ emit
-    def _issue(self, rule_id: str, rec: Record | None, index: int | None, element: str | None,
-               value: str | None, name: str | None = None, worker: str | None = None) -> Issue:
+    def _issue(
+        self,
+        rule_id: str,
+        rec: Record | None,
+        index: int | None,
+        element: str | None,
+        value: str | None,
+        name: str | None = None,
+        worker: str | None = None,
+    ) -> Issue:
         rule = RULES[rule_id]
         line, cell = rec.location(element) if rec is not None else (None, None)
-        message = rule.message.replace("{name}", name or element or "") if "{name}" in rule.message else rule.message
-        return Issue(rule=rule_id, severity=rule.severity, message=message,
-                     worker=worker if worker is not None else (rec.values.get("SWENo") if index else None),
-                     record=index, field=element, value=value, line=line, cell=cell)
+        message = (
+            rule.message.replace("{name}", name or element or "")
+            if "{name}" in rule.message
+            else rule.message
+        )
+        return Issue(
+            rule=rule_id,
+            severity=rule.severity,
+            message=message,
+            worker=worker if worker is not None else (rec.values.get("SWENo") if index else None),
+            record=index,
+            field=element,
+            value=value,
+            line=line,
+            cell=cell,
+        )
 
     # ------------------------------------------------------------------ pieces
     def on_header(self, rec: Record) -> None:
@@ -86,7 +123,9 @@ class Validator:
         for element in HEADER_ITEMS:
             if not raw.get(element):
                 item = ctx.spec.header.get(element)
-                self.issues.append(self._issue("100", rec, None, element, None, item.name if item else element))
+                self.issues.append(
+                    self._issue("100", rec, None, element, None, item.name if item else element)
+                )
         self._record_extras(rec, None, set(ctx.spec.header))
         view = View(raw, {}, "header", ctx)
         for rule in self.header_rules:
@@ -128,7 +167,9 @@ class Validator:
         for element, text in rec.values.items():
             if element not in known:
                 self.issues.append(self._issue("901Q", rec, index, element, text))
-        for (element, text), line in zip(rec.extras, rec.extra_lines or [None] * len(rec.extras), strict=False):
+        for (element, text), line in zip(
+            rec.extras, rec.extra_lines or [None] * len(rec.extras), strict=False
+        ):
             rule_id = "902" if element in known else "901Q"
             issue = self._issue(rule_id, rec, index, element, text)
             self.issues.append(_at_line(issue, line))
@@ -156,8 +197,22 @@ class Validator:
         typed = self.items.check(raw, cat, emit)
         if rec.extras:
             known = set(ctx.spec.worker)
-            for (element, text), line in zip(rec.extras, rec.extra_lines or [None] * len(rec.extras), strict=False):
-                issues.append(_at_line(make("902" if element in known else "901Q", rec, index, element, text, worker=swe), line))
+            for (element, text), line in zip(
+                rec.extras, rec.extra_lines or [None] * len(rec.extras), strict=False
+            ):
+                issues.append(
+                    _at_line(
+                        make(
+                            "902" if element in known else "901Q",
+                            rec,
+                            index,
+                            element,
+                            text,
+                            worker=swe,
+                        ),
+                        line,
+                    )
+                )
         view = View(raw, typed, cat, ctx)
         keys = typed.keys()
         for needs, check, rule_id, field in self.worker_checks[cat]:
@@ -176,9 +231,19 @@ class Validator:
             totals.case_holders += 1
         if swe:
             self.keys[swe].append(
-                WorkerKey(index, rec.line, rec.cell, swe, cat, fte, typed.get("PersonBirthDate"),
-                          typed.get("GenderCurrent"), typed.get("RoleStartDate"), typed.get("RoleEndDate"),
-                          hash(frozenset(raw.items())) ^ hash(tuple(rec.extras)))
+                WorkerKey(
+                    index,
+                    rec.line,
+                    rec.cell,
+                    swe,
+                    cat,
+                    fte,
+                    typed.get("PersonBirthDate"),
+                    typed.get("GenderCurrent"),
+                    typed.get("RoleStartDate"),
+                    typed.get("RoleEndDate"),
+                    hash(frozenset(raw.items())) ^ hash(tuple(rec.extras)),
+                )
             )
         if self.progress is not None and index % PROGRESS_EVERY == 0:
             self.progress(index)
@@ -186,8 +251,17 @@ class Validator:
     def on_note(self, note: StructureNote) -> None:
         rule_id = NOTE_RULES[note.kind]
         rule = RULES[rule_id]
-        self.issues.append(Issue(rule=rule_id, severity=rule.severity, message=rule.message,
-                                 record=note.record, field=note.element, value=note.text or None, line=note.line))
+        self.issues.append(
+            Issue(
+                rule=rule_id,
+                severity=rule.severity,
+                message=rule.message,
+                record=note.record,
+                field=note.element,
+                value=note.text or None,
+                line=note.line,
+            )
+        )
 
     # ------------------------------------------------------------------ finish
     def finish(self) -> Report:
@@ -210,8 +284,14 @@ class Validator:
                 field = rule.fields[0]
                 self.tail.append(self._issue(rule.id, self.la, None, field, la_raw.get(field)))
         header = self.header.values if self.header is not None else {}
-        return Report(issues=self.issues + self.tail, year=ctx.year, spec_year=ctx.spec.year,
-                      la=header.get("LEA"), workers=self.count, source=self.source)
+        return Report(
+            issues=self.issues + self.tail,
+            year=ctx.year,
+            spec_year=ctx.spec.year,
+            la=header.get("LEA"),
+            workers=self.count,
+            source=self.source,
+        )
 
     def _cross_records(self, ctx: Context) -> None:
         found: list[Issue] = []
@@ -221,8 +301,19 @@ class Validator:
             for rule in self.records_rules:
                 for key in rule.check(group, ctx):  # type: ignore[misc]
                     field = rule.fields[0]
-                    found.append(Issue(rule=rule.id, severity=rule.severity, message=rule.message, worker=swe,
-                                       record=key.record, field=field, value=None, line=key.line, cell=key.cell))
+                    found.append(
+                        Issue(
+                            rule=rule.id,
+                            severity=rule.severity,
+                            message=rule.message,
+                            worker=swe,
+                            record=key.record,
+                            field=field,
+                            value=None,
+                            line=key.line,
+                            cell=key.cell,
+                        )
+                    )
         found.sort(key=lambda i: (i.record or 0, i.rule))
         self.tail.extend(found)
 
@@ -235,11 +326,18 @@ def _at_line(issue: Issue, line: int | None) -> Issue:
     return replace(issue, line=line)
 
 
-def validate(source: Source, *, year: int | None = None, progress: Progress | None = None,
-             max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
+def validate(
+    source: Source,
+    *,
+    year: int | None = None,
+    progress: Progress | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Report:
     """Validate an XML return from a path, bytes or binary stream."""
     validator = Validator(year, progress)
-    validator.source = str(source) if isinstance(source, str) or hasattr(source, "__fspath__") else None
+    validator.source = (
+        str(source) if isinstance(source, str) or hasattr(source, "__fspath__") else None
+    )
     try:
         for kind, value in iter_events(source, max_bytes=max_bytes):
             if kind == "worker":
@@ -251,13 +349,21 @@ def validate(source: Source, *, year: int | None = None, progress: Progress | No
             else:
                 validator.on_note(value)  # type: ignore[arg-type]
     except ReadError as exc:
-        return Report(source=validator.source, fatal=ReadFailure(exc.message, exc.line, exc.column),
-                      workers=validator.count)
+        return Report(
+            source=validator.source,
+            fatal=ReadFailure(exc.message, exc.line, exc.column),
+            workers=validator.count,
+        )
     return validator.finish()
 
 
-def validate_return(ret: Return, *, year: int | None = None, notes: Iterable[StructureNote] = (),
-                    extra_issues: Iterable[Issue] = ()) -> Report:
+def validate_return(
+    ret: Return,
+    *,
+    year: int | None = None,
+    notes: Iterable[StructureNote] = (),
+    extra_issues: Iterable[Issue] = (),
+) -> Report:
     """Validate a return already in memory (from a spreadsheet, a form or the portal)."""
     validator = Validator(year)
     if ret.header.values or ret.header.extras:
@@ -269,8 +375,18 @@ def validate_return(ret: Return, *, year: int | None = None, notes: Iterable[Str
         validator.on_la(ret.la)
     for worker in ret.workers:
         validator.on_worker(worker)
-    for (element, text), line in zip(ret.extras, ret.extra_lines or [None] * len(ret.extras), strict=False):
+    for (element, text), line in zip(
+        ret.extras, ret.extra_lines or [None] * len(ret.extras), strict=False
+    ):
         rule = RULES["907Q"]
-        validator.issues.append(Issue(rule="907Q", severity=rule.severity, message=rule.message,
-                                      field=element, value=text or None, line=line))
+        validator.issues.append(
+            Issue(
+                rule="907Q",
+                severity=rule.severity,
+                message=rule.message,
+                field=element,
+                value=text or None,
+                line=line,
+            )
+        )
     return validator.finish()

@@ -36,7 +36,11 @@ class ReadError(Exception):
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None):
         self.message, self.line, self.column = message, line, column
-        where = f" (line {line}, column {column})" if line and column else (f" (line {line})" if line else "")
+        where = (
+            f" (line {line}, column {column})"
+            if line and column
+            else (f" (line {line})" if line else "")
+        )
         super().__init__(message + where)
 
 
@@ -79,7 +83,9 @@ def _open(source: Source, max_bytes: int) -> tuple[IO[bytes], str | None]:
         if path.is_dir():
             raise ReadError(f"{path} is a folder, not a file.")
         if size > max_bytes:
-            raise ReadError(f"{path.name} is {size // 1048576} MB, over the {max_bytes // 1048576} MB limit.")
+            raise ReadError(
+                f"{path.name} is {size // 1048576} MB, over the {max_bytes // 1048576} MB limit."
+            )
         return path.open("rb"), str(path)
     return source, getattr(source, "name", None)
 
@@ -95,7 +101,9 @@ def _sniff(fh: IO[bytes]) -> None:
             "so it is read as a spreadsheet, or convert it with 'csww generate'."
         )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ReadError("This is an old Excel .xls file. Save it as .xlsx in Excel or LibreOffice first.")
+        raise ReadError(
+            "This is an old Excel .xls file. Save it as .xlsx in Excel or LibreOffice first."
+        )
     if head.startswith(b"%PDF"):
         raise ReadError("This is a PDF, not a CSWW XML return.")
 
@@ -118,14 +126,13 @@ class _Bounded(io.RawIOBase):
         return len(data)
 
 
-# True when a worker element holds anything but flat, un-namespaced items: grandchildren,
-# non-blank text between items, or a namespaced item. Such workers take the thorough path.
-_IRREGULAR = etree.XPath("boolean(*/* or text()[normalize-space()] or *[namespace-uri()])")
-
-
-def _worker(elem: etree._Element, notes: list[StructureNote], index: int) -> Record:
-    """A worker record; the common flat case is read in one tight loop."""
-    if _IRREGULAR(elem):
+def _worker(
+    elem: etree._Element, notes: list[StructureNote], index: int, namespaced: bool
+) -> Record:
+    """A worker record. The common case (flat items, no stray text) is read in one tight
+    loop; anything irregular is read again by the thorough path, which reports it."""
+    head = elem.text
+    if namespaced or (head and not head.isspace()):
         return _record(elem, notes, index)
     values: dict[str, str] = {}
     lines: dict[str, int] = {}
@@ -133,20 +140,25 @@ def _worker(elem: etree._Element, notes: list[StructureNote], index: int) -> Rec
     for child in elem:
         tag = child.tag
         text = child.text
+        tail = child.tail
+        if len(child) or (tail and not tail.isspace()):
+            return _record(elem, notes, index)
         if tag in values:
             rec.extras.append((tag, text.strip() if text else ""))
             rec.extra_lines.append(child.sourceline)
         else:
             values[tag] = text.strip() if text else ""
             lines[tag] = child.sourceline
-    for alias, name in ALIASES.items():
-        if alias in values or any(e == alias for e, _ in rec.extras):
+    if "HCPCNo" in values or rec.extras:
+        for alias, name in ALIASES.items():
             _rename(rec, alias, name)
     return rec
 
 
 def _rename(rec: Record, alias: str, name: str) -> None:
     """Store an alias's value under the item's own element name, keeping order of arrival."""
+    if alias not in rec.values and all(e != alias for e, _ in rec.extras):
+        return
     if alias in rec.values:
         text, line = rec.values.pop(alias), rec.lines.pop(alias)
         if name in rec.values:
@@ -161,10 +173,14 @@ def _record(elem: etree._Element, notes: list[StructureNote], index: int | None)
     rec = Record(line=elem.sourceline)
     values, lines, extras, extra_lines = rec.values, rec.lines, rec.extras, rec.extra_lines
     if elem.text and not elem.text.isspace():
-        notes.append(StructureNote("stray_text", _local(elem.tag), elem.text.strip(), elem.sourceline, index))
+        notes.append(
+            StructureNote("stray_text", _local(elem.tag), elem.text.strip(), elem.sourceline, index)
+        )
     for child in elem:
         tag = child.tag
-        if not isinstance(tag, str):  # comments and processing instructions are dropped by the parser
+        if not isinstance(
+            tag, str
+        ):  # comments and processing instructions are dropped by the parser
             continue
         if "}" in tag:
             tag = tag.rpartition("}")[2]
@@ -243,6 +259,8 @@ def _events(stream: IO[bytes]) -> Iterator[Event]:
         remove_pis=True,
     )
     checked = False
+    namespaced = False
+    root: etree._Element | None = None
     workers = 0
     seen: set[str] = set()
     try:
@@ -256,6 +274,7 @@ def _events(stream: IO[bytes]) -> Iterator[Event]:
                         1,
                     )
                 root = tree.getroot()
+                namespaced = "}" in root.tag
                 if _local(root.tag) != "Message":
                     raise ReadError(
                         f"The file's top element is <{_local(root.tag)}>, but a CSWW return starts "
@@ -265,13 +284,14 @@ def _events(stream: IO[bytes]) -> Iterator[Event]:
                 checked = True
             tag = _local(elem.tag)
             parent = elem.getparent()
-            yield from _leading_siblings(elem, workers)
-            if parent is not None and parent.getparent() is not None:
+            if elem.getprevious() is not None:
+                yield from _leading_siblings(elem, workers)
+            if parent is not root:
                 yield "note", StructureNote("misplaced", tag, "", elem.sourceline, None)
             if tag == "CSWWWorker":
                 workers += 1
                 notes: list[StructureNote] = []
-                rec = _worker(elem, notes, workers)
+                rec = _worker(elem, notes, workers, namespaced)
                 for note in notes:
                     yield "note", note
                 yield "worker", rec
@@ -290,10 +310,18 @@ def _events(stream: IO[bytes]) -> Iterator[Event]:
                 "No <Header>, <LALevelVacancies> or <CSWWWorker> element was found: this does "
                 "not look like a CSWW return."
             )
-        root = context.root
-        for child in root:
+        for child in context.root:
             if isinstance(child.tag, str) and _local(child.tag) not in RECORD_TAGS:
-                yield "note", StructureNote("unknown_record", _local(child.tag), (child.text or "").strip(), child.sourceline, None)
+                yield (
+                    "note",
+                    StructureNote(
+                        "unknown_record",
+                        _local(child.tag),
+                        (child.text or "").strip(),
+                        child.sourceline,
+                        None,
+                    ),
+                )
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (None, None)
         raise ReadError(_syntax_message(exc), line, column) from None
@@ -309,14 +337,23 @@ def _leading_siblings(elem: etree._Element, workers: int) -> Iterator[Event]:
         if prev is None:
             break
         if isinstance(prev.tag, str) and _local(prev.tag) not in RECORD_TAGS:
-            yield "note", StructureNote("unknown_record", _local(prev.tag), (prev.text or "").strip(), prev.sourceline, None)
+            yield (
+                "note",
+                StructureNote(
+                    "unknown_record",
+                    _local(prev.tag),
+                    (prev.text or "").strip(),
+                    prev.sourceline,
+                    None,
+                ),
+            )
         parent.remove(prev)
 
 
 def _syntax_message(exc: etree.XMLSyntaxError) -> str:
     text = str(exc.msg or exc)
     lowered = text.lower()
-    if "premature end" in lowered or "extra content" in lowered and "end" in lowered:
+    if "premature end" in lowered:
         hint = "The file looks cut short (truncated): re-export it and upload the whole file."
     elif "encoding" in lowered or "utf-8" in lowered or "bytes" in lowered:
         hint = "The file's characters do not match its declared encoding: save it as UTF-8."
@@ -332,7 +369,9 @@ def read(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Return:
     return read_with_notes(source, max_bytes=max_bytes)[0]
 
 
-def read_with_notes(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Return, list[StructureNote]]:
+def read_with_notes(
+    source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[Return, list[StructureNote]]:
     ret = Return()
     notes: list[StructureNote] = []
     for kind, value in iter_events(source, max_bytes=max_bytes):

@@ -20,7 +20,9 @@ COLLECTION_DETAILS = ("Collection", "Year", "ReferenceDate")
 SOURCE = ("SourceLevel", "LEA", "SoftwareCode", "DateTime")
 
 
-def complete_header(ret: Return, spec: Spec, lea: str | None = None, now: datetime | None = None) -> None:
+def complete_header(
+    ret: Return, spec: Spec, lea: str | None = None, now: datetime | None = None
+) -> None:
     """Fill the header items COLLECT expects, keeping any the return already has."""
     values = ret.header.values
     defaults = {
@@ -47,7 +49,9 @@ def _version() -> str:
         return "dev"
 
 
-def _leaves(parent: etree._Element, rec: Record, order: tuple[str, ...] | list[str], done: set[str]) -> None:
+def _leaves(
+    parent: etree._Element, rec: Record, order: tuple[str, ...] | list[str], done: set[str]
+) -> None:
     for name in order:
         if name in rec.values and name not in done:
             etree.SubElement(parent, name).text = rec.values[name]
@@ -87,10 +91,14 @@ def to_element(ret: Return, spec: Spec | None = None) -> etree._Element:
 
 
 def to_bytes(ret: Return, spec: Spec | None = None) -> bytes:
-    return etree.tostring(to_element(ret, spec), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return etree.tostring(
+        to_element(ret, spec), xml_declaration=True, encoding="UTF-8", pretty_print=True
+    )
 
 
-def write(ret: Return, target: str | os.PathLike[str] | IO[bytes], spec: Spec | None = None) -> None:
+def write(
+    ret: Return, target: str | os.PathLike[str] | IO[bytes], spec: Spec | None = None
+) -> None:
     data = to_bytes(ret, spec)
     if isinstance(target, str | os.PathLike):
         Path(target).write_bytes(data)

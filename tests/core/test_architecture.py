@@ -16,13 +16,16 @@ def test_core_imports_without_any_web_framework() -> None:
         "bad = [m for m in sys.modules if m.split('.')[0] in ('django', 'flask', 'fastapi', 'starlette', 'csww_portal')];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_core_source_never_mentions_django() -> None:
     offenders = [
-        str(p.relative_to(ROOT)) for p in (ROOT / "src" / "csww").rglob("*.py")
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "src" / "csww").rglob("*.py")
         if "import django" in p.read_text() or "from django" in p.read_text()
     ]
     # Only the CLI's serve command may start the portal, lazily inside the command.
@@ -43,4 +46,8 @@ def test_rulebook_size_and_conventions() -> None:
     assert len(RULES) >= 60
     for rule in RULES:
         assert rule.section, rule.id
-        assert rule.id.endswith("Q") == (rule.severity == "query") == rule.message.startswith("Please check")
+        assert (
+            rule.id.endswith("Q")
+            == (rule.severity == "query")
+            == rule.message.startswith("Please check")
+        )

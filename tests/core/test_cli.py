@@ -32,7 +32,17 @@ def test_json_top_level_layout() -> None:
     assert {"valid", "errors", "queries", "issues"} <= data.keys()
     assert data["valid"] is False
     assert data["errors"] == sum(i["severity"] == "error" for i in data["issues"])
-    assert set(data["issues"][0]) == {"rule", "severity", "message", "worker", "record", "field", "value", "line", "cell"}
+    assert set(data["issues"][0]) == {
+        "rule",
+        "severity",
+        "message",
+        "worker",
+        "record",
+        "field",
+        "value",
+        "line",
+        "cell",
+    }
 
 
 def test_exit_zero_when_only_queries(tmp_path: Path) -> None:
@@ -92,7 +102,11 @@ def test_rules_command_lists_registry() -> None:
 
 
 def test_rules_for_year_differ() -> None:
-    ids_2017 = {line.split()[0] for line in run("rules", "--year", "2017")[1].splitlines()[:-2] if line}
-    ids_2018 = {line.split()[0] for line in run("rules", "--year", "2018")[1].splitlines()[:-2] if line}
+    ids_2017 = {
+        line.split()[0] for line in run("rules", "--year", "2017")[1].splitlines()[:-2] if line
+    }
+    ids_2018 = {
+        line.split()[0] for line in run("rules", "--year", "2018")[1].splitlines()[:-2] if line
+    }
     assert "514Q" in ids_2017 and "514Q" not in ids_2018
     assert "513" in ids_2018 and "513" not in ids_2017

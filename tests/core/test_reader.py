@@ -25,8 +25,10 @@ def message(workers: str, header_year: str = "2018") -> bytes:
 
 
 def test_values_lines_zeros_and_repeats_are_kept() -> None:
-    data = message("<CSWWWorker><AgencyWorker>0</AgencyWorker><SWENo>SW1</SWENo><FTE>0</FTE>"
-                   "<Cases30>0</Cases30><Cases30>3</Cases30><Mystery>x</Mystery></CSWWWorker>")
+    data = message(
+        "<CSWWWorker><AgencyWorker>0</AgencyWorker><SWENo>SW1</SWENo><FTE>0</FTE>"
+        "<Cases30>0</Cases30><Cases30>3</Cases30><Mystery>x</Mystery></CSWWWorker>"
+    )
     ret = read(data)
     worker = ret.workers[0]
     assert worker.values["FTE"] == "0"
@@ -39,8 +41,10 @@ def test_values_lines_zeros_and_repeats_are_kept() -> None:
 
 
 def test_unknown_and_repeated_elements_are_reported_not_dropped() -> None:
-    data = message("<CSWWWorker><AgencyWorker>0</AgencyWorker><SWENo>SW1</SWENo>"
-                   "<Cases30>0</Cases30><Cases30>3</Cases30><Mystery>x</Mystery></CSWWWorker>")
+    data = message(
+        "<CSWWWorker><AgencyWorker>0</AgencyWorker><SWENo>SW1</SWENo>"
+        "<Cases30>0</Cases30><Cases30>3</Cases30><Mystery>x</Mystery></CSWWWorker>"
+    )
     report = validate(data)
     found = {(i.rule, i.field, i.value) for i in report.issues}
     assert ("902", "Cases30", "3") in found
@@ -59,7 +63,9 @@ def test_year_comes_from_header_not_file_name(tmp_path) -> None:
 
 
 def test_year_option_overrides_header_and_disagreement_is_an_error() -> None:
-    report = validate(message("<CSWWWorker><SWENo>SW1</SWENo></CSWWWorker>", header_year="2017"), year=2018)
+    report = validate(
+        message("<CSWWWorker><SWENo>SW1</SWENo></CSWWWorker>", header_year="2017"), year=2018
+    )
     assert report.year == 2018
     assert "109" in report.counts_by_rule()
 
@@ -74,7 +80,12 @@ def test_year_option_overrides_header_and_disagreement_is_an_error() -> None:
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".xls"),
         (b"<Root><Other/></Root>", "does not look like a CSWW return"),
         (b"<Other><Header/></Other>", "top element is <Other>"),
-        ("<?xml version='1.0' encoding='UTF-8'?><Message><Header><X>caf\xe9</X></Header></Message>".encode("latin-1"), "encoding"),
+        (
+            "<?xml version='1.0' encoding='UTF-8'?><Message><Header><X>caf\xe9</X></Header></Message>".encode(
+                "latin-1"
+            ),
+            "encoding",
+        ),
     ],
 )
 def test_unreadable_files_give_one_clear_message(data: bytes, expected: str) -> None:
@@ -133,7 +144,9 @@ def test_size_limit_is_enforced(tmp_path) -> None:
 
 
 def test_size_limit_on_unsized_stream() -> None:
-    stream = io.BufferedReader(io.BytesIO(message("<CSWWWorker><SWENo>SW1</SWENo></CSWWWorker>" * 50)))  # type: ignore[arg-type]
+    stream = io.BufferedReader(
+        io.BytesIO(message("<CSWWWorker><SWENo>SW1</SWENo></CSWWWorker>" * 50))
+    )  # type: ignore[arg-type]
     report = validate(stream, max_bytes=1000)
     assert report.fatal is not None and "limit" in report.fatal.message
 
@@ -159,7 +172,9 @@ def test_structure_problems_are_issues() -> None:
 
 
 def test_namespaced_message_is_read() -> None:
-    data = message("<CSWWWorker><SWENo>SW1</SWENo></CSWWWorker>").replace(b"<Message>", b'<Message xmlns="urn:x">')
+    data = message("<CSWWWorker><SWENo>SW1</SWENo></CSWWWorker>").replace(
+        b"<Message>", b'<Message xmlns="urn:x">'
+    )
     ret = read(data)
     assert ret.workers[0].values["SWENo"] == "SW1"
     assert ret.header.values["Year"] == "2018"

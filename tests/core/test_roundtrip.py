@@ -15,7 +15,15 @@ from csww.spec import load_spec
 SAMPLES = sorted(Path("../shared/reference/csww").glob("*.xml"))
 SPEC = load_spec(2018)
 WORKER_ITEMS = list(SPEC.worker)
-HEADER_ITEMS = ["Collection", "Year", "ReferenceDate", "SourceLevel", "LEA", "SoftwareCode", "DateTime"]
+HEADER_ITEMS = [
+    "Collection",
+    "Year",
+    "ReferenceDate",
+    "SourceLevel",
+    "LEA",
+    "SoftwareCode",
+    "DateTime",
+]
 LA_ITEMS = list(SPEC.la)
 
 # Text as an LA might write it: any printable characters, XML-escapable ones included, but
@@ -28,8 +36,21 @@ text = st.text(
 numbers = st.sampled_from(["0", "0.0", "00", "1", "0.123456", "-1", "1e3", "007", "3.14159265"])
 value = st.one_of(text, numbers)
 unknown_name = st.from_regex(r"[A-Z][a-zA-Z]{0,8}", fullmatch=True).filter(
-    lambda n: n not in WORKER_ITEMS and n not in HEADER_ITEMS and n not in LA_ITEMS
-    and n not in ("CollectionDetails", "Source", "Header", "LALevelVacancies", "CSWWWorker", "Message", "HCPCNo")
+    lambda n: (
+        n not in WORKER_ITEMS
+        and n not in HEADER_ITEMS
+        and n not in LA_ITEMS
+        and n
+        not in (
+            "CollectionDetails",
+            "Source",
+            "Header",
+            "LALevelVacancies",
+            "CSWWWorker",
+            "Message",
+            "HCPCNo",
+        )
+    )
 )
 
 
@@ -80,8 +101,13 @@ def test_complete_header_fills_collect_items() -> None:
     ret = Return()
     complete_header(ret, SPEC, lea="301", now=datetime(2018, 10, 3, 9, 0, 5))
     assert ret.header.values == {
-        "Collection": "CSWW", "Year": "2018", "ReferenceDate": "2018-09-30", "SourceLevel": "L",
-        "SoftwareCode": ret.header.values["SoftwareCode"], "DateTime": "2018-10-03T09:00:05", "LEA": "301",
+        "Collection": "CSWW",
+        "Year": "2018",
+        "ReferenceDate": "2018-09-30",
+        "SourceLevel": "L",
+        "SoftwareCode": ret.header.values["SoftwareCode"],
+        "DateTime": "2018-10-03T09:00:05",
+        "LEA": "301",
     }
     xml = to_bytes(ret).decode()
     assert xml.index("<CollectionDetails>") < xml.index("<Source>")

@@ -30,7 +30,10 @@ def validate_path(path: Path, year: int | None) -> Report:
         except ImportError:
             from csww.report.model import ReadFailure
 
-            return Report(source=str(path), fatal=ReadFailure("Spreadsheet input is not available in this installation."))
+            return Report(
+                source=str(path),
+                fatal=ReadFailure("Spreadsheet input is not available in this installation."),
+            )
         return validate_sheet(path, year=year)  # type: ignore[no-any-return]
     show = reporter(f"Checking {path.name}")
     try:
@@ -41,9 +44,22 @@ def validate_path(path: Path, year: int | None) -> Report:
 
 @click.command("validate")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--year", type=int, help="Collection year to check against (default: the header's Year).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "html", "xlsx"]), default="text", show_default=True)
-@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Write the report here instead of the screen.")
+@click.option(
+    "--year", type=int, help="Collection year to check against (default: the header's Year)."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv", "html", "xlsx"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report here instead of the screen.",
+)
 def validate_command(file: Path, year: int | None, fmt: str, output: Path | None) -> None:
     """Check a return FILE (XML, or a filled .xlsx/.csv template) against the rulebook.
 
@@ -56,7 +72,9 @@ def validate_command(file: Path, year: int | None, fmt: str, output: Path | None
         try:
             from csww.sheets.highlight import write_highlighted  # type: ignore[import-not-found]
         except ImportError as exc:
-            raise click.UsageError("The highlighted workbook needs the spreadsheet module.") from exc
+            raise click.UsageError(
+                "The highlighted workbook needs the spreadsheet module."
+            ) from exc
         write_highlighted(file, report, output)
     else:
         text = _html(report) if fmt == "html" else RENDERERS[fmt](report)
@@ -65,7 +83,11 @@ def validate_command(file: Path, year: int | None, fmt: str, output: Path | None
         else:
             click.echo(text, nl=False)
     if output:
-        summary = f"{report.errors} errors, {report.queries} queries" if report.fatal is None else "cannot be read"
+        summary = (
+            f"{report.errors} errors, {report.queries} queries"
+            if report.fatal is None
+            else "cannot be read"
+        )
         click.echo(f"Report written to {output} ({summary}).", err=True)
     if report.fatal is not None:
         if fmt != "text" or output:
@@ -76,7 +98,13 @@ def validate_command(file: Path, year: int | None, fmt: str, output: Path | None
 
 @click.command("rules")
 @click.option("--year", type=int, help="Only the rules that apply in this collection year.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "markdown"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "markdown"]),
+    default="table",
+    show_default=True,
+)
 def rules_command(year: int | None, fmt: str) -> None:
     """Print the rulebook: every rule's id, severity, message, fields and guide section."""
     from csww.rules.catalogue import render

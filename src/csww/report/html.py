@@ -61,8 +61,10 @@ def _workers_table(issues: list[Issue]) -> str:
         f"<td>{c['error']}</td><td>{c['query']}</td></tr>"
         for (rec, worker), c in sorted(per.items())
     )
-    return ("<table><thead><tr><th>Record</th><th>Registration number</th><th>Errors</th>"
-            f"<th>Queries</th></tr></thead><tbody>{body}</tbody></table>")
+    return (
+        "<table><thead><tr><th>Record</th><th>Registration number</th><th>Errors</th>"
+        f"<th>Queries</th></tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def _issues_table(issues: list[Issue]) -> str:
@@ -99,12 +101,15 @@ def to_html(report: Report, title: str | None = None) -> str:
         f"<h1>{escape(heading)}</h1>",
     ]
     if report.fatal is not None:
-        parts.append(f"<div class='fatal'><h2>The file cannot be read</h2><p>{escape(str(report.fatal))}</p></div>")
+        parts.append(
+            f"<div class='fatal'><h2>The file cannot be read</h2><p>{escape(str(report.fatal))}</p></div>"
+        )
         parts.append("</body></html>")
         return "".join(parts)
     spec_note = (
         f" Checked against the {report.spec_year} specification (none for {report.year})."
-        if report.spec_year != report.year else ""
+        if report.spec_year != report.year
+        else ""
     )
     parts.append(
         f"<p class='muted'>LA {escape(str(report.la or '?'))}, collection year {report.year}, "

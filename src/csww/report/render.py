@@ -39,7 +39,12 @@ def to_csv(report: Report) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for issue in report.issues:
-        writer.writerow([safe_cell(getattr(issue, c)) if getattr(issue, c) is not None else "" for c in CSV_COLUMNS])
+        writer.writerow(
+            [
+                safe_cell(getattr(issue, c)) if getattr(issue, c) is not None else ""
+                for c in CSV_COLUMNS
+            ]
+        )
     return out.getvalue()
 
 
@@ -55,7 +60,9 @@ def to_text(report: Report, *, limit_per_rule: int = 10) -> str:
         f"{verdict}, {report.queries} quer{'ies' if report.queries != 1 else 'y'}."
     )
     if report.spec_year != report.year:
-        lines.append(f"  Checked against the {report.spec_year} specification (none for {report.year}).")
+        lines.append(
+            f"  Checked against the {report.spec_year} specification (none for {report.year})."
+        )
     counts = Counter(i.rule for i in report.issues)
     by_rule: dict[str, list] = {}
     for issue in report.issues:
@@ -82,7 +89,9 @@ def to_text(report: Report, *, limit_per_rule: int = 10) -> str:
                 where.append(f"line {issue.line}")
             lines.append("  - " + ", ".join(where))
         if len(group) > limit_per_rule:
-            lines.append(f"  ... and {len(group) - limit_per_rule} more (use --format csv or html for all)")
+            lines.append(
+                f"  ... and {len(group) - limit_per_rule} more (use --format csv or html for all)"
+            )
     if report.issues:
         lines.append("")
         lines.append(

@@ -19,7 +19,9 @@ def render(fmt: str, year: int | None = None) -> str:
         w = csv.writer(out, lineterminator="\n")
         w.writerow(["id", "severity", "scope", "years", "fields", "section", "message"])
         for r in rules:
-            w.writerow([r.id, r.severity, r.scope, r.years, " ".join(r.fields), r.section, r.message])
+            w.writerow(
+                [r.id, r.severity, r.scope, r.years, " ".join(r.fields), r.section, r.message]
+            )
         return out.getvalue()
     if fmt == "markdown":
         lines = [
@@ -37,7 +39,9 @@ def render(fmt: str, year: int | None = None) -> str:
         ]
         for r in rules:
             msg = r.message.replace("|", "\\|")
-            lines.append(f"| {r.id} | {r.severity} | {r.scope} | {r.years} | {', '.join(r.fields)} | {r.section} | {msg} |")
+            lines.append(
+                f"| {r.id} | {r.severity} | {r.scope} | {r.years} | {', '.join(r.fields)} | {r.section} | {msg} |"
+            )
         return "\n".join(lines) + "\n"
     width = max(len(r.id) for r in rules)
     rows = [f"{r.id:<{width}}  {r.severity:<5}  {r.message}" for r in rules]

@@ -80,7 +80,9 @@ class Registry:
         if is_query != (rule.severity == "query"):
             raise ValueError(f"rule {rule.id}: a query's id, and only a query's, ends in Q")
         if is_query != rule.message.startswith("Please check"):
-            raise ValueError(f"rule {rule.id}: a query's message, and only a query's, begins 'Please check'")
+            raise ValueError(
+                f"rule {rule.id}: a query's message, and only a query's, begins 'Please check'"
+            )
         if not rule.section:
             raise ValueError(f"rule {rule.id} does not name the guide section it enforces")
         self._rules[rule.id] = rule
@@ -159,6 +161,14 @@ def declare(
 ) -> Rule:
     """Declare a rule the engine or reader applies itself (no predicate of its own)."""
     return RULES.add(
-        Rule(id=id, severity=severity, message=message, fields=tuple(fields), section=section,
-             scope=scope, since=since, until=until)
+        Rule(
+            id=id,
+            severity=severity,
+            message=message,
+            fields=tuple(fields),
+            section=section,
+            scope=scope,
+            since=since,
+            until=until,
+        )
     )

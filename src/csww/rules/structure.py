@@ -7,19 +7,67 @@ from csww.rules.registry import declare
 
 STATUS = "Statutory status of data items"
 
-declare("901Q", "query", "Please check: this element is not an item of the year's specification, so it will not be used; check its spelling or remove it.",
-        fields=(), section=STATUS, scope="structure")
-declare("902", "error", "This item appears more than once in the same record: keep one value.",
-        fields=(), section=STATUS, scope="structure")
-declare("903Q", "query", "Please check: this item is present but empty; give a value (a count of zero as 0) or leave the element out.",
-        fields=(), section="How to record counts of zero", scope="structure")
-declare("904", "error", "This item contains other elements; it must hold a single value.",
-        fields=(), section=STATUS, scope="structure")
-declare("905", "error", "There is text outside any item here; every value must sit inside its element.",
-        fields=(), section=STATUS, scope="structure")
-declare("906", "error", "This record is nested inside another element; Header, LALevelVacancies and CSWWWorker must sit directly inside Message.",
-        fields=(), section=STATUS, scope="structure")
-declare("907Q", "query", "Please check: the message holds an element that is not Header, LALevelVacancies or CSWWWorker; it will not be used.",
-        fields=(), section=STATUS, scope="structure")
-declare("908", "error", "The message holds this section more than once; keep a single Header and a single LALevelVacancies.",
-        fields=(), section=STATUS, scope="structure")
+declare(
+    "901Q",
+    "query",
+    "Please check: this element is not an item of the year's specification, so it will not be used; check its spelling or remove it.",
+    fields=(),
+    section=STATUS,
+    scope="structure",
+)
+declare(
+    "902",
+    "error",
+    "This item appears more than once in the same record: keep one value.",
+    fields=(),
+    section=STATUS,
+    scope="structure",
+)
+declare(
+    "903Q",
+    "query",
+    "Please check: this item is present but empty; give a value (a count of zero as 0) or leave the element out.",
+    fields=(),
+    section="How to record counts of zero",
+    scope="structure",
+)
+declare(
+    "904",
+    "error",
+    "This item contains other elements; it must hold a single value.",
+    fields=(),
+    section=STATUS,
+    scope="structure",
+)
+declare(
+    "905",
+    "error",
+    "There is text outside any item here; every value must sit inside its element.",
+    fields=(),
+    section=STATUS,
+    scope="structure",
+)
+declare(
+    "906",
+    "error",
+    "This record is nested inside another element; Header, LALevelVacancies and CSWWWorker must sit directly inside Message.",
+    fields=(),
+    section=STATUS,
+    scope="structure",
+)
+declare(
+    "907Q",
+    "query",
+    "Please check: the message holds an element that is not Header, LALevelVacancies or CSWWWorker; it will not be used.",
+    fields=(),
+    section=STATUS,
+    scope="structure",
+)
+declare(
+    "908",
+    "error",
+    "The message holds this section more than once; keep a single Header and a single LALevelVacancies.",
+    fields=(),
+    section=STATUS,
+    scope="structure",
+)

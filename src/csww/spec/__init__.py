@@ -103,7 +103,9 @@ class Spec:
 
 def available_years() -> list[int]:
     names = resources.files(__package__).joinpath("data").iterdir()
-    return sorted(int(p.name[:4]) for p in names if p.name[:4].isdigit() and p.name.endswith(".toml"))
+    return sorted(
+        int(p.name[:4]) for p in names if p.name[:4].isdigit() and p.name.endswith(".toml")
+    )
 
 
 def _deep_merge(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
