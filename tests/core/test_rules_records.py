@@ -1,0 +1,165 @@
+"""Rules across records (7xx), each tried both ways: records sharing a registration number.
+
+The guide: staff who hold two or more roles are entered once per role, with a combined FTE
+not greater than 1; leavers who return within the year are entered twice, once as a leaver
+and once as a starter.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from csww.model import Record, Return
+from tests.core.test_rules_table import Case, W, check, fires, only, passes
+from tests.factories import make_return, make_worker
+
+SECOND_ROLE = {"OrgRole": "6", "Cases30": "0", "FTE30": "0.5"}
+
+
+def reordered_copy() -> Return:
+    """The in-post worker twice, the copy's items written in another order."""
+    first = make_worker("inpost")
+    copy = Record(values=dict(reversed(list(first.values.items()))))
+    return make_return([first, make_worker("leaver", SWENo="SW2"), copy])
+
+
+RECORD_CASES: list[Case] = [
+    fires(
+        "701",
+        "two posts of 0.6 and 0.5",
+        only(
+            W("inpost", FTE="0.6"), W("inpost", FTE="0.5", **SECOND_ROLE), W("leaver", SWENo="SW2")
+        ),
+        "FTE",
+        1,
+    ),
+    fires(
+        "701",
+        "employee at 1 FTE and agency at 0.1 under one number",
+        only(W("inpost"), W("leaver", SWENo="SW2"), W("agency", SWENo="SW123456", FTE="0.1")),
+        "FTE",
+        3,
+    ),
+    passes(
+        "701",
+        "two posts of 0.6 and 0.4",
+        only(
+            W("inpost", FTE="0.6"), W("inpost", FTE="0.4", **SECOND_ROLE), W("leaver", SWENo="SW2")
+        ),
+    ),
+    passes(
+        "701",
+        "a full-time post and a leaver record under one number",
+        only(W("inpost"), W("leaver")),
+    ),
+    fires(
+        "702",
+        "the same record twice",
+        only(W("inpost"), W("leaver", SWENo="SW2"), W("inpost")),
+        "SWENo",
+        3,
+    ),
+    fires("702", "the same record twice, items in another order", reordered_copy, "SWENo", 3),
+    passes(
+        "702",
+        "two records differing only in cases",
+        only(
+            W("inpost", FTE="0.5"), W("leaver", SWENo="SW2"), W("inpost", FTE="0.5", Cases30="17")
+        ),
+    ),
+    fires(
+        "703Q",
+        "dates of birth a day apart",
+        only(
+            W("inpost", FTE="0.5"),
+            W("inpost", FTE="0.5", PersonBirthDate="1980-05-18", **SECOND_ROLE),
+            W("leaver", SWENo="SW2"),
+        ),
+        "PersonBirthDate",
+        1,
+    ),
+    fires(
+        "703Q",
+        "genders differ between a post and a leaver record",
+        only(W("inpost"), W("leaver", GenderCurrent="1")),
+        "PersonBirthDate",
+        2,
+    ),
+    passes(
+        "703Q",
+        "two posts with the same personal details",
+        only(
+            W("inpost", FTE="0.5"), W("inpost", FTE="0.5", **SECOND_ROLE), W("leaver", SWENo="SW2")
+        ),
+    ),
+    passes(
+        "703Q",
+        "an agency record has no personal details to compare",
+        only(
+            W("inpost", FTE="0.5"),
+            W("agency", SWENo="SW123456", FTE="0.5"),
+            W("leaver", SWENo="SW2"),
+        ),
+    ),
+    fires(
+        "704Q",
+        "employee and agency worker at once",
+        only(
+            W("inpost", FTE="0.5"),
+            W("agency", SWENo="SW123456", FTE="0.5"),
+            W("leaver", SWENo="SW2"),
+        ),
+        "AgencyWorker",
+        1,
+    ),
+    passes(
+        "704Q",
+        "left the LA's employ and came back through an agency",
+        only(W("inpost", SWENo="SW1"), W("leaver"), W("agency", SWENo="SW123456")),
+    ),
+    fires(
+        "705Q",
+        "returner starting on the day they left",
+        only(W("leaver"), W("inpost", RoleStartDate="2018-03-31", FTE30="0")),
+        "RoleStartDate",
+        2,
+    ),
+    fires(
+        "705Q",
+        "returner starting before they left (2017)",
+        only(W("leaver"), W("inpost", RoleStartDate="2017-01-01", FTE30="0"), year=2017),
+        "RoleStartDate",
+        2,
+    ),
+    passes(
+        "705Q",
+        "returner starting the day after they left",
+        only(W("leaver"), W("inpost", RoleStartDate="2018-04-01", FTE30="0")),
+    ),
+    passes(
+        "705Q",
+        "a second role held since before the year, the other left",
+        only(W("leaver"), W("inpost", RoleStartDate="2017-09-30", FTE="0.5", FTE30="0.5")),
+    ),
+    fires(
+        "706Q",
+        "two leaver records with the same leaving date",
+        only(W("inpost", SWENo="SW1"), W("leaver", FTE="0"), W("leaver", OrgRole="4")),
+        "RoleEndDate",
+        3,
+    ),
+    passes(
+        "706Q",
+        "two leaver records a day apart",
+        only(
+            W("inpost", SWENo="SW1"),
+            W("leaver"),
+            W("leaver", OrgRole="4", RoleEndDate="2018-04-01"),
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", RECORD_CASES, ids=lambda c: c.id)
+def test_record_rule_case(case: Case) -> None:
+    check(case)
