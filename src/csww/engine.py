@@ -18,6 +18,7 @@ from csww.rules.items import ItemChecker
 from csww.rules.records import WorkerKey
 from csww.rules.return_level import Totals
 from csww.spec import available_years, spec_for
+from csww.writer import to_bytes
 
 Progress = Callable[[int], None]
 NOTE_RULES = {
@@ -46,8 +47,14 @@ PROGRESS_EVERY = 5000
 class Validator:
     """Receives a return piece by piece (header, LA level, workers) and collects issues."""
 
-    def __init__(self, year: int | None = None, progress: Progress | None = None) -> None:
+    def __init__(
+        self,
+        year: int | None = None,
+        progress: Progress | None = None,
+        previous: dict[str, list[WorkerKey]] | None = None,
+    ) -> None:
         self.requested_year = year
+        self.previous = previous
         self.progress = progress
         self.issues: list[Issue] = []
         self.tail: list[Issue] = []
@@ -82,6 +89,7 @@ class Validator:
         self.header_rules = [r for r in rules if r.scope == "header"]
         self.la_rules = [r for r in rules if r.scope == "la"]
         self.records_rules = [r for r in rules if r.scope == "records"]
+        self.continuity_rules = [r for r in rules if r.scope == "continuity"]
         self.return_rules = [r for r in rules if r.scope == "return"]
         return ctx
 
@@ -107,7 +115,9 @@ class Validator:
             rule=rule_id,
             severity=rule.severity,
             message=message,
-            worker=worker if worker is not None else (rec.values.get("SWENo") if index else None),
+            worker=worker
+            if worker is not None
+            else (rec.values.get("SWENo") if rec and index else None),
             record=index,
             field=element,
             value=value,
@@ -168,7 +178,7 @@ class Validator:
             if element not in known:
                 self.issues.append(self._issue("901Q", rec, index, element, text))
         for (element, text), line in zip(
-            rec.extras, rec.extra_lines or [None] * len(rec.extras), strict=False
+            rec.extras, _lines(rec.extra_lines, len(rec.extras)), strict=False
         ):
             rule_id = "902" if element in known else "901Q"
             issue = self._issue(rule_id, rec, index, element, text)
@@ -198,7 +208,7 @@ class Validator:
         if rec.extras:
             known = set(ctx.spec.worker)
             for (element, text), line in zip(
-                rec.extras, rec.extra_lines or [None] * len(rec.extras), strict=False
+                rec.extras, _lines(rec.extra_lines, len(rec.extras)), strict=False
             ):
                 issues.append(
                     _at_line(
@@ -216,7 +226,7 @@ class Validator:
         view = View(raw, typed, cat, ctx)
         keys = typed.keys()
         for needs, check, rule_id, field in self.worker_checks[cat]:
-            if needs <= keys and not check(view):
+            if needs <= keys and not check(view):  # type: ignore[misc]
                 emit(rule_id, field, raw.get(field))
         totals = self.totals
         totals.workers += 1
@@ -243,6 +253,7 @@ class Validator:
                     typed.get("RoleStartDate"),
                     typed.get("RoleEndDate"),
                     hash(frozenset(raw.items())) ^ hash(tuple(rec.extras)),
+                    typed.get("FTE30"),
                 )
             )
         if self.progress is not None and index % PROGRESS_EVERY == 0:
@@ -314,8 +325,38 @@ class Validator:
                             cell=key.cell,
                         )
                     )
+        if self.previous is not None:
+            found.extend(self._continuity(ctx, self.previous))
         found.sort(key=lambda i: (i.record or 0, i.rule))
         self.tail.extend(found)
+
+    def _continuity(self, ctx: Context, previous: dict[str, list[WorkerKey]]) -> list[Issue]:
+        found = []
+        for swe in previous.keys() | self.keys.keys():
+            current, before = self.keys.get(swe, []), previous.get(swe, [])
+            if not before:
+                continue
+            for rule in self.continuity_rules:
+                for key in rule.check(current, before, ctx):  # type: ignore[misc]
+                    found.append(
+                        Issue(
+                            rule=rule.id,
+                            severity=rule.severity,
+                            message=rule.message,
+                            worker=swe,
+                            record=key.record if key else None,
+                            field=rule.fields[0],
+                            value=None,
+                            line=key.line if key else None,
+                            cell=key.cell if key else None,
+                        )
+                    )
+        return found
+
+
+def _lines(lines: list[int], count: int) -> list[int | None]:
+    """Source lines for ``count`` extras; None where the input had no lines (built in memory)."""
+    return list(lines) if lines else [None] * count
 
 
 def _at_line(issue: Issue, line: int | None) -> Issue:
@@ -332,12 +373,22 @@ def validate(
     year: int | None = None,
     progress: Progress | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    previous: Source | None = None,
 ) -> Report:
-    """Validate an XML return from a path, bytes or binary stream."""
-    validator = Validator(year, progress)
-    validator.source = (
-        str(source) if isinstance(source, str) or hasattr(source, "__fspath__") else None
-    )
+    """Validate an XML return from a path, bytes or binary stream.
+
+    With ``previous`` (the LA's return for the year before), continuity rules compare the two.
+    """
+    keys = None
+    if previous is not None:
+        keys = previous_keys(previous)
+        if isinstance(keys, ReadFailure):
+            return Report(
+                source=_name(source),
+                fatal=ReadFailure(f"The previous year's return cannot be read: {keys}"),
+            )
+    validator = Validator(year, progress, previous=keys if isinstance(keys, dict) else None)
+    validator.source = _name(source)
     try:
         for kind, value in iter_events(source, max_bytes=max_bytes):
             if kind == "worker":
@@ -357,15 +408,41 @@ def validate(
     return validator.finish()
 
 
+def previous_keys(source: Source) -> dict[str, list[WorkerKey]] | ReadFailure:
+    """What continuity rules need from a previous return: each worker's key facts."""
+    validator = Validator()
+    try:
+        for kind, value in iter_events(source):
+            if kind == "worker":
+                validator.on_worker(value)  # type: ignore[arg-type]
+            elif kind == "header":
+                validator.on_header(value)  # type: ignore[arg-type]
+    except ReadError as exc:
+        return ReadFailure(exc.message, exc.line, exc.column)
+    if validator.ctx is None:
+        validator.finish()
+    return dict(validator.keys)
+
+
+def _name(source: Source) -> str | None:
+    return str(source) if isinstance(source, str) or hasattr(source, "__fspath__") else None
+
+
 def validate_return(
     ret: Return,
     *,
     year: int | None = None,
     notes: Iterable[StructureNote] = (),
     extra_issues: Iterable[Issue] = (),
+    previous: Source | Return | None = None,
 ) -> Report:
     """Validate a return already in memory (from a spreadsheet, a form or the portal)."""
-    validator = Validator(year)
+    keys = None
+    if previous is not None:
+        keys = previous_keys(to_bytes(previous) if isinstance(previous, Return) else previous)
+        if isinstance(keys, ReadFailure):
+            return Report(fatal=ReadFailure(f"The previous year's return cannot be read: {keys}"))
+    validator = Validator(year, previous=keys if isinstance(keys, dict) else None)
     if ret.header.values or ret.header.extras:
         validator.on_header(ret.header)
     for note in notes:
@@ -376,7 +453,7 @@ def validate_return(
     for worker in ret.workers:
         validator.on_worker(worker)
     for (element, text), line in zip(
-        ret.extras, ret.extra_lines or [None] * len(ret.extras), strict=False
+        ret.extras, _lines(ret.extra_lines, len(ret.extras)), strict=False
     ):
         rule = RULES["907Q"]
         validator.issues.append(

@@ -239,7 +239,7 @@ def iter_events(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterat
         _sniff(fh)
         stream: IO[bytes] = fh
         if not isinstance(source, str | os.PathLike | bytes):
-            stream = io.BufferedReader(_Bounded(fh, max_bytes))  # type: ignore[arg-type]
+            stream = io.BufferedReader(_Bounded(fh, max_bytes))
         yield from _events(stream)
     finally:
         if isinstance(source, str | os.PathLike):
@@ -303,7 +303,10 @@ def _events(stream: IO[bytes]) -> Iterator[Event]:
                 if tag in seen:
                     yield "note", StructureNote("duplicate_record", tag, "", elem.sourceline, None)
                 seen.add(tag)
-                yield ("header" if tag == "Header" else "la"), rec
+                if tag == "Header":
+                    yield "header", rec
+                else:
+                    yield "la", rec
             elem.clear(keep_tail=True)
         if not checked:
             raise ReadError(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from typing import TextIO
 
 
-def reporter(label: str, *, stream=None) -> Callable[[int], None] | None:  # type: ignore[no-untyped-def]
+def reporter(label: str, *, stream: TextIO | None = None) -> Callable[[int], None] | None:
     """A callback that rewrites one status line on stderr, or ``None`` when not a terminal."""
     out = stream or sys.stderr
     if not out.isatty():
@@ -22,7 +23,7 @@ def reporter(label: str, *, stream=None) -> Callable[[int], None] | None:  # typ
     return show
 
 
-def done(stream=None) -> None:  # type: ignore[no-untyped-def]
+def done(stream: TextIO | None = None) -> None:
     out = stream or sys.stderr
     if out.isatty():
         out.write("\r\033[K")

@@ -21,12 +21,12 @@ def _html(report: Report) -> str:
     return to_html(report)
 
 
-def validate_path(path: Path, year: int | None) -> Report:
+def validate_path(path: Path, year: int | None, previous: Path | None = None) -> Report:
     """Validate by the file's kind: spreadsheets go through the sheet reader when present."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".csv", ".xls"):
         try:
-            from csww.sheets.validate import validate_sheet  # type: ignore[import-not-found]
+            from csww.sheets.validate import validate_sheet
         except ImportError:
             from csww.report.model import ReadFailure
 
@@ -34,10 +34,10 @@ def validate_path(path: Path, year: int | None) -> Report:
                 source=str(path),
                 fatal=ReadFailure("Spreadsheet input is not available in this installation."),
             )
-        return validate_sheet(path, year=year)  # type: ignore[no-any-return]
+        return validate_sheet(path, year=year)
     show = reporter(f"Checking {path.name}")
     try:
-        return validate(path, year=year, progress=show)
+        return validate(path, year=year, progress=show, previous=previous)
     finally:
         done()
 
@@ -55,22 +55,29 @@ def validate_path(path: Path, year: int | None) -> Report:
     show_default=True,
 )
 @click.option(
+    "--previous",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The LA's return for the year before: adds the continuity queries (72x).",
+)
+@click.option(
     "--output",
     "-o",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write the report here instead of the screen.",
 )
-def validate_command(file: Path, year: int | None, fmt: str, output: Path | None) -> None:
+def validate_command(
+    file: Path, year: int | None, previous: Path | None, fmt: str, output: Path | None
+) -> None:
     """Check a return FILE (XML, or a filled .xlsx/.csv template) against the rulebook.
 
     Exit status: 0 no errors (queries allowed), 1 errors found, 2 the file cannot be read.
     """
-    report = validate_path(file, year)
+    report = validate_path(file, year, previous)
     if fmt == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx needs --output FILE.xlsx")
         try:
-            from csww.sheets.highlight import write_highlighted  # type: ignore[import-not-found]
+            from csww.sheets.highlight import write_highlighted
         except ImportError as exc:
             raise click.UsageError(
                 "The highlighted workbook needs the spreadsheet module."

@@ -1,6 +1,15 @@
 """The rulebook. Importing this package declares every rule in :data:`RULES`."""
 
-from csww.rules import header, items, la_level, records, return_level, structure, worker  # noqa: F401
+from csww.rules import (  # noqa: F401
+    continuity,
+    header,
+    items,
+    la_level,
+    records,
+    return_level,
+    structure,
+    worker,
+)
 from csww.rules.registry import RULES, Context, Rule, View
 
 __all__ = ["RULES", "Context", "Rule", "View"]

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from csww.rules.registry import RULES, Context, Rule
-from csww.spec import CATEGORY_LABELS, Item, Spec, available_years, load_spec
+from csww.spec import CATEGORIES, CATEGORY_LABELS, Item, Spec, available_years, load_spec
 from csww.values import decimal_places, parse_date, parse_datetime, parse_decimal, parse_integer
 
 REGNO = re.compile(r"[A-Za-z]{2}\d{1,10}")
@@ -177,12 +177,16 @@ class ItemChecker:
         self.format_rule = {e: f"3{i.number:02d}" for e, i in spec.worker.items()}
         self.missing_rule = {e: f"2{i.number:02d}" for e, i in spec.worker.items()}
         self.na_rule = {e: f"4{i.number:02d}Q" for e, i in spec.worker.items()}
-        self.mandatory = {c: spec.mandatory(c) for c in ("inpost", "leaver", "agency")}  # type: ignore[arg-type]
-        self.not_applicable = {c: spec.not_applicable(c) for c in ("inpost", "leaver", "agency")}  # type: ignore[arg-type]
+        self.mandatory: dict[str, frozenset[str]] = {c: spec.mandatory(c) for c in CATEGORIES}
+        self.not_applicable: dict[str, frozenset[str]] = {
+            c: spec.not_applicable(c) for c in CATEGORIES
+        }
         self.forbidden = spec.forbidden_codes
         # A record is a leaver only if it has a leaving date, so rule 213 needs other
         # evidence: items that belong to leavers and are not applicable to workers in post.
-        self.leaver_items = (self.not_applicable["inpost"] - self.not_applicable["leaver"]) - {LEAVING_DATE}
+        self.leaver_items = (self.not_applicable["inpost"] - self.not_applicable["leaver"]) - {
+            LEAVING_DATE
+        }
         self.cache: dict[tuple[str, str], Any] = {}
 
     def check(self, raw: dict[str, str], cat: str, emit: Emit) -> dict[str, Any]:
@@ -221,7 +225,11 @@ class ItemChecker:
         missing = mandatory.difference(raw.keys())
         if empty:
             missing = missing.union(e for e in empty if e in mandatory)
-        if cat == "inpost" and not raw.get(LEAVING_DATE) and any(raw.get(e) for e in self.leaver_items):
+        if (
+            cat == "inpost"
+            and not raw.get(LEAVING_DATE)
+            and any(raw.get(e) for e in self.leaver_items)
+        ):
             missing = missing.union((LEAVING_DATE,))
         if missing:
             for element in sorted(missing, key=lambda e: self.missing_rule[e]):

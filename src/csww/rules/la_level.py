@@ -6,40 +6,97 @@ from csww.rules.registry import View, declare, rule
 
 SECTION = "Aggregated Data Items"
 
-declare("150", "error", "{name} is missing or empty: give the figure, recording a count of zero as 0.",
-        fields=("NumberOfVacancies", "NoAgencyFTE", "NoAgencyHeadcount"),
-        section=f"{SECTION}; How to record counts of zero", scope="la")
-declare("151", "error", "Number of vacancies must be a number from 0 to 9999.99 with at most 2 decimal places (an FTE).",
-        fields=("NumberOfVacancies",), section=SECTION, scope="la")
-declare("152", "error", "Number of agency workers covering vacancies (FTE) must be a number from 0 to 9999.99 with at most 2 decimal places.",
-        fields=("NoAgencyFTE",), section=SECTION, scope="la")
-declare("153", "error", "Number of agency workers covering vacancies (headcount) must be a whole number from 0 to 9999.",
-        fields=("NoAgencyHeadcount",), section=SECTION, scope="la")
-declare("154", "error", "The return has no LA-level vacancies section (<LALevelVacancies>): add the three vacancy figures.",
-        fields=("LALevelVacancies",), section=SECTION, scope="la")
+declare(
+    "150",
+    "error",
+    "{name} is missing or empty: give the figure, recording a count of zero as 0.",
+    fields=("NumberOfVacancies", "NoAgencyFTE", "NoAgencyHeadcount"),
+    section=f"{SECTION}; How to record counts of zero",
+    scope="la",
+)
+declare(
+    "151",
+    "error",
+    "Number of vacancies must be a number from 0 to 9999.99 with at most 2 decimal places (an FTE).",
+    fields=("NumberOfVacancies",),
+    section=SECTION,
+    scope="la",
+)
+declare(
+    "152",
+    "error",
+    "Number of agency workers covering vacancies (FTE) must be a number from 0 to 9999.99 with at most 2 decimal places.",
+    fields=("NoAgencyFTE",),
+    section=SECTION,
+    scope="la",
+)
+declare(
+    "153",
+    "error",
+    "Number of agency workers covering vacancies (headcount) must be a whole number from 0 to 9999.",
+    fields=("NoAgencyHeadcount",),
+    section=SECTION,
+    scope="la",
+)
+declare(
+    "154",
+    "error",
+    "The return has no LA-level vacancies section (<LALevelVacancies>): add the three vacancy figures.",
+    fields=("LALevelVacancies",),
+    section=SECTION,
+    scope="la",
+)
 
 NEEDS_BOTH = ("NoAgencyFTE", "NoAgencyHeadcount")
 
 
-@rule("170", "error", "Agency workers covering vacancies (FTE) cannot exceed the number of vacancies, which includes those covered by agency workers.",
-      fields=("NoAgencyFTE", "NumberOfVacancies"), section=SECTION, scope="la", needs=("NoAgencyFTE", "NumberOfVacancies"))
+@rule(
+    "170",
+    "error",
+    "Agency workers covering vacancies (FTE) cannot exceed the number of vacancies, which includes those covered by agency workers.",
+    fields=("NoAgencyFTE", "NumberOfVacancies"),
+    section=SECTION,
+    scope="la",
+    needs=("NoAgencyFTE", "NumberOfVacancies"),
+)
 def agency_cover_within_vacancies(v: View) -> bool:
     return v.t["NoAgencyFTE"] <= v.t["NumberOfVacancies"]
 
 
-@rule("171", "error", "Agency workers covering vacancies: the FTE and the headcount must both be 0 or both be more than 0.",
-      fields=NEEDS_BOTH, section=SECTION, scope="la", needs=NEEDS_BOTH)
+@rule(
+    "171",
+    "error",
+    "Agency workers covering vacancies: the FTE and the headcount must both be 0 or both be more than 0.",
+    fields=NEEDS_BOTH,
+    section=SECTION,
+    scope="la",
+    needs=NEEDS_BOTH,
+)
 def agency_cover_fte_and_headcount_agree(v: View) -> bool:
     return (v.t["NoAgencyFTE"] == 0) == (v.t["NoAgencyHeadcount"] == 0)
 
 
-@rule("172", "error", "Agency workers covering vacancies: the FTE cannot be more than the headcount, as no worker is more than 1 FTE.",
-      fields=NEEDS_BOTH, section=SECTION, scope="la", needs=NEEDS_BOTH)
+@rule(
+    "172",
+    "error",
+    "Agency workers covering vacancies: the FTE cannot be more than the headcount, as no worker is more than 1 FTE.",
+    fields=NEEDS_BOTH,
+    section=SECTION,
+    scope="la",
+    needs=NEEDS_BOTH,
+)
 def agency_cover_fte_within_headcount(v: View) -> bool:
     return v.t["NoAgencyFTE"] <= v.t["NoAgencyHeadcount"]
 
 
-@rule("173Q", "query", "Please check: agency workers covering vacancies average under 0.3 FTE each (FTE much lower than headcount).",
-      fields=NEEDS_BOTH, section=SECTION, scope="la", needs=NEEDS_BOTH)
+@rule(
+    "173Q",
+    "query",
+    "Please check: agency workers covering vacancies average under 0.3 FTE each (FTE much lower than headcount).",
+    fields=NEEDS_BOTH,
+    section=SECTION,
+    scope="la",
+    needs=NEEDS_BOTH,
+)
 def agency_cover_fte_plausible(v: View) -> bool:
     return v.t["NoAgencyHeadcount"] == 0 or v.t["NoAgencyFTE"] >= 0.3 * v.t["NoAgencyHeadcount"]

@@ -7,7 +7,7 @@ error's does neither. The registry refuses a rule that breaks them or reuses an 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -15,8 +15,17 @@ from typing import Any, Literal
 from csww.report.model import Severity
 from csww.spec import Spec
 
-Scope = Literal["header", "la", "item", "worker", "records", "return", "structure"]
-SCOPES: tuple[Scope, ...] = ("structure", "header", "la", "item", "worker", "records", "return")
+Scope = Literal["header", "la", "item", "worker", "records", "continuity", "return", "structure"]
+SCOPES: tuple[Scope, ...] = (
+    "structure",
+    "header",
+    "la",
+    "item",
+    "worker",
+    "records",
+    "continuity",
+    "return",
+)
 
 
 @dataclass(slots=True)
@@ -94,7 +103,7 @@ class Registry:
     def __contains__(self, rule_id: object) -> bool:
         return rule_id in self._rules
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Rule]:
         return iter(sorted(self._rules.values(), key=sort_key))
 
     def __len__(self) -> int:

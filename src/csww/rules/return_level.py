@@ -14,50 +14,100 @@ class Totals:
     """Running totals the engine keeps while it streams the workers."""
 
     workers: int = 0
-    by_category: dict[str, int] = field(default_factory=lambda: {"inpost": 0, "leaver": 0, "agency": 0})
+    by_category: dict[str, int] = field(
+        default_factory=lambda: {"inpost": 0, "leaver": 0, "agency": 0}
+    )
     agency_fte: float = 0.0
     inpost_fte: float = 0.0
     case_holders: int = 0
 
 
-@rule("801", "error", "The return has no worker records: add a CSWWWorker record for every social worker in post, leaver and agency worker.",
-      fields=("CSWWWorker",), section="General Data Items", scope="return")
+@rule(
+    "801",
+    "error",
+    "The return has no worker records: add a CSWWWorker record for every social worker in post, leaver and agency worker.",
+    fields=("CSWWWorker",),
+    section="General Data Items",
+    scope="return",
+)
 def at_least_one_worker(v: View) -> bool:
     return v.totals.workers > 0
 
 
-@rule("802Q", "query", "Please check: more agency workers are covering vacancies (headcount) than there are agency worker records in the return.",
-      fields=("NoAgencyHeadcount",), section=f"{VAC}; Agency Workers", scope="return", needs=("NoAgencyHeadcount",))
+@rule(
+    "802Q",
+    "query",
+    "Please check: more agency workers are covering vacancies (headcount) than there are agency worker records in the return.",
+    fields=("NoAgencyHeadcount",),
+    section=f"{VAC}; Agency Workers",
+    scope="return",
+    needs=("NoAgencyHeadcount",),
+)
 def agency_cover_headcount_within_records(v: View) -> bool:
     return v.t["NoAgencyHeadcount"] <= v.totals.by_category["agency"]
 
 
-@rule("803Q", "query", "Please check: the FTE of agency workers covering vacancies is more than the total FTE of the agency worker records.",
-      fields=("NoAgencyFTE",), section=f"{VAC}; Agency Workers", scope="return", needs=("NoAgencyFTE",))
+@rule(
+    "803Q",
+    "query",
+    "Please check: the FTE of agency workers covering vacancies is more than the total FTE of the agency worker records.",
+    fields=("NoAgencyFTE",),
+    section=f"{VAC}; Agency Workers",
+    scope="return",
+    needs=("NoAgencyFTE",),
+)
 def agency_cover_fte_within_records(v: View) -> bool:
     return v.t["NoAgencyFTE"] <= v.totals.agency_fte + 0.005
 
 
-@rule("804Q", "query", "Please check: the return has no leavers; include every child and family social worker who left during the year.",
-      fields=("RoleEndDate",), section="Turnover – Leaving date", scope="return")
+@rule(
+    "804Q",
+    "query",
+    "Please check: the return has no leavers; include every child and family social worker who left during the year.",
+    fields=("RoleEndDate",),
+    section="Turnover – Leaving date",
+    scope="return",
+)
 def has_leavers(v: View) -> bool:
     return v.totals.workers == 0 or v.totals.by_category["leaver"] > 0
 
 
-@rule("805Q", "query", "Please check: the return has no workers in post at 30 September.",
-      fields=("CSWWWorker",), section="General Data Items", scope="return")
+@rule(
+    "805Q",
+    "query",
+    "Please check: the return has no workers in post at 30 September.",
+    fields=("CSWWWorker",),
+    section="General Data Items",
+    scope="return",
+)
 def has_workers_in_post(v: View) -> bool:
     return v.totals.workers == 0 or v.totals.by_category["inpost"] > 0
 
 
-@rule("806Q", "query", "Please check: no worker holds any cases at 30 September; record each worker's cases (0 where none).",
-      fields=("Cases30",), section="Case Management", scope="return")
+@rule(
+    "806Q",
+    "query",
+    "Please check: no worker holds any cases at 30 September; record each worker's cases (0 where none).",
+    fields=("Cases30",),
+    section="Case Management",
+    scope="return",
+)
 def has_case_holders(v: View) -> bool:
-    return v.totals.by_category["inpost"] + v.totals.by_category["agency"] == 0 or v.totals.case_holders > 0
+    return (
+        v.totals.by_category["inpost"] + v.totals.by_category["agency"] == 0
+        or v.totals.case_holders > 0
+    )
 
 
-@rule("807Q", "query", "Please check: vacancies are more than half of all posts (vacancies FTE ÷ (vacancies FTE + FTE in post)).",
-      fields=("NumberOfVacancies",), section=VAC, scope="return", needs=("NumberOfVacancies",))
+@rule(
+    "807Q",
+    "query",
+    "Please check: vacancies are more than half of all posts (vacancies FTE ÷ (vacancies FTE + FTE in post)).",
+    fields=("NumberOfVacancies",),
+    section=VAC,
+    scope="return",
+    needs=("NumberOfVacancies",),
+)
 def vacancy_rate_plausible(v: View) -> bool:
     vac = v.t["NumberOfVacancies"]
     return vac <= v.totals.inpost_fte

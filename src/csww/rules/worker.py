@@ -14,133 +14,278 @@ EMPLOYED = ("inpost", "leaver")
 TURNOVER = "Turnover"
 
 
-@rule("501", "error", "Leaving date must fall within the collection year (1 October of the previous year to 30 September).",
-      fields=("RoleEndDate",), section="Turnover – Leaving date", scope="worker", categories=("leaver",), needs=("RoleEndDate",))
+@rule(
+    "501",
+    "error",
+    "Leaving date must fall within the collection year (1 October of the previous year to 30 September).",
+    fields=("RoleEndDate",),
+    section="Turnover – Leaving date",
+    scope="worker",
+    categories=("leaver",),
+    needs=("RoleEndDate",),
+)
 def leaving_date_in_collection_year(v: View) -> bool:
     return v.ctx.period_start <= v.t["RoleEndDate"] <= v.ctx.reference_date
 
 
-@rule("502", "error", "A leaver's FTE at 30 September must be 0.",
-      fields=("FTE",), section="General Data Items – FTE as at 30 September", scope="worker", categories=("leaver",), needs=("FTE",))
+@rule(
+    "502",
+    "error",
+    "A leaver's FTE at 30 September must be 0.",
+    fields=("FTE",),
+    section="General Data Items – FTE as at 30 September",
+    scope="worker",
+    categories=("leaver",),
+    needs=("FTE",),
+)
 def leaver_fte_is_zero(v: View) -> bool:
     return v.t["FTE"] == 0
 
 
-@rule("503Q", "query", "Please check: the guide asks for leavers to be recorded with an FTE of 0, but FTE is missing.",
-      fields=("FTE",), section="General Data Items – FTE as at 30 September", scope="worker", categories=("leaver",))
+@rule(
+    "503Q",
+    "query",
+    "Please check: the guide asks for leavers to be recorded with an FTE of 0, but FTE is missing.",
+    fields=("FTE",),
+    section="General Data Items – FTE as at 30 September",
+    scope="worker",
+    categories=("leaver",),
+)
 def leaver_fte_recorded(v: View) -> bool:
     return "FTE" in v.raw
 
 
-@rule("504", "error", "Leaving date must not be before the starting date.",
-      fields=("RoleEndDate", "RoleStartDate"), section="Turnover", scope="worker", categories=("leaver",), needs=("RoleEndDate", "RoleStartDate"))
+@rule(
+    "504",
+    "error",
+    "Leaving date must not be before the starting date.",
+    fields=("RoleEndDate", "RoleStartDate"),
+    section="Turnover",
+    scope="worker",
+    categories=("leaver",),
+    needs=("RoleEndDate", "RoleStartDate"),
+)
 def leaving_not_before_start(v: View) -> bool:
     return v.t["RoleEndDate"] >= v.t["RoleStartDate"]
 
 
-@rule("505", "error", "Starting date must not be after the census date (30 September).",
-      fields=("RoleStartDate",), section="Turnover – Starting date", scope="worker", needs=("RoleStartDate",))
+@rule(
+    "505",
+    "error",
+    "Starting date must not be after the census date (30 September).",
+    fields=("RoleStartDate",),
+    section="Turnover – Starting date",
+    scope="worker",
+    needs=("RoleStartDate",),
+)
 def start_not_after_census(v: View) -> bool:
     return v.t["RoleStartDate"] <= v.ctx.reference_date
 
 
-@rule("506", "error", "Worker started after the previous 30 September, so their FTE at that date (FTE30) must be 0.",
-      fields=("FTE30", "RoleStartDate"), section="Turnover – FTE as at previous 30 September; Starters who leave within the Year",
-      scope="worker", needs=("FTE30", "RoleStartDate"))
+@rule(
+    "506",
+    "error",
+    "Worker started after the previous 30 September, so their FTE at that date (FTE30) must be 0.",
+    fields=("FTE30", "RoleStartDate"),
+    section="Turnover – FTE as at previous 30 September; Starters who leave within the Year",
+    scope="worker",
+    needs=("FTE30", "RoleStartDate"),
+)
 def starter_fte30_is_zero(v: View) -> bool:
     return v.t["RoleStartDate"] <= v.ctx.previous_reference_date or v.t["FTE30"] == 0
 
 
-@rule("507Q", "query", "Please check: FTE at the previous 30 September is 0 although the worker started before that date.",
-      fields=("FTE30", "RoleStartDate"), section="Turnover – FTE as at previous 30 September", scope="worker",
-      categories=("inpost",), needs=("FTE30", "RoleStartDate"))
+@rule(
+    "507Q",
+    "query",
+    "Please check: FTE at the previous 30 September is 0 although the worker started before that date.",
+    fields=("FTE30", "RoleStartDate"),
+    section="Turnover – FTE as at previous 30 September",
+    scope="worker",
+    categories=("inpost",),
+    needs=("FTE30", "RoleStartDate"),
+)
 def long_serving_fte30_not_zero(v: View) -> bool:
     return v.t["RoleStartDate"] > v.ctx.previous_reference_date or v.t["FTE30"] > 0
 
 
-@rule("508", "error", "Starting date must be at least 16 years after the date of birth.",
-      fields=("RoleStartDate", "PersonBirthDate"), section="General Data Items; Turnover – Starting date", scope="worker",
-      needs=("RoleStartDate", "PersonBirthDate"))
+@rule(
+    "508",
+    "error",
+    "Starting date must be at least 16 years after the date of birth.",
+    fields=("RoleStartDate", "PersonBirthDate"),
+    section="General Data Items; Turnover – Starting date",
+    scope="worker",
+    needs=("RoleStartDate", "PersonBirthDate"),
+)
 def start_after_sixteenth_birthday(v: View) -> bool:
     return years_between(v.t["PersonBirthDate"], v.t["RoleStartDate"]) >= 16
 
 
-@rule("509Q", "query", "Please check: the worker was under 20 when they started as a qualified social worker.",
-      fields=("RoleStartDate", "PersonBirthDate"), section="Definition of a child and family social worker", scope="worker",
-      needs=("RoleStartDate", "PersonBirthDate"))
+@rule(
+    "509Q",
+    "query",
+    "Please check: the worker was under 20 when they started as a qualified social worker.",
+    fields=("RoleStartDate", "PersonBirthDate"),
+    section="Definition of a child and family social worker",
+    scope="worker",
+    needs=("RoleStartDate", "PersonBirthDate"),
+)
 def plausible_age_at_start(v: View) -> bool:
-    return years_between(v.t["PersonBirthDate"], v.t["RoleStartDate"]) >= 20 or years_between(v.t["PersonBirthDate"], v.t["RoleStartDate"]) < 16
+    return (
+        years_between(v.t["PersonBirthDate"], v.t["RoleStartDate"]) >= 20
+        or years_between(v.t["PersonBirthDate"], v.t["RoleStartDate"]) < 16
+    )
 
 
-@rule("510", "error", "Date of birth must be before the census date.",
-      fields=("PersonBirthDate",), section="General Data Items – Date of birth", scope="worker", needs=("PersonBirthDate",))
+@rule(
+    "510",
+    "error",
+    "Date of birth must be before the census date.",
+    fields=("PersonBirthDate",),
+    section="General Data Items – Date of birth",
+    scope="worker",
+    needs=("PersonBirthDate",),
+)
 def born_before_census(v: View) -> bool:
     return v.t["PersonBirthDate"] < v.ctx.reference_date
 
 
-@rule("511Q", "query", "Please check: the worker's age at 30 September is outside the usual working range of 20 to 70.",
-      fields=("PersonBirthDate",), section="General Data Items – Date of birth", scope="worker", needs=("PersonBirthDate",))
+@rule(
+    "511Q",
+    "query",
+    "Please check: the worker's age at 30 September is outside the usual working range of 20 to 70.",
+    fields=("PersonBirthDate",),
+    section="General Data Items – Date of birth",
+    scope="worker",
+    needs=("PersonBirthDate",),
+)
 def age_in_working_range(v: View) -> bool:
     born = v.t["PersonBirthDate"]
     return born >= v.ctx.reference_date or 20 <= years_between(born, v.ctx.reference_date) <= 70
 
 
-@rule("512", "error", "Reason for absence is given but Absent on 30 September is not 1 (Yes): give a reason only for workers who were absent.",
-      fields=("ReasonAbsence", "Absat30Sept"), section="Case Management – Reason for absence", scope="worker", needs=("ReasonAbsence",))
+@rule(
+    "512",
+    "error",
+    "Reason for absence is given but Absent on 30 September is not 1 (Yes): give a reason only for workers who were absent.",
+    fields=("ReasonAbsence", "Absat30Sept"),
+    section="Case Management – Reason for absence",
+    scope="worker",
+    needs=("ReasonAbsence",),
+)
 def reason_only_when_absent(v: View) -> bool:
     return v.t.get("Absat30Sept") == "1"
 
 
-@rule("513", "error", "The worker was absent on 30 September: give the reason for absence.",
-      fields=("ReasonAbsence", "Absat30Sept"), section="Case Management – Reason for absence; Statutory status of data items",
-      scope="worker", since=2018, categories=EMPLOYED, needs=("Absat30Sept",))
+@rule(
+    "513",
+    "error",
+    "The worker was absent on 30 September: give the reason for absence.",
+    fields=("ReasonAbsence", "Absat30Sept"),
+    section="Case Management – Reason for absence; Statutory status of data items",
+    scope="worker",
+    since=2018,
+    categories=EMPLOYED,
+    needs=("Absat30Sept",),
+)
 def reason_when_absent(v: View) -> bool:
     return v.t["Absat30Sept"] != "1" or bool(v.raw.get("ReasonAbsence"))
 
 
-@rule("514Q", "query", "Please check: the worker was absent on 30 September but no reason for absence is given.",
-      fields=("ReasonAbsence", "Absat30Sept"), section="Case Management – Reason for absence", scope="worker",
-      until=2017, needs=("Absat30Sept",))
+@rule(
+    "514Q",
+    "query",
+    "Please check: the worker was absent on 30 September but no reason for absence is given.",
+    fields=("ReasonAbsence", "Absat30Sept"),
+    section="Case Management – Reason for absence",
+    scope="worker",
+    until=2017,
+    needs=("Absat30Sept",),
+)
 def reason_when_absent_voluntary(v: View) -> bool:
     return v.t["Absat30Sept"] != "1" or bool(v.raw.get("ReasonAbsence"))
 
 
-@rule("515Q", "query", "Please check: agency worker absent on 30 September with no reason for absence.",
-      fields=("ReasonAbsence", "Absat30Sept"), section="Case Management – Reason for absence", scope="worker",
-      since=2018, categories=("agency",), needs=("Absat30Sept",))
+@rule(
+    "515Q",
+    "query",
+    "Please check: agency worker absent on 30 September with no reason for absence.",
+    fields=("ReasonAbsence", "Absat30Sept"),
+    section="Case Management – Reason for absence",
+    scope="worker",
+    since=2018,
+    categories=("agency",),
+    needs=("Absat30Sept",),
+)
 def agency_reason_when_absent(v: View) -> bool:
     return v.t["Absat30Sept"] != "1" or bool(v.raw.get("ReasonAbsence"))
 
 
-@rule("516Q", "query", "Please check: a leaver who left before 30 September is recorded as absent on 30 September.",
-      fields=("Absat30Sept", "RoleEndDate"), section="Case Management – Absent on 30 September", scope="worker",
-      categories=("leaver",), needs=("Absat30Sept", "RoleEndDate"))
+@rule(
+    "516Q",
+    "query",
+    "Please check: a leaver who left before 30 September is recorded as absent on 30 September.",
+    fields=("Absat30Sept", "RoleEndDate"),
+    section="Case Management – Absent on 30 September",
+    scope="worker",
+    categories=("leaver",),
+    needs=("Absat30Sept", "RoleEndDate"),
+)
 def leaver_not_absent(v: View) -> bool:
     return v.t["Absat30Sept"] != "1" or v.t["RoleEndDate"] >= v.ctx.reference_date
 
 
-@rule("517Q", "query", "Please check: a case holder (role 5) holds no cases at 30 September.",
-      fields=("Cases30", "OrgRole"), section="Definition of a child and family social worker; Caseload Calculation",
-      scope="worker", categories=IN_POST, needs=("Cases30", "OrgRole"))
+@rule(
+    "517Q",
+    "query",
+    "Please check: a case holder (role 5) holds no cases at 30 September.",
+    fields=("Cases30", "OrgRole"),
+    section="Definition of a child and family social worker; Caseload Calculation",
+    scope="worker",
+    categories=IN_POST,
+    needs=("Cases30", "OrgRole"),
+)
 def case_holder_has_cases(v: View) -> bool:
     return v.t["OrgRole"] != "5" or v.t["Cases30"] > 0
 
 
-@rule("518Q", "query", "Please check: a worker in the role 'Qualified without cases' (6) holds cases.",
-      fields=("Cases30", "OrgRole"), section="Definition of a child and family social worker", scope="worker",
-      categories=IN_POST, needs=("Cases30", "OrgRole"))
+@rule(
+    "518Q",
+    "query",
+    "Please check: a worker in the role 'Qualified without cases' (6) holds cases.",
+    fields=("Cases30", "OrgRole"),
+    section="Definition of a child and family social worker",
+    scope="worker",
+    categories=IN_POST,
+    needs=("Cases30", "OrgRole"),
+)
 def without_cases_holds_none(v: View) -> bool:
     return v.t["OrgRole"] != "6" or v.t["Cases30"] == 0
 
 
-@rule("519Q", "query", "Please check: more than 40 cases held by one worker is a very high caseload; count each child once, against the allocated lead social worker.",
-      fields=("Cases30",), section="Definition of a case; Case Management", scope="worker", needs=("Cases30",))
+@rule(
+    "519Q",
+    "query",
+    "Please check: more than 40 cases held by one worker is a very high caseload; count each child once, against the allocated lead social worker.",
+    fields=("Cases30",),
+    section="Definition of a case; Case Management",
+    scope="worker",
+    needs=("Cases30",),
+)
 def caseload_plausible(v: View) -> bool:
     return v.t["Cases30"] <= 40
 
 
-@rule("520Q", "query", "Please check: the days lost to sickness are more than the worker's working days in the year (253 days × FTE).",
-      fields=("WorkingDaysLost", "FTE"), section="Sickness Absence", scope="worker", needs=("WorkingDaysLost",))
+@rule(
+    "520Q",
+    "query",
+    "Please check: the days lost to sickness are more than the worker's working days in the year (253 days × FTE).",
+    fields=("WorkingDaysLost", "FTE"),
+    section="Sickness Absence",
+    scope="worker",
+    needs=("WorkingDaysLost",),
+)
 def sickness_within_working_year(v: View) -> bool:
     days = v.t["WorkingDaysLost"]
     working = v.ctx.spec.working_days
@@ -150,67 +295,118 @@ def sickness_within_working_year(v: View) -> bool:
     return fte == 0 or days <= working * fte + 0.005
 
 
-@rule("521Q", "query", "Please check: the worker is in post at 30 September with an FTE of 0; if they left, record a leaving date.",
-      fields=("FTE",), section="General Data Items – FTE as at 30 September", scope="worker", categories=IN_POST, needs=("FTE",))
+@rule(
+    "521Q",
+    "query",
+    "Please check: the worker is in post at 30 September with an FTE of 0; if they left, record a leaving date.",
+    fields=("FTE",),
+    section="General Data Items – FTE as at 30 September",
+    scope="worker",
+    categories=IN_POST,
+    needs=("FTE",),
+)
 def in_post_fte_positive(v: View) -> bool:
     return v.t["FTE"] > 0
 
 
-@rule("522Q", "query", "Please check: the worker is recorded as both a Step Up graduate and a Frontline graduate.",
-      fields=("StepUpGrad", "FrontlineGrad"), section="Qualification and Role information", scope="worker",
-      needs=("StepUpGrad", "FrontlineGrad"))
+@rule(
+    "522Q",
+    "query",
+    "Please check: the worker is recorded as both a Step Up graduate and a Frontline graduate.",
+    fields=("StepUpGrad", "FrontlineGrad"),
+    section="Qualification and Role information",
+    scope="worker",
+    needs=("StepUpGrad", "FrontlineGrad"),
+)
 def one_fast_track_programme(v: View) -> bool:
     return not (v.t["StepUpGrad"] == "1" and v.t["FrontlineGrad"] == "1")
 
 
-@rule("523Q", "query", "Please check: the leaver retired or died but their destination is a social work or social care role.",
-      fields=("LeaverDestination", "ReasonLeave"), section="Turnover – Destination of leaver", scope="worker",
-      categories=("leaver",), needs=("LeaverDestination", "ReasonLeave"))
+@rule(
+    "523Q",
+    "query",
+    "Please check: the leaver retired or died but their destination is a social work or social care role.",
+    fields=("LeaverDestination", "ReasonLeave"),
+    section="Turnover – Destination of leaver",
+    scope="worker",
+    categories=("leaver",),
+    needs=("LeaverDestination", "ReasonLeave"),
+)
 def retired_or_deceased_destination(v: View) -> bool:
-    return v.t["ReasonLeave"] not in ("5", "6") or v.t["LeaverDestination"] not in ("1", "2", "3", "4", "5")
+    return v.t["ReasonLeave"] not in ("5", "6") or v.t["LeaverDestination"] not in (
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+    )
 
 
-@rule("524Q", "query", "Please check: the leaver moved to a non-child and family social work role within the LA, but their destination is a social work role elsewhere.",
-      fields=("LeaverDestination", "ReasonLeave"), section="Turnover – Reason for leaving", scope="worker",
-      categories=("leaver",), needs=("LeaverDestination", "ReasonLeave"))
+@rule(
+    "524Q",
+    "query",
+    "Please check: the leaver moved to a non-child and family social work role within the LA, but their destination is a social work role elsewhere.",
+    fields=("LeaverDestination", "ReasonLeave"),
+    section="Turnover – Reason for leaving",
+    scope="worker",
+    categories=("leaver",),
+    needs=("LeaverDestination", "ReasonLeave"),
+)
 def moved_within_la_destination(v: View) -> bool:
     return v.t["ReasonLeave"] != "7" or v.t["LeaverDestination"] not in ("1", "2", "3", "4")
 
 
-@rule("525Q", "query", "Please check: the worker was absent through sickness on 30 September but no days were lost to sickness in the year.",
-      fields=("WorkingDaysLost", "ReasonAbsence"), section="Sickness Absence", scope="worker",
-      needs=("ReasonAbsence", "WorkingDaysLost"))
+@rule(
+    "525Q",
+    "query",
+    "Please check: the worker was absent through sickness on 30 September but no days were lost to sickness in the year.",
+    fields=("WorkingDaysLost", "ReasonAbsence"),
+    section="Sickness Absence",
+    scope="worker",
+    needs=("ReasonAbsence", "WorkingDaysLost"),
+)
 def sick_on_census_day_has_days_lost(v: View) -> bool:
     return v.t["ReasonAbsence"] != "SIC" or v.t["WorkingDaysLost"] > 0
 
 
-@rule("526Q", "query", "Please check: an agency assignment of more than 500 weeks (nearly 10 years) is unusually long.",
-      fields=("ContractWeeks",), section="Agency Workers", scope="worker", categories=("agency",), needs=("ContractWeeks",))
+@rule(
+    "526Q",
+    "query",
+    "Please check: an agency assignment of more than 500 weeks (nearly 10 years) is unusually long.",
+    fields=("ContractWeeks",),
+    section="Agency Workers",
+    scope="worker",
+    categories=("agency",),
+    needs=("ContractWeeks",),
+)
 def agency_assignment_plausible(v: View) -> bool:
     return v.t["ContractWeeks"] <= 500
 
 
-@rule("527Q", "query", "Please check: agency worker in post with no number of cases; a case holder should have cases recorded, others 0.",
-      fields=("Cases30",), section="Case Management; How to record counts of zero", scope="worker", categories=("agency",))
-def agency_cases_recorded(v: View) -> bool:
-    return "Cases30" in v.raw or "AgencyWorker" not in v.raw
-
-
-@rule("528Q", "query", "Please check: HCPC registration numbers of social workers begin with SW.",
-      fields=("SWENo",), section="General Data Items – Social Worker (HCPC) identifier", scope="worker", needs=("SWENo",))
+@rule(
+    "528Q",
+    "query",
+    "Please check: HCPC registration numbers of social workers begin with SW.",
+    fields=("SWENo",),
+    section="General Data Items – Social Worker (HCPC) identifier",
+    scope="worker",
+    needs=("SWENo",),
+)
 def registration_number_prefix(v: View) -> bool:
     return v.t["SWENo"][:2].upper() == "SW"
 
 
-@rule("529Q", "query", "Please check: a newly qualified social worker (origin 1) who was over 60 when they started.",
-      fields=("StartOrigin", "PersonBirthDate", "RoleStartDate"), section="Turnover – Origin when started", scope="worker",
-      needs=("StartOrigin", "PersonBirthDate", "RoleStartDate"))
+@rule(
+    "529Q",
+    "query",
+    "Please check: a newly qualified social worker (origin 1) who was over 60 when they started.",
+    fields=("StartOrigin", "PersonBirthDate", "RoleStartDate"),
+    section="Turnover – Origin when started",
+    scope="worker",
+    needs=("StartOrigin", "PersonBirthDate", "RoleStartDate"),
+)
 def newly_qualified_age_plausible(v: View) -> bool:
-    return v.t["StartOrigin"] != "1" or years_between(v.t["PersonBirthDate"], v.t["RoleStartDate"]) <= 60
-
-
-@rule("530Q", "query", "Please check: origin is 'newly qualified social worker' (1) but the worker started in this post more than 10 years ago.",
-      fields=("StartOrigin", "RoleStartDate"), section="Turnover – Origin when started", scope="worker",
-      categories=("inpost",), needs=("StartOrigin", "RoleStartDate"))
-def newly_qualified_origin_recent(v: View) -> bool:
-    return v.t["StartOrigin"] != "1" or years_between(v.t["RoleStartDate"], v.ctx.reference_date) <= 10
+    return (
+        v.t["StartOrigin"] != "1"
+        or years_between(v.t["PersonBirthDate"], v.t["RoleStartDate"]) <= 60
+    )
