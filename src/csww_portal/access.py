@@ -1,0 +1,134 @@
+"""Who may see and change what. Every view reaches data only through these helpers.
+
+An LA user asking for another LA's return gets 404 (the portal does not confirm that it
+exists); an LA user asking for a DfE page gets 403. DfE statisticians and administrators
+see every LA.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from csww_portal.models import LA_ROLES, Collection, LAReturn, Membership, Role
+from csww_portal.services.collections import clear_familiarisation
+
+P = ParamSpec("P")
+
+
+def membership(user: Any) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.membership  # type: ignore[no-any-return]
+    except Membership.DoesNotExist:
+        return None
+
+
+def role_of(user: Any) -> str | None:
+    m = membership(user)
+    if m is not None:
+        return m.role
+    return Role.ADMIN if getattr(user, "is_superuser", False) else None
+
+
+def is_dfe(user: Any) -> bool:
+    return role_of(user) in (Role.DFE, Role.ADMIN)
+
+
+def is_la_user(user: Any) -> bool:
+    return role_of(user) in LA_ROLES
+
+
+def la_code_of(user: Any) -> str | None:
+    m = membership(user)
+    return m.la.code if m is not None and m.la is not None and m.role in LA_ROLES else None
+
+
+def can_approve(user: Any) -> bool:
+    return role_of(user) == Role.LA_APPROVER
+
+
+def collection_or_404(year: int) -> Collection:
+    collection = get_object_or_404(Collection, year=year)
+    clear_familiarisation(collection)
+    return collection
+
+
+def return_for(user: Any, year: int, la_code: str, *, change: bool = False) -> LAReturn:
+    """The return ``user`` may read (or, with ``change``, alter); 404 when it is not theirs."""
+    role = role_of(user)
+    if role in LA_ROLES:
+        if la_code != la_code_of(user):
+            raise Http404("No such return.")
+    elif role not in (Role.DFE, Role.ADMIN):
+        raise PermissionDenied("Your account has no role in this collection.")
+    collection = collection_or_404(year)
+    ret = get_object_or_404(
+        LAReturn.objects.select_related("la", "collection", "current"),
+        collection=collection,
+        la__code=la_code,
+    )
+    if role in LA_ROLES:
+        if not collection.la_can_view():
+            raise PermissionDenied(
+                f"The {collection.year} collection is not open to local authorities now."
+            )
+        if change and not collection.la_can_change():
+            raise PermissionDenied(
+                f"The {collection.year} collection is closed: your return is read only."
+            )
+    elif change:
+        raise PermissionDenied(
+            "DfE users read returns; only the local authority changes its return."
+        )
+    return ret
+
+
+LAView = Callable[Concatenate[HttpRequest, LAReturn, P], HttpResponse]
+
+
+def la_view(*, change: bool = False) -> Callable[[LAView[P]], Callable[..., HttpResponse]]:
+    """Views of one LA's return: resolve ``year`` and ``la`` to a return the user may use.
+
+    With ``change``, GET still only needs read access (forms show what is there); any
+    other method needs change access.
+    """
+
+    def decorate(view: LAView[P]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(
+            request: HttpRequest, year: int, la: str, *args: P.args, **kwargs: P.kwargs
+        ) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            needs_change = change and request.method not in ("GET", "HEAD")
+            ret = return_for(request.user, year, la, change=needs_change)
+            return view(request, ret, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+DfEView = Callable[Concatenate[HttpRequest, Collection, P], HttpResponse]
+
+
+def dfe_view(view: DfEView[P]) -> Callable[..., HttpResponse]:
+    """Views across every LA: DfE statisticians and administrators only."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, year: int, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_dfe(request.user):
+            raise PermissionDenied("This page is for DfE users.")
+        return view(request, collection_or_404(year), *args, **kwargs)
+
+    return wrapper

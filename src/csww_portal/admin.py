@@ -1,0 +1,56 @@
+"""Administration pages for the administrator: people, roles and collection dates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+
+from csww_portal.models import AuditEvent, Collection, LocalAuthority, Membership
+from csww_portal.services.collections import ensure_returns
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = (
+        "year",
+        "familiarisation_start",
+        "familiarisation_end",
+        "opens",
+        "closes",
+        "la_read_only_until",
+        "dfe_read_only_from",
+    )
+    readonly_fields = ("familiarisation_cleared_at",)
+
+    def save_model(self, request: Any, obj: Collection, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        ensure_returns(obj)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("user", "role", "la")
+    list_filter = ("role",)
+    search_fields = ("user__username", "la__name", "la__code")
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("code", "name", "region")
+    search_fields = ("code", "name")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ("at", "username", "la", "action", "detail")
+    list_filter = ("action",)
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

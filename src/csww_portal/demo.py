@@ -1,0 +1,270 @@
+"""Demo data: a collection, users for each role, and LAs' returns in every state.
+
+Returns come from ``csww.synth.generate`` when that module is installed, otherwise from the
+small generator below; a few known problems are then written into some of them so the demo
+shows errors and queries. Whether they *are* errors or queries is decided by the core.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from csww.model import Record, Return
+from csww.writer import to_bytes
+from csww_portal.models import Collection, LAReturn, Membership, Role
+from csww_portal.services import versions, workflow
+from csww_portal.services.collections import create_collection
+
+# (LA code, what the demo does with it)
+DEMO_LAS = [
+    ("301", "errors"),  # Barking and Dagenham: the demo LA users' own LA
+    ("302", "queries"),  # Barnet
+    ("303", "submitted"),  # Bexley
+    ("304", "approved"),  # Brent
+    ("305", "errors"),  # Bromley
+    ("306", "ready"),  # Croydon
+    ("202", "approved"),  # Camden
+    ("203", "submitted"),  # Greenwich
+]
+
+
+@dataclass
+class DemoUser:
+    username: str
+    password: str
+    role: str
+    la: str | None
+
+
+def _generate(year: int, la: str, seed: int, workers: int) -> Return:
+    try:
+        from csww.synth import generate  # type: ignore[import-not-found]
+    except ImportError:
+        return simple_return(year, la, seed, workers)
+    ret: Return = generate(year, la, seed=seed, scale=max(workers, 1) / 100)
+    return ret
+
+
+ETHNICITIES = [
+    "WBRI",
+    "WBRI",
+    "WBRI",
+    "WOTH",
+    "MWBC",
+    "AIND",
+    "APKN",
+    "BAFR",
+    "BCRB",
+    "CHNE",
+    "OOTH",
+]
+
+
+def simple_return(year: int, la: str, seed: int = 0, workers: int = 60) -> Return:
+    """A plausible, valid return: mostly workers in post, some leavers and agency workers."""
+    rng = random.Random(f"{year}-{la}-{seed}")
+    census = date(year, 9, 30)
+    records = []
+    for n in range(workers):
+        swe = f"SW{rng.randrange(10**5, 10**6)}{n:03d}"
+        kind = rng.choices(["inpost", "leaver", "agency"], weights=[75, 15, 10])[0]
+        if kind == "agency":
+            values = {
+                "AgencyWorker": "1",
+                "SWENo": swe,
+                "FTE": rng.choice(["1", "0.8", "0.6"]),
+                "Cases30": str(rng.randint(8, 22)),
+                "ContractWeeks": str(rng.randint(4, 80)),
+            }
+        else:
+            born = date(year - rng.randint(24, 60), rng.randint(1, 12), rng.randint(1, 28))
+            started = census - timedelta(days=rng.randint(200, 4000))
+            started = max(started, date(born.year + 23, born.month, born.day))
+            role = rng.choices(["1", "2", "3", "4", "5", "6"], weights=[2, 5, 10, 15, 60, 8])[0]
+            values = {
+                "AgencyWorker": "0",
+                "SWENo": swe,
+                "FTE": rng.choice(["1", "1", "1", "0.8", "0.5"]),
+                "PersonBirthDate": born.isoformat(),
+                "GenderCurrent": rng.choice(["1", "2", "2", "2"]),
+                "Ethnicity": rng.choice(ETHNICITIES),
+                "QualInst": "University of Leeds",
+                "QualLevel": rng.choice(["1", "2"]),
+                "StepUpGrad": "0",
+                "OrgRole": role,
+                "RoleStartDate": started.isoformat(),
+                "StartOrigin": rng.choice(["1", "2", "4", "9"]),
+                "FTE30": "1",
+                "Cases30": str(rng.randint(5, 24) if role == "5" else 0),
+                "WorkingDaysLost": str(rng.randint(0, 12)),
+                "FrontlineGrad": "0",
+                "Absat30Sept": "0",
+            }
+            if kind == "leaver":
+                left = census - timedelta(days=rng.randint(10, 300))
+                values.update(
+                    {
+                        "FTE": "0",
+                        "RoleEndDate": left.isoformat(),
+                        "LeaverDestination": rng.choice(["1", "3", "8"]),
+                        "ReasonLeave": "1",
+                    }
+                )
+                values.pop("FTE30")
+                values.pop("Cases30")
+                if started >= left:
+                    values["RoleStartDate"] = (left - timedelta(days=400)).isoformat()
+        records.append(Record(values=values))
+    header = Record(
+        values={
+            "Collection": "CSWW",
+            "Year": str(year),
+            "ReferenceDate": census.isoformat(),
+            "SourceLevel": "L",
+            "LEA": la,
+            "SoftwareCode": "csww demo",
+            "DateTime": f"{year}-10-20T09:30:00",
+        }
+    )
+    la_level = Record(
+        values={
+            "NumberOfVacancies": f"{rng.randint(2, 20)}.50",
+            "NoAgencyFTE": "3.00",
+            "NoAgencyHeadcount": "3",
+        }
+    )
+    return Return(header=header, la=la_level, workers=records)
+
+
+def add_errors(ret: Return, count: int) -> None:
+    """Break some records in ways the rulebook treats as errors (bad codes and dates)."""
+    employees = [w for w in ret.workers if w.values.get("AgencyWorker") == "0"]
+    for n, worker in enumerate(employees[:count]):
+        if n % 2:
+            worker.values["Ethnicity"] = "XXXX"
+        else:
+            worker.values["PersonBirthDate"] = "1985-02-30"
+
+
+def add_queries(ret: Return, count: int) -> None:
+    """Give some case holders an unusually high caseload (a query, not an error)."""
+    holders = [w for w in ret.workers if w.values.get("OrgRole") == "5" and w.values.get("Cases30")]
+    for worker in holders[-count:]:
+        worker.values["Cases30"] = "45"
+
+
+def demo_users() -> list[DemoUser]:
+    def pw() -> str:
+        return secrets.token_urlsafe(9)
+
+    return [
+        DemoUser("la.submitter", pw(), Role.LA_SUBMITTER, "301"),
+        DemoUser("la.approver", pw(), Role.LA_APPROVER, "301"),
+        DemoUser("barnet.submitter", pw(), Role.LA_SUBMITTER, "302"),
+        DemoUser("dfe.statistician", pw(), Role.DFE, None),
+        DemoUser("admin", pw(), Role.ADMIN, None),
+    ]
+
+
+def seed(year: int = 2018, *, today: date | None = None, workers: int = 60) -> list[DemoUser]:
+    """Create (or reset the passwords of) the demo users and fill the demo collection."""
+    today = today or date.today()
+    users = demo_users()
+    with transaction.atomic():
+        collection = Collection.objects.filter(year=year).first()
+        if collection is None:
+            collection = create_collection(
+                year,
+                opens=today - timedelta(days=14),
+                closes=today + timedelta(days=45),
+                la_read_only_until=today + timedelta(days=52),
+                dfe_read_only_from=today + timedelta(days=120),
+                familiarisation_start=today - timedelta(days=60),
+                familiarisation_end=today - timedelta(days=30),
+            )
+        accounts = {u.username: _account(u) for u in users}
+        if not LAReturn.objects.filter(collection=collection, current__isnull=False).exists():
+            _fill(collection, accounts, workers)
+    return users
+
+
+def _account(spec: DemoUser) -> Any:
+    from csww_portal.models import LocalAuthority
+
+    model = get_user_model()
+    user, _ = model.objects.get_or_create(username=spec.username)
+    user.set_password(spec.password)
+    user.email = f"{spec.username}@example.org"
+    user.is_staff = user.is_superuser = spec.role == Role.ADMIN
+    user.save()
+    la = LocalAuthority.objects.get(code=spec.la) if spec.la else None
+    Membership.objects.update_or_create(user=user, defaults={"role": spec.role, "la": la})
+    return user
+
+
+def _la_accounts(code: str, accounts: dict[str, Any]) -> tuple[Any, Any]:
+    """The demo LA's own users; other demo LAs get accounts nobody can sign in to."""
+    if code == "301":
+        return accounts["la.submitter"], accounts["la.approver"]
+    from csww_portal.models import LocalAuthority
+
+    model = get_user_model()
+    la = LocalAuthority.objects.get(code=code)
+    pair = []
+    for role, suffix in ((Role.LA_SUBMITTER, "submitter"), (Role.LA_APPROVER, "approver")):
+        user, created = model.objects.get_or_create(username=f"demo.{code}.{suffix}")
+        if created:
+            user.set_unusable_password()
+            user.save()
+        Membership.objects.update_or_create(user=user, defaults={"role": role, "la": la})
+        pair.append(user)
+    return pair[0], pair[1]
+
+
+def _fill(collection: Collection, accounts: dict[str, Any], workers: int) -> None:
+    for n, (code, plan) in enumerate(DEMO_LAS):
+        submitter, approver = _la_accounts(code, accounts)
+        ret = LAReturn.objects.select_related("la", "collection").get(
+            collection=collection, la__code=code
+        )
+        data = _generate(collection.year, code, n, workers)
+        if plan == "errors":
+            add_errors(data, 3)
+            add_queries(data, 2)
+        elif plan == "queries":
+            add_queries(data, 3)
+        elif plan in ("ready", "submitted", "approved"):
+            add_queries(data, 1)
+        result = versions.upload(
+            ret, submitter, f"csww-{collection.year}-{code}.xml", to_bytes(data)
+        )
+        if result.version is None or plan in ("errors", "queries"):
+            continue
+        ret.refresh_from_db()
+        if ret.errors:
+            continue  # the generator's data did not come out clean: leave it with its errors
+        report = ret.current.report_object() if ret.current else None
+        for issue in report.issues if report else []:
+            if issue.severity == "query":
+                workflow.add_note(
+                    ret,
+                    submitter,
+                    "Checked with the team manager: this is correct.",
+                    worker=issue.worker or "",
+                    rule=issue.rule,
+                    field=issue.field or "",
+                )
+        workflow.add_note(
+            ret, submitter, "Data taken from the HR system on 14 October; no known gaps."
+        )
+        if plan in ("submitted", "approved"):
+            workflow.submit(ret, submitter)
+        if plan == "approved":
+            workflow.approve(ret, approver, Role.LA_APPROVER)

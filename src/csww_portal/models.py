@@ -1,0 +1,319 @@
+# ruff: noqa: RUF012  (Django reads Meta options and migration lists as class attributes)
+"""What the portal stores: collections, LAs' returns, every upload and version, notes, audit.
+
+Nothing is overwritten: an upload or an edit adds a :class:`ReturnVersion` and moves the
+return's ``current`` pointer, inside one transaction, so a failure leaves the previous
+version in place. Validation results are the core's report, stored as its JSON form.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from csww.report.model import Issue, ReadFailure, Report
+
+
+class Role(models.TextChoices):
+    LA_SUBMITTER = "la_submitter", "LA submitter"
+    LA_APPROVER = "la_approver", "LA approver"
+    DFE = "dfe", "DfE statistician"
+    ADMIN = "admin", "Administrator"
+
+
+LA_ROLES = frozenset({Role.LA_SUBMITTER, Role.LA_APPROVER})
+
+
+class LocalAuthority(models.Model):
+    code = models.CharField(max_length=3, unique=True)
+    name = models.CharField(max_length=100)
+    region = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Membership(models.Model):
+    """A person's role; LA roles are tied to exactly one LA, DfE roles to none."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    la = models.ForeignKey(LocalAuthority, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role__in=[Role.LA_SUBMITTER, Role.LA_APPROVER], la__isnull=False)
+                    | models.Q(role__in=[Role.DFE, Role.ADMIN], la__isnull=True)
+                ),
+                name="la_role_has_one_la",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}"
+
+
+class Phase(models.TextChoices):
+    NOT_OPEN = "not_open", "Not open yet"
+    FAMILIARISATION = "familiarisation", "Familiarisation (practice data, deleted when it ends)"
+    OPEN = "open", "Open"
+    LA_READ_ONLY = "la_read_only", "Closed: read only for local authorities"
+    FINISHED = "finished", "Finished"
+
+
+class Collection(models.Model):
+    """One census year and its dates (all inclusive, UK local dates)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    familiarisation_start = models.DateField(null=True, blank=True)
+    familiarisation_end = models.DateField(null=True, blank=True)
+    opens = models.DateField()
+    closes = models.DateField(help_text="Last day local authorities can change and submit.")
+    la_read_only_until = models.DateField(
+        help_text="Local authorities can read their return until this day."
+    )
+    dfe_read_only_from = models.DateField(
+        help_text="From this day DfE's view is read only too: returns can no longer be reopened."
+    )
+    familiarisation_cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"CSWW {self.year}"
+
+    def in_familiarisation(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        start, end = self.familiarisation_start, self.familiarisation_end
+        return bool(start and end and start <= today <= end)
+
+    def phase(self, today: date | None = None) -> Phase:
+        today = today or timezone.localdate()
+        if self.in_familiarisation(today):
+            return Phase.FAMILIARISATION
+        if today < self.opens:
+            return Phase.NOT_OPEN
+        if today <= self.closes:
+            return Phase.OPEN
+        if today <= self.la_read_only_until:
+            return Phase.LA_READ_ONLY
+        return Phase.FINISHED
+
+    def la_can_view(self, today: date | None = None) -> bool:
+        return self.phase(today) in (Phase.FAMILIARISATION, Phase.OPEN, Phase.LA_READ_ONLY)
+
+    def la_can_change(self, today: date | None = None) -> bool:
+        return self.phase(today) in (Phase.FAMILIARISATION, Phase.OPEN)
+
+    def dfe_can_change(self, today: date | None = None) -> bool:
+        return (today or timezone.localdate()) < self.dfe_read_only_from
+
+    def familiarisation_due(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        end = self.familiarisation_end
+        return bool(end and today > end and self.familiarisation_cleared_at is None)
+
+
+class State(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+
+
+class LAReturn(models.Model):
+    """One LA's return in one collection: its state and a pointer to the current version."""
+
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="returns")
+    la = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="returns")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.NOT_STARTED)
+    current = models.ForeignKey(
+        "ReturnVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    workers = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    queries = models.PositiveIntegerField(default=0)
+    unexplained = models.PositiveIntegerField(default=0, help_text="Queries without a note.")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reopen_reason = models.TextField(blank=True)
+    last_activity = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "la"], name="one_return_per_la")
+        ]
+        ordering = ["la__name"]
+
+    def __str__(self) -> str:
+        return f"{self.la} {self.collection}"
+
+    @property
+    def locked(self) -> bool:
+        """Submitted and approved returns change only after DfE reopens them."""
+        return self.state in (State.SUBMITTED, State.APPROVED)
+
+
+class Upload(models.Model):
+    """Every file an LA sent, byte for byte, whether or not it could be read."""
+
+    class Outcome(models.TextChoices):
+        LOADED = "loaded", "Loaded"
+        UNREADABLE = "unreadable", "Could not be read"
+        REFUSED = "refused", "Refused"
+
+    la_return = models.ForeignKey(LAReturn, on_delete=models.CASCADE, related_name="uploads")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    filename = models.CharField(max_length=255)
+    kind = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField()
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+
+class ReturnVersion(models.Model):
+    """One state of a return: from an upload or an edit, with the core's report on it."""
+
+    la_return = models.ForeignKey(LAReturn, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    upload = models.ForeignKey(
+        Upload, null=True, blank=True, on_delete=models.PROTECT, related_name="versions"
+    )
+    description = models.CharField(max_length=200)
+    # The return as COLLECT XML; empty when it is the XML upload itself, unchanged.
+    xml = models.BinaryField(blank=True, default=b"")
+    report = models.JSONField()
+    workers = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    queries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["la_return", "number"], name="version_number_unique")
+        ]
+        ordering = ["-number"]
+
+    def xml_bytes(self) -> bytes:
+        if self.xml:
+            return bytes(self.xml)
+        assert self.upload is not None, "a version without XML must come from an XML upload"
+        return bytes(self.upload.content)
+
+    def report_object(self) -> Report:
+        return report_from_dict(self.report)
+
+
+def report_from_dict(data: dict[str, Any]) -> Report:
+    """Rebuild the core's :class:`Report` from its ``as_dict()`` form."""
+    fatal = data.get("fatal")
+    return Report(
+        issues=[Issue(**issue) for issue in data.get("issues", [])],
+        year=data.get("year"),
+        spec_year=data.get("spec_year"),
+        la=data.get("la"),
+        workers=data.get("workers", 0),
+        source=data.get("source"),
+        fatal=ReadFailure(**fatal) if fatal else None,
+    )
+
+
+class Note(models.Model):
+    """An explanation at return, worker or issue level.
+
+    Keyed by registration number (SWENo), rule and field, never by row position, so a note
+    still applies after the return is uploaded again with its workers in another order.
+    """
+
+    la_return = models.ForeignKey(LAReturn, on_delete=models.CASCADE, related_name="notes")
+    worker = models.CharField(
+        max_length=40, blank=True, help_text="Registration number; blank for the return."
+    )
+    rule = models.CharField(max_length=10, blank=True)
+    field = models.CharField(max_length=40, blank=True)
+    text = models.TextField(max_length=2000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["la_return", "worker", "rule", "field"])]
+
+    @property
+    def level(self) -> str:
+        if self.rule:
+            return "issue"
+        return "worker" if self.worker else "return"
+
+
+class AuditEvent(models.Model):
+    """Who did what, when. ``detail`` never holds personal data (no names, dates or values)."""
+
+    class Action(models.TextChoices):
+        LOGIN = "login", "Signed in"
+        UPLOAD = "upload", "Uploaded a file"
+        EDIT = "edit", "Edited the return"
+        NOTE = "note", "Added a note"
+        SUBMIT = "submit", "Submitted"
+        APPROVE = "approve", "Approved"
+        REOPEN = "reopen", "Reopened"
+        DOWNLOAD = "download", "Downloaded"
+        FAMILIARISATION = "familiarisation", "Deleted familiarisation data"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True)
+    collection = models.ForeignKey(Collection, null=True, blank=True, on_delete=models.CASCADE)
+    la = models.ForeignKey(LocalAuthority, null=True, blank=True, on_delete=models.PROTECT)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["la", "at"])]
+
+
+class LoginAttempt(models.Model):
+    """Sign-in attempts, counted per username and address to lock out guessing."""
+
+    username = models.CharField(max_length=150)
+    ip = models.GenericIPAddressField(null=True)
+    at = models.DateTimeField(default=timezone.now)
+    succeeded = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "ip", "at"])]

@@ -1,0 +1,121 @@
+"""Collections: creating one with every LA's return, and ending familiarisation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from csww.spec import la_codes_for
+from csww_portal.models import (
+    AuditEvent,
+    Collection,
+    LAReturn,
+    LocalAuthority,
+    Note,
+    ReturnVersion,
+    State,
+    Upload,
+)
+
+
+def region_of(code: str) -> str:
+    """The LA's region, from the statistics module when it knows one."""
+    try:
+        from csww import stats  # type: ignore[attr-defined]
+    except ImportError:
+        return ""
+    lookup = getattr(stats, "region_of", None)
+    if lookup is None:
+        return ""
+    try:
+        return str(lookup(code) or "")
+    except (KeyError, LookupError, ValueError):
+        return ""
+
+
+def ensure_returns(collection: Collection) -> None:
+    """Every LA in the year's code list gets an LA record and a (not started) return."""
+    codes = la_codes_for(collection.year)
+    known = {la.code: la for la in LocalAuthority.objects.filter(code__in=codes)}
+    new = [
+        LocalAuthority(code=c, name=n, region=region_of(c))
+        for c, n in codes.items()
+        if c not in known
+    ]
+    LocalAuthority.objects.bulk_create(new, ignore_conflicts=True)
+    las = LocalAuthority.objects.filter(code__in=codes)
+    have = set(LAReturn.objects.filter(collection=collection).values_list("la_id", flat=True))
+    LAReturn.objects.bulk_create(
+        [LAReturn(collection=collection, la=la) for la in las if la.id not in have],
+        ignore_conflicts=True,
+    )
+
+
+def create_collection(
+    year: int,
+    *,
+    opens: date,
+    closes: date,
+    la_read_only_until: date,
+    dfe_read_only_from: date,
+    familiarisation_start: date | None = None,
+    familiarisation_end: date | None = None,
+) -> Collection:
+    with transaction.atomic():
+        collection, _ = Collection.objects.update_or_create(
+            year=year,
+            defaults={
+                "opens": opens,
+                "closes": closes,
+                "la_read_only_until": la_read_only_until,
+                "dfe_read_only_from": dfe_read_only_from,
+                "familiarisation_start": familiarisation_start,
+                "familiarisation_end": familiarisation_end,
+            },
+        )
+        ensure_returns(collection)
+    return collection
+
+
+def clear_familiarisation(collection: Collection, today: date | None = None) -> int:
+    """Delete every upload, version and note made during familiarisation, once it has ended.
+
+    Returns the number of returns emptied; does nothing before the end or a second time.
+    """
+    if not collection.familiarisation_due(today):
+        return 0
+    with transaction.atomic():
+        locked = Collection.objects.select_for_update().get(pk=collection.pk)
+        if locked.familiarisation_cleared_at is not None:
+            return 0
+        returns = LAReturn.objects.filter(collection=locked)
+        touched = returns.exclude(state=State.NOT_STARTED).count()
+        returns.update(
+            current=None,
+            state=State.NOT_STARTED,
+            workers=0,
+            errors=0,
+            queries=0,
+            unexplained=0,
+            submitted_at=None,
+            submitted_by=None,
+            approved_at=None,
+            approved_by=None,
+            reopen_reason="",
+            last_activity=None,
+        )
+        # Versions point at uploads, so they go first.
+        Note.objects.filter(la_return__collection=locked).delete()
+        ReturnVersion.objects.filter(la_return__collection=locked).delete()
+        Upload.objects.filter(la_return__collection=locked).delete()
+        locked.familiarisation_cleared_at = timezone.now()
+        locked.save(update_fields=["familiarisation_cleared_at"])
+        AuditEvent.objects.create(
+            collection=locked,
+            action=AuditEvent.Action.FAMILIARISATION,
+            detail=f"Familiarisation ended: practice data deleted from {touched} returns.",
+        )
+    collection.familiarisation_cleared_at = locked.familiarisation_cleared_at
+    return touched

@@ -1,0 +1,91 @@
+"""Telling an uploaded file's kind from its content, and reading it with the core.
+
+The kind comes from the bytes (magic numbers), never from the name alone: XML starts with
+``<`` (after an optional byte-order mark and white space), an .xlsx is a zip holding
+``xl/workbook.xml``, and CSV is text without NUL bytes. A name that claims another kind is
+refused, so a renamed file cannot slip past.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Literal
+
+from csww.model import Return
+from csww.reader import ReadError, StructureNote, read_with_notes
+
+Kind = Literal["xml", "xlsx", "csv"]
+EXTENSIONS: dict[str, Kind] = {".xml": "xml", ".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv"}
+LABELS = {"xml": "XML", "xlsx": "Excel workbook (.xlsx)", "csv": "CSV"}
+
+
+class Refused(Exception):
+    """The file is not something the portal accepts; ``message`` says what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def sniff(data: bytes, filename: str) -> Kind:
+    if not data.strip():
+        raise Refused("The selected file is empty.")
+    claimed = EXTENSIONS.get(Path(filename).suffix.lower())
+    kind = _by_content(data)
+    if claimed is None:
+        raise Refused("The selected file must be XML, an Excel workbook (.xlsx) or CSV.")
+    if kind != claimed:
+        raise Refused(
+            f"The file is called {Path(filename).name} but its content is {LABELS[kind]}, "
+            f"not {LABELS[claimed]}. Check you chose the right file."
+        )
+    return kind
+
+
+def _by_content(data: bytes) -> Kind:
+    head = data[:8]
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile:
+            raise Refused("The file looks like a zip archive but is damaged.") from None
+        if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+            return "xlsx"
+        raise Refused("The file is a zip archive, not an Excel workbook or XML return.")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise Refused(
+            "This is an old Excel .xls file. Save it as .xlsx (Excel workbook) and upload that."
+        )
+    if head.startswith(b"%PDF"):
+        raise Refused("The file is a PDF. Upload the return as XML, .xlsx or CSV.")
+    text = data[:4096]
+    if b"\x00" in text:
+        raise Refused("The file is not text, XML or an Excel workbook.")
+    stripped = text.lstrip(b"\xef\xbb\xbf").lstrip()
+    if stripped.startswith(b"<"):
+        return "xml"
+    return "csv"
+
+
+def read_upload(data: bytes, kind: Kind, year: int) -> tuple[Return, list[StructureNote]]:
+    """Read a file into a return with the core; raises ReadError when it cannot be read."""
+    if kind == "xml":
+        return read_with_notes(data)
+    return _read_sheet(data, kind, year), []
+
+
+def _read_sheet(data: bytes, kind: Kind, year: int) -> Return:
+    try:
+        from csww.sheets import read as sheets_read  # type: ignore[attr-defined]
+    except ImportError:
+        raise ReadError(
+            "Spreadsheet uploads are not available in this installation. Upload the return as XML."
+        ) from None
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload.{kind}"
+        path.write_bytes(data)
+        return sheets_read.read_sheet(path, year=year)  # type: ignore[no-any-return]

@@ -1,0 +1,91 @@
+"""A return's progress as the dashboard shows it, and which queries still lack a note.
+
+Whether something is an error or a query is the core's decision (``Issue.severity``);
+this module only matches the core's issues to the LA's notes and counts them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models
+
+from csww.report.model import Issue, Report
+from csww_portal.models import LAReturn, Note, State
+
+NoteKey = tuple[str, str, str]
+
+
+class Progress(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ERRORS = "errors", "Loaded with errors"
+    QUERIES = "queries", "Queries outstanding"
+    READY = "ready", "Ready to submit"
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+
+
+TAG_CLASSES = {
+    Progress.NOT_STARTED: "govuk-tag--grey",
+    Progress.ERRORS: "govuk-tag--red",
+    Progress.QUERIES: "govuk-tag--yellow",
+    Progress.READY: "govuk-tag--blue",
+    Progress.SUBMITTED: "govuk-tag--turquoise",
+    Progress.APPROVED: "govuk-tag--green",
+}
+
+
+def progress_of(ret: LAReturn) -> Progress:
+    if ret.state == State.APPROVED:
+        return Progress.APPROVED
+    if ret.state == State.SUBMITTED:
+        return Progress.SUBMITTED
+    if ret.current_id is None:
+        return Progress.NOT_STARTED
+    if ret.errors:
+        return Progress.ERRORS
+    if ret.unexplained:
+        return Progress.QUERIES
+    return Progress.READY
+
+
+def issue_key(issue: Issue) -> NoteKey:
+    return (issue.worker or "", issue.rule, issue.field or "")
+
+
+def note_keys(notes: Iterable[Note]) -> set[NoteKey]:
+    return {(n.worker, n.rule, n.field) for n in notes if n.rule}
+
+
+def unexplained_queries(report: Report, keys: set[NoteKey]) -> list[Issue]:
+    return [i for i in report.issues if i.severity == "query" and issue_key(i) not in keys]
+
+
+def refresh(ret: LAReturn, report: Report | None = None) -> None:
+    """Recount the return's figures from its current version and notes (caller saves)."""
+    if ret.current is None:
+        ret.workers = ret.errors = ret.queries = ret.unexplained = 0
+        return
+    report = report or ret.current.report_object()
+    ret.workers = report.workers
+    ret.errors = report.errors + (1 if report.fatal else 0)
+    ret.queries = report.queries
+    ret.unexplained = len(unexplained_queries(report, note_keys(ret.notes.all())))
+
+
+def submit_blockers(ret: LAReturn) -> list[str]:
+    """Why the return cannot be submitted yet, in words for the LA; empty when it can."""
+    if ret.current is None:
+        return ["Upload your return first."]
+    if ret.locked:
+        return [f"The return is already {ret.get_state_display().lower()}."]
+    reasons = []
+    if ret.errors:
+        reasons.append(
+            f"Fix the {ret.errors} error{'s' * (ret.errors != 1)}: errors must be corrected."
+        )
+    if ret.unexplained:
+        reasons.append(
+            f"Fix or add a note to the {ret.unexplained} quer{'ies' if ret.unexplained != 1 else 'y'} without a note."
+        )
+    return reasons

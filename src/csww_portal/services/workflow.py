@@ -1,0 +1,113 @@
+"""State changes: notes, submit, approve and reopen, each checked and audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from csww_portal.models import AuditEvent, LAReturn, Note, Role, State
+from csww_portal.services import audit, status
+from csww_portal.services.versions import WorkflowError
+
+MAX_NOTE = 2000
+
+
+def add_note(
+    ret: LAReturn, user: Any, text: str, *, worker: str = "", rule: str = "", field: str = ""
+) -> Note:
+    text = text.strip()
+    if not text:
+        raise WorkflowError("Enter a note.")
+    if len(text) > MAX_NOTE:
+        raise WorkflowError(f"The note must be {MAX_NOTE} characters or fewer.")
+    with transaction.atomic():
+        locked = (
+            LAReturn.objects.select_for_update()
+            .select_related("current", "la", "collection")
+            .get(pk=ret.pk)
+        )
+        if locked.locked:
+            raise WorkflowError(
+                "The return is submitted: DfE must reopen it before notes can be added."
+            )
+        note = Note.objects.create(
+            la_return=locked,
+            worker=worker[:40],
+            rule=rule[:10],
+            field=field[:40],
+            text=text,
+            author=user,
+        )
+        status.refresh(locked)
+        locked.last_activity = timezone.now()
+        locked.save()
+        where = f"rule {rule}" if rule else ("a worker" if worker else "the return")
+        audit.record(user, AuditEvent.Action.NOTE, f"Note on {where}", ret=locked)
+    return note
+
+
+def submit(ret: LAReturn, user: Any) -> None:
+    with transaction.atomic():
+        locked = (
+            LAReturn.objects.select_for_update()
+            .select_related("current", "la", "collection")
+            .get(pk=ret.pk)
+        )
+        status.refresh(locked)
+        blockers = status.submit_blockers(locked)
+        if blockers:
+            raise WorkflowError(" ".join(blockers))
+        locked.state = State.SUBMITTED
+        locked.submitted_at = locked.last_activity = timezone.now()
+        locked.submitted_by = user
+        locked.save()
+        audit.record(
+            user, AuditEvent.Action.SUBMIT, f"Submitted version {locked.current.number}", ret=locked
+        )  # type: ignore[union-attr]
+
+
+def approve(ret: LAReturn, user: Any, role: str | None) -> None:
+    if role != Role.LA_APPROVER:
+        raise WorkflowError("Only the local authority's approver can approve the return.")
+    with transaction.atomic():
+        locked = (
+            LAReturn.objects.select_for_update()
+            .select_related("current", "la", "collection")
+            .get(pk=ret.pk)
+        )
+        if locked.state != State.SUBMITTED:
+            raise WorkflowError("Only a submitted return can be approved.")
+        locked.state = State.APPROVED
+        locked.approved_at = locked.last_activity = timezone.now()
+        locked.approved_by = user
+        locked.save()
+        audit.record(
+            user, AuditEvent.Action.APPROVE, f"Approved version {locked.current.number}", ret=locked
+        )  # type: ignore[union-attr]
+
+
+def reopen(ret: LAReturn, user: Any, reason: str) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise WorkflowError("Enter the reason for reopening the return.")
+    with transaction.atomic():
+        locked = (
+            LAReturn.objects.select_for_update()
+            .select_related("current", "la", "collection")
+            .get(pk=ret.pk)
+        )
+        if not locked.collection.dfe_can_change():
+            raise WorkflowError(
+                "The collection is read only now: returns can no longer be reopened."
+            )
+        if not locked.locked:
+            raise WorkflowError("Only a submitted or approved return can be reopened.")
+        locked.state = State.IN_PROGRESS
+        locked.reopen_reason = reason[:2000]
+        locked.submitted_at = locked.approved_at = None
+        locked.submitted_by = locked.approved_by = None
+        locked.last_activity = timezone.now()
+        locked.save()
+        audit.record(user, AuditEvent.Action.REOPEN, f"Reopened: {reason[:400]}", ret=locked)

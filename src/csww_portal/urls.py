@@ -1,0 +1,55 @@
+"""URLs. Every page about one LA's return sits under ``collections/<year>/la/<la>/`` and
+goes through ``access.la_view``; every page across LAs sits under ``dfe/`` and goes
+through ``access.dfe_view``."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from csww_portal.views import api, audit_log, auth, dfe, downloads, la_return, notes, records
+
+la_patterns = [
+    path("", la_return.overview, name="overview"),
+    path("upload/", la_return.upload, name="upload"),
+    path("results/", records.results_page, name="results"),
+    path("workers/add/", records.add_worker, name="add_worker"),
+    path("workers/<int:index>/", records.worker, name="worker"),
+    path("workers/<int:index>/delete/", records.delete_worker, name="delete_worker"),
+    path("la-level/", records.la_level, name="la_level"),
+    path("notes/", notes.notes, name="notes"),
+    path("history/", la_return.history, name="history"),
+    path("history/uploads/<int:upload_id>/", downloads.upload_file, name="upload_file"),
+    path("submit/", la_return.submit, name="submit"),
+    path("approve/", la_return.approve, name="approve"),
+    path("download/return.xml", downloads.return_xml, name="download_xml"),
+    path("download/return.xlsx", downloads.return_xlsx, name="download_xlsx"),
+    path("download/issues.csv", downloads.issues_csv, name="download_issues"),
+    path("audit/", audit_log.la_audit, name="la_audit"),
+]
+
+portal_patterns = [
+    path("", auth.home, name="home"),
+    path("sign-in/", auth.LoginView.as_view(), name="login"),
+    path("sign-out/", auth.LogoutView.as_view(), name="logout"),
+    path("collections/<int:year>/la/<str:la>/", include(la_patterns)),
+    path("api/collections/<int:year>/la/<str:la>/status", api.return_status, name="api_status"),
+    path("api/collections/<int:year>/la/<str:la>/report", api.return_report, name="api_report"),
+    path("dfe/collections/<int:year>/", dfe.dashboard, name="dashboard"),
+    path("dfe/collections/<int:year>/chase-list.csv", dfe.chase_csv, name="chase_csv"),
+    path("dfe/collections/<int:year>/statistics/", dfe.statistics_page, name="statistics"),
+    path(
+        "dfe/collections/<int:year>/submitted-returns.zip", dfe.submitted_zip, name="submitted_zip"
+    ),
+    path("dfe/collections/<int:year>/la/<str:la>/reopen/", dfe.reopen, name="reopen"),
+    path("dfe/collections/<int:year>/audit/", dfe.dfe_audit, name="dfe_audit"),
+]
+
+urlpatterns = [
+    path("", include((portal_patterns, "csww_portal"))),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "csww_portal.views.errors.forbidden"
+handler404 = "csww_portal.views.errors.not_found"
+handler500 = "csww_portal.views.errors.server_error"

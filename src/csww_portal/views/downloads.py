@@ -1,0 +1,89 @@
+"""Downloads of an LA's return: the current return as XML or .xlsx, the issue report as
+CSV, and any file the LA uploaded. Every download is audited."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from csww.report.render import to_csv
+from csww_portal.access import la_view
+from csww_portal.models import AuditEvent, LAReturn
+from csww_portal.services import audit, exports, versions
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def attachment(data: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _name(ret: LAReturn, version: int, ext: str) -> str:
+    return f"csww-{ret.collection.year}-{ret.la.code}-v{version}.{ext}"
+
+
+def _current(ret: LAReturn) -> None:
+    if ret.current is None:
+        raise Http404("No return has been uploaded yet.")
+
+
+@la_view()
+def return_xml(request: HttpRequest, ret: LAReturn) -> HttpResponse:
+    _current(ret)
+    assert ret.current is not None
+    audit.record(
+        request.user,
+        AuditEvent.Action.DOWNLOAD,
+        f"Return XML, version {ret.current.number}",
+        ret=ret,
+    )
+    return attachment(
+        ret.current.xml_bytes(), "application/xml", _name(ret, ret.current.number, "xml")
+    )
+
+
+@la_view()
+def return_xlsx(request: HttpRequest, ret: LAReturn) -> HttpResponse:
+    _current(ret)
+    assert ret.current is not None
+    parsed, _notes = versions.current_return(ret)
+    data = exports.return_workbook(parsed, ret.collection.year)
+    audit.record(
+        request.user,
+        AuditEvent.Action.DOWNLOAD,
+        f"Return workbook, version {ret.current.number}",
+        ret=ret,
+    )
+    return attachment(data, XLSX, _name(ret, ret.current.number, "xlsx"))
+
+
+@la_view()
+def issues_csv(request: HttpRequest, ret: LAReturn) -> HttpResponse:
+    _current(ret)
+    assert ret.current is not None
+    audit.record(
+        request.user,
+        AuditEvent.Action.DOWNLOAD,
+        f"Issue report, version {ret.current.number}",
+        ret=ret,
+    )
+    text = to_csv(ret.current.report_object())
+    return attachment(
+        text,
+        "text/csv; charset=utf-8",
+        f"csww-{ret.collection.year}-{ret.la.code}-v{ret.current.number}-issues.csv",
+    )
+
+
+@la_view()
+def upload_file(request: HttpRequest, ret: LAReturn, upload_id: int) -> HttpResponse:
+    upload = get_object_or_404(ret.uploads, pk=upload_id)
+    audit.record(request.user, AuditEvent.Action.DOWNLOAD, f"Uploaded file {upload.pk}", ret=ret)
+    ext = upload.kind if upload.kind in ("xml", "xlsx", "csv") else "bin"
+    return attachment(
+        bytes(upload.content),
+        "application/octet-stream",
+        f"csww-{ret.collection.year}-{ret.la.code}-upload-{upload.pk}.{ext}",
+    )

@@ -1,0 +1,36 @@
+"""GOV.UK-style error pages that say what to do, without internal detail."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def _page(request: HttpRequest, heading: str, message: str, code: int) -> HttpResponse:
+    return render(
+        request, "csww_portal/error.html", {"heading": heading, "message": message}, status=code
+    )
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = (
+        str(exception) if exception and str(exception) else "You do not have access to this page."
+    )
+    return _page(request, "You cannot use this page", message, 403)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _page(
+        request, "Page not found", "If you typed the web address, check it is correct.", 404
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    try:
+        return _page(request, "Sorry, there is a problem with the service", "Try again later.", 500)
+    except Exception:  # the database itself may be what failed
+        return HttpResponse(
+            "Sorry, there is a problem with the service. Try again later.",
+            status=500,
+            content_type="text/plain",
+        )

@@ -1,0 +1,138 @@
+"""An LA's return: the task list, uploading, history, submitting and approving."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from csww_portal.access import can_approve, is_la_user, la_view, role_of
+from csww_portal.models import LAReturn, State
+from csww_portal.services import status, versions, workflow
+from csww_portal.services.versions import WorkflowError
+
+log = logging.getLogger(__name__)
+
+
+def _context(request: HttpRequest, ret: LAReturn, **extra: object) -> dict[str, object]:
+    collection = ret.collection
+    is_la = is_la_user(request.user)
+    return {
+        "ret": ret,
+        "collection": collection,
+        "phase": collection.phase(),
+        "progress": status.progress_of(ret),
+        "tag_class": status.TAG_CLASSES[status.progress_of(ret)],
+        "can_change": is_la and collection.la_can_change() and not ret.locked,
+        "is_la": is_la,
+        "is_approver": can_approve(request.user),
+        **extra,
+    }
+
+
+@la_view()
+def overview(request: HttpRequest, ret: LAReturn) -> HttpResponse:
+    blockers = status.submit_blockers(ret)
+    note_count = ret.notes.count()
+    return render(
+        request,
+        "csww_portal/overview.html",
+        _context(request, ret, blockers=blockers, note_count=note_count),
+    )
+
+
+@la_view(change=True)
+def upload(request: HttpRequest, ret: LAReturn) -> HttpResponse:
+    context = _context(request, ret, max_mb=settings.CSWW_MAX_UPLOAD_BYTES // (1024 * 1024))
+    if request.method != "POST":
+        return render(request, "csww_portal/upload.html", context)
+    error = ""
+    file = request.FILES.get("return_file")
+    if file is None:
+        error = "Select your return file (XML, .xlsx or CSV)."
+    elif file.size is not None and file.size > settings.CSWW_MAX_UPLOAD_BYTES:
+        error = f"The selected file must be smaller than {context['max_mb']} MB."
+    if error:
+        return render(
+            request,
+            "csww_portal/upload.html",
+            {**context, "error": error, "page_has_errors": True},
+            status=400,
+        )
+    assert file is not None
+    data = file.read()
+    try:
+        result = versions.upload(ret, request.user, file.name or "return", data)
+    except WorkflowError as exc:
+        return render(
+            request,
+            "csww_portal/upload.html",
+            {**context, "error": exc.message, "page_has_errors": True},
+            status=409,
+        )
+    except Exception:
+        # Nothing was committed: the previous version is still the current one.
+        log.exception("upload failed for return %s", ret.pk)
+        return render(request, "csww_portal/upload_failed.html", context, status=500)
+    if result.version is None:
+        return render(
+            request,
+            "csww_portal/upload.html",
+            {**context, "error": result.message, "page_has_errors": True},
+            status=400,
+        )
+    v = result.version
+    messages.success(
+        request,
+        f"{file.name} loaded as version {v.number}: {v.workers} worker records, "
+        f"{v.errors} error{'s' * (v.errors != 1)} and {v.queries} quer{'ies' if v.queries != 1 else 'y'}.",
+    )
+    return redirect("csww_portal:results", ret.collection.year, ret.la.code)
+
+
+@la_view()
+def history(request: HttpRequest, ret: LAReturn) -> HttpResponse:
+    uploads = ret.uploads.select_related("uploaded_by").defer("content")
+    versions_ = ret.versions.select_related("created_by", "upload").defer(
+        "xml", "report", "upload__content"
+    )
+    return render(
+        request,
+        "csww_portal/history.html",
+        _context(request, ret, uploads=uploads, versions=versions_),
+    )
+
+
+@la_view(change=True)
+def submit(request: HttpRequest, ret: LAReturn) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            workflow.submit(ret, request.user)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+            return redirect("csww_portal:submit", ret.collection.year, ret.la.code)
+        messages.success(request, "Return submitted. Your approver can now approve it.")
+        return redirect("csww_portal:overview", ret.collection.year, ret.la.code)
+    blockers = status.submit_blockers(ret)
+    return render(request, "csww_portal/submit.html", _context(request, ret, blockers=blockers))
+
+
+@la_view(change=True)
+def approve(request: HttpRequest, ret: LAReturn) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            workflow.approve(ret, request.user, role_of(request.user))
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+            return redirect("csww_portal:approve", ret.collection.year, ret.la.code)
+        messages.success(request, "Return approved. DfE can now see it is final.")
+        return redirect("csww_portal:overview", ret.collection.year, ret.la.code)
+    problem = ""
+    if not can_approve(request.user):
+        problem = "Only the local authority's approver can approve the return."
+    elif ret.state != State.SUBMITTED:
+        problem = "The return must be submitted before it can be approved."
+    return render(request, "csww_portal/approve.html", _context(request, ret, problem=problem))

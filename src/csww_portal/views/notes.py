@@ -1,0 +1,66 @@
+"""Notes at return, worker and issue level. They are keyed by registration number, rule and
+field, so they survive re-uploads; the notes page shows whether each still matches an issue."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from csww_portal.access import la_view
+from csww_portal.models import LAReturn
+from csww_portal.services import status, workflow
+from csww_portal.services.versions import WorkflowError
+from csww_portal.views.la_return import _context
+
+
+@la_view(change=True)
+def notes(request: HttpRequest, ret: LAReturn) -> HttpResponse:
+    if request.method == "POST":
+        return _add(request, ret)
+    all_notes = list(ret.notes.select_related("author"))
+    current_keys: set[status.NoteKey] = set()
+    outstanding = []
+    if ret.current is not None:
+        report = ret.current.report_object()
+        current_keys = {status.issue_key(i) for i in report.issues}
+        outstanding = status.unexplained_queries(report, status.note_keys(all_notes))
+    rows = [
+        (n, n.level != "issue" or (n.worker, n.rule, n.field) in current_keys) for n in all_notes
+    ]
+    return render(
+        request,
+        "csww_portal/notes.html",
+        _context(
+            request,
+            ret,
+            rows=rows,
+            outstanding=outstanding[:200],
+            outstanding_count=len(outstanding),
+            error=request.GET.get("error", ""),
+        ),
+    )
+
+
+def _add(request: HttpRequest, ret: LAReturn) -> HttpResponse:
+    post = request.POST
+    back = post.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = ""
+    try:
+        workflow.add_note(
+            ret,
+            request.user,
+            post.get("text", ""),
+            worker=post.get("worker", ""),
+            rule=post.get("rule", ""),
+            field=post.get("field", ""),
+        )
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Note saved.")
+    return redirect(back or f"{request.path}")
