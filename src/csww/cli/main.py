@@ -16,6 +16,8 @@ def cli() -> None:
 cli.add_command(validate_command)
 cli.add_command(rules_command)
 # Commands from other modules are added below, one line each.
+cli.add_command(__import__("csww.cli.serve", fromlist=["x"]).serve_command)
+cli.add_command(__import__("csww.cli.serve", fromlist=["x"]).demo_command)
 
 
 def main() -> None:

@@ -1,0 +1,87 @@
+"""``csww serve`` and ``csww demo``: run the collection portal (Django, imported lazily).
+
+The core never imports the portal: Django is imported inside the commands only, so
+``import csww.cli.main`` works without it installed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+
+def _django(debug: bool) -> None:
+    if debug:
+        os.environ.setdefault("CSWW_PORTAL_DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csww_portal.settings")
+    try:
+        import django
+        from django.core.exceptions import ImproperlyConfigured
+    except ImportError as exc:
+        raise click.ClickException(
+            "The portal needs its extras: pip install 'csww[portal]'."
+        ) from exc
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _run(host: str, port: int, demo: bool, threads: int, workers: int) -> None:
+    from django.core.management import call_command
+
+    os.makedirs("var", exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    if demo:
+        call_command("seed_demo")
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    click.echo(f"Database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME', '')}")
+    click.echo(f"Serving the CSWW collection portal on http://{host}:{port}/ (Ctrl+C stops it)")
+    sys.stdout.flush()
+    try:
+        from waitress import serve
+    except ImportError:
+        call_command("runserver", f"{host}:{port}", use_reloader=False, insecure=True)
+        return
+    from csww_portal.wsgi import application
+
+    serve(
+        application,
+        host=host,
+        port=port,
+        threads=threads,
+        connection_limit=max(100, threads * 8),
+        channel_timeout=120,
+        ident="csww",
+    )
+
+
+@click.command("serve")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Fill the database with demo data and users first (local use only).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--threads", default=16, show_default=True, type=int, help="Worker threads of the WSGI server."
+)
+def serve_command(demo: bool, host: str, port: int, threads: int) -> None:
+    """Run the collection portal. Configure with DATABASE_URL and SECRET_KEY (see docs/portal.md)."""
+    _django(debug=demo)
+    _run(host, port, demo, threads, 1)
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def demo_command(host: str, port: int) -> None:
+    """Run the portal on SQLite with a demo collection and demo users (printed on start)."""
+    os.environ.setdefault("CSWW_PORTAL_DB", os.path.join("var", "demo.sqlite3"))
+    _django(debug=True)
+    _run(host, port, True, 16, 1)
