@@ -1,0 +1,213 @@
+"""Rows of cells into records: shared by the workbook and the CSV readers.
+
+A reader hands over a :class:`Grid` (the headings and the data rows of one sheet or file);
+this module recognises the columns, refuses a sheet whose columns are not the template's
+(one clear :class:`SheetError`), and turns every row into a :class:`~csww.model.Record`
+with the cell of every item, plus an issue for every value it could not convert.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from openpyxl.utils import get_column_letter
+
+from csww.model import Record
+from csww.report.model import Issue
+from csww.rules.registry import RULES
+from csww.sheets.layout import Heading, Part, cell_ref, heading_index, recognise
+from csww.sheets.rules import message
+from csww.sheets.values import read_cell
+from csww.spec import Spec
+
+XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+
+
+class SheetError(Exception):
+    """The spreadsheet cannot be read as a return; ``str()`` says why, where and what to do."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass
+class Grid:
+    """One sheet or CSV file: its headings and data rows, as the reader found them."""
+
+    place: str
+    headings: dict[int, str]
+    rows: list[tuple[int, list[object]]]
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    first_row: int = 2
+
+    def ref(self, column: int, row: int) -> str:
+        return cell_ref(self.place, column, row)
+
+
+@dataclass
+class Built:
+    """Records read from one grid, with the issues met while converting their cells."""
+
+    records: list[Record]
+    issues: list[tuple[int | None, Issue]]
+    message_extras: list[tuple[str, str]] = field(default_factory=list)
+
+
+def map_columns(part: Part, grid: Grid) -> dict[int, Heading]:
+    """Column number → what it holds; a :class:`SheetError` for anything not the template's."""
+    index = heading_index(part)
+    where = f"{(part.key == 'la' and 'LA-level ') or ''}sheet '{grid.place}'"
+    columns: dict[int, Heading] = {}
+    seen: dict[tuple[str, str, int], int] = {}
+    for col, text in sorted(grid.headings.items()):
+        heading = recognise(text, index, part.key)
+        letter = get_column_letter(col)
+        if heading is None:
+            raise SheetError(
+                f"Column {letter} of {where} is headed '{text}', which is not a data item of this "
+                "template. Delete the column, or if it is a renamed column give it back its "
+                "heading from the template (each heading must be the item's name as in the guide)."
+            )
+        key = (heading.kind, heading.element, heading.pair)
+        if key in seen:
+            raise SheetError(
+                f"{where.capitalize()} has two columns headed '{text}' ({get_column_letter(seen[key])} "
+                f"and {letter}). Keep one of them."
+            )
+        seen[key] = col
+        columns[col] = heading
+    present = {h.element for h in columns.values() if h.kind == "item"}
+    missing = [item.name for element, item in part.items.items() if element not in present]
+    if missing:
+        raise SheetError(
+            f"{where.capitalize()} has no column for: {', '.join(missing)}. Add the missing "
+            "columns back with these headings (they may stay empty), or copy the data into a "
+            "fresh template made with 'csww template'."
+        )
+    for kind, partner in (("other", "other_value"), ("message", "message_value")):
+        names = {h.pair for h in columns.values() if h.kind == kind}
+        values = {h.pair for h in columns.values() if h.kind == partner}
+        if names != values:
+            n = min(names ^ values)
+            label = "Other item" if kind == "other" else "Message element"
+            raise SheetError(
+                f"{where.capitalize()} has '{label} {n}' without its partner column: keep both "
+                f"'{label} {n}' (the element) and '{label} {n} value' (its text), or neither."
+            )
+    for row, cells in grid.rows:
+        for col, value in enumerate(cells, start=1):
+            if col not in columns and value is not None and str(value).strip():
+                raise SheetError(
+                    f"{where.capitalize()} has a value in column {get_column_letter(col)} "
+                    f"(at {grid.ref(col, row)}) but that column has no heading. Delete the value, "
+                    "or move it to the column of the item it belongs to."
+                )
+    return columns
+
+
+def _blank(cells: list[object], columns: dict[int, Heading]) -> bool:
+    for col in columns:
+        value = cells[col - 1] if col <= len(cells) else None
+        if value is not None and str(value).strip():
+            return False
+    return True
+
+
+def build(part: Part, grid: Grid, spec: Spec, *, single: bool = False) -> Built:
+    """Every non-blank row as a record. ``single`` parts (header, LA level) allow one row."""
+    columns = map_columns(part, grid)
+    items = [(col, h.element) for col, h in sorted(columns.items()) if h.kind == "item"]
+    others = _pairs(columns, "other", "other_value")
+    message_pairs = _pairs(columns, "message", "message_value")
+    records: list[Record] = []
+    issues: list[tuple[int | None, Issue]] = []
+    message_extras: list[tuple[str, str]] = []
+    rows = [(row, cells) for row, cells in grid.rows if not _blank(cells, columns)]
+    if single and len(rows) > 1:
+        raise SheetError(
+            f"Sheet '{grid.place}' must hold one row of data, but rows {rows[0][0]} and "
+            f"{rows[1][0]} both hold values. Keep the figures in row {rows[0][0]} only."
+        )
+    if single and not rows:
+        rows = [(grid.first_row, [])]
+    for row, cells in rows:
+        index = len(records) + 1 if part.key == "workers" else None
+        rec = Record(cell=grid.ref(1, row))
+        pending: list[tuple[str, str, str, str]] = []
+        for col, element in items:
+            ref = grid.ref(col, row)
+            rec.cells[element] = ref
+            value = cells[col - 1] if col <= len(cells) else None
+            reading = read_cell(value, part.items[element], spec)
+            if reading is None:
+                continue
+            rec.values[element] = reading.text
+            if reading.rule is not None:
+                pending.append((reading.rule, element, reading.text, ref))
+            formula = grid.formulas.get((row, col))
+            if formula is not None:
+                pending.append(("956Q", element, formula, ref))
+        for element, text, ref in _pair_values(others, cells, grid, row, spec):
+            if element in rec.values:
+                rec.extras.append((element, text))
+            else:
+                rec.values[element] = text
+                rec.cells[element] = ref
+        message_extras.extend(
+            (e, t) for e, t, _ref in _pair_values(message_pairs, cells, grid, row, spec)
+        )
+        worker = rec.values.get("SWENo") if index is not None else None
+        for rule_id, element, text, ref in pending:
+            rule = RULES[rule_id]
+            issues.append(
+                (
+                    index,
+                    Issue(
+                        rule=rule_id,
+                        severity=rule.severity,
+                        message=message(rule_id, part.items[element].name),
+                        worker=worker,
+                        record=index,
+                        field=element,
+                        value=text,
+                        cell=ref,
+                    ),
+                )
+            )
+        records.append(rec)
+    return Built(records, issues, message_extras)
+
+
+def _pairs(columns: dict[int, Heading], name: str, value: str) -> list[tuple[int, int]]:
+    names = {h.pair: col for col, h in columns.items() if h.kind == name}
+    values = {h.pair: col for col, h in columns.items() if h.kind == value}
+    return [(names[n], values[n]) for n in sorted(names)]
+
+
+def _pair_values(
+    pairs: list[tuple[int, int]], cells: list[object], grid: Grid, row: int, spec: Spec
+) -> list[tuple[str, str, str]]:
+    """(element, text, cell of the text) for each filled pair, text exactly as written."""
+    out = []
+    for name_col, value_col in pairs:
+        name = cells[name_col - 1] if name_col <= len(cells) else None
+        value = cells[value_col - 1] if value_col <= len(cells) else None
+        element = "" if name is None else str(name).strip()
+        reading = read_cell(value, None, spec) if not isinstance(value, str) else None
+        text = value if isinstance(value, str) else ("" if reading is None else reading.text)
+        if not element:
+            if text.strip():
+                raise SheetError(
+                    f"{grid.ref(value_col, row)} holds a value but {grid.ref(name_col, row)} names "
+                    "no element for it. Give the element's name, or clear both cells."
+                )
+            continue
+        if not XML_NAME.fullmatch(element) or element.lower().startswith("xml"):
+            raise SheetError(
+                f"{grid.ref(name_col, row)} holds '{element}', which is not an XML element name "
+                "(letters, digits and _ only, no spaces). Correct it or clear both cells."
+            )
+        out.append((element, text, grid.ref(value_col, row)))
+    return out

@@ -1,0 +1,219 @@
+"""Turning what a spreadsheet cell holds into the text of an XML item.
+
+A cell may hold text, a number, a real Excel date, TRUE/FALSE or an error value. Each is
+turned into the text the COLLECT XML wants where that can be done without guessing: a code
+from its label, a UK date into YYYY-MM-DD, a stored number into the shortest decimal text
+that is faithful to what was typed. Where it cannot, the value is kept as written and the
+reading names the rule that says why, so the item's own format rule fires as well and the
+LA sees both what went wrong and what to do. Nothing is blanked, rounded or dropped.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from csww.spec import Item, Spec
+
+# Excel keeps at most 15 significant digits of anything typed; a stored double's 16th and
+# 17th digits are binary artefacts (0.1 + 0.2 is stored as 0.30000000000000004).
+EXCEL_DIGITS = 15
+SEPARATORS = re.compile(r"\s*[-–—]\s*")
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+_DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})")
+_NAMED = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]+([a-z]+)\.?,?[\s\-/.]+(\d{2,4})", re.I)
+_MIDNIGHT = re.compile(r"(.+?)(?:[ T]00:00(?::00(?:\.0+)?)?)")
+_CLOCK = re.compile(r"(.+?)[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
+
+
+class CellError(str):
+    """An Excel error value such as ``#N/A`` or ``#VALUE!``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The item text a cell gives, and the rule to report when it could not be converted."""
+
+    text: str
+    rule: str | None = None
+
+
+def number_text(value: int | float) -> str:
+    """The shortest decimal text faithful to a stored number: never exponent notation,
+    never more digits than Excel keeps, never fewer than were typed; zeros kept as 0."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if not math.isfinite(value):
+        return str(value)
+    if value == 0:
+        return "0"
+    text = repr(value)
+    digits = Decimal(text).as_tuple().digits
+    if len(digits) > EXCEL_DIGITS:
+        text = format(value, f".{EXCEL_DIGITS}g")
+    plain = format(Decimal(text), "f")
+    if "." in plain:
+        plain = plain.rstrip("0").rstrip(".")
+    return plain
+
+
+def match_code(text: str, codes: dict[str, str]) -> str | None:
+    """The code ``text`` names: the code itself, its label, or "code – label"; any case."""
+    if text in codes:
+        return text
+    folded = text.casefold()
+    by_code = {code.casefold(): code for code in codes}
+    if folded in by_code:
+        return by_code[folded]
+    by_label: dict[str, list[str]] = {}
+    for code, label in codes.items():
+        by_label.setdefault(_fold_label(label), []).append(code)
+    found = by_label.get(_fold_label(text), [])
+    if len(found) == 1:
+        return found[0]
+    m = SEPARATORS.search(text)
+    if m is not None:
+        named = by_code.get(text[: m.start()].casefold())
+        if named is not None and _fold_label(text[m.end() :]) == _fold_label(codes[named]):
+            return named
+    return None
+
+
+def _fold_label(text: str) -> str:
+    return " ".join(SEPARATORS.sub(" - ", text).casefold().split())
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def text_date(text: str) -> str | None:
+    """A date typed as text in a common UK form, as YYYY-MM-DD; None when not sure."""
+    midnight = _MIDNIGHT.fullmatch(text)
+    if midnight is not None:
+        text = midnight[1]
+    if _ISO.fullmatch(text):
+        return text
+    m = _YMD.fullmatch(text)
+    if m is not None:
+        return _iso(int(m[1]), int(m[2]), int(m[3]))
+    m = _DMY.fullmatch(text)
+    if m is not None:
+        return _iso(int(m[3]), int(m[2]), int(m[1])) if len(m[3]) == 4 else None
+    m = _NAMED.fullmatch(text)
+    if m is not None and m[2].casefold() in MONTHS and len(m[3]) == 4:
+        return _iso(int(m[3]), MONTHS[m[2].casefold()], int(m[1]))
+    return None
+
+
+def text_datetime(text: str) -> str | None:
+    """A date and time typed as text, as CCYY-MM-DDThh:mm:ss; None when not sure."""
+    m = _CLOCK.fullmatch(text)
+    if m is None:
+        return None
+    day = text_date(m[1])
+    hour, minute, second = int(m[2]), int(m[3]), int(m[4] or 0)
+    if day is None or hour > 23 or minute > 59 or second > 59:
+        return None
+    return f"{day}T{hour:02d}:{minute:02d}:{second:02d}"
+
+
+def _stamp(value: datetime) -> str:
+    """A real Excel date-time as ISO text, to the millisecond Excel keeps."""
+    micro = round(value.microsecond / 1000) * 1000
+    value = value.replace(microsecond=0) + timedelta(microseconds=micro)
+    if value.microsecond:
+        return value.isoformat(timespec="milliseconds")
+    return value.isoformat(timespec="seconds")
+
+
+def read_text(text: str, item: Item | None, spec: Spec) -> Reading:
+    """Text in a cell (already stripped and not empty) as the item's XML text."""
+    if item is None:
+        return Reading(text)
+    kind = item.type
+    if kind == "code" or kind == "la_code":
+        codes = spec.codes(item) if kind == "code" else spec.la_codes
+        code = match_code(text, codes)
+        if code is not None:
+            return Reading(code)
+        if kind == "la_code" and text.isdigit():
+            return Reading(text)  # an unknown LA code is the LEA rule's business
+        return Reading(text, "950")
+    if kind == "date":
+        day = text_date(text)
+        return Reading(day) if day is not None else Reading(text, "951")
+    if kind == "datetime":
+        if re.fullmatch(
+            r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?", text
+        ):
+            return Reading(text)
+        stamp = text_datetime(text)
+        return Reading(stamp) if stamp is not None else Reading(text, "957")
+    return Reading(text)
+
+
+def read_cell(value: object, item: Item | None, spec: Spec) -> Reading | None:
+    """What a cell holds as the item's XML text; None for an empty cell."""
+    if value is None:
+        return None
+    if isinstance(value, CellError):
+        return Reading(str(value), "959")
+    if isinstance(value, str):
+        text = value.strip()
+        return read_text(text, item, spec) if text else None
+    if isinstance(value, bool):
+        return Reading("TRUE" if value else "FALSE", "953" if item is not None else None)
+    if isinstance(value, int | float):
+        text = number_text(value)
+        if item is None:
+            return Reading(text)
+        if item.type in ("date", "datetime"):
+            return Reading(text, "952")
+        return read_text(text, item, spec)
+    if isinstance(value, datetime | date):
+        moment = (
+            value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+        )
+        if item is not None and item.type == "datetime":
+            return Reading(_stamp(moment))
+        midnight = moment.time() == time(0)
+        text = moment.date().isoformat() if midnight else _stamp(moment)
+        if item is None:
+            return Reading(text)
+        if item.type == "date":
+            return Reading(text) if midnight else Reading(text, "955")
+        return Reading(text, "954")
+    if isinstance(value, time | timedelta):
+        return Reading(str(value), "954" if item is not None else None)
+    return Reading(str(value).strip(), None)
