@@ -1,0 +1,1 @@
+"""Workforce statistics by DfE's published methodology (see ``docs/methodology.md``)."""
