@@ -18,6 +18,9 @@ cli.add_command(rules_command)
 # Commands from other modules are added below, one line each.
 cli.add_command(__import__("csww.cli.serve", fromlist=["x"]).serve_command)
 cli.add_command(__import__("csww.cli.serve", fromlist=["x"]).demo_command)
+cli.add_command(__import__("csww.cli.sheets", fromlist=["x"]).template_command)
+cli.add_command(__import__("csww.cli.sheets", fromlist=["x"]).generate_command)
+cli.add_command(__import__("csww.cli.sheets", fromlist=["x"]).convert_command)
 
 
 def main() -> None:

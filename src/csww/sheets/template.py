@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csww.sheets.guidance import write_guidance, write_lists
@@ -236,15 +237,18 @@ def _sheet(
     ws.row_dimensions[STATUS_ROW].height = 36
     ws.row_dimensions[ELEMENT_ROW].hidden = True
     ws.freeze_panes = "C4" if part.key == "workers" else f"A{FIRST_DATA_ROW}"
+    landscape(ws)
+    ws.print_title_rows = f"{HEADING_ROW}:{STATUS_ROW}"
     index = {column.element: n for n, column in enumerate(cols, start=1) if column.kind == "item"}
     first_pair = len(part.items) + 1
     for offset, data in enumerate(rows):
         row = FIRST_DATA_ROW + offset
         key = (part.key, None if single else offset + 1)
         placement.rows[key] = cell_ref(part.sheet, 1, row)
+        for element, col in index.items():
+            placement.cells[(part.key, key[1], element)] = cell_ref(part.sheet, col, row)
         for element, text in data.values.items():
             _text(ws, row, index[element], text)
-            placement.cells[(part.key, key[1], element)] = cell_ref(part.sheet, index[element], row)
         placed = placement.pairs.setdefault(key, [])
         for n, (element, text) in enumerate(data.pairs):
             _text(ws, row, first_pair + 2 * n, element)
@@ -255,6 +259,14 @@ def _sheet(
         for n, (element, text) in enumerate(message):
             _text(ws, FIRST_DATA_ROW, start + 2 * n, element)
             _text(ws, FIRST_DATA_ROW, start + 2 * n + 1, text)
+
+
+def landscape(ws: Worksheet) -> None:
+    """Print across the page, every column on one page's width."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def template_data(spec: Spec) -> SheetData:

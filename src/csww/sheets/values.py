@@ -167,9 +167,11 @@ def read_text(text: str, item: Item | None, spec: Spec) -> Reading:
         code = match_code(text, codes)
         if code is not None:
             return Reading(code)
-        if kind == "la_code" and text.isdigit():
-            return Reading(text)  # an unknown LA code is the LEA rule's business
-        return Reading(text, "950")
+        # A code-like value that is simply not in the list is the format rule's business;
+        # only text written as a label (or "code – label") is a conversion that failed.
+        longest = max((len(c) for c in codes), default=0)
+        tried = len(text) > longest or " " in text or SEPARATORS.search(text) is not None
+        return Reading(text, "950" if tried else None)
     if kind == "date":
         day = text_date(text)
         return Reading(day) if day is not None else Reading(text, "951")

@@ -1,0 +1,227 @@
+"""The highlighted workbook: the return's own data with every flagged cell coloured (errors
+red, queries amber) and a comment giving the rule and its message, a Summary sheet with one
+row per rule and an Issues sheet listing every issue with a link to its cell. It is what an
+LA analyst hands to HR to put right.
+
+A workbook is highlighted in place (its cells are where the report says). A CSV or XML
+return is first laid out as the template, then each issue is pinned to its cell by worker
+record and item.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import openpyxl
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from csww.model import Return
+from csww.report.model import Issue, Report
+from csww.sheets.convert import to_workbook
+from csww.sheets.layout import split_ref
+from csww.sheets.rows import SheetError
+from csww.sheets.template import Placement
+from csww.sheets.validate import WORKBOOK_SUFFIXES, read_sheet
+from csww.spec import Spec, spec_for
+
+ERROR_FILL = PatternFill("solid", fgColor="FF7C80")
+QUERY_FILL = PatternFill("solid", fgColor="FFC000")
+HEAD_FILL = PatternFill("solid", fgColor="1F4E79")
+WHITE_BOLD = Font(bold=True, color="FFFFFF")
+MAX_IN_COMMENT = 6
+
+
+def _source_workbook(source: Path, report: Report) -> tuple[Workbook, dict[int, str | None]]:
+    """The workbook to colour and each issue's cell in it (by position in the report)."""
+    if source.suffix.lower() in WORKBOOK_SUFFIXES:
+        wb = openpyxl.load_workbook(source)
+        return wb, {n: issue.cell for n, issue in enumerate(report.issues)}
+    ret = _read(source)
+    spec = spec_for(report.year or ret.year)[0]
+    wb, placement = to_workbook(ret, spec)
+    return wb, {n: locate(issue, placement, spec) for n, issue in enumerate(report.issues)}
+
+
+def _read(source: Path) -> Return:
+    if source.is_dir() or source.suffix.lower() == ".csv":
+        return read_sheet(source).ret
+    from csww.reader import read
+
+    return read(source)
+
+
+def locate(issue: Issue, placement: Placement, spec: Spec) -> str | None:
+    """The cell holding the item an issue is about, in a workbook built from the return."""
+    keys = (
+        [("workers", issue.record)]
+        if issue.record is not None
+        else [("header", None), ("la", None)]
+    )
+    if issue.record is None and issue.field in spec.la:
+        keys.reverse()
+    if issue.field:
+        for part, index in keys:
+            ref = placement.cells.get((part, index, issue.field))  # type: ignore[arg-type]
+            if ref is not None:
+                return ref
+        for key in keys:
+            pairs = placement.pairs.get(key, [])  # type: ignore[arg-type]
+            matching = [ref for element, _t, ref in pairs if element == issue.field]
+            exact = [
+                ref
+                for element, text, ref in pairs
+                if element == issue.field and text == (issue.value or "")
+            ]
+            if exact or matching:
+                return (exact or matching)[-1 if issue.rule == "902" else 0]
+    if issue.record is not None:
+        return placement.rows.get(("workers", issue.record))
+    return None
+
+
+def _mark(wb: Workbook, issues: list[Issue], cells: dict[int, str | None]) -> None:
+    by_cell: dict[str, list[Issue]] = defaultdict(list)
+    for n, issue in enumerate(issues):
+        ref = cells.get(n)
+        if ref:
+            by_cell[ref].append(issue)
+    for ref, found in by_cell.items():
+        place = split_ref(ref)
+        if place is None or place[0] not in wb.sheetnames:
+            continue
+        cell = wb[place[0]][place[1]]
+        error = any(i.severity == "error" for i in found)
+        cell.fill = ERROR_FILL if error else QUERY_FILL
+        lines = [f"{i.rule} ({i.severity}): {i.message}" for i in found[:MAX_IN_COMMENT]]
+        if len(found) > MAX_IN_COMMENT:
+            lines.append(f"... and {len(found) - MAX_IN_COMMENT} more (see the Issues sheet)")
+        text = "\n".join(lines)
+        if cell.comment is not None:
+            text = cell.comment.text + "\n" + text
+        comment = Comment(text, "csww")
+        comment.width, comment.height = 360, min(400, 60 + 45 * len(lines))
+        cell.comment = comment
+
+
+def _head(ws: Worksheet, row: int, headings: list[str]) -> None:
+    for col, heading in enumerate(headings, start=1):
+        cell = ws.cell(row=row, column=col, value=heading)
+        cell.font, cell.fill = WHITE_BOLD, HEAD_FILL
+
+
+def _text(ws: Worksheet, row: int, col: int, value: object) -> None:
+    cell = ws.cell(row=row, column=col, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the return's text says
+
+
+def _unique(wb: Workbook, name: str) -> str:
+    return name if name not in wb.sheetnames else f"{name} (csww)"
+
+
+def _summary(wb: Workbook, report: Report, source: Path) -> Worksheet:
+    ws = wb.create_sheet(_unique(wb, "Summary"), 0)
+    ws["A1"] = "Validation summary"
+    ws["A1"].font = Font(bold=True, size=14)
+    facts = [
+        ("File", source.name),
+        ("Collection year", report.year),
+        ("LA", report.la),
+        ("Worker records", report.workers),
+        ("Errors", report.errors),
+        ("Queries", report.queries),
+    ]
+    for row, (label, value) in enumerate(facts, start=2):
+        ws.cell(row=row, column=1, value=label).font = Font(bold=True)
+        _text(ws, row, 2, value if value is not None else "")
+    ws.cell(
+        row=9,
+        column=1,
+        value="Red cells hold errors (must be fixed); amber cells hold queries "
+        "(fix, or explain with a note in COLLECT). Each coloured cell's comment gives the rule.",
+    )
+    ws["A9"].fill = ERROR_FILL
+    _head(ws, 11, ["Rule", "Severity", "Count", "Message"])
+    counts = report.counts_by_rule()
+    first: dict[str, Issue] = {}
+    for issue in report.issues:
+        first.setdefault(issue.rule, issue)
+    order = sorted(first, key=lambda r: (first[r].severity != "error", sort_key_of(r)))
+    for row, rule in enumerate(order, start=12):
+        issue = first[rule]
+        _text(ws, row, 1, rule)
+        _text(ws, row, 2, issue.severity)
+        ws.cell(row=row, column=3, value=counts[rule])
+        _text(ws, row, 4, issue.message)
+        ws.cell(row=row, column=2).fill = ERROR_FILL if issue.severity == "error" else QUERY_FILL
+    for letter, width in zip("ABCD", (12, 10, 8, 120), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A12"
+    return ws
+
+
+def sort_key_of(rule_id: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in rule_id if ch.isdigit())
+    return int(digits or 0), rule_id
+
+
+def _issue_list(wb: Workbook, report: Report, cells: dict[int, str | None]) -> None:
+    ws = wb.create_sheet(_unique(wb, "Issues"), 1)
+    _head(ws, 1, ["Rule", "Severity", "Record", "Worker", "Item", "Value", "Cell", "Message"])
+    for row, (n, issue) in enumerate(enumerate(report.issues), start=2):
+        ref = cells.get(n)
+        for col, value in enumerate(
+            [
+                issue.rule,
+                issue.severity,
+                issue.record,
+                issue.worker,
+                issue.field,
+                issue.value,
+                ref or issue.cell,
+                issue.message,
+            ],
+            start=1,
+        ):
+            _text(ws, row, col, value)
+        if ref and split_ref(ref) and split_ref(ref)[0] in wb.sheetnames:  # type: ignore[index]
+            link = ws.cell(row=row, column=7)
+            link.hyperlink = f"#{ref}"
+            link.font = Font(color="0563C1", underline="single")
+    for letter, width in zip("ABCDEFGH", (8, 9, 8, 14, 18, 20, 16, 100), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:H{max(2, len(report.issues) + 1)}"
+
+
+def write_highlighted(source_path: str | Path, report: Report, output_path: str | Path) -> None:
+    """Write ``report`` over the return in ``source_path`` as a highlighted workbook."""
+    source = Path(source_path)
+    if report.fatal is not None:
+        wb = Workbook()
+        ws = wb.active
+        assert ws is not None
+        ws.title = "Summary"
+        ws["A1"] = f"{source.name} cannot be read, so nothing could be highlighted."
+        ws["A1"].font = Font(bold=True)
+        _text(ws, 2, 1, str(report.fatal))
+        wb.save(output_path)
+        return
+    try:
+        wb, cells = _source_workbook(source, report)
+    except SheetError as exc:  # the source changed since it was checked
+        raise SheetError(
+            f"{source.name} could not be read again to highlight it: {exc.message}"
+        ) from None
+    _mark(wb, report.issues, cells)
+    _summary(wb, report, source)
+    _issue_list(wb, report, cells)
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = False
+    wb.active = 0
+    wb.worksheets[0].sheet_view.tabSelected = True
+    wb.save(output_path)
