@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from csww import validate, write
 from csww.cli.main import cli
 from tests.factories import make_return, make_worker
+from tests.paths import SAMPLES
 
-SAMPLE = Path("../shared/reference/csww/csww-2022-sample.xml")
+SAMPLE = SAMPLES / "csww-2022-sample.xml"
 
 
 def run(*args: str) -> tuple[int, str]:

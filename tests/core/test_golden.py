@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from csww import validate
+from tests.paths import SAMPLES as SAMPLE_DIR
 
-SAMPLES = sorted(Path(__file__).resolve().parents[2].parent.joinpath("shared/reference/csww").glob("*.xml"))
+SAMPLES = sorted(SAMPLE_DIR.glob("*.xml"))
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 
 

@@ -8,8 +8,7 @@ import pytest
 
 from csww import read, validate
 from csww.reader import ReadError, read_with_notes
-
-SAMPLES = "../shared/reference/csww"
+from tests.paths import SAMPLES
 
 
 def message(workers: str, header_year: str = "2018") -> bytes:

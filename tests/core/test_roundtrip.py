@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from csww import read, to_bytes
 from csww.model import Record, Return
 from csww.spec import load_spec
+from tests.paths import SAMPLES as SAMPLE_DIR
 
-SAMPLES = sorted(Path("../shared/reference/csww").glob("*.xml"))
+SAMPLES = sorted(SAMPLE_DIR.glob("*.xml"))
 SPEC = load_spec(2018)
 WORKER_ITEMS = list(SPEC.worker)
 HEADER_ITEMS = [
