@@ -12,4 +12,8 @@ from csww.rules import (  # noqa: F401
 )
 from csww.rules.registry import RULES, Context, Rule, View
 
+# The spreadsheet reader's rules (95x) belong to the same rulebook, so that every listing of
+# the registry is complete whichever module was imported first.
+from csww.sheets import rules as _sheet_rules  # noqa: F401, E402
+
 __all__ = ["RULES", "Context", "Rule", "View"]
