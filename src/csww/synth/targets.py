@@ -316,5 +316,10 @@ def build_targets(year: int, la: str, scale: float = 1.0) -> Targets:
         deviations[r.name] = (
             "no totals inside the published rounding intervals give the published rate"
         )
+    if "inpost_fte" in deviations:
+        # Every in-post worker is then full time, so part-time starters and case holders
+        # cannot all be placed: these follow the capped figure.
+        for name in ("starters_fte", "agency_fte", "case_holders_fte"):
+            deviations.setdefault(name, "follows from the capped in-post FTE")
     lea = unit.split(" / ")[0]
     return Targets(year, unit, lea, area, chosen, published, imputed, deviations)

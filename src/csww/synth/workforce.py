@@ -330,9 +330,12 @@ def build_workers(t: Targets, rng: random.Random) -> tuple[list[Record], dict[st
     elif s_fte == 0:
         sl = min(sh, lh)
     else:
+        # In-post FTE must fit (the stayers need enough people): that bound wins; one on
+        # the leavers only costs a second post for some leaver (query 706Q).
         top = min(sh - ceil_div(s_fte, FULL), lh - ceil_div(l_fte, FULL), sh - 1)
         low = max(0, sh - ih, ceil_div(i_fte - s_fte, FULL) - (ih - sh))
-        sl = min(max(round(lh * 0.07 * rng.uniform(0.5, 1.5)), low), max(top, 0))
+        want = min(round(lh * 0.07 * rng.uniform(0.5, 1.5)), max(top, 0))
+        sl = min(max(want, low), lh, sh)
     starters_in_post = min(sh - sl, ih)
     leaver_posts = b.leavers(lh - sl, sl, l_fte)
     long_serving = [
