@@ -13,7 +13,7 @@ from typing import Any, Concatenate, ParamSpec
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 
 from csww_portal.models import LA_ROLES, Collection, LAReturn, Membership, Role
@@ -108,8 +108,10 @@ def la_view(*, change: bool = False) -> Callable[[LAView[P]], Callable[..., Http
         ) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            needs_change = change and request.method not in ("GET", "HEAD")
-            ret = return_for(request.user, year, la, change=needs_change)
+            reading = request.method in ("GET", "HEAD")
+            ret = return_for(request.user, year, la, change=change and not reading)
+            if not change and not reading:
+                return HttpResponseNotAllowed(["GET", "HEAD"])
             return view(request, ret, *args, **kwargs)
 
         return wrapper

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from csww.spec import la_codes_for
@@ -18,6 +19,7 @@ from csww_portal.models import (
     State,
     Upload,
 )
+from csww_portal.services import status
 
 
 def region_of(code: str) -> str:
@@ -82,40 +84,48 @@ def create_collection(
 def clear_familiarisation(collection: Collection, today: date | None = None) -> int:
     """Delete every upload, version and note made during familiarisation, once it has ended.
 
-    Returns the number of returns emptied; does nothing before the end or a second time.
+    Only what was made before the end of the familiarisation period's last day goes, so
+    running this late never touches real data loaded after the collection opened. Returns
+    the number of returns that lost data; does nothing before the end or a second time.
     """
     if not collection.familiarisation_due(today):
         return 0
+    assert collection.familiarisation_end is not None
+    cutoff = datetime.combine(
+        collection.familiarisation_end + timedelta(days=1),
+        time(0),
+        tzinfo=timezone.get_current_timezone(),
+    )
     with transaction.atomic():
         locked = Collection.objects.select_for_update().get(pk=collection.pk)
         if locked.familiarisation_cleared_at is not None:
             return 0
-        returns = LAReturn.objects.filter(collection=locked)
-        touched = returns.exclude(state=State.NOT_STARTED).count()
-        returns.update(
-            current=None,
-            state=State.NOT_STARTED,
-            workers=0,
-            errors=0,
-            queries=0,
-            unexplained=0,
-            submitted_at=None,
-            submitted_by=None,
-            approved_at=None,
-            approved_by=None,
-            reopen_reason="",
-            last_activity=None,
+        practice = Q(la_return__collection=locked, created_at__lt=cutoff)
+        touched = set(ReturnVersion.objects.filter(practice).values_list("la_return_id", flat=True))
+        touched |= set(Note.objects.filter(practice).values_list("la_return_id", flat=True))
+        touched |= set(
+            Upload.objects.filter(la_return__collection=locked, uploaded_at__lt=cutoff).values_list(
+                "la_return_id", flat=True
+            )
         )
+        LAReturn.objects.filter(pk__in=touched).update(current=None)
+        Note.objects.filter(practice).delete()
         # Versions point at uploads, so they go first.
-        Note.objects.filter(la_return__collection=locked).delete()
-        ReturnVersion.objects.filter(la_return__collection=locked).delete()
-        Upload.objects.filter(la_return__collection=locked).delete()
+        ReturnVersion.objects.filter(practice).delete()
+        Upload.objects.filter(la_return__collection=locked, uploaded_at__lt=cutoff).delete()
+        for ret in LAReturn.objects.filter(pk__in=touched):
+            ret.current = ret.versions.order_by("-number").first()
+            ret.state = State.IN_PROGRESS if ret.current else State.NOT_STARTED
+            ret.submitted_at = ret.approved_at = None
+            ret.submitted_by = ret.approved_by = None
+            status.refresh(ret)
+            ret.save()
         locked.familiarisation_cleared_at = timezone.now()
         locked.save(update_fields=["familiarisation_cleared_at"])
         AuditEvent.objects.create(
             collection=locked,
             action=AuditEvent.Action.FAMILIARISATION,
-            detail=f"Familiarisation ended: practice data deleted from {touched} returns.",
+            detail=f"Familiarisation ended: practice data deleted from {len(touched)} returns.",
         )
     collection.familiarisation_cleared_at = locked.familiarisation_cleared_at
-    return touched
+    return len(touched)
