@@ -144,4 +144,11 @@ def convert_command(source: Path, output: Path) -> None:
     except OSError as exc:
         _fail(f"Cannot write {output}: {exc.strerror or exc}.")
     note = f"; {kept} worker values kept in 'Other item' columns as written" if kept else ""
-    click.echo(f"Wrote {output} ({len(ret.workers):,} worker records{note}).")
+    empty = sum(1 for w in ret.workers if not w.values)
+    click.echo(f"Wrote {output} ({len(ret.workers) - empty:,} worker records{note}).")
+    if empty:
+        click.echo(
+            f"Left out {empty} worker records with no items at all (empty <CSWWWorker> "
+            "elements): a blank row cannot hold them.",
+            err=True,
+        )
