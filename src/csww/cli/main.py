@@ -21,6 +21,7 @@ cli.add_command(__import__("csww.cli.serve", fromlist=["x"]).demo_command)
 cli.add_command(__import__("csww.cli.sheets", fromlist=["x"]).template_command)
 cli.add_command(__import__("csww.cli.sheets", fromlist=["x"]).generate_command)
 cli.add_command(__import__("csww.cli.sheets", fromlist=["x"]).convert_command)
+cli.add_command(__import__("csww.cli.privacy", fromlist=["x"]).pseudonymise_command)
 
 
 def main() -> None:
