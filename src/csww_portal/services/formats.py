@@ -11,11 +11,13 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from csww.model import Return
 from csww.reader import ReadError, StructureNote, read_with_notes
+from csww.report.model import Issue
 
 Kind = Literal["xml", "xlsx", "csv"]
 EXTENSIONS: dict[str, Kind] = {".xml": "xml", ".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv"}
@@ -71,21 +73,32 @@ def _by_content(data: bytes) -> Kind:
     return "csv"
 
 
-def read_upload(data: bytes, kind: Kind, year: int) -> tuple[Return, list[StructureNote]]:
+@dataclass
+class Loaded:
+    """A file read by the core: the return, structure notes, and issues met reading cells."""
+
+    ret: Return
+    notes: list[StructureNote] = field(default_factory=list)
+    cell_issues: list[Issue] = field(default_factory=list)
+
+
+def read_upload(data: bytes, kind: Kind, year: int) -> Loaded:
     """Read a file into a return with the core; raises ReadError when it cannot be read."""
     if kind == "xml":
-        return read_with_notes(data)
-    return _read_sheet(data, kind, year), []
+        ret, notes = read_with_notes(data)
+        return Loaded(ret, notes)
+    return _read_sheet(data, kind, year)
 
 
-def _read_sheet(data: bytes, kind: Kind, year: int) -> Return:
-    try:
-        from csww.sheets import read as sheets_read  # type: ignore[attr-defined]
-    except ImportError:
-        raise ReadError(
-            "Spreadsheet uploads are not available in this installation. Upload the return as XML."
-        ) from None
+def _read_sheet(data: bytes, kind: Kind, year: int) -> Loaded:
+    from csww.sheets.rows import SheetError
+    from csww.sheets.validate import read_sheet
+
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"upload.{kind}"
+        path = Path(tmp) / f"return.{kind}"
         path.write_bytes(data)
-        return sheets_read.read_sheet(path, year=year)  # type: ignore[no-any-return]
+        try:
+            result = read_sheet(path, year=year)
+        except SheetError as exc:
+            raise ReadError(exc.message) from None
+    return Loaded(result.ret, [], list(result.issues))

@@ -19,8 +19,9 @@ from django.utils import timezone
 from csww.engine import validate_return
 from csww.model import Record, Return
 from csww.reader import ReadError, StructureNote, read_with_notes
-from csww.report.model import Report
-from csww.writer import to_bytes
+from csww.report.model import Issue, Report
+from csww.spec import spec_for
+from csww.writer import complete_header, to_bytes
 from csww_portal.models import AuditEvent, LAReturn, ReturnVersion, State, Upload
 from csww_portal.services import audit, status
 from csww_portal.services.formats import Refused, read_upload, sniff
@@ -43,9 +44,15 @@ class UploadResult:
     message: str = ""
 
 
-def check(ret: Return, notes: list[StructureNote], year: int, source: str | None = None) -> Report:
+def check(
+    ret: Return,
+    notes: list[StructureNote],
+    year: int,
+    source: str | None = None,
+    cell_issues: list[Issue] | None = None,
+) -> Report:
     """The core's verdict on a return (the only place the portal asks for one)."""
-    report = validate_return(ret, year=year, notes=notes)
+    report = validate_return(ret, year=year, notes=notes, extra_issues=cell_issues or ())
     report.source = source
     return report
 
@@ -97,12 +104,20 @@ def upload(ret: LAReturn, user: Any, filename: str, data: bytes) -> UploadResult
     outcome = Upload.Outcome.LOADED
     try:
         kind = sniff(data, filename)
-        parsed, notes = read_upload(data, kind, year)
+        loaded = read_upload(data, kind, year)
+        parsed = loaded.ret
+        if kind == "csv":
+            _complete_from_current(parsed, ret)
+        if kind != "xml":
+            # The template leaves the software code and date-time to the program, as csww generate does.
+            complete_header(parsed, spec_for(year)[0])
         problem = _ownership_problem(parsed, ret)
         if problem:
             outcome = Upload.Outcome.REFUSED
         else:
-            report = check(parsed, notes, year, source=filename)
+            report = check(
+                parsed, loaded.notes, year, source=filename, cell_issues=loaded.cell_issues
+            )
     except Refused as exc:
         outcome, problem = Upload.Outcome.REFUSED, exc.message
     except ReadError as exc:
@@ -140,6 +155,23 @@ def upload(ret: LAReturn, user: Any, filename: str, data: bytes) -> UploadResult
         audit.record(user, AuditEvent.Action.UPLOAD, detail, ret=locked)
     log.info("upload return=%s upload=%s outcome=%s", ret.pk, stored.pk, outcome)
     return UploadResult(stored, version, problem)
+
+
+def _complete_from_current(parsed: Return, ret: LAReturn) -> None:
+    """A CSV file holds one part of the template (header, LA level or workers): the other
+    parts come from the current version, or, for a first upload, the header is filled in for
+    this LA as the template's generator would."""
+    current = current_return(ret)[0] if ret.current is not None else None
+    only_workers = not parsed.header.values and parsed.la is None
+    if not parsed.header.values:
+        if current is not None:
+            parsed.header = current.header
+        else:
+            complete_header(parsed, spec_for(ret.collection.year)[0], lea=ret.la.code)
+    if parsed.la is None and current is not None:
+        parsed.la = current.la
+    if not only_workers and not parsed.workers and current is not None:
+        parsed.workers = current.workers
 
 
 def _ownership_problem(parsed: Return, ret: LAReturn) -> str:
