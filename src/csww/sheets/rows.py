@@ -58,7 +58,9 @@ class Built:
 def map_columns(part: Part, grid: Grid) -> dict[int, Heading]:
     """Column number → what it holds; a :class:`SheetError` for anything not the template's."""
     index = heading_index(part)
-    where = f"{(part.key == 'la' and 'LA-level ') or ''}sheet '{grid.place}'"
+    csv_file = grid.place.lower().endswith(".csv")
+    where = grid.place if csv_file else f"sheet '{grid.place}'"
+    where_ = grid.place if csv_file else f"Sheet '{grid.place}'"
     columns: dict[int, Heading] = {}
     seen: dict[tuple[str, str, int], int] = {}
     for col, text in sorted(grid.headings.items()):
@@ -73,7 +75,7 @@ def map_columns(part: Part, grid: Grid) -> dict[int, Heading]:
         key = (heading.kind, heading.element, heading.pair)
         if key in seen:
             raise SheetError(
-                f"{where.capitalize()} has two columns headed '{text}' ({get_column_letter(seen[key])} "
+                f"{where_} has two columns headed '{text}' ({get_column_letter(seen[key])} "
                 f"and {letter}). Keep one of them."
             )
         seen[key] = col
@@ -82,7 +84,7 @@ def map_columns(part: Part, grid: Grid) -> dict[int, Heading]:
     missing = [item.name for element, item in part.items.items() if element not in present]
     if missing:
         raise SheetError(
-            f"{where.capitalize()} has no column for: {', '.join(missing)}. Add the missing "
+            f"{where_} has no column for: {', '.join(missing)}. Add the missing "
             "columns back with these headings (they may stay empty), or copy the data into a "
             "fresh template made with 'csww template'."
         )
@@ -93,14 +95,14 @@ def map_columns(part: Part, grid: Grid) -> dict[int, Heading]:
             n = min(names ^ values)
             label = "Other item" if kind == "other" else "Message element"
             raise SheetError(
-                f"{where.capitalize()} has '{label} {n}' without its partner column: keep both "
+                f"{where_} has '{label} {n}' without its partner column: keep both "
                 f"'{label} {n}' (the element) and '{label} {n} value' (its text), or neither."
             )
     for row, cells in grid.rows:
         for col, value in enumerate(cells, start=1):
             if col not in columns and value is not None and str(value).strip():
                 raise SheetError(
-                    f"{where.capitalize()} has a value in column {get_column_letter(col)} "
+                    f"{where_} has a value in column {get_column_letter(col)} "
                     f"(at {grid.ref(col, row)}) but that column has no heading. Delete the value, "
                     "or move it to the column of the item it belongs to."
                 )
