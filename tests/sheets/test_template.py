@@ -130,7 +130,7 @@ def test_guidance_sheet_covers_every_item_from_the_spec(year: int, tmp_path: Pat
         if r[3] and r[0] in ("Header", "LA level", "Workers")
     }
     assert set(rows) == set(spec.header) | set(spec.la) | set(spec.worker)
-    sheet, column, name, element, what, fmt, codes, inpost, leavers, agency = rows["RoleEndDate"]
+    sheet, column, name, _element, what, _fmt, _codes, inpost, leavers, agency = rows["RoleEndDate"]
     assert (sheet, column, name) == ("Workers", "M", "Leaving date")
     assert "last day the leaver was employed" in what
     assert (inpost, leavers, agency) == ("Not applicable", "Mandatory", "Not applicable")
