@@ -1,16 +1,28 @@
 """Headline statistics over submitted returns, computed by the core's ``csww.stats``.
 
-The portal only reads the submitted returns back with the core reader and hands them over;
-every formula (rates, de-duplication, rounding) is the statistics module's.
+The portal reads the submitted returns back with the core reader and hands them over;
+every formula (rates, de-duplication, rounding, regions) is the statistics module's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from csww.reader import read
+from csww.stats.aggregate import table
+from csww.stats.collect import measure_return
+from csww.stats.indicators import LABELS
 from csww_portal.models import LAReturn
+
+HEADLINE_COLUMNS = (
+    "inpost_fte",
+    "inpost_headcount",
+    "turnover_rate_fte",
+    "agency_rate_fte",
+    "vacancy_rate_fte",
+    "caseload_fte",
+    "absence_rate_fte",
+)
 
 
 @dataclass
@@ -18,23 +30,26 @@ class Headline:
     available: bool
     message: str = ""
     national: list[tuple[str, str]] = field(default_factory=list)
-    regions: list[dict[str, Any]] = field(default_factory=list)
+    regions: list[list[str]] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
 
 
 def headline(year: int, returns: list[LAReturn]) -> Headline:
-    try:
-        from csww import stats  # type: ignore[attr-defined]
-    except ImportError:
-        return Headline(
-            False,
-            "Statistics are not available in this installation (the csww.stats module is missing).",
-        )
     if not returns:
         return Headline(True, "No returns have been submitted yet.")
-    parsed = [read(r.current.xml_bytes()) for r in returns if r.current is not None]
-    return _from_stats(stats, year, parsed)
-
-
-def _from_stats(stats: Any, year: int, parsed: list[Any]) -> Headline:
-    raise NotImplementedError
+    measures = [
+        measure_return(read(r.current.xml_bytes()), year=year).measures
+        for r in returns
+        if r.current
+    ]
+    units = table(measures)
+    national = next(u for u in units if u.level == "National")
+    regional = [u for u in units if u.level == "Regional"]
+    return Headline(
+        available=True,
+        national=[(LABELS[c], national.cell(c)) for c in HEADLINE_COLUMNS],
+        columns=["Region", "Returns", *(LABELS[c] for c in HEADLINE_COLUMNS)],
+        regions=[
+            [u.name, str(u.members), *(u.cell(c) for c in HEADLINE_COLUMNS)] for u in regional
+        ],
+    )

@@ -1,0 +1,30 @@
+"""The demo: users in every role and LAs' returns in every state, made by the real services."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from csww_portal.models import AuditEvent, LAReturn
+from csww_portal.services.status import progress_of
+
+
+def test_seed_demo_makes_every_state_and_working_accounts(db: None, capsys) -> None:  # type: ignore[no-untyped-def]
+    call_command("seed_demo", "--workers", "30")
+    out = capsys.readouterr().out
+    lines = [line.split() for line in out.splitlines()[1:]]
+    accounts = {parts[0]: parts[1] for parts in lines}
+    assert {"la.submitter", "la.approver", "dfe.statistician", "admin"} <= accounts.keys()
+    for username, password in accounts.items():
+        assert authenticate(username=username, password=password) is not None, username
+    states = {progress_of(r) for r in LAReturn.objects.filter(collection__year=2018)}
+    assert {"not_started", "errors", "submitted", "approved"} <= states
+    assert states & {"queries", "ready"}
+    assert AuditEvent.objects.filter(action="approve").exists()
+    # Running it again keeps the data and gives new passwords.
+    call_command("seed_demo", "--workers", "30")
+    again = {
+        p[0]: p[1] for p in (line.split() for line in capsys.readouterr().out.splitlines()[1:])
+    }
+    assert again["la.submitter"] != accounts["la.submitter"]
+    assert LAReturn.objects.exclude(current=None).count() == 8
