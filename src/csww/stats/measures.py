@@ -29,10 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
-from pathlib import Path
 
 from csww.model import Record, Return
-from csww.reader import Source, iter_events
 
 MICRO = 1_000_000
 
@@ -197,34 +195,6 @@ def measure_return(ret: Return, year: int | None = None) -> LAMeasures:
     for worker in ret.workers:
         tally.add(worker)
     return tally.result()
-
-
-def measure_file(source: Source, year: int | None = None) -> LAMeasures:
-    """Measures of an XML return, streamed record by record."""
-    tally: Tally | None = None
-    pending: list[Record] = []
-    la: Record | None = None
-    for kind, value in iter_events(source):
-        if kind == "worker":
-            if tally is None:
-                pending.append(value)  # type: ignore[arg-type]
-            else:
-                tally.add(value)  # type: ignore[arg-type]
-        elif kind == "header":
-            header = value.values  # type: ignore[union-attr]
-            text = header.get("Year", "")
-            tally = Tally(year or (int(text) if text.isdigit() else 0), header.get("LEA", ""))
-            for rec in pending:
-                tally.add(rec)
-            pending.clear()
-        elif kind == "la":
-            la = value  # type: ignore[assignment]
-    if tally is None:
-        tally = Tally(year or 0)
-        for rec in pending:
-            tally.add(rec)
-    tally.set_la(la)
-    return tally.result(str(source) if isinstance(source, str | Path) else None)
 
 
 def combine(parts: Iterable[LAMeasures], lea: str) -> LAMeasures:

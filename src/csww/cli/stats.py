@@ -1,0 +1,257 @@
+"""``csww stats``, ``csww report``, ``csww compare`` and ``csww synth``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+
+from csww.reader import ReadError
+
+if TYPE_CHECKING:
+    from csww.stats.collect import Measured
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def _measure(paths: tuple[Path, ...], breakdowns: bool, year: int | None) -> list[Measured]:
+    from csww.stats.collect import find_returns, measure_file
+
+    files = find_returns(paths)
+    if not files:
+        _fail("no XML returns found in the paths given.")
+    measured = []
+    for path in files:
+        try:
+            measured.append(measure_file(path, breakdowns, year))
+        except ReadError as exc:
+            _fail(f"{path}: {exc} Run 'csww validate {path}' for details.")
+    return measured
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {output}", err=True)
+
+
+@click.command("stats")
+@click.argument("returns", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json", "html"]), default="csv", show_default=True
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write here instead of the screen.",
+)
+@click.option(
+    "--breakdowns",
+    "breakdowns_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write the breakdowns (age, gender, ethnicity, role, ...) as CSV here.",
+)
+@click.option("--year", type=int, help="Collection year (default: each return's header).")
+@click.option("--no-suppress", is_flag=True, help="Show figures DfE would suppress (c).")
+def stats_command(
+    returns: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    breakdowns_path: Path | None,
+    year: int | None,
+    no_suppress: bool,
+) -> None:
+    """Workforce statistics from RETURNS (XML files or folders of them; one per LA, any years).
+
+    Gives a row per LA per year plus regional and national rows, computed by DfE's published
+    methodology, in the layout of DfE's indicators file (docs/methodology.md).
+    """
+    from csww.stats.aggregate import table
+    from csww.stats.collect import unit_breakdowns
+    from csww.stats.output import breakdowns_csv, notes_for, to_csv, to_html, to_json
+
+    want_breakdowns = fmt == "json" or breakdowns_path is not None
+    measured = _measure(returns, want_breakdowns, year)
+    units = table([m.measures for m in measured])
+    suppress = not no_suppress
+    breakdowns = list(unit_breakdowns(measured).values())
+    notes = notes_for(measured, units)
+    if fmt == "csv":
+        _write(to_csv(units, suppress), output)
+    elif fmt == "json":
+        _write(to_json(units, measured, breakdowns, suppress), output)
+    else:
+        _write(to_html(units, notes, suppress), output)
+    if breakdowns_path is not None:
+        _write(breakdowns_csv(breakdowns), breakdowns_path)
+    if fmt != "json":
+        for note in notes:
+            click.echo(f"Note: {note}", err=True)
+
+
+@click.command("report")
+@click.argument("returns", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--compare-with",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of returns for the other LAs: region and England computed from them "
+    "(default: DfE's published figures for the same years).",
+)
+@click.option("--la", "la_code", help="The LA to report on, when the returns cover several.")
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path, dir_okay=False))
+def report_command(
+    returns: tuple[Path, ...], compare_with: Path | None, la_code: str | None, output: Path
+) -> None:
+    """A self-contained HTML benchmarking report for one LA from its RETURNS (one per year)."""
+    from csww.stats import published as pub
+    from csww.stats.aggregate import table
+    from csww.stats.collect import unit_breakdowns
+    from csww.stats.output import notes_for
+    from csww.stats.report_html import Comparator, render
+
+    measured = _measure(returns, True, None)
+    units = table([m.measures for m in measured])
+    las = [u for u in units if u.level == "Local authority"]
+    codes = sorted({u.code for u in las})
+    if la_code:
+        code = pub.unit_code(la_code, max(u.year for u in las))
+        las = [u for u in las if u.code == code]
+        if not las:
+            _fail(f"the returns hold no return for LA {la_code} (they hold {', '.join(codes)}).")
+    elif len(codes) > 1:
+        _fail(f"the returns cover several LAs ({', '.join(codes)}): choose one with --la.")
+    series = {u.year: u.row() for u in las}
+    latest = max(las, key=lambda u: u.year)
+    region_code, region_name = latest.geography["region_code"], latest.geography["region_name"]
+    region = Comparator(region_name or "Region")
+    england = Comparator("England")
+    if compare_with is not None:
+        others = _measure((compare_with,), False, None)
+        mine = {(m.measures.year, m.unit[1]) for m in others}
+        others += [m for m in measured if (m.measures.year, m.unit[1]) not in mine]
+        for u in table([m.measures for m in others]):
+            if u.level == "National":
+                england.cells[u.year] = u.row()
+            elif u.level == "Regional" and u.code == region_code:
+                region.cells[u.year] = u.row()
+        source = f"computed from the returns in {compare_with.name}"
+    else:
+        for year in series:
+            for target, level, c in (
+                (region, "Regional", region_code),
+                (england, "National", "E92000001"),
+            ):
+                row = pub.row_for(year, level, c)
+                if row is not None:
+                    target.cells[year] = row.cells
+        source = "DfE's published figures"
+    comparators = [region, england] if region_code else [england]
+    mine_measured = [m for m in measured if m.unit == (latest.year, latest.code)]
+    breakdowns = unit_breakdowns(mine_measured).get((latest.year, latest.code))
+    measures = mine_measured[0].measures if len(mine_measured) == 1 else None
+    page = render(
+        latest.name,
+        region_name or "region not known",
+        series,
+        comparators,
+        source,
+        breakdowns,
+        measures,
+        notes_for(mine_measured, []),
+    )
+    output.write_text(page, encoding="utf-8")
+    click.echo(f"Wrote {output}", err=True)
+
+
+@click.command("compare")
+@click.argument("computed", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("published", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--tolerance",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Largest difference between two numbers that still counts as the same.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write every difference as CSV here.",
+)
+@click.option(
+    "--all", "every", is_flag=True, help="With --output, write every cell, not only differences."
+)
+def compare_command(
+    computed: Path, published: Path, tolerance: float, output: Path | None, every: bool
+) -> None:
+    """Compare COMPUTED statistics with PUBLISHED ones (both in DfE's indicators layout).
+
+    Exit status: 0 when every value matches within the tolerance, 1 when some differ.
+    """
+    from csww.stats.compare import compare_files, summary, to_csv, to_text
+
+    cells = compare_files(computed, published, tolerance)
+    click.echo(to_text(cells, tolerance), nl=False)
+    if output is not None:
+        output.write_text(to_csv(cells, only_differences=not every), encoding="utf-8")
+    sys.exit(1 if summary(cells)["differs"] else 0)
+
+
+@click.command("synth")
+@click.option(
+    "--year", type=int, required=True, help="Collection year (a published year, 2017 to 2025)."
+)
+@click.option(
+    "--la",
+    "las",
+    multiple=True,
+    help="LA code (repeat for several; 314 for Kingston and Richmond).",
+)
+@click.option("--all-las", is_flag=True, help="Every LA DfE published for the year.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--scale",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Multiply the workforce (benchmarks).",
+)
+@click.option(
+    "--output",
+    "-o",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder for the returns.",
+)
+def synth_command(
+    year: int, las: tuple[str, ...], all_las: bool, seed: int, scale: float, out_dir: Path
+) -> None:
+    """Write synthetic returns whose statistics reproduce DfE's published LA figures."""
+    from csww.synth import UnknownLA, la_codes, targets, write_all
+
+    if bool(las) == all_las:
+        raise click.UsageError("give --la CODE (one or more) or --all-las.")
+    codes = la_codes(year) if all_las else list(las)
+    if not codes:
+        _fail(f"DfE published no LA figures for {year}.")
+    try:
+        paths = write_all(year, out_dir, seed=seed, las=codes, scale=scale)
+    except UnknownLA as exc:
+        _fail(str(exc))
+    click.echo(f"Wrote {len(paths)} synthetic return(s) for {year} to {out_dir}", err=True)
+    if scale == 1.0:
+        for code in codes:
+            t = targets(year, code)
+            for column, why in {**t.imputed, **t.deviations}.items():
+                click.echo(f"  {t.area.la_name} ({t.unit}) {column}: {why}", err=True)

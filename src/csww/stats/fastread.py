@@ -1,0 +1,103 @@
+"""A lean reader for statistics: the values of each record, nothing else.
+
+The core reader (:mod:`csww.reader`) keeps everything a validator needs: line numbers,
+repeated and unknown elements, structure notes. Statistics need only each record's values,
+so this reader takes the same safe parser settings (no DTD, no entities, no network, and a
+DOCTYPE refused), keeps the first occurrence of each element with surrounding whitespace
+removed and the same alias (``HCPCNo`` → ``SWENo``), and drops the rest. It reads a
+national year of returns about three times faster. Anything it cannot read is left to the
+core reader, which explains the problem (see :func:`records`); a test checks that both
+readers give the same values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Literal
+
+from lxml import etree
+
+from csww.model import Record
+from csww.reader import ALIASES, ReadError, iter_events
+
+Kind = Literal["header", "la", "worker"]
+TAGS = ("{*}CSWWWorker", "{*}Header", "{*}LALevelVacancies", "{*}LALevel")
+HEAD_BYTES = 4096
+
+
+def _local(tag: object) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _values(elem: etree._Element, flatten: bool) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for child in elem:
+        name = _local(child.tag)
+        if not name:
+            continue
+        if flatten and len(child):
+            for leaf in child:
+                leaf_name = ALIASES.get(_local(leaf.tag), _local(leaf.tag))
+                if leaf_name and leaf_name not in values:
+                    values[leaf_name] = (leaf.text or "").strip()
+            continue
+        name = ALIASES.get(name, name)
+        if name not in values:
+            values[name] = (child.text or "").strip()
+    return values
+
+
+def _fast(path: Path) -> Iterator[tuple[Kind, Record]]:
+    with path.open("rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+        raise ReadError("The file declares a DOCTYPE, which CSWW returns never need.")
+    context = etree.iterparse(
+        str(path),
+        events=("end",),
+        tag=TAGS,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=False,
+    )
+    for _event, elem in context:
+        name = _local(elem.tag)
+        if name == "CSWWWorker":
+            yield "worker", Record(values=_values(elem, False))
+        elif name == "Header":
+            yield "header", Record(values=_values(elem, True))
+        else:
+            yield "la", Record(values=_values(elem, False))
+        elem.clear()
+        parent = elem.getparent()
+        if parent is not None:
+            while elem.getprevious() is not None:
+                del parent[0]
+
+
+def records(path: str | Path) -> Iterator[tuple[Kind, Record]]:
+    """Header, LA-level and worker records of an XML return, in document order.
+
+    Falls back to the core reader when the lean one cannot read the file, so the error (a
+    :class:`~csww.reader.ReadError`) says what is wrong and where, exactly as ``csww
+    validate`` would.
+    """
+    path = Path(path)
+    emitted = 0
+    try:
+        for item in _fast(path):
+            emitted += 1
+            yield item
+        return
+    except (etree.XMLSyntaxError, ReadError, OSError):
+        if emitted:
+            raise ReadError(
+                f"{path.name} cannot be read as XML part-way through: run 'csww validate' on it."
+            ) from None
+    for kind, value in iter_events(path):
+        if kind != "note":
+            yield kind, value  # type: ignore[misc]

@@ -1,0 +1,122 @@
+"""Statistics as CSV (the published layout), JSON and a plain HTML table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from html import escape
+
+from csww.stats.aggregate import Unit, rows
+from csww.stats.breakdowns import Breakdowns, legacy_variables
+from csww.stats.collect import Measured
+from csww.stats.indicators import COLUMNS, LABELS, MEASURE_COLUMNS
+from csww.stats.report_html import CSS
+
+BREAKDOWN_COLUMNS = (
+    "time_period",
+    "la_code",
+    "population",
+    "breakdown",
+    "category",
+    "headcount",
+    "fte",
+    "percent_headcount",
+)
+
+
+def to_csv(units: Iterable[Unit], suppress: bool = True) -> str:
+    """Rows with the column names and order of DfE's indicators file."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows(units, suppress))
+    return buffer.getvalue()
+
+
+def breakdowns_csv(breakdowns: Iterable[Breakdowns]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(BREAKDOWN_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for b in breakdowns:
+        writer.writerows(b.rows())
+    return buffer.getvalue()
+
+
+def notes_for(measured: list[Measured], units: list[Unit]) -> list[str]:
+    """Plain statements a reader needs beside the figures."""
+    notes = []
+    from_fte30 = sum(m.measures.notes.get("leavers_fte_from_fte30", 0) for m in measured)
+    if from_fte30:
+        notes.append(
+            f"Leavers' FTE: {from_fte30} leaver records give an FTE of 0 (as the 2017 guide asks), so "
+            "their FTE at the previous 30 September (FTE30) is used; DfE sums the FTE recorded on "
+            "leaver records (see docs/methodology.md)."
+        )
+    las = {(u.year, u.code) for u in units if u.level == "Local authority"}
+    for year in sorted({y for y, _ in las}):
+        n = sum(1 for y, _ in las if y == year)
+        from csww.stats.published import la_rows
+
+        published = len(la_rows(year))
+        if published and n < published:
+            notes.append(
+                f"{year}: regional and national rows cover the {n} LA(s) given, not all "
+                f"{published} LAs DfE publishes."
+            )
+    return notes
+
+
+def to_json(
+    units: list[Unit], measured: list[Measured], breakdowns: list[Breakdowns], suppress: bool = True
+) -> str:
+    by_unit = {(b.year, b.lea): b for b in breakdowns}
+    legacy = []
+    for m in measured:
+        b = by_unit.get((m.measures.year, m.unit[1]))
+        legacy.append(
+            {
+                "time_period": m.measures.year,
+                "la_code": m.measures.lea,
+                "variables": dict(legacy_variables(m.measures, b)),
+            }
+        )
+    payload = {
+        "methodology": "docs/methodology.md",
+        "columns": list(COLUMNS),
+        "rows": rows(units, suppress),
+        "breakdowns": [r for b in breakdowns for r in b.rows()],
+        "variables_2012_13": legacy,
+        "sources": [s for m in measured for s in m.measures.sources],
+        "notes": notes_for(measured, units),
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_html(units: list[Unit], notes: list[str], suppress: bool = True) -> str:
+    """Every row as a table, one per year."""
+    parts = ["<h1>Children's social work workforce statistics</h1>"]
+    for year in sorted({u.year for u in units}, reverse=True):
+        head = "".join(f"<th>{escape(LABELS[c])}</th>" for c in MEASURE_COLUMNS)
+        body = []
+        for u in (u for u in units if u.year == year):
+            row = u.row(suppress)
+            name = u.name if u.level != "Local authority" else f"{u.name} ({u.code})"
+            body.append(
+                f"<tr><td>{escape(name)}</td>"
+                + "".join(f"<td>{escape(row[c])}</td>" for c in MEASURE_COLUMNS)
+                + "</tr>"
+            )
+        parts.append(
+            f'<h2>{year}</h2><div style="overflow-x:auto"><table><thead><tr><th>Area</th>{head}'
+            f"</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        )
+    if notes:
+        parts.append(
+            '<ul class="note">' + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>"
+        )
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>CSWW statistics</title>'
+        f"<style>{CSS}</style></head><body><main>{''.join(parts)}</main></body></html>"
+    )

@@ -1,0 +1,325 @@
+"""A one-LA benchmarking report as a single self-contained HTML page.
+
+Written for a director of children's services: the headline figures first with the region
+and England beside them, a sentence for each saying how the LA compares, charts (inline SVG,
+no script, no external file), the trend where several years are given, the make-up of the
+workforce, then every indicator in a table and how the figures are made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+
+from csww.stats import svg
+from csww.stats.breakdowns import (
+    AGE_BANDS,
+    NOT_KNOWN,
+    SERVICE_BANDS,
+    Breakdowns,
+    legacy_variables,
+)
+from csww.stats.indicators import LABELS, MEASURE_COLUMNS, parse_published
+from csww.stats.measures import LAMeasures
+
+Cells = dict[str, str]
+HEADLINES = (
+    ("vacancy_rate_fte", "Vacancy rate", "%", "vacancies as a share of all posts (FTE)"),
+    (
+        "agency_rate_fte",
+        "Agency rate",
+        "%",
+        "agency workers as a share of all social workers (FTE)",
+    ),
+    (
+        "turnover_rate_fte",
+        "Turnover rate",
+        "%",
+        "leavers in the year as a share of staff in post (FTE)",
+    ),
+    ("caseload_fte", "Average caseload", "", "cases per case-holding social worker (FTE)"),
+    ("absence_rate_fte", "Sickness absence", "%", "working days lost as a share of working days"),
+    (
+        "agency_cover_rate_fte",
+        "Agency covering vacancies",
+        "%",
+        "share of agency FTE covering a vacancy",
+    ),
+)
+TREND = (
+    "turnover_rate_fte",
+    "vacancy_rate_fte",
+    "agency_rate_fte",
+    "caseload_fte",
+    "absence_rate_fte",
+)
+BREAKDOWNS = (
+    ("in post", "Age"),
+    ("in post", "Gender"),
+    ("in post", "Ethnic group"),
+    ("in post", "Role (most senior post)"),
+    ("in post", "Length of service"),
+    ("in post", "Qualification level"),
+    ("in post", "Working pattern"),
+    ("starters", "Origin"),
+    ("leavers", "Destination"),
+    ("leavers", "Reason for leaving"),
+)
+ORDERED = {
+    "Age": (*(label for _, label in AGE_BANDS), NOT_KNOWN),
+    "Length of service": (*(label for _, label in SERVICE_BANDS), NOT_KNOWN),
+    "Working pattern": ("Full time", "Part time"),
+    "Gender": ("Female", "Male", NOT_KNOWN),
+    "Qualification level": ("Undergraduate", "Postgraduate", "Other", NOT_KNOWN),
+}
+# Chart labels for long code-list labels (the table and CSV keep the guide's wording).
+SHORT = {
+    "Newly Qualified Social Workers (NQSWs)": "Newly qualified",
+    "Social worker role in different LA in England": "Social worker, another LA",
+    "Social worker role outside England": "Social worker outside England",
+    "Agency or consultancy social work (in England)": "Agency or consultancy",
+    "Other social work role non LA (in England)": "Other social work, not an LA",
+    "Other social care role LA/non LA (in England)": "Other social care role",
+    "Non-social care role / any role outside England / no employment / career break": "Non-social care, none or break",
+    "Non-social care role / no employment / career break / any other role outside England / left England": "Non-social care, none or break",
+    "Moved to a non-child and family social work role within LA": "Other role in the LA",
+    "Black, African, Caribbean or Black British": "Black or Black British",
+    "Mixed or multiple ethnic groups": "Mixed or multiple",
+}
+CSS = """
+body{margin:0;background:#f3f2f1;color:#0b0c0c;font:16px/1.45 Arial,Helvetica,sans-serif}
+main{max-width:1120px;margin:0 auto;padding:24px 28px 48px;background:#fff}
+h1{font-size:34px;line-height:1.15;margin:0 0 6px}h2{font-size:24px;margin:36px 0 10px;
+border-top:2px solid #1d70b8;padding-top:14px}h3{font-size:18px;margin:18px 0 6px}
+.lede{font-size:19px;color:#505a5f;margin:0 0 18px}.tiles{display:grid;
+grid-template-columns:repeat(3,1fr);gap:14px}.tile{border-left:6px solid #1d70b8;
+background:#f8f8f8;padding:12px 14px}.tile .v{font-size:36px;font-weight:bold}
+.tile .c{color:#505a5f;font-size:15px}.tile .s{font-size:15px;margin-top:4px}
+.grid{display:grid;grid-template-columns:1fr 1fr;gap:22px 34px}table{border-collapse:collapse;
+width:100%;font-size:14px}th,td{border-bottom:1px solid #b1b4b6;padding:5px 8px;text-align:right}
+th:first-child,td:first-child{text-align:left}thead th{background:#f3f2f1}
+.key{font-size:15px}.key .sw{display:inline-block;width:14px;height:14px;margin:0 6px -2px 16px}
+.key .sw:first-child{margin-left:0}ul{margin-top:4px}.note{font-size:14px;color:#505a5f}
+@media print{body{background:#fff}main{padding:0}}
+"""
+
+
+@dataclass
+class Comparator:
+    """Region or England: published-format cells per year, and where they come from."""
+
+    name: str
+    cells: dict[int, Cells] = field(default_factory=dict)
+
+
+def _num(cells: Cells | None, column: str) -> float | None:
+    return parse_published(cells.get(column)) if cells else None
+
+
+def _show(text: str | None, unit: str) -> str:
+    if text is None or text == "":
+        return "not published"
+    if text in ("x", "u", ":"):
+        return "not available"
+    if text in ("z", "c"):
+        return {"z": "not applicable", "c": "suppressed"}[text]
+    if text == "low":
+        return "under 0.05" + unit
+    number = parse_published(text)
+    if unit == "%" and number is not None:
+        return f"{number:.1f}%"
+    if number is not None and number >= 1000:
+        return f"{number:,.1f}".removesuffix(".0")
+    return f"{text}{unit}"
+
+
+def _compare(value: float | None, other: float | None, name: str, unit: str) -> str:
+    if value is None or other is None:
+        return ""
+    diff = value - other
+    if abs(diff) < (0.5 if unit else 0.3):
+        return f"about the same as {name}"
+    word = "higher" if diff > 0 else "lower"
+    gap = f"{abs(diff):.1f} points" if unit == "%" else f"{abs(diff):.1f}"
+    return f"{gap} {word} than {name}"
+
+
+def _tiles(la: Cells, comparators: list[Comparator], year: int) -> str:
+    out = ['<div class="tiles">']
+    inpost, headcount = la.get("inpost_fte"), la.get("inpost_headcount")
+    out.append(
+        f'<div class="tile"><div class="c">Social workers in post</div><div class="v">'
+        f'{escape(_show(inpost, ""))} FTE</div><div class="s">{escape(_show(headcount, ""))} '
+        f"people at 30 September {year}</div></div>"
+    )
+    for column, title, unit, meaning in HEADLINES[:5]:
+        value = la.get(column)
+        others = " · ".join(
+            f"{escape(c.name)} {escape(_show(c.cells.get(year, {}).get(column), unit))}"
+            for c in comparators
+        )
+        england = comparators[-1] if comparators else None
+        said = _compare(
+            _num(la, column),
+            _num(england.cells.get(year) if england else None, column),
+            england.name if england else "",
+            unit,
+        )
+        out.append(
+            f'<div class="tile"><div class="c">{escape(title)}</div><div class="v">'
+            f'{escape(_show(value, unit))}</div><div class="c">{others}</div>'
+            f'<div class="s">{escape(said[:1].upper() + said[1:]) if said else escape(meaning)}</div></div>'
+        )
+    out.append("</div>")
+    return "".join(out)
+
+
+def key(names: list[str]) -> str:
+    """The colour key shared by a section's charts."""
+    items = "".join(
+        f'<span class="sw" style="background:{svg.SERIES_COLOURS[i % 5]}"></span>{escape(n)}'
+        for i, n in enumerate(names)
+    )
+    return f'<p class="key">{items}</p>'
+
+
+def _bench_chart(la_name: str, la: Cells, comparators: list[Comparator], year: int) -> str:
+    series = [la_name, *(c.name for c in comparators)]
+    rates = [h for h in HEADLINES if h[2] == "%"]
+    groups = [
+        (title, [_num(la, col), *(_num(c.cells.get(year), col) for c in comparators)])
+        for col, title, _, _ in rates
+    ]
+    first = svg.grouped_bars(
+        f"Rates in {year}: {la_name} beside {', '.join(series[1:])}", groups, series, "%"
+    )
+    caseload = [
+        (
+            "Average caseload",
+            [
+                _num(la, "caseload_fte"),
+                *(_num(c.cells.get(year), "caseload_fte") for c in comparators),
+            ],
+        )
+    ]
+    second = svg.grouped_bars(f"Average caseload in {year}", caseload, series, "")
+    return (
+        f'{key(series)}<div class="grid"><div><h3>Rates (%)</h3>{first}</div>'
+        f"<div><h3>Average caseload</h3>"
+        f'{second}<p class="note">Cases per full-time equivalent social worker holding at least '
+        f"one case, agency workers included.</p></div></div>"
+    )
+
+
+def _trend(la_name: str, series_la: dict[int, Cells], comparators: list[Comparator]) -> str:
+    years = sorted(series_la)
+    charts = []
+    for column in TREND:
+        unit = "" if column == "caseload_fte" else "%"
+        lines = [(la_name, [_num(series_la[y], column) for y in years])]
+        lines += [(c.name, [_num(c.cells.get(y), column) for y in years]) for c in comparators]
+        charts.append(
+            f"<div><h3>{escape(LABELS[column])}</h3>"
+            f"{svg.lines(LABELS[column], years, lines, unit)}</div>"
+        )
+    names = [la_name, *(c.name for c in comparators)]
+    return f'{key(names)}<div class="grid">{"".join(charts)}</div>'
+
+
+def _breakdowns(b: Breakdowns) -> str:
+    charts = []
+    for population, breakdown in BREAKDOWNS:
+        share = b.share(population, breakdown)
+        whole = sum(share.values())
+        if not whole:
+            continue
+        rank = {label: i for i, label in enumerate(ORDERED.get(breakdown, ()))}
+        items = [(SHORT.get(k, k), round(100 * v / whole, 1)) for k, v in share.items()]
+        if rank:
+            items.sort(key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+        else:
+            items.sort(key=lambda kv: (-kv[1], kv[0]))
+        who = {"in post": "social workers in post", "starters": "starters", "leavers": "leavers"}[
+            population
+        ]
+        title = f"{breakdown} of {who} (% of {whole} people)"
+        charts.append(f"<div><h3>{escape(title)}</h3>{svg.bars(title, items)}</div>")
+    return f'<div class="grid">{"".join(charts)}</div>'
+
+
+def _table(la_name: str, la: Cells, comparators: list[Comparator], year: int) -> str:
+    head = "".join(f"<th>{escape(n)}</th>" for n in [la_name, *(c.name for c in comparators)])
+    body = []
+    for column in MEASURE_COLUMNS:
+        cells = [la.get(column, ""), *(c.cells.get(year, {}).get(column, "") for c in comparators)]
+        body.append(
+            f"<tr><td>{escape(LABELS[column])}</td>"
+            + "".join(f"<td>{escape(v or '–')}</td>" for v in cells)
+            + "</tr>"
+        )
+    return f"<table><thead><tr><th>Indicator, {year}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _legacy(m: LAMeasures, b: Breakdowns | None) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(name)}</td><td>{'–' if v is None else f'{v:,.1f}'.removesuffix('.0')}</td></tr>"
+        for name, v in legacy_variables(m, b)
+    )
+    return f"<table><thead><tr><th>Variable</th><th>Value</th></tr></thead><tbody>{rows}</tbody></table>"
+
+
+def render(
+    la_name: str,
+    region_name: str,
+    series_la: dict[int, Cells],
+    comparators: list[Comparator],
+    source: str,
+    breakdowns: Breakdowns | None = None,
+    measures: LAMeasures | None = None,
+    notes: list[str] | None = None,
+) -> str:
+    """The whole page. ``series_la`` maps each year to the LA's published-format cells."""
+    year = max(series_la)
+    la = series_la[year]
+    years = sorted(series_la)
+    span = f"{years[0]} to {years[-1]}" if len(years) > 1 else str(year)
+    parts = [
+        f"<h1>{escape(la_name)}: children's social work workforce</h1>",
+        f'<p class="lede">Year ending 30 September {year} · {escape(region_name)} · compared with '
+        f"{escape(' and '.join(c.name for c in comparators))} ({escape(source)})</p>",
+        _tiles(la, comparators, year),
+        f"<h2>How {escape(la_name)} compares, {year}</h2>",
+        _bench_chart(la_name, la, comparators, year),
+    ]
+    if len(years) > 1:
+        parts += [f"<h2>Trend, {span}</h2>", _trend(la_name, series_la, comparators)]
+    if breakdowns is not None:
+        parts += [f"<h2>The workforce in {year}</h2>", _breakdowns(breakdowns)]
+    parts += [f"<h2>All indicators, {year}</h2>", _table(la_name, la, comparators, year)]
+    if measures is not None:
+        parts += [
+            "<h2>The 2012-13 collection's variables, from worker records</h2>",
+            _legacy(measures, breakdowns),
+        ]
+    parts.append("<h2>How these figures are made</h2>" + _method(notes or []))
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" '
+        f'content="width=device-width,initial-scale=1"><title>{escape(la_name)}: social work workforce '
+        f"{year}</title><style>{CSS}</style></head><body><main>{''.join(parts)}</main></body></html>"
+    )
+
+
+def _method(notes: list[str]) -> str:
+    items = [
+        "Figures follow DfE's published methodology: headcounts count a person once, FTEs add up "
+        "every post, rates for the region and England are taken over the LAs with the figures needed.",
+        "Turnover rate = leavers ÷ social workers in post at 30 September. Vacancy rate = vacancies ÷ "
+        "(vacancies + in post). Agency rate = agency ÷ (agency + in post). Average caseload = cases ÷ "
+        "FTE of workers holding at least one case. Absence rate = days lost ÷ (FTE in post × working "
+        "days).",
+        "FTEs, rates, caseload and days are rounded to one decimal place and headcounts to whole "
+        "numbers. x: not available; z: not applicable; c: suppressed; low: rounds to 0.",
+        *notes,
+        "Full definitions and sources: docs/methodology.md in the csww project.",
+    ]
+    return '<ul class="note">' + "".join(f"<li>{escape(i)}</li>" for i in items) + "</ul>"
