@@ -22,6 +22,10 @@ cli.add_command(__import__("csww.cli.sheets", fromlist=["x"]).template_command)
 cli.add_command(__import__("csww.cli.sheets", fromlist=["x"]).generate_command)
 cli.add_command(__import__("csww.cli.sheets", fromlist=["x"]).convert_command)
 cli.add_command(__import__("csww.cli.privacy", fromlist=["x"]).pseudonymise_command)
+cli.add_command(__import__("csww.cli.stats", fromlist=["x"]).stats_command)
+cli.add_command(__import__("csww.cli.stats", fromlist=["x"]).report_command)
+cli.add_command(__import__("csww.cli.stats", fromlist=["x"]).compare_command)
+cli.add_command(__import__("csww.cli.stats", fromlist=["x"]).synth_command)
 
 
 def main() -> None:
