@@ -1,13 +1,12 @@
 """Demo data: a collection, users for each role, and LAs' returns in every state.
 
-Returns come from ``csww.synth.generate`` when that module is installed, otherwise from the
-small generator below; a few known problems are then written into some of them so the demo
-shows errors and queries. Whether they *are* errors or queries is decided by the core.
+Returns come from ``csww.synth.generate`` (calibrated to DfE's published figures); a few
+known problems are then written into some of them so the demo shows errors and queries.
+Whether they *are* errors or queries is decided by the core.
 """
 
 from __future__ import annotations
 
-import random
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,7 +15,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from csww.model import Record, Return
+from csww.model import Return
+from csww.synth import generate
 from csww.writer import to_bytes
 from csww_portal.models import Collection, LAReturn, Membership, Role
 from csww_portal.services import versions, workflow
@@ -41,106 +41,6 @@ class DemoUser:
     password: str
     role: str
     la: str | None
-
-
-def _generate(year: int, la: str, seed: int, workers: int) -> Return:
-    try:
-        from csww.synth import generate  # type: ignore[import-not-found]
-    except ImportError:
-        return simple_return(year, la, seed, workers)
-    ret: Return = generate(year, la, seed=seed, scale=max(workers, 1) / 100)
-    return ret
-
-
-ETHNICITIES = [
-    "WBRI",
-    "WBRI",
-    "WBRI",
-    "WOTH",
-    "MWBC",
-    "AIND",
-    "APKN",
-    "BAFR",
-    "BCRB",
-    "CHNE",
-    "OOTH",
-]
-
-
-def simple_return(year: int, la: str, seed: int = 0, workers: int = 60) -> Return:
-    """A plausible, valid return: mostly workers in post, some leavers and agency workers."""
-    rng = random.Random(f"{year}-{la}-{seed}")
-    census = date(year, 9, 30)
-    records = []
-    for n in range(workers):
-        swe = f"SW{rng.randrange(10**5, 10**6)}{n:03d}"
-        kind = rng.choices(["inpost", "leaver", "agency"], weights=[75, 15, 10])[0]
-        if kind == "agency":
-            values = {
-                "AgencyWorker": "1",
-                "SWENo": swe,
-                "FTE": rng.choice(["1", "0.8", "0.6"]),
-                "Cases30": str(rng.randint(8, 22)),
-                "ContractWeeks": str(rng.randint(4, 80)),
-            }
-        else:
-            born = date(year - rng.randint(24, 60), rng.randint(1, 12), rng.randint(1, 28))
-            started = census - timedelta(days=rng.randint(200, 4000))
-            started = max(started, date(born.year + 23, born.month, born.day))
-            role = rng.choices(["1", "2", "3", "4", "5", "6"], weights=[2, 5, 10, 15, 60, 8])[0]
-            values = {
-                "AgencyWorker": "0",
-                "SWENo": swe,
-                "FTE": rng.choice(["1", "1", "1", "0.8", "0.5"]),
-                "PersonBirthDate": born.isoformat(),
-                "GenderCurrent": rng.choice(["1", "2", "2", "2"]),
-                "Ethnicity": rng.choice(ETHNICITIES),
-                "QualInst": "University of Leeds",
-                "QualLevel": rng.choice(["1", "2"]),
-                "StepUpGrad": "0",
-                "OrgRole": role,
-                "RoleStartDate": started.isoformat(),
-                "StartOrigin": rng.choice(["1", "2", "4", "9"]),
-                "FTE30": "1",
-                "Cases30": str(rng.randint(5, 24) if role == "5" else 0),
-                "WorkingDaysLost": str(rng.randint(0, 12)),
-                "FrontlineGrad": "0",
-                "Absat30Sept": "0",
-            }
-            if kind == "leaver":
-                left = census - timedelta(days=rng.randint(10, 300))
-                values.update(
-                    {
-                        "FTE": "0",
-                        "RoleEndDate": left.isoformat(),
-                        "LeaverDestination": rng.choice(["1", "3", "8"]),
-                        "ReasonLeave": "1",
-                    }
-                )
-                values.pop("FTE30")
-                values.pop("Cases30")
-                if started >= left:
-                    values["RoleStartDate"] = (left - timedelta(days=400)).isoformat()
-        records.append(Record(values=values))
-    header = Record(
-        values={
-            "Collection": "CSWW",
-            "Year": str(year),
-            "ReferenceDate": census.isoformat(),
-            "SourceLevel": "L",
-            "LEA": la,
-            "SoftwareCode": "csww demo",
-            "DateTime": f"{year}-10-20T09:30:00",
-        }
-    )
-    la_level = Record(
-        values={
-            "NumberOfVacancies": f"{rng.randint(2, 20)}.50",
-            "NoAgencyFTE": "3.00",
-            "NoAgencyHeadcount": "3",
-        }
-    )
-    return Return(header=header, la=la_level, workers=records)
 
 
 def add_errors(ret: Return, count: int) -> None:
@@ -173,7 +73,7 @@ def demo_users() -> list[DemoUser]:
     ]
 
 
-def seed(year: int = 2018, *, today: date | None = None, workers: int = 60) -> list[DemoUser]:
+def seed(year: int = 2018, *, today: date | None = None, scale: float = 0.5) -> list[DemoUser]:
     """Create (or reset the passwords of) the demo users and fill the demo collection."""
     today = today or date.today()
     users = demo_users()
@@ -191,7 +91,7 @@ def seed(year: int = 2018, *, today: date | None = None, workers: int = 60) -> l
             )
         accounts = {u.username: _account(u) for u in users}
         if not LAReturn.objects.filter(collection=collection, current__isnull=False).exists():
-            _fill(collection, accounts, workers)
+            _fill(collection, accounts, scale)
     return users
 
 
@@ -228,13 +128,13 @@ def _la_accounts(code: str, accounts: dict[str, Any]) -> tuple[Any, Any]:
     return pair[0], pair[1]
 
 
-def _fill(collection: Collection, accounts: dict[str, Any], workers: int) -> None:
+def _fill(collection: Collection, accounts: dict[str, Any], scale: float) -> None:
     for n, (code, plan) in enumerate(DEMO_LAS):
         submitter, approver = _la_accounts(code, accounts)
         ret = LAReturn.objects.select_related("la", "collection").get(
             collection=collection, la__code=code
         )
-        data = _generate(collection.year, code, n, workers)
+        data = generate(collection.year, code, seed=n, scale=scale)
         if plan == "errors":
             add_errors(data, 3)
             add_queries(data, 2)

@@ -10,7 +10,7 @@ from csww_portal.services.status import progress_of
 
 
 def test_seed_demo_makes_every_state_and_working_accounts(db: None, capsys) -> None:  # type: ignore[no-untyped-def]
-    call_command("seed_demo", "--workers", "30")
+    call_command("seed_demo", "--scale", "0.2")
     out = capsys.readouterr().out
     lines = [line.split() for line in out.splitlines()[1:]]
     accounts = {parts[0]: parts[1] for parts in lines}
@@ -22,7 +22,7 @@ def test_seed_demo_makes_every_state_and_working_accounts(db: None, capsys) -> N
     assert states & {"queries", "ready"}
     assert AuditEvent.objects.filter(action="approve").exists()
     # Running it again keeps the data and gives new passwords.
-    call_command("seed_demo", "--workers", "30")
+    call_command("seed_demo", "--scale", "0.2")
     again = {
         p[0]: p[1] for p in (line.split() for line in capsys.readouterr().out.splitlines()[1:])
     }

@@ -14,10 +14,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--year", type=int, default=2018)
-        parser.add_argument("--workers", type=int, default=60)
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=0.5,
+            help="Workforce size relative to the LA's published one.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        users = seed(options["year"], workers=options["workers"])
+        users = seed(options["year"], scale=options["scale"])
         self.stdout.write("Demo users (passwords are new each time the demo starts):")
         for u in users:
             where = f" for LA {u.la}" if u.la else ""
