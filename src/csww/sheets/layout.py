@@ -66,7 +66,7 @@ def normalise(text: str) -> str:
 
 def cell_ref(place: str, column: int, row: int) -> str:
     """A spreadsheet reference such as ``Workers!F12`` or ``'LA level'!A4``."""
-    if re.fullmatch(r"[A-Za-z0-9_.]+", place) and not place.lower().endswith(".csv"):
+    if re.fullmatch(r"[A-Za-z0-9_.]+", place):
         prefix = place
     else:
         prefix = "'" + place.replace("'", "''") + "'"
