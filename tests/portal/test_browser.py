@@ -1,0 +1,237 @@
+"""The whole LA flow and the DfE dashboard in Chromium, with screenshots and basic
+accessibility checks (labels, one h1, error summary links that lead to fields).
+
+Debian's Chromium is used (Playwright cannot download its own here). A machine without it
+fails these tests with a message saying what to install, rather than skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.portal.conftest import PASSWORD, return_with_error_and_query, xml
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls below are plain
+# synchronous test set-up, so Django's async-safety guard is relaxed for this module only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "portal"
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
+        pytest.fail(
+            "Chromium is missing: run `make system` (installs Debian's chromium) for the browser tests."
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any, settings: Any) -> Iterator[Any]:
+    # The live server speaks plain HTTP, so cookies must not be Secure-only here.
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    pg = context.new_page()
+    errors: list[str] = []
+    # JavaScript errors, CSP violations and failed static files; a 400 page is not an error.
+    pg.on(
+        "console",
+        lambda m: (
+            errors.append(m.text) if m.type == "error" and "Failed to load" not in m.text else None
+        ),
+    )
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.on(
+        "response",
+        lambda r: errors.append(r.url) if "/static/" in r.url and r.status >= 400 else None,
+    )
+    pg.errors = errors
+    yield pg
+    context.close()
+
+
+def shot(pg: Any, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def accessible(pg: Any) -> None:
+    """One h1; every visible form control has a label; error summary links lead to an element."""
+    assert pg.locator("h1").count() == 1, pg.url
+    unlabelled = pg.evaluate(
+        """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+            .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+            .map(el => el.name || el.id)"""
+    )
+    assert unlabelled == [], (pg.url, unlabelled)
+    missing = pg.evaluate(
+        """() => [...document.querySelectorAll('.govuk-error-summary a[href^="#"]')]
+            .map(a => a.getAttribute('href').slice(1)).filter(id => !document.getElementById(id))"""
+    )
+    assert missing == [], (pg.url, missing)
+    assert pg.evaluate("() => document.documentElement.lang") == "en"
+    assert pg.title().endswith("GOV.UK")
+
+
+def sign_in(pg: Any, username: str) -> None:
+    pg.goto("/sign-in/")
+    accessible(pg)
+    pg.get_by_label("Username").fill(username)
+    pg.get_by_label("Password").fill(PASSWORD)
+    pg.get_by_role("button", name="Sign in").click()
+
+
+def sign_out(pg: Any) -> None:
+    pg.get_by_role("button", name="Sign out").click()
+
+
+def test_la_flow_from_upload_to_approval(page: Any, people: dict[str, Any], tmp_path: Path) -> None:
+    pg = page
+    sign_in(pg, "sub301")
+    pg.wait_for_url("**/collections/2018/la/301/")
+    accessible(pg)
+    shot(pg, "01-task-list")
+    assert pg.locator(".govuk-tag", has_text="Not started").first.is_visible()
+
+    # Upload a return with one error and one query.
+    pg.get_by_role("link", name="Upload your return").click()
+    accessible(pg)
+    file = tmp_path / "return.xml"
+    file.write_bytes(xml(return_with_error_and_query()))
+    pg.get_by_label("Return file").set_input_files(str(file))
+    pg.get_by_role("button", name="Upload and check").click()
+    pg.wait_for_url("**/results/")
+    accessible(pg)
+    shot(pg, "02-results-with-errors")
+    summary = pg.locator(".govuk-error-summary")
+    assert "Your return has 1 error" in summary.inner_text()
+    assert pg.locator(".govuk-notification-banner--success").is_visible()
+
+    # Read the error and open the record from the issue list.
+    pg.locator("table").get_by_role("link", name="Record 1").first.click()
+    pg.wait_for_url("**/workers/1/**")
+    accessible(pg)
+    shot(pg, "03-worker-with-error")
+    # The error summary link moves focus to the field in error.
+    pg.locator(".govuk-error-summary a").first.click()
+    assert pg.evaluate("() => document.activeElement.id") == "f-Ethnicity"
+
+    # Fix it in the form.
+    pg.get_by_label("Ethnic origin").select_option("WBRI")
+    pg.get_by_role("button", name="Save and check again").click()
+    pg.wait_for_load_state()
+    assert "Record 1: 0 errors" in pg.locator(".govuk-notification-banner").inner_text()
+    assert pg.locator(".govuk-error-summary").count() == 0
+
+    # Explain the query with a note, on the worker's page.
+    pg.goto("/collections/2018/la/301/results/?severity=query")
+    pg.get_by_role("link", name="Add note").click()
+    accessible(pg)
+    pg.get_by_label("Note explaining this query").fill(
+        "Covering a colleague's cases during sick leave."
+    )
+    pg.get_by_role("button", name="Save note").first.click()
+    pg.wait_for_load_state()
+    assert pg.locator(".govuk-tag", has_text="Noted").is_visible()
+    shot(pg, "04-query-noted")
+
+    # Return-level note, then submit.
+    pg.get_by_role("link", name="Notes").first.click()
+    pg.get_by_label("Add a note about the whole return").fill("HR data extracted on 14 October.")
+    pg.get_by_role("button", name="Save note").click()
+    accessible(pg)
+    shot(pg, "05-notes")
+    pg.get_by_role("link", name="Your return").click()
+    pg.get_by_role("link", name="Submit the return").click()
+    accessible(pg)
+    pg.get_by_role("button", name="Submit return").click()
+    pg.wait_for_url("**/collections/2018/la/301/")
+    assert pg.locator(".govuk-tag", has_text="Submitted").first.is_visible()
+    sign_out(pg)
+
+    # The approver approves.
+    sign_in(pg, "app301")
+    pg.get_by_role("link", name="Approve the return").click()
+    accessible(pg)
+    pg.get_by_role("button", name="Approve return").click()
+    pg.wait_for_url("**/collections/2018/la/301/")
+    assert pg.locator(".govuk-tag", has_text="Approved").first.is_visible()
+    shot(pg, "06-approved")
+    pg.get_by_role("link", name="Audit log").click()
+    accessible(pg)
+    text = pg.locator("table").inner_text()
+    assert "Approved" in text and "Submitted" in text and "Uploaded a file" in text
+    assert pg.errors == []
+
+
+def test_dfe_dashboard_and_reopen(page: Any, people: dict[str, Any], tmp_path: Path) -> None:
+    from csww_portal.models import LAReturn
+    from csww_portal.services import versions, workflow
+    from tests.portal.conftest import valid_return
+
+    ret = LAReturn.objects.select_related("la", "collection").get(la__code="302")
+    versions.upload(ret, people["other"], "barnet.xml", xml(valid_return("302")))
+    workflow.submit(LAReturn.objects.get(pk=ret.pk), people["other"])
+    pg = page
+    sign_in(pg, "dfe")
+    pg.wait_for_url("**/dfe/collections/2018/")
+    accessible(pg)
+    shot(pg, "07-dfe-dashboard")
+    assert pg.locator("table tbody tr").count() == 152
+    pg.get_by_role("link", name="submitted (1)").click()
+    assert pg.locator("table tbody tr").count() == 1
+    pg.get_by_role("link", name="Barnet").click()
+    accessible(pg)
+    pg.get_by_role("link", name="Reopen this return").click()
+    accessible(pg)
+    pg.get_by_role("button", name="Reopen return").click()
+    accessible(pg)  # empty reason: the error summary links to the textarea
+    shot(pg, "08-reopen-error")
+    pg.locator(".govuk-error-summary a").first.click()
+    assert pg.evaluate("() => document.activeElement.id") == "reason"
+    pg.get_by_label("Reason for reopening").fill("Vacancies look too low; please check.")
+    pg.get_by_role("button", name="Reopen return").click()
+    pg.wait_for_url("**/collections/2018/la/302/")
+    assert "reopened" in pg.locator(".govuk-notification-banner").inner_text()
+    pg.get_by_role("link", name="Statistics").click()
+    accessible(pg)
+    shot(pg, "09-statistics")
+    assert pg.errors == []
+
+
+def test_pages_work_without_javascript(
+    browser: Any, live_server: Any, people: dict[str, Any], settings: Any, tmp_path: Path
+) -> None:
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    pg = context.new_page()
+    sign_in(pg, "sub301")
+    pg.get_by_role("link", name="Upload your return").click()
+    file = tmp_path / "return.xml"
+    file.write_bytes(xml(return_with_error_and_query()))
+    pg.get_by_label("Return file").set_input_files(str(file))
+    pg.get_by_role("button", name="Upload and check").click()
+    pg.wait_for_url("**/results/")
+    assert "Your return has 1 error" in pg.locator(".govuk-error-summary").inner_text()
+    pg.get_by_role("link", name="errors", exact=True).click()
+    issues = pg.locator("table").nth(1).inner_text()
+    assert "306" in issues and "519Q" not in issues
+    shot(pg, "10-no-javascript-results")
+    context.close()
