@@ -28,8 +28,11 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# The portal's tests run twice: on SQLite (in the full run) and again on PostgreSQL.
+PORTAL_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 pytest: setup
 	$(BIN)/pytest -q
+	DATABASE_URL=$(PORTAL_PG_URL) $(BIN)/pytest -q tests/portal
 
 test: setup system lint typecheck pytest
 
