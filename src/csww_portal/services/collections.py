@@ -97,7 +97,7 @@ def clear_familiarisation(collection: Collection, today: date | None = None) -> 
         tzinfo=timezone.get_current_timezone(),
     )
     with transaction.atomic():
-        locked = Collection.objects.select_for_update().get(pk=collection.pk)
+        locked = Collection.objects.select_for_update(of=("self",)).get(pk=collection.pk)
         if locked.familiarisation_cleared_at is not None:
             return 0
         practice = Q(la_return__collection=locked, created_at__lt=cutoff)

@@ -58,7 +58,11 @@ def check(
 
 
 def _lock(ret: LAReturn) -> LAReturn:
-    locked = LAReturn.objects.select_for_update().select_related("la", "collection").get(pk=ret.pk)
+    locked = (
+        LAReturn.objects.select_for_update(of=("self",))
+        .select_related("la", "collection")
+        .get(pk=ret.pk)
+    )
     if locked.locked:
         raise WorkflowError(
             f"The return is {locked.get_state_display().lower()}. DfE must reopen it before it can change."

@@ -24,7 +24,7 @@ def add_note(
         raise WorkflowError(f"The note must be {MAX_NOTE} characters or fewer.")
     with transaction.atomic():
         locked = (
-            LAReturn.objects.select_for_update()
+            LAReturn.objects.select_for_update(of=("self",))
             .select_related("current", "la", "collection")
             .get(pk=ret.pk)
         )
@@ -51,7 +51,7 @@ def add_note(
 def submit(ret: LAReturn, user: Any) -> None:
     with transaction.atomic():
         locked = (
-            LAReturn.objects.select_for_update()
+            LAReturn.objects.select_for_update(of=("self",))
             .select_related("current", "la", "collection")
             .get(pk=ret.pk)
         )
@@ -73,7 +73,7 @@ def approve(ret: LAReturn, user: Any, role: str | None) -> None:
         raise WorkflowError("Only the local authority's approver can approve the return.")
     with transaction.atomic():
         locked = (
-            LAReturn.objects.select_for_update()
+            LAReturn.objects.select_for_update(of=("self",))
             .select_related("current", "la", "collection")
             .get(pk=ret.pk)
         )
@@ -94,7 +94,7 @@ def reopen(ret: LAReturn, user: Any, reason: str) -> None:
         raise WorkflowError("Enter the reason for reopening the return.")
     with transaction.atomic():
         locked = (
-            LAReturn.objects.select_for_update()
+            LAReturn.objects.select_for_update(of=("self",))
             .select_related("current", "la", "collection")
             .get(pk=ret.pk)
         )
