@@ -75,6 +75,8 @@ def number_text(value: int | float) -> str:
     if value == 0:
         return "0"
     text = repr(value)
+    if "e" not in text and len(text.lstrip("-").replace(".", "").lstrip("0")) <= EXCEL_DIGITS:
+        return text[:-2] if text.endswith(".0") else text  # repr is already the shortest
     digits = Decimal(text).as_tuple().digits
     if len(digits) > EXCEL_DIGITS:
         text = format(value, f".{EXCEL_DIGITS}g")
@@ -84,24 +86,54 @@ def number_text(value: int | float) -> str:
     return plain
 
 
+class _CodeIndex:
+    """Lookups for one code list, built once: by code, by folded code, by folded label."""
+
+    def __init__(self, codes: dict[str, str]) -> None:
+        self.codes = codes
+        self.by_code = {code.casefold(): code for code in codes}
+        by_label: dict[str, list[str]] = {}
+        for code, label in codes.items():
+            by_label.setdefault(_fold_label(label), []).append(code)
+        self.by_label = {label: found[0] for label, found in by_label.items() if len(found) == 1}
+        self.folded = {code: _fold_label(label) for code, label in codes.items()}
+        self.memo: dict[str, str | None] = {}  # a column repeats the same few choices
+
+
+_INDEXES: dict[int, _CodeIndex] = {}
+
+
+def _index(codes: dict[str, str]) -> _CodeIndex:
+    index = _INDEXES.get(id(codes))
+    if index is None or index.codes is not codes:
+        index = _INDEXES[id(codes)] = _CodeIndex(codes)
+    return index
+
+
 def match_code(text: str, codes: dict[str, str]) -> str | None:
     """The code ``text`` names: the code itself, its label, or "code – label"; any case."""
     if text in codes:
         return text
+    index = _index(codes)
+    if text in index.memo:
+        return index.memo[text]
+    found = _match(text, index)
+    if len(index.memo) < 10_000:
+        index.memo[text] = found
+    return found
+
+
+def _match(text: str, index: _CodeIndex) -> str | None:
     folded = text.casefold()
-    by_code = {code.casefold(): code for code in codes}
-    if folded in by_code:
-        return by_code[folded]
-    by_label: dict[str, list[str]] = {}
-    for code, label in codes.items():
-        by_label.setdefault(_fold_label(label), []).append(code)
-    found = by_label.get(_fold_label(text), [])
-    if len(found) == 1:
-        return found[0]
+    if folded in index.by_code:
+        return index.by_code[folded]
+    label = _fold_label(text)
+    if label in index.by_label:
+        return index.by_label[label]
     m = SEPARATORS.search(text)
     if m is not None:
-        named = by_code.get(text[: m.start()].casefold())
-        if named is not None and _fold_label(text[m.end() :]) == _fold_label(codes[named]):
+        named = index.by_code.get(text[: m.start()].casefold())
+        if named is not None and _fold_label(text[m.end() :]) == index.folded[named]:
             return named
     return None
 

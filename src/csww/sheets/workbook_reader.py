@@ -8,6 +8,7 @@ with a :class:`~csww.sheets.rows.SheetError` that names the place and the fix.
 
 from __future__ import annotations
 
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -16,7 +17,6 @@ from typing import Any
 
 import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from csww.model import Record, Return
 from csww.report.model import Issue
@@ -30,7 +30,9 @@ from csww.sheets.layout import (
     LA_ABSENT,
     STATUS_ROW,
     Part,
+    heading_index,
     parts,
+    recognise,
     status_text,
 )
 from csww.sheets.rows import Grid, SheetError, build
@@ -39,6 +41,7 @@ from csww.spec import Spec, available_years, spec_for
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([^"]+)"')
 SAVE_AS = "Open it in Excel or LibreOffice and save it as 'Excel Workbook (.xlsx)'."
 
 
@@ -100,10 +103,13 @@ def check_file(path: Path) -> None:
 
 
 def _load(path: Path, data_only: bool) -> Any:
+    """Open the workbook read-only: rows are streamed, so a large return reads quickly."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, data_only=data_only, rich_text=False)
+            return openpyxl.load_workbook(
+                path, read_only=True, data_only=data_only, rich_text=False
+            )
     except Exception as exc:  # a third-party parser on a damaged file: say so, never a traceback
         raise SheetError(
             f"{path.name} could not be opened as an Excel workbook ({type(exc).__name__}): it may "
@@ -111,7 +117,7 @@ def _load(path: Path, data_only: bool) -> Any:
         ) from None
 
 
-def _sheet(wb: Any, name: str, path: Path) -> Worksheet:
+def _sheet(wb: Any, name: str, path: Path) -> Any:
     by_fold = {ws.title.strip().casefold(): ws for ws in wb.worksheets}
     ws = by_fold.get(name.casefold())
     if ws is None:
@@ -129,7 +135,8 @@ def about(wb: Any) -> dict[str, str]:
     if ABOUT_SHEET not in wb.sheetnames:
         return {}
     out = {}
-    for key, value, *_ in wb[ABOUT_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):
+    for row in wb[ABOUT_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):
+        key, value = (*tuple(row), None, None)[:2]
         if key is not None:
             out[str(key).strip()] = "" if value is None else str(value).strip()
     return out
@@ -140,21 +147,27 @@ def template_year(info: dict[str, str]) -> int | None:
     return int(text) if text.isdigit() else None
 
 
-def _cells(ws: Worksheet, row: int, width: int) -> list[object]:
-    return [ws.cell(row=row, column=c).value for c in range(1, width + 1)]
+def _merged(wb: Any, ws: Any) -> list[str]:
+    """Merged ranges, read from the sheet's XML (a streamed sheet does not list them)."""
+    with wb._archive.open(ws._worksheet_path) as fh:
+        data = fh.read()
+    return sorted(m.decode() for m in MERGE.findall(data))
 
 
-def _first_data_row(ws: Worksheet, part: Part, headings: dict[int, str], width: int) -> int:
+def _first_data_row(
+    title: str, part: Part, headings: dict[int, str], row2: list[object], row3: list[object]
+) -> int:
     """Row 4 in a template; row 2 in a plain sheet with one heading row."""
-    from csww.sheets.layout import heading_index, recognise
-
     index = heading_index(part)
     items = {col: recognise(text, index, part.key) for col, text in headings.items()}
     elements = {col: h.element for col, h in items.items() if h is not None and h.kind == "item"}
-    row2, row3 = _cells(ws, STATUS_ROW, width), _cells(ws, ELEMENT_ROW, width)
 
     def matches(cells: list[object], expected: dict[int, str]) -> int:
-        return sum(1 for col, text in expected.items() if str(cells[col - 1] or "").strip() == text)
+        return sum(
+            1
+            for col, text in expected.items()
+            if col <= len(cells) and str(cells[col - 1] or "").strip() == text
+        )
 
     need = max(1, len(elements) // 2)
     if elements and matches(row3, elements) >= need:
@@ -162,71 +175,98 @@ def _first_data_row(ws: Worksheet, part: Part, headings: dict[int, str], width: 
     statuses = {col: status_text(part.items[e], part.key) for col, e in elements.items()}
     if elements and (matches(row2, elements) >= need or matches(row2, statuses) >= need):
         raise SheetError(
-            f"Rows 1 to 3 of sheet '{ws.title}' are no longer the template's heading rows (a "
+            f"Rows 1 to 3 of sheet '{title}' are no longer the template's heading rows (a "
             "heading row was deleted or data was typed over one), so it is not clear where the "
             "data starts. Copy the data into a fresh template made with 'csww template', from row 4."
         )
     return HEADING_ROW + 1
 
 
-def grid(ws: Worksheet, part: Part, cached: Any, path: Path) -> Grid:
-    """The sheet's headings and data rows, with formulas replaced by their cached values."""
-    if ws.merged_cells.ranges:
-        ranges = sorted(str(r) for r in ws.merged_cells.ranges)
+def _rows(ws: Any) -> list[tuple[int, list[Any]]]:
+    """Every row that holds a cell, with its cells in column order from column A."""
+    out = []
+    for row in ws.iter_rows():
+        cells = [c for c in row if getattr(c, "row", None) is not None]
+        if cells:
+            out.append((cells[0].row, list(row)))
+    return out
+
+
+def grid(wb: Any, ws: Any, part: Part) -> Grid:
+    """The sheet's headings and data rows; formulas are noted for :func:`_fill_cached`."""
+    ranges = _merged(wb, ws)
+    if ranges:
         more = f" (and {len(ranges) - 1} more)" if len(ranges) > 1 else ""
         raise SheetError(
             f"Sheet '{ws.title}' has merged cells at {ranges[0]}{more}. Unmerge them (in Excel: "
             "Home, Merge & Center, Unmerge Cells) so that every item has a cell of its own."
         )
-    width = ws.max_column
+    rows = _rows(ws)
+    by_number = {number: [c.value for c in cells] for number, cells in rows[:4]}
+    heading_row = by_number.get(HEADING_ROW, [])
     headings = {
         col: str(v).strip()
-        for col, v in enumerate(_cells(ws, HEADING_ROW, width), start=1)
+        for col, v in enumerate(heading_row, start=1)
         if v is not None and str(v).strip()
     }
-    first = _first_data_row(ws, part, headings, width)
+    first = _first_data_row(
+        ws.title, part, headings, by_number.get(STATUS_ROW, []), by_number.get(ELEMENT_ROW, [])
+    )
     g = Grid(place=ws.title, headings=headings, rows=[], first_row=first)
-    for row in ws.iter_rows(min_row=first, max_col=width):
+    for number, cells in rows:
+        if number < first:
+            continue
         values: list[object] = []
-        for cell in row:
+        for col, cell in enumerate(cells, start=1):
             value = cell.value
-            if cell.data_type == "f":
-                formula = (
+            kind = getattr(cell, "data_type", None)
+            if kind == "f":
+                g.formulas[(number, col)] = (
                     value
                     if isinstance(value, str)
                     else getattr(value, "text", "") or "an array formula"
                 )
-                value = cached(ws.title, cell.row, cell.column, formula)
-                g.formulas[(cell.row, cell.column)] = formula
-            elif cell.data_type == "e":
+            elif kind == "e":
                 value = CellError(value)
             values.append(value)
-        g.rows.append((row[0].row, values))
+        g.rows.append((number, values))
     return g
 
 
-class _Cache:
-    """Cached values of formula cells, from a second, values-only reading (only if needed)."""
+def _fill_cached(path: Path, grids: list[Grid]) -> None:
+    """Replace each formula by its last calculated value, in one values-only pass."""
+    wanted = [g for g in grids if g.formulas]
+    if not wanted:
+        return
+    wb = _load(path, data_only=True)
+    try:
+        for g in wanted:
+            cached = dict(_rows(wb[g.place]))
+            for number, values in g.rows:
+                for col in range(1, len(values) + 1):
+                    formula = g.formulas.get((number, col))
+                    if formula is None:
+                        continue
+                    row = cached.get(number, [])
+                    cell = row[col - 1] if col <= len(row) else None
+                    values[col - 1] = _cached_value(cell, g.place, number, col, formula)
+    finally:
+        wb.close()
 
-    def __init__(self, path: Path) -> None:
-        self.path, self.wb = path, None
 
-    def __call__(self, sheet: str, row: int, column: int, formula: str) -> object:
-        if self.wb is None:
-            self.wb = _load(self.path, data_only=True)
-        cell = self.wb[sheet].cell(row=row, column=column)  # type: ignore[index]
-        if cell.data_type == "e":
-            return CellError(cell.value)
-        if (
-            cell.value is None and cell.data_type != "str"
-        ):  # a text result of "" is blank, not unknown
-            ref = f"{sheet}!{get_column_letter(column)}{row}"
-            raise SheetError(
-                f"{ref} holds a formula ({formula}) that has never been calculated, so its value "
-                "is not known. Open the workbook in Excel or LibreOffice and save it, or replace "
-                "the formula with its value."
-            )
-        return cell.value
+def _cached_value(cell: Any, sheet: str, row: int, column: int, formula: str) -> object:
+    kind = getattr(cell, "data_type", None)
+    value = getattr(cell, "value", None)
+    if kind == "e":
+        return CellError(value)
+    if value is None and kind != "str":  # a text result of "" is blank, not unknown
+        ref = f"{sheet}!{get_column_letter(column)}{row}"
+        raise SheetError(
+            f"{ref} holds a formula ({formula}) that has never been calculated, so its value "
+            "is not known. Open the workbook in Excel or LibreOffice and save it, or replace "
+            "the formula with its value."
+        )
+    return value
 
 
 def check_year(made_for: int | None, ret: Return, requested: int | None, name: str) -> None:
@@ -251,14 +291,15 @@ def read_workbook_with_issues(path: str | Path, *, year: int | None = None) -> S
     path = Path(path)
     check_file(path)
     wb = _load(path, data_only=False)
-    info = about(wb)
-    made_for = template_year(info)
-    spec: Spec = spec_for(made_for or year or available_years()[-1])[0]
-    cached = _Cache(path)
-    layout = parts(spec)
-    grids = {
-        key: grid(_sheet(wb, part.sheet, path), part, cached, path) for key, part in layout.items()
-    }
+    try:
+        info = about(wb)
+        made_for = template_year(info)
+        spec: Spec = spec_for(made_for or year or available_years()[-1])[0]
+        layout = parts(spec)
+        grids = {key: grid(wb, _sheet(wb, part.sheet, path), part) for key, part in layout.items()}
+    finally:
+        wb.close()
+    _fill_cached(path, list(grids.values()))
     header = build(layout["header"], grids["header"], spec, single=True)
     la = build(layout["la"], grids["la"], spec, single=True)
     workers = build(layout["workers"], grids["workers"], spec)
