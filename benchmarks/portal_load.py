@@ -109,6 +109,9 @@ def prepare(users: int, workers: int, env: dict[str, str]) -> list[tuple[str, st
             scale *= 1.3 * workers / max(len(ret.workers), 1)
             ret = generate(YEAR, la.code, seed=1, scale=scale)
         ret.workers = ret.workers[:workers]
+        ret.header.values["LEA"] = (
+            la.code
+        )  # synth writes Kingston's code on the joint 314 / 318 return
         out.append((la.code, username, to_bytes(ret)))
     return out
 
@@ -175,11 +178,12 @@ class User:
         if response.status_code != 302:
             self.failure = f"sign-in {response.status_code}"
 
-    def work(self, start: threading.Barrier) -> None:
+    def work(self, start: threading.Barrier, delay: float) -> None:
         try:
             form = self.client.get(f"/collections/{YEAR}/la/{self.code}/upload/")
             csrf = token(form)
             start.wait()
+            time.sleep(delay)
             began = time.perf_counter()
             response = self.client.post(
                 f"/collections/{YEAR}/la/{self.code}/upload/",
@@ -224,6 +228,12 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--workers", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=0.0,
+        help="spread the users' starts evenly over this many seconds (0: all at once)",
+    )
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a fresh SQLite file)")
     args = parser.parse_args()
 
@@ -248,7 +258,10 @@ def main() -> None:
             t.join(timeout=300)
         start = threading.Barrier(len(users), timeout=120)
         wall = time.perf_counter()
-        threads = [threading.Thread(target=u.work, args=(start,)) for u in users]
+        step = args.ramp / len(users)
+        threads = [
+            threading.Thread(target=u.work, args=(start, i * step)) for i, u in enumerate(users)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -262,7 +275,8 @@ def main() -> None:
         f"Server: csww serve (waitress, {args.threads} threads), database "
         f"{'PostgreSQL' if args.database_url else 'SQLite'}"
     )
-    print(f"{len(users)} users; all uploads and results pages done in {wall:.1f}s wall time")
+    how = "all at once" if not args.ramp else f"starting evenly over {args.ramp:g}s"
+    print(f"{len(users)} users {how}; all uploads and results pages done in {wall:.1f}s wall time")
     print("| request | n | p50 (s) | p95 (s) | max (s) |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for kind in ("sign_in", "upload", "results"):

@@ -137,7 +137,7 @@ def test_crash_during_validation_leaves_previous_data_intact(
     client = login("submitter")
     upload(client, xml(valid_return()))
     before = the_return()
-    with mock.patch.object(versions, "check", side_effect=RuntimeError("validation blew up")):
+    with mock.patch.object(versions, "validate", side_effect=RuntimeError("validation blew up")):
         response = upload(client, xml(return_with_error_and_query()), name="second.xml")
     assert response.status_code == 500
     assert "Nothing was changed" in response.content.decode()

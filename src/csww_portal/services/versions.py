@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from csww.engine import validate_return
+from csww.engine import validate, validate_return
 from csww.model import Record, Return
 from csww.reader import ReadError, StructureNote, read_with_notes
 from csww.report.model import Issue, Report
@@ -108,20 +108,28 @@ def upload(ret: LAReturn, user: Any, filename: str, data: bytes) -> UploadResult
     outcome = Upload.Outcome.LOADED
     try:
         kind = sniff(data, filename)
-        loaded = read_upload(data, kind, year)
-        parsed = loaded.ret
-        if kind == "csv":
-            _complete_from_current(parsed, ret)
-        if kind != "xml":
+        if kind == "xml":
+            # One streaming pass through the core reads and checks the file together.
+            report = validate(data, year=year)
+            if report.fatal is not None:
+                outcome, problem, report = Upload.Outcome.UNREADABLE, str(report.fatal), None
+            elif report.la and report.la != ret.la.code:
+                outcome, problem, report = Upload.Outcome.REFUSED, _wrong_la(report.la, ret), None
+            else:
+                report.source = filename
+        else:
+            loaded = read_upload(data, kind, year)
+            parsed = loaded.ret
+            if kind == "csv":
+                _complete_from_current(parsed, ret)
             # The template leaves the software code and date-time to the program, as csww generate does.
             complete_header(parsed, spec_for(year)[0])
-        problem = _ownership_problem(parsed, ret)
-        if problem:
-            outcome = Upload.Outcome.REFUSED
-        else:
-            report = check(
-                parsed, loaded.notes, year, source=filename, cell_issues=loaded.cell_issues
-            )
+            if parsed.lea and parsed.lea != ret.la.code:
+                outcome, problem = Upload.Outcome.REFUSED, _wrong_la(parsed.lea, ret)
+            else:
+                report = check(
+                    parsed, loaded.notes, year, source=filename, cell_issues=loaded.cell_issues
+                )
     except Refused as exc:
         outcome, problem = Upload.Outcome.REFUSED, exc.message
     except ReadError as exc:
@@ -178,18 +186,13 @@ def _complete_from_current(parsed: Return, ret: LAReturn) -> None:
         parsed.workers = current.workers
 
 
-def _ownership_problem(parsed: Return, ret: LAReturn) -> str:
-    """A file for another LA or year is refused: it would put data under the wrong account."""
-    lea = parsed.lea
-    if lea and lea != ret.la.code:
-        return (
-            f"The file's header says it is for LA {lea}, but you are sending the return for "
-            f"{ret.la.name} ({ret.la.code}). Check you chose the right file."
-        )
-    year = parsed.header.values.get("Year")
-    if year and year != str(ret.collection.year):
-        return f"The file's header says it is for {year}, but this is the {ret.collection.year} collection."
-    return ""
+def _wrong_la(lea: str, ret: LAReturn) -> str:
+    """A file for another LA is refused: it would put data under the wrong account. (A wrong
+    year is the core's error 109, shown with the other errors.)"""
+    return (
+        f"The file's header says it is for LA {lea}, but you are sending the return for "
+        f"{ret.la.name} ({ret.la.code}). Check you chose the right file."
+    )
 
 
 def current_return(ret: LAReturn) -> tuple[Return, list[StructureNote]]:
