@@ -217,3 +217,25 @@ def test_an_xml_return_converted_then_generated_is_unchanged(tmp_path: Path) -> 
     write_workbook(ret, tmp_path / "r.xlsx")
     assert read(to_bytes(read_workbook(tmp_path / "r.xlsx"))) == ret
     assert isinstance(ret, Return)
+
+
+def test_a_wrong_dimension_record_loses_nothing(tmp_path: Path) -> None:
+    """Some programs write a wrong <dimension> in each sheet; every cell is still read."""
+    import re
+    import zipfile
+
+    from csww.sheets.convert import write_workbook
+
+    ret = make_return()
+    ret.la = None  # remembered on the About sheet's fourth row
+    write_workbook(ret, tmp_path / "r.xlsx")
+    with (
+        zipfile.ZipFile(tmp_path / "r.xlsx") as zin,
+        zipfile.ZipFile(tmp_path / "bad.xlsx", "w") as zout,
+    ):
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:B2"', data)
+            zout.writestr(info, data)
+    assert read_workbook(tmp_path / "bad.xlsx") == ret

@@ -135,7 +135,9 @@ def about(wb: Any) -> dict[str, str]:
     if ABOUT_SHEET not in wb.sheetnames:
         return {}
     out = {}
-    for row in wb[ABOUT_SHEET].iter_rows(min_row=1, max_col=2, values_only=True):
+    ws = wb[ABOUT_SHEET]
+    ws.reset_dimensions()
+    for row in ws.iter_rows(min_row=1, max_col=2, values_only=True):
         key, value = (*tuple(row), None, None)[:2]
         if key is not None:
             out[str(key).strip()] = "" if value is None else str(value).strip()
@@ -185,6 +187,7 @@ def _first_data_row(
 def _rows(ws: Any) -> list[tuple[int, list[Any]]]:
     """Every row that holds a cell, with its cells in column order from column A."""
     out = []
+    ws.reset_dimensions()  # the file's own <dimension> record may be wrong: read every cell
     for row in ws.iter_rows():
         cells = [c for c in row if getattr(c, "row", None) is not None]
         if cells:
