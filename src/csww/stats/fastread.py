@@ -30,21 +30,28 @@ def _local(tag: object) -> str:
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _values(elem: etree._Element, flatten: bool) -> dict[str, str]:
+def _values(elem: etree._Element) -> dict[str, str]:
+    """First occurrence of each child element's text, stripped (comments are already gone)."""
     values: dict[str, str] = {}
     for child in elem:
-        name = _local(child.tag)
-        if not name:
-            continue
-        if flatten and len(child):
-            for leaf in child:
-                leaf_name = ALIASES.get(_local(leaf.tag), _local(leaf.tag))
-                if leaf_name and leaf_name not in values:
-                    values[leaf_name] = (leaf.text or "").strip()
-            continue
-        name = ALIASES.get(name, name)
+        name = child.tag
+        if "}" in name:  # a namespace, which CSWW returns do not use
+            name = name.rpartition("}")[2]
+        if name in ALIASES:
+            name = ALIASES[name]
         if name not in values:
-            values[name] = (child.text or "").strip()
+            text = child.text
+            values[name] = text.strip() if text else ""
+    return values
+
+
+def _header(elem: etree._Element) -> dict[str, str]:
+    """Header items, whether inside CollectionDetails and Source or directly in Header."""
+    values: dict[str, str] = {}
+    for child in elem:
+        found = _values(child) if len(child) else {_local(child.tag): (child.text or "").strip()}
+        for name, text in found.items():
+            values.setdefault(name, text)
     return values
 
 
@@ -67,11 +74,11 @@ def _fast(path: Path) -> Iterator[tuple[Kind, Record]]:
     for _event, elem in context:
         name = _local(elem.tag)
         if name == "CSWWWorker":
-            yield "worker", Record(values=_values(elem, False))
+            yield "worker", Record(values=_values(elem))
         elif name == "Header":
-            yield "header", Record(values=_values(elem, True))
+            yield "header", Record(values=_header(elem))
         else:
-            yield "la", Record(values=_values(elem, False))
+            yield "la", Record(values=_values(elem))
         elem.clear()
         parent = elem.getparent()
         if parent is not None:

@@ -185,30 +185,55 @@ def key(names: list[str]) -> str:
 
 def _bench_chart(la_name: str, la: Cells, comparators: list[Comparator], year: int) -> str:
     series = [la_name, *(c.name for c in comparators)]
-    rates = [h for h in HEADLINES if h[2] == "%"]
-    groups = [
-        (title, [_num(la, col), *(_num(c.cells.get(year), col) for c in comparators)])
-        for col, title, _, _ in rates
-    ]
+
+    def group(column: str, title: str) -> tuple[str, list[float | None]]:
+        return title, [_num(la, column), *(_num(c.cells.get(year), column) for c in comparators)]
+
+    rates = [group(col, title) for col, title, unit, _ in HEADLINES[:5] if unit == "%"]
     first = svg.grouped_bars(
-        f"Rates in {year}: {la_name} beside {', '.join(series[1:])}", groups, series, "%"
+        f"Rates in {year}: {la_name} beside {', '.join(series[1:])}", rates, series, "%"
     )
-    caseload = [
-        (
-            "Average caseload",
-            [
-                _num(la, "caseload_fte"),
-                *(_num(c.cells.get(year), "caseload_fte") for c in comparators),
-            ],
-        )
+    second = svg.grouped_bars(
+        f"Average caseload in {year}", [group("caseload_fte", "Average caseload")], series
+    )
+    cover = [
+        group("agency_cover_rate_fte", "Of agency FTE"),
+        group("vacancy_agency_cover_rate_fte", "Of vacancies"),
     ]
-    second = svg.grouped_bars(f"Average caseload in {year}", caseload, series, "")
+    third = svg.grouped_bars(f"Agency workers covering vacancies in {year}", cover, series, "%")
     return (
-        f'{key(series)}<div class="grid"><div><h3>Rates (%)</h3>{first}</div>'
-        f"<div><h3>Average caseload</h3>"
-        f'{second}<p class="note">Cases per full-time equivalent social worker holding at least '
-        f"one case, agency workers included.</p></div></div>"
+        f'{key(series)}<div class="grid"><div><h3>Vacancies, agency, turnover and absence (%)</h3>{first}</div>'
+        f"<div><h3>Average caseload</h3>{second}"
+        f'<p class="note">Cases per full-time equivalent social worker holding at least one case, '
+        f"agency workers included.</p><h3>Agency workers covering vacancies (%)</h3>{third}</div></div>"
     )
+
+
+def _summary(la_name: str, la: Cells, comparators: list[Comparator], year: int) -> str:
+    """Two plain sentences: the size of the workforce, and how it compares with England."""
+    england = comparators[-1] if comparators else None
+    size = (
+        f"At 30 September {year} {la_name} had {_show(la.get('inpost_fte'), '')} full-time equivalent "
+        f"children and family social workers in post ({_show(la.get('inpost_headcount'), '')} people), "
+        f"{_show(la.get('agency_fte'), '')} FTE agency workers and {_show(la.get('vacancy_fte'), '')} FTE "
+        f"vacancies."
+    )
+    if england is None or year not in england.cells:
+        return f'<p class="lede">{escape(size)}</p>'
+    words: dict[str, list[str]] = {"higher": [], "lower": [], "about the same as": []}
+    for column, title, unit, _ in HEADLINES[:5]:
+        said = _compare(_num(la, column), _num(england.cells[year], column), "England", unit)
+        for word in words:
+            if said.startswith(word) or f" {word} " in said:
+                words[word].append(title.lower())
+    parts = [
+        f"{', '.join(v)} {'were' if len(v) > 1 else 'was'} {k}{' than' if k != 'about the same as' else ''} "
+        f"England's"
+        for k, v in words.items()
+        if v
+    ]
+    compared = "Compared with England, " + "; ".join(parts) + "." if parts else ""
+    return f'<p class="lede">{escape(size)} {escape(compared)}</p>'
 
 
 def _trend(la_name: str, series_la: dict[int, Cells], comparators: list[Comparator]) -> str:
@@ -287,6 +312,7 @@ def render(
         f"<h1>{escape(la_name)}: children's social work workforce</h1>",
         f'<p class="lede">Year ending 30 September {year} · {escape(region_name)} · compared with '
         f"{escape(' and '.join(c.name for c in comparators))} ({escape(source)})</p>",
+        _summary(la_name, la, comparators, year),
         _tiles(la, comparators, year),
         f"<h2>How {escape(la_name)} compares, {year}</h2>",
         _bench_chart(la_name, la, comparators, year),
