@@ -8,10 +8,12 @@ import json
 from collections.abc import Iterable
 from html import escape
 
+from csww.spec import spec_for
 from csww.stats.aggregate import Unit, rows
 from csww.stats.breakdowns import Breakdowns, legacy_variables
 from csww.stats.collect import Measured
 from csww.stats.indicators import COLUMNS, LABELS, MEASURE_COLUMNS
+from csww.stats.published import la_rows
 from csww.stats.report_html import CSS
 
 BREAKDOWN_COLUMNS = (
@@ -47,18 +49,22 @@ def breakdowns_csv(breakdowns: Iterable[Breakdowns]) -> str:
 def notes_for(measured: list[Measured], units: list[Unit]) -> list[str]:
     """Plain statements a reader needs beside the figures."""
     notes = []
+    for year in sorted({m.measures.year for m in measured}):
+        spec, exact = spec_for(year)
+        which = f"the {spec.year} specification" + ("" if exact else f" (none exists for {year})")
+        notes.append(
+            f"{year}: returns follow {which}, under which a leaver's FTE is recorded as 0 (2017 guide, "
+            "'For leavers, please record a 0'); leavers' FTE here is the FTE recorded on a leaver "
+            "record where above 0, as DfE sums it, else the leaver's FTE30 (see docs/methodology.md)."
+        )
     from_fte30 = sum(m.measures.notes.get("leavers_fte_from_fte30", 0) for m in measured)
     if from_fte30:
         notes.append(
-            f"Leavers' FTE: {from_fte30} leaver records give an FTE of 0 (as the 2017 guide asks), so "
-            "their FTE at the previous 30 September (FTE30) is used; DfE sums the FTE recorded on "
-            "leaver records (see docs/methodology.md)."
+            f"Leavers' FTE: {from_fte30} leaver record(s) give an FTE of 0, so their FTE30 is used."
         )
     las = {(u.year, u.code) for u in units if u.level == "Local authority"}
     for year in sorted({y for y, _ in las}):
         n = sum(1 for y, _ in las if y == year)
-        from csww.stats.published import la_rows
-
         published = len(la_rows(year))
         if published and n < published:
             notes.append(
