@@ -27,6 +27,10 @@ RECORD_TAGS = ("Header", "LALevelVacancies", "CSWWWorker")
 HEADER_GROUPS = {"CollectionDetails", "Source"}
 # Other spellings of an item that readers accept (the guide calls SWENo the HCPC identifier).
 ALIASES = {"HCPCNo": "SWENo"}
+DOCTYPE_MESSAGE = (
+    "The file declares a DOCTYPE. CSWW returns never need one and it can hide entity attacks, "
+    "so the file was not read. Remove the <!DOCTYPE ...> line."
+)
 
 Source = str | os.PathLike[str] | bytes | IO[bytes]
 
@@ -268,11 +272,7 @@ def _events(stream: IO[bytes]) -> Iterator[Event]:
             if not checked:
                 tree = elem.getroottree()
                 if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-                    raise ReadError(
-                        "The file declares a DOCTYPE. CSWW returns never need one and it can hide "
-                        "entity attacks, so the file was not read. Remove the <!DOCTYPE ...> line.",
-                        1,
-                    )
+                    raise ReadError(DOCTYPE_MESSAGE, 1)
                 root = tree.getroot()
                 namespaced = "}" in root.tag
                 if _local(root.tag) != "Message":
@@ -309,6 +309,9 @@ def _events(stream: IO[bytes]) -> Iterator[Event]:
                     yield "la", rec
             elem.clear(keep_tail=True)
         if not checked:
+            info = context.root.getroottree().docinfo if context.root is not None else None
+            if info is not None and (info.doctype or info.internalDTD is not None):
+                raise ReadError(DOCTYPE_MESSAGE, 1)
             raise ReadError(
                 "No <Header>, <LALevelVacancies> or <CSWWWorker> element was found: this does "
                 "not look like a CSWW return."

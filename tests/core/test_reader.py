@@ -120,7 +120,14 @@ EXTERNAL_DTD = b"""<?xml version="1.0"?>
 <Message><Header/></Message>"""
 
 
-@pytest.mark.parametrize("data", [BILLION_LAUGHS, EXTERNAL_ENTITY, EXTERNAL_DTD])
+NO_RECORDS_WITH_ENTITY = (
+    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><Message>&a;</Message>'
+)
+
+
+@pytest.mark.parametrize(
+    "data", [BILLION_LAUGHS, EXTERNAL_ENTITY, EXTERNAL_DTD, NO_RECORDS_WITH_ENTITY]
+)
 def test_hostile_xml_is_refused_without_expansion(data: bytes) -> None:
     report = validate(data)
     assert report.fatal is not None
