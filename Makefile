@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system demo test lint typecheck pytest docs bench clean
+.PHONY: setup system demo test lint typecheck pytest docs bench bench-portal clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -41,6 +41,11 @@ docs: setup
 
 bench: setup
 	$(BIN)/python benchmarks/validate_national.py
+	$(BIN)/python benchmarks/stats_national.py
+	$(BIN)/python benchmarks/sheets_generate.py
+
+bench-portal: setup
+	$(BIN)/python benchmarks/portal_load.py --users 50 --workers 1000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -14,6 +14,6 @@ from csww.rules.registry import RULES, Context, Rule, View
 
 # The spreadsheet reader's rules (95x) belong to the same rulebook, so that every listing of
 # the registry is complete whichever module was imported first.
-from csww.sheets import rules as _sheet_rules  # noqa: F401, E402
+from csww.sheets import rules as _sheet_rules  # noqa: F401
 
 __all__ = ["RULES", "Context", "Rule", "View"]
