@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import machine
 
 from csww.stats.aggregate import la_units, table
 from csww.stats.collect import measure_paths, measure_return
@@ -32,18 +33,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks-stats.md"
 TARGET_SECONDS = 2.0
 CLI = "import sys; from csww.cli.main import cli; cli(sys.argv[1:], prog_name='csww')"
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs (nproc), {cpu}; Python {platform.python_version()}, {platform.system()}"
 
 
 def pin_to_one_core() -> str:

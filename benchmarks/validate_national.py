@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from machine import machine
 
 HERE = Path(__file__).resolve().parent
 
@@ -51,23 +52,10 @@ def measure(path: Path, what: str) -> dict[str, float]:
     return json.loads(out)  # type: ignore[no-any-return]
 
 
-def cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
-
-
 def main(sizes: list[int]) -> None:
-    sys.path.insert(0, str(HERE))
     from national_return import write_national
 
-    print(
-        f"Machine: {cpu()}, {os.cpu_count()} cores, Python {platform.python_version()}; one core used.\n"
-    )
+    print(f"Machine: {machine()}; one core used.\n")
     print(
         "| workers | file MB | lxml parse s | lxml iterparse s | csww validate s "
         "| ÷ parse | ÷ iterparse | workers/s | parse peak MB | validate peak MB | issues |"
