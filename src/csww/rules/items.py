@@ -17,6 +17,7 @@ from csww.rules.registry import RULES, Context, Rule
 from csww.spec import CATEGORIES, CATEGORY_LABELS, Item, Spec, available_years, load_spec
 from csww.values import decimal_places, parse_date, parse_datetime, parse_decimal, parse_integer
 
+LABELLED_CODES = 10
 REGNO = re.compile(r"[A-Za-z]{2}\d{1,10}")
 Emit = Callable[[str, str | None, str | None], None]
 LEAVING_DATE = "RoleEndDate"
@@ -33,7 +34,10 @@ def _fmt_number(x: float | None) -> str:
 def describe_format(item: Item, spec: Spec) -> str:
     """The item's format in words, for messages and the template's guidance sheet."""
     if item.type == "code":
-        codes = ", ".join(f"{c} ({label})" for c, label in spec.codes(item).items())
+        listed = spec.codes(item)
+        if len(listed) > LABELLED_CODES:  # a long list reads better as bare codes
+            return f"one of the codes {', '.join(listed)} (see the guide's {item.section} section)"
+        codes = ", ".join(f"{c} ({label})" for c, label in listed.items())
         return f"one of the codes {codes}"
     if item.type == "decimal":
         return (
