@@ -117,6 +117,18 @@ def test_a_return_for_another_la_is_refused(login: Callable[[str], Client]) -> N
     assert the_return("301").current is None and the_return("302").current is None
 
 
+def test_the_joint_kingston_richmond_return_is_accepted_under_either_code(collection) -> None:
+    from django.test import Client
+
+    from tests.portal.conftest import _user
+
+    client = Client()
+    client.force_login(_user("sub318", "la_submitter", "318"))
+    response = upload(client, xml(valid_return("314")), la="318")
+    assert response.status_code in (200, 302), response.content.decode()[:500]
+    assert the_return("318").current is not None
+
+
 @override_settings(CSWW_MAX_UPLOAD_BYTES=1000)
 def test_upload_size_limit(login: Callable[[str], Client]) -> None:
     response = upload(login("submitter"), xml(valid_return()))

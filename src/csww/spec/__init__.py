@@ -149,6 +149,27 @@ def la_codes_for(year: int) -> dict[str, str]:
 
 
 @cache
+def _joint_rows() -> list[dict[str, str]]:
+    text = resources.files(__package__).joinpath("data", "joint_returns.csv").read_text("utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+def joint_partners(code: str, year: int | None = None) -> frozenset[str]:
+    """The LA codes that share one return with ``code`` (itself included).
+
+    Kingston upon Thames (314) and Richmond upon Thames (318) make one joint return; a file
+    for either may carry either code.
+    """
+    for row in _joint_rows():
+        codes = frozenset(row["codes"].split())
+        first = int(row["first_year"]) if row["first_year"] else 0
+        last = int(row["last_year"]) if row["last_year"] else 9999
+        if code in codes and (year is None or first <= year <= last):
+            return codes
+    return frozenset({code})
+
+
+@cache
 def load_spec(year: int) -> Spec:
     """The specification for ``year``; raises :class:`UnknownYear` when there is none."""
     raw = _raw(year)

@@ -20,7 +20,7 @@ from csww.engine import validate, validate_return
 from csww.model import Record, Return
 from csww.reader import ReadError, StructureNote, read_with_notes
 from csww.report.model import Issue, Report
-from csww.spec import spec_for
+from csww.spec import joint_partners, spec_for
 from csww.writer import complete_header, to_bytes
 from csww_portal.models import AuditEvent, LAReturn, ReturnVersion, State, Upload
 from csww_portal.services import audit, status
@@ -113,7 +113,7 @@ def upload(ret: LAReturn, user: Any, filename: str, data: bytes) -> UploadResult
             report = validate(data, year=year)
             if report.fatal is not None:
                 outcome, problem, report = Upload.Outcome.UNREADABLE, str(report.fatal), None
-            elif report.la and report.la != ret.la.code:
+            elif report.la and report.la not in joint_partners(ret.la.code, year):
                 outcome, problem, report = Upload.Outcome.REFUSED, _wrong_la(report.la, ret), None
             else:
                 report.source = filename
@@ -124,7 +124,7 @@ def upload(ret: LAReturn, user: Any, filename: str, data: bytes) -> UploadResult
                 _complete_from_current(parsed, ret)
             # The template leaves the software code and date-time to the program, as csww generate does.
             complete_header(parsed, spec_for(year)[0])
-            if parsed.lea and parsed.lea != ret.la.code:
+            if parsed.lea and parsed.lea not in joint_partners(ret.la.code, year):
                 outcome, problem = Upload.Outcome.REFUSED, _wrong_la(parsed.lea, ret)
             else:
                 report = check(
