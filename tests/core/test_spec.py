@@ -73,9 +73,7 @@ def test_code_lists_follow_the_guide() -> None:
 def test_la_annex_and_later_code_changes() -> None:
     codes_2017 = la_codes_for(2017)
     assert len(codes_2017) == 152
-    assert (
-        codes_2017["522"] if "522" in codes_2017 else True
-    )  # the guide's screenshot uses a test LA
+    assert "522" not in codes_2017  # the guide's COLLECT screenshot shows "TDU Test LA 522"
     assert codes_2017["835"] == "Dorset" and "838" not in codes_2017
     codes_2019 = la_codes_for(2019)
     assert "835" not in codes_2019 and "838" in codes_2019 and "839" in codes_2019
