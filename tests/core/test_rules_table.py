@@ -823,9 +823,9 @@ WORKER_CASES = [
     passes("501", "left on the first day of the year", one("leaver", RoleEndDate="2017-10-01")),
     passes("501", "left on census day", one("leaver", RoleEndDate="2018-09-30")),
     passes("501", "left on census day 2017", one("leaver", 2017, RoleEndDate="2017-09-30")),
-    fires("502", "leaver with FTE 0.5", one("leaver", FTE="0.5"), "FTE", LV),
-    fires("502", "leaver with the smallest FTE", one("leaver", FTE="0.000001"), "FTE", LV),
-    passes("502", "leaver with FTE 0.000000", one("leaver", FTE="0.000000")),
+    fires("502Q", "leaver with FTE 0.5", one("leaver", FTE="0.5"), "FTE", LV),
+    fires("502Q", "leaver with the smallest FTE", one("leaver", FTE="0.000001"), "FTE", LV),
+    passes("502Q", "leaver with FTE 0.000000", one("leaver", FTE="0.000000")),
     fires("503Q", "leaver without FTE", one("leaver", FTE=None), "FTE", LV),
     passes("503Q", "leaver with FTE 0", one("leaver", FTE="0")),
     passes(

@@ -29,9 +29,9 @@ def leaving_date_in_collection_year(v: View) -> bool:
 
 
 @rule(
-    "502",
-    "error",
-    "A leaver's FTE at 30 September must be 0.",
+    "502Q",
+    "query",
+    "Please check: a leaver's FTE at 30 September should be 0 (the guide: 'For leavers, please record a 0').",
     fields=("FTE",),
     section="General Data Items – FTE as at 30 September",
     scope="worker",

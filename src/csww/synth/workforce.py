@@ -6,7 +6,7 @@ workers. FTEs, cases and days are integers split exactly (``allocate``), so the 
 computed from the records give the targets back.
 
 A leaver's working pattern is carried in FTE30 (their FTE at the previous 30 September)
-because the 2017 guide asks for a leaver's FTE to be recorded as 0 (rule 502); see
+because the 2017 guide asks for a leaver's FTE to be recorded as 0 (query 502Q); see
 ``docs/methodology.md``, "Leavers' FTE".
 """
 
