@@ -28,3 +28,16 @@ def done(stream: TextIO | None = None) -> None:
     if out.isatty():
         out.write("\r\033[K")
         out.flush()
+
+
+def files(label: str, total: int, *, stream: TextIO | None = None) -> Callable[[int, str], None]:
+    """A callback ``(done, name)`` showing "label: 12/151 name" on a terminal; silent when piped."""
+    out = stream or sys.stderr
+    if not out.isatty():
+        return lambda done, name: None
+
+    def show(count: int, name: str) -> None:
+        out.write(f"\r\033[K{label}: {count:,}/{total:,} {name}")
+        out.flush()
+
+    return show

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
+from csww.cli import progress
 from csww.reader import ReadError
 
 if TYPE_CHECKING:
@@ -26,11 +27,15 @@ def _measure(paths: tuple[Path, ...], breakdowns: bool, year: int | None) -> lis
     if not files:
         _fail("no XML returns found in the paths given.")
     measured = []
-    for path in files:
+    show = progress.files("Reading returns", len(files))
+    for done, path in enumerate(files, 1):
+        show(done, path.name)
         try:
             measured.append(measure_file(path, breakdowns, year))
         except ReadError as exc:
+            progress.done()
             _fail(f"{path}: {exc} Run 'csww validate {path}' for details.")
+    progress.done()
     return measured
 
 
@@ -246,7 +251,9 @@ def synth_command(
     if not codes:
         _fail(f"DfE published no LA figures for {year}.")
     try:
-        paths = write_all(year, out_dir, seed=seed, las=codes, scale=scale)
+        show = progress.files("Writing synthetic returns", len(codes))
+        paths = write_all(year, out_dir, seed=seed, las=codes, scale=scale, progress=show)
+        progress.done()
     except UnknownLA as exc:
         _fail(str(exc))
     click.echo(f"Wrote {len(paths)} synthetic return(s) for {year} to {out_dir}", err=True)

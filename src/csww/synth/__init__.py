@@ -11,6 +11,7 @@ no errors. The same seed always gives the same return.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -54,14 +55,21 @@ def generate(year: int, la: str, seed: int = 0, scale: float = 1.0) -> Return:
 
 
 def write_all(
-    year: int, out_dir: str | Path, seed: int = 0, las: list[str] | None = None, scale: float = 1.0
+    year: int,
+    out_dir: str | Path,
+    seed: int = 0,
+    las: list[str] | None = None,
+    scale: float = 1.0,
+    progress: Callable[[int, str], None] | None = None,
 ) -> list[Path]:
     """Write one synthetic return per LA (all published LAs of ``year`` by default) into
     ``out_dir`` as ``csww_{year}_{LA}.xml``; returns the paths written."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for code in las if las is not None else la_codes(year):
+    for done, code in enumerate(las if las is not None else la_codes(year), 1):
+        if progress is not None:
+            progress(done, code)
         ret = generate(year, code, seed=seed, scale=scale)
         path = out / f"csww_{year}_{ret.lea}.xml"
         write(ret, path)
