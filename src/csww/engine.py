@@ -19,6 +19,7 @@ from csww.rules.items import ItemChecker
 from csww.rules.records import WorkerKey
 from csww.rules.return_level import Totals
 from csww.spec import available_years, spec_for
+from csww.values import is_year
 from csww.writer import to_bytes
 
 Progress = Callable[[int], None]
@@ -71,7 +72,7 @@ class Validator:
     # ------------------------------------------------------------------ set-up
     def _start(self, header: Record | None) -> Context:
         year_text = header.values.get("Year", "") if header else ""
-        header_year = int(year_text) if year_text.isdigit() and len(year_text) == 4 else None
+        header_year = int(year_text) if is_year(year_text) else None
         year = self.requested_year or header_year or available_years()[-1]
         spec, _exact = spec_for(year)
         ctx = Context(spec=spec, year=year, requested_year=self.requested_year)

@@ -63,7 +63,7 @@ class Return:
     @property
     def year(self) -> int | None:
         text = self.header.values.get("Year", "")
-        return int(text) if text.isdigit() and len(text) == 4 else None
+        return int(text) if len(text) == 4 and text.isascii() and text.isdigit() else None
 
     @property
     def lea(self) -> str | None:

@@ -46,6 +46,7 @@ def _coarsen_date(text: str) -> str:
         len(text) == 10
         and text[4] == "-"
         and text[7] == "-"
+        and text.isascii()
         and text[:4].isdigit()
         and text[5:7].isdigit()
     ):

@@ -6,11 +6,14 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-_DECIMAL = re.compile(r"[+-]?(\d+)(?:\.(\d*))?|[+-]?\.(\d+)")
-_INTEGER = re.compile(r"[+-]?\d+")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# ASCII digits only: XML Schema numbers and dates never use other scripts' digits, and
+# Python would otherwise read "١" as 1.
+_DECIMAL = re.compile(r"[+-]?(\d+)(?:\.(\d*))?|[+-]?\.(\d+)", re.ASCII)
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?"
+    r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?",
+    re.ASCII,
 )
 
 
@@ -59,3 +62,8 @@ def parse_datetime(text: str | None) -> datetime | None:
 def years_between(earlier: date, later: date) -> int:
     """Whole years from ``earlier`` to ``later`` (an age)."""
     return later.year - earlier.year - ((later.month, later.day) < (earlier.month, earlier.day))
+
+
+def is_year(text: str) -> bool:
+    """Four ASCII digits."""
+    return len(text) == 4 and text.isascii() and text.isdigit()

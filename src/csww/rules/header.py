@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from csww.rules.registry import View, declare, rule
 from csww.spec import available_years
-from csww.values import parse_date, parse_datetime
+from csww.values import is_year, parse_date, parse_datetime
 
 SECTION = "Returning data (header)"
 
@@ -59,7 +59,7 @@ def collection_is_csww(v: View) -> bool:
 )
 def year_is_four_digits(v: View) -> bool:
     text = v.raw["Year"]
-    return len(text) == 4 and text.isdigit()
+    return is_year(text)
 
 
 @rule(
@@ -72,7 +72,7 @@ def year_is_four_digits(v: View) -> bool:
     needs=("Year",),
 )
 def year_has_specification(v: View) -> bool:
-    return not v.raw["Year"].isdigit() or int(v.raw["Year"]) in available_years()
+    return not is_year(v.raw["Year"]) or int(v.raw["Year"]) in available_years()
 
 
 @rule(

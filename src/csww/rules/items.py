@@ -18,7 +18,7 @@ from csww.spec import CATEGORIES, CATEGORY_LABELS, Item, Spec, available_years, 
 from csww.values import decimal_places, parse_date, parse_datetime, parse_decimal, parse_integer
 
 LABELLED_CODES = 10
-REGNO = re.compile(r"[A-Za-z]{2}\d{1,10}")
+REGNO = re.compile(r"[A-Za-z]{2}\d{1,10}", re.ASCII)
 Emit = Callable[[str, str | None, str | None], None]
 LEAVING_DATE = "RoleEndDate"
 _MISS = object()

@@ -53,7 +53,7 @@ YEAR_NAME = "CSWW_TEMPLATE_YEAR"
 
 OTHER = "Other item"
 MESSAGE = "Message element"
-_PAIR = re.compile(r"(other item|message element) (\d{1,4})( value)?")
+_PAIR = re.compile(r"(other item|message element) (\d{1,4})( value)?", re.ASCII)
 _DASHES = str.maketrans({"–": "-", "—": "-", "‒": "-", "−": "-"})
 
 SHORT_CATEGORY = {"inpost": "in post", "leaver": "leavers", "agency": "agency"}

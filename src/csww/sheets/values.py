@@ -43,12 +43,14 @@ MONTHS = {
     )
     for name in names
 }
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})")
-_NAMED = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]+([a-z]+)\.?,?[\s\-/.]+(\d{2,4})", re.I)
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", re.ASCII)
+_DMY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})", re.ASCII)
+_NAMED = re.compile(
+    r"(\d{1,2})(?:st|nd|rd|th)?[\s\-/.]+([a-z]+)\.?,?[\s\-/.]+(\d{2,4})", re.I | re.ASCII
+)
 _MIDNIGHT = re.compile(r"(.+?)(?:[ T]00:00(?::00(?:\.0+)?)?)")
-_CLOCK = re.compile(r"(.+?)[ T](\d{1,2}):(\d{2})(?::(\d{2}))?")
+_CLOCK = re.compile(r"(.+?)[ T](\d{1,2}):(\d{2})(?::(\d{2}))?", re.ASCII)
 
 
 class CellError(str):
