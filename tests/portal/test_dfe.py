@@ -52,6 +52,22 @@ def test_chase_list_names_the_las_still_to_submit(login: Callable[[str], Client]
     assert barnet["status"] == "Loaded with errors" and barnet["contacts"] == "sub302@example.org"
 
 
+def test_joint_kingston_richmond_return_counts_for_both(login: Callable[[str], Client]) -> None:
+    from tests.portal.conftest import _user
+
+    client = Client()
+    client.force_login(_user("sub314", "la_submitter", "314"))
+    upload(client, xml(return_with_error_and_query("314")), la="314")
+    rows = {
+        r["ret"].la.code: r for r in login("dfe").get(f"/dfe/collections/{YEAR}/").context["rows"]
+    }
+    assert rows["314"]["progress"] == rows["318"]["progress"] == "errors"
+    assert rows["318"]["joint"].la.code == "314" and rows["314"]["joint"] is None
+    text = login("dfe").get(f"/dfe/collections/{YEAR}/chase-list.csv").content.decode()
+    codes = {r["la_code"] for r in csv.DictReader(io.StringIO(text))}
+    assert "314" in codes and "318" not in codes
+
+
 def test_zip_holds_exactly_the_submitted_returns(login: Callable[[str], Client]) -> None:
     _two_returns(login)
     data = login("dfe").get(f"/dfe/collections/{YEAR}/submitted-returns.zip").content

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from csww.spec import joint_partners
 from csww_portal.access import dfe_view, return_for
 from csww_portal.models import LA_ROLES, AuditEvent, Collection, LAReturn, State
 from csww_portal.services import audit, exports, statistics, status, workflow
@@ -27,11 +28,34 @@ def _rows(collection: Collection) -> list[dict[str, Any]]:
         .select_related("la", "current")
         .defer("current__xml", "current__report")
     )
+    by_code = {ret.la.code: ret for ret in returns}
     rows = []
-    for ret in returns:
+    for ret in by_code.values():
         progress = status.progress_of(ret)
-        rows.append({"ret": ret, "progress": progress, "tag_class": status.TAG_CLASSES[progress]})
+        joint = _joint_carrier(ret, by_code, collection.year)
+        if joint is not None:  # the partner LA's return carries this LA's data
+            progress = status.progress_of(joint)
+        rows.append(
+            {
+                "ret": ret,
+                "progress": progress,
+                "tag_class": status.TAG_CLASSES[progress],
+                "joint": joint,
+            }
+        )
     return rows
+
+
+def _joint_carrier(ret: LAReturn, by_code: dict[str, LAReturn], year: int) -> LAReturn | None:
+    """For an LA in a joint return (Kingston and Richmond) that has loaded nothing itself,
+    the partner's return that holds the joint data; otherwise None."""
+    if ret.current_id is not None:
+        return None
+    for code in sorted(joint_partners(ret.la.code, year) - {ret.la.code}):
+        partner = by_code.get(code)
+        if partner is not None and partner.current_id is not None:
+            return partner
+    return None
 
 
 @dfe_view
@@ -79,7 +103,7 @@ def chase_csv(request: HttpRequest, collection: Collection) -> HttpResponse:
     rows = []
     for row in _rows(collection):
         ret = row["ret"]
-        if ret.state in DONE:
+        if ret.state in DONE or row["joint"] is not None:
             continue
         rows.append(
             [
