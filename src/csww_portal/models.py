@@ -273,6 +273,8 @@ class Note(models.Model):
 
     @property
     def level(self) -> str:
+        if self.rule and not self.worker and not self.field:
+            return "rule"
         if self.rule:
             return "issue"
         return "worker" if self.worker else "return"

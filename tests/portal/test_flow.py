@@ -230,3 +230,24 @@ def test_api_reports_status_and_report(login: Callable[[str], Client]) -> None:
     }
     report = client.get(f"/api/collections/{YEAR}/la/301/report").json()
     assert report["errors"] == 1 and len(report["issues"]) == 2
+
+
+def test_one_rule_wide_note_explains_every_query_of_that_rule(
+    login: Callable[[str], Client],
+) -> None:
+    client = login("submitter")
+    ret = return_with_error_and_query()
+    ret.workers.append(make_worker("inpost", YEAR, SWENo="SW100005", Cases30="44"))
+    ret.workers.append(make_worker("inpost", YEAR, SWENo="SW100006", Cases30="41"))
+    upload(client, xml(ret))
+    assert the_return().unexplained == 3
+    page = client.get(la_url("notes")).content.decode()
+    assert "Rule 519Q (3 queries)" in page and "Explain all 3 with this note" in page
+    client.post(la_url("notes"), {"rule": "519Q", "text": "Our court team holds large caseloads."})
+    assert the_return().unexplained == 0
+    note = Note.objects.get()
+    assert note.level == "rule"
+    # a new query of another rule still needs its own note
+    ret.workers.append(make_worker("inpost", YEAR, SWENo="SW100007", OrgRole="6", Cases30="3"))
+    upload(client, xml(ret), name="again.xml")
+    assert the_return().unexplained == 1

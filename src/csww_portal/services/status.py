@@ -7,6 +7,7 @@ this module only matches the core's issues to the LA's notes and counts them.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 
@@ -58,7 +59,22 @@ def note_keys(notes: Iterable[Note]) -> set[NoteKey]:
 
 
 def unexplained_queries(report: Report, keys: set[NoteKey]) -> list[Issue]:
-    return [i for i in report.issues if i.severity == "query" and issue_key(i) not in keys]
+    """Queries with no note of their own and no rule-wide note (a note with a rule only,
+    which explains every query of that rule, e.g. one reason for all 416Q)."""
+    rule_wide = {rule for worker, rule, field in keys if rule and not worker and not field}
+    return [
+        i
+        for i in report.issues
+        if i.severity == "query" and i.rule not in rule_wide and issue_key(i) not in keys
+    ]
+
+
+def queries_by_rule(issues: Iterable[Issue]) -> list[tuple[str, str, int]]:
+    """(rule, message, count) for a list of queries, most frequent first."""
+    counts: dict[str, list[Any]] = {}
+    for issue in issues:
+        counts.setdefault(issue.rule, [issue.message, 0])[1] += 1
+    return sorted(((r, m, n) for r, (m, n) in counts.items()), key=lambda t: (-t[2], t[0]))
 
 
 def refresh(ret: LAReturn, report: Report | None = None) -> None:

@@ -37,6 +37,7 @@ def notes(request: HttpRequest, ret: LAReturn) -> HttpResponse:
             ret,
             rows=rows,
             outstanding=outstanding[:200],
+            outstanding_rules=status.queries_by_rule(outstanding),
             outstanding_count=len(outstanding),
             error=request.GET.get("error", ""),
         ),
