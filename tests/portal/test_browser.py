@@ -74,6 +74,9 @@ def shot(pg: Any, name: str) -> None:
 
 def accessible(pg: Any) -> None:
     """One h1; every visible form control has a label; error summary links lead to an element."""
+    # A click starts a navigation: wait for the new page before reading it.
+    pg.wait_for_load_state()
+    pg.locator("h1").first.wait_for()
     assert pg.locator("h1").count() == 1, pg.url
     unlabelled = pg.evaluate(
         """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
