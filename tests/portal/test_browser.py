@@ -72,6 +72,12 @@ def shot(pg: Any, name: str) -> None:
     pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def go(pg: Any, target: Any) -> None:
+    """Click a link or button and wait for the page it leads to."""
+    with pg.expect_navigation():
+        target.click()
+
+
 def accessible(pg: Any) -> None:
     """One h1; every visible form control has a label; error summary links lead to an element."""
     # A click starts a navigation: wait for the new page before reading it.
@@ -114,7 +120,7 @@ def test_la_flow_from_upload_to_approval(page: Any, people: dict[str, Any], tmp_
     assert pg.locator(".govuk-tag", has_text="Not started").first.is_visible()
 
     # Upload a return with one error and one query.
-    pg.get_by_role("link", name="Upload your return").click()
+    go(pg, pg.get_by_role("link", name="Upload your return"))
     accessible(pg)
     file = tmp_path / "return.xml"
     file.write_bytes(xml(return_with_error_and_query()))
@@ -145,7 +151,7 @@ def test_la_flow_from_upload_to_approval(page: Any, people: dict[str, Any], tmp_
 
     # Explain the query with a note, on the worker's page.
     pg.goto("/collections/2018/la/301/results/?severity=query")
-    pg.get_by_role("link", name="Add note").click()
+    go(pg, pg.get_by_role("link", name="Add note"))
     accessible(pg)
     pg.get_by_label("Note explaining this query").fill(
         "Covering a colleague's cases during sick leave."
@@ -158,11 +164,11 @@ def test_la_flow_from_upload_to_approval(page: Any, people: dict[str, Any], tmp_
     # Return-level note, then submit.
     pg.get_by_role("link", name="Notes").first.click()
     pg.get_by_label("Add a note about the whole return").fill("HR data extracted on 14 October.")
-    pg.get_by_role("button", name="Save note").click()
+    go(pg, pg.get_by_role("button", name="Save note"))
     accessible(pg)
     shot(pg, "05-notes")
     pg.get_by_role("link", name="Your return").click()
-    pg.get_by_role("link", name="Submit the return").click()
+    go(pg, pg.get_by_role("link", name="Submit the return"))
     accessible(pg)
     pg.get_by_role("button", name="Submit return").click()
     pg.wait_for_url("**/collections/2018/la/301/")
@@ -171,13 +177,13 @@ def test_la_flow_from_upload_to_approval(page: Any, people: dict[str, Any], tmp_
 
     # The approver approves.
     sign_in(pg, "app301")
-    pg.get_by_role("link", name="Approve the return").click()
+    go(pg, pg.get_by_role("link", name="Approve the return"))
     accessible(pg)
     pg.get_by_role("button", name="Approve return").click()
     pg.wait_for_url("**/collections/2018/la/301/")
     assert pg.locator(".govuk-tag", has_text="Approved").first.is_visible()
     shot(pg, "06-approved")
-    pg.get_by_role("link", name="Audit log").click()
+    go(pg, pg.get_by_role("link", name="Audit log"))
     accessible(pg)
     text = pg.locator("table").inner_text()
     assert "Approved" in text and "Submitted" in text and "Uploaded a file" in text
@@ -200,11 +206,11 @@ def test_dfe_dashboard_and_reopen(page: Any, people: dict[str, Any], tmp_path: P
     assert pg.locator("table tbody tr").count() == 152
     pg.get_by_role("link", name="submitted (1)").click()
     assert pg.locator("table tbody tr").count() == 1
-    pg.get_by_role("link", name="Barnet").click()
+    go(pg, pg.get_by_role("link", name="Barnet"))
     accessible(pg)
-    pg.get_by_role("link", name="Reopen this return").click()
+    go(pg, pg.get_by_role("link", name="Reopen this return"))
     accessible(pg)
-    pg.get_by_role("button", name="Reopen return").click()
+    go(pg, pg.get_by_role("button", name="Reopen return"))
     accessible(pg)  # empty reason: the error summary links to the textarea
     shot(pg, "08-reopen-error")
     pg.locator(".govuk-error-summary a").first.click()
@@ -213,7 +219,7 @@ def test_dfe_dashboard_and_reopen(page: Any, people: dict[str, Any], tmp_path: P
     pg.get_by_role("button", name="Reopen return").click()
     pg.wait_for_url("**/collections/2018/la/302/")
     assert "reopened" in pg.locator(".govuk-notification-banner").inner_text()
-    pg.get_by_role("link", name="Statistics").click()
+    go(pg, pg.get_by_role("link", name="Statistics"))
     accessible(pg)
     shot(pg, "09-statistics")
     assert pg.errors == []
