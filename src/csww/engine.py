@@ -15,7 +15,7 @@ from csww.model import Record, Return, category_of
 from csww.reader import DEFAULT_MAX_BYTES, ReadError, Source, StructureNote, iter_events
 from csww.report.model import Issue, ReadFailure, Report
 from csww.rules import RULES, Context, Rule, View
-from csww.rules.items import ItemChecker
+from csww.rules.items import ItemChecker, parser_for
 from csww.rules.records import WorkerKey
 from csww.rules.return_level import Totals
 from csww.spec import available_years, spec_for
@@ -155,8 +155,6 @@ class Validator:
         assert self.ctx is not None
         ctx = self.ctx
         typed: dict[str, Any] = {}
-        from csww.rules.items import parser_for
-
         for element, item in ctx.spec.la.items():
             text = rec.values.get(element, "")
             if text == "":

@@ -111,3 +111,33 @@ def test_rules_for_year_differ() -> None:
     }
     assert "514Q" in ids_2017 and "514Q" not in ids_2018
     assert "513" in ids_2018 and "513" not in ids_2017
+
+
+def test_several_returns_get_a_line_each_and_the_worst_exit_code(tmp_path: Path) -> None:
+    good, bad = tmp_path / "good.xml", tmp_path / "broken.xml"
+    write(make_return(), good)
+    bad.write_bytes(b"<Message><Header>")
+    code, out = run("validate", str(good), str(SAMPLE))
+    assert code == 1
+    assert (
+        "good.xml" in out and "0 errors" in out and "2 returns: 1 without errors, 1 to fix" in out
+    )
+    code, out = run("validate", str(tmp_path))
+    assert code == 2 and "broken.xml  cannot be read" in out
+
+
+def test_several_returns_as_json_and_csv(tmp_path: Path) -> None:
+    good = tmp_path / "good.xml"
+    write(make_return(), good)
+    code, out = run("validate", str(good), str(SAMPLE), "--format", "json")
+    data = json.loads(out)
+    assert code == 1 and data["valid"] is False and len(data["returns"]) == 2
+    assert data["errors"] == validate(SAMPLE).errors
+    code, out = run("validate", str(good), str(SAMPLE), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["file"] for r in rows} == {str(SAMPLE)} and len(rows) == len(validate(SAMPLE).issues)
+
+
+def test_html_takes_one_return_at_a_time(tmp_path: Path) -> None:
+    code, out = run("validate", str(SAMPLE), str(SAMPLE), "--format", "html")
+    assert code == 2 and "one return at a time" in out

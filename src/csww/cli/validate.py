@@ -2,48 +2,56 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import sys
 from pathlib import Path
 
 import click
 
-from csww.cli.progress import done, reporter
+from csww.cli import progress
 from csww.engine import validate
 from csww.report import Report
-from csww.report.render import to_csv, to_json, to_text
+from csww.report.html import to_html
+from csww.report.render import CSV_COLUMNS, safe_cell, to_csv, to_json, to_text
+from csww.sheets.highlight import write_highlighted
+from csww.sheets.validate import validate_sheet
 
-RENDERERS = {"text": to_text, "json": to_json, "csv": to_csv}
-
-
-def _html(report: Report) -> str:
-    from csww.report.html import to_html
-
-    return to_html(report)
+RENDERERS = {"text": to_text, "json": to_json, "csv": to_csv, "html": to_html}
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls")
+RETURN_SUFFIXES = (".xml", *SHEET_SUFFIXES)
 
 
 def validate_path(path: Path, year: int | None, previous: Path | None = None) -> Report:
-    """Validate by the file's kind: spreadsheets go through the sheet reader when present."""
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".csv", ".xls"):
-        try:
-            from csww.sheets.validate import validate_sheet
-        except ImportError:
-            from csww.report.model import ReadFailure
-
-            return Report(
-                source=str(path),
-                fatal=ReadFailure("Spreadsheet input is not available in this installation."),
-            )
+    """Validate by the file's kind: spreadsheets through the sheet reader, XML streamed."""
+    if path.suffix.lower() in SHEET_SUFFIXES:
         return validate_sheet(path, year=year)
-    show = reporter(f"Checking {path.name}")
+    show = progress.reporter(f"Checking {path.name}")
     try:
         return validate(path, year=year, progress=show, previous=previous)
     finally:
-        done()
+        progress.done()
+
+
+def _returns_in(paths: tuple[Path, ...]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in RETURN_SUFFIXES))
+        else:
+            found.append(path)
+    return found
+
+
+def _exit_code(reports: list[Report]) -> int:
+    if any(r.fatal is not None for r in reports):
+        return 2
+    return 0 if all(r.valid for r in reports) else 1
 
 
 @click.command("validate")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--year", type=int, help="Collection year to check against (default: the header's Year)."
 )
@@ -66,29 +74,40 @@ def validate_path(path: Path, year: int | None, previous: Path | None = None) ->
     help="Write the report here instead of the screen.",
 )
 def validate_command(
-    file: Path, year: int | None, previous: Path | None, fmt: str, output: Path | None
+    files: tuple[Path, ...],
+    year: int | None,
+    previous: Path | None,
+    fmt: str,
+    output: Path | None,
 ) -> None:
-    """Check a return FILE (XML, or a filled .xlsx/.csv template) against the rulebook.
+    """Check return FILES (XML, or filled .xlsx/.csv templates; folders are searched)
+    against the rulebook.
 
-    Exit status: 0 no errors (queries allowed), 1 errors found, 2 the file cannot be read.
+    One file gets the full report; several get a line each (text), a list of reports (json)
+    or every issue with its file (csv).
+
+    Exit status: 0 no errors (queries allowed), 1 errors found, 2 a file cannot be read.
     """
-    report = validate_path(file, year, previous)
+    paths = _returns_in(files)
+    if not paths:
+        raise click.UsageError("no returns (.xml, .xlsx, .csv) found in the folders given.")
+    if len(paths) == 1 and not files[0].is_dir():
+        _one(paths[0], year, previous, fmt, output)
+    if fmt in ("html", "xlsx") or previous is not None:
+        raise click.UsageError("--format html and xlsx, and --previous, take one return at a time.")
+    _many(paths, year, fmt, output)
+
+
+def _one(
+    path: Path, year: int | None, previous: Path | None, fmt: str, output: Path | None
+) -> None:
+    report = validate_path(path, year, previous)
     if fmt == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx needs --output FILE.xlsx")
-        try:
-            from csww.sheets.highlight import write_highlighted
-        except ImportError as exc:
-            raise click.UsageError(
-                "The highlighted workbook needs the spreadsheet module."
-            ) from exc
-        write_highlighted(file, report, output)
+        write_highlighted(path, report, output)
     else:
-        text = _html(report) if fmt == "html" else RENDERERS[fmt](report)
-        if output:
-            output.write_text(text, encoding="utf-8")
-        else:
-            click.echo(text, nl=False)
+        _emit(RENDERERS[fmt](report), output)
     if output:
         summary = (
             f"{report.errors} errors, {report.queries} queries"
@@ -96,11 +115,75 @@ def validate_command(
             else "cannot be read"
         )
         click.echo(f"Report written to {output} ({summary}).", err=True)
-    if report.fatal is not None:
-        if fmt != "text" or output:
-            click.echo(f"{file}: cannot be read: {report.fatal}", err=True)
-        sys.exit(2)
-    sys.exit(0 if report.valid else 1)
+    if report.fatal is not None and (fmt != "text" or output):
+        click.echo(f"{path}: cannot be read: {report.fatal}", err=True)
+    sys.exit(_exit_code([report]))
+
+
+def _many(paths: list[Path], year: int | None, fmt: str, output: Path | None) -> None:
+    reports = []
+    show = progress.files("Checking returns", len(paths))
+    for done, path in enumerate(paths, 1):
+        show(done, path.name)
+        reports.append(validate_path(path, year))
+    progress.done()
+    if fmt == "json":
+        text = json.dumps(
+            {
+                "valid": all(r.valid for r in reports),
+                "errors": sum(r.errors for r in reports),
+                "queries": sum(r.queries for r in reports),
+                "returns": [r.as_dict() for r in reports],
+            },
+            indent=2,
+            ensure_ascii=False,
+            default=str,
+        )
+    elif fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(("file", *CSV_COLUMNS))
+        for path, report in zip(paths, reports, strict=True):
+            if report.fatal is not None:
+                writer.writerow([safe_cell(str(path)), "", "error", safe_cell(str(report.fatal))])
+            for issue in report.issues:
+                cells = [getattr(issue, c) for c in CSV_COLUMNS]
+                writer.writerow(
+                    [safe_cell(str(path))] + ["" if v is None else safe_cell(v) for v in cells]
+                )
+        text = out.getvalue()
+    else:
+        text = _summary(paths, reports)
+    _emit(text, output)
+    sys.exit(_exit_code(reports))
+
+
+def _summary(paths: list[Path], reports: list[Report]) -> str:
+    width = max(len(p.name) for p in paths)
+    lines = []
+    for path, report in zip(paths, reports, strict=True):
+        if report.fatal is not None:
+            verdict = f"cannot be read: {report.fatal}"
+        else:
+            verdict = (
+                f"LA {report.la or '?'}, {report.year}, {report.workers:,} workers: "
+                f"{report.errors} errors, {report.queries} queries"
+            )
+        lines.append(f"{path.name:<{width}}  {verdict}")
+    ready = sum(r.valid for r in reports)
+    lines.append("")
+    lines.append(
+        f"{len(reports)} returns: {ready} without errors, {len(reports) - ready} to fix. "
+        "Run 'csww validate FILE' on one for its full report."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
 
 
 @click.command("rules")
