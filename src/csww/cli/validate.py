@@ -15,8 +15,6 @@ from csww.engine import validate
 from csww.report import Report
 from csww.report.html import to_html
 from csww.report.render import CSV_COLUMNS, safe_cell, to_csv, to_json, to_text
-from csww.sheets.highlight import write_highlighted
-from csww.sheets.validate import validate_sheet
 
 RENDERERS = {"text": to_text, "json": to_json, "csv": to_csv, "html": to_html}
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls")
@@ -26,6 +24,8 @@ RETURN_SUFFIXES = (".xml", *SHEET_SUFFIXES)
 def validate_path(path: Path, year: int | None, previous: Path | None = None) -> Report:
     """Validate by the file's kind: spreadsheets through the sheet reader, XML streamed."""
     if path.suffix.lower() in SHEET_SUFFIXES:
+        from csww.sheets.validate import validate_sheet  # openpyxl loads only when needed
+
         return validate_sheet(path, year=year)
     show = progress.reporter(f"Checking {path.name}")
     try:
@@ -105,6 +105,8 @@ def _one(
     if fmt == "xlsx":
         if output is None:
             raise click.UsageError("--format xlsx needs --output FILE.xlsx")
+        from csww.sheets.highlight import write_highlighted
+
         write_highlighted(path, report, output)
     else:
         _emit(RENDERERS[fmt](report), output)
