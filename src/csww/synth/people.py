@@ -168,7 +168,7 @@ def day_between(rng: random.Random, first: date, last: date) -> date:
 
 
 def origin(rng: random.Random, born: date, started: date, census: date) -> str:
-    """Origin when started; newly qualified (1) only for recent starts under 60 (rules 529Q, 530Q)."""
+    """Origin when started; newly qualified (1) only for recent starts under 60 (rule 529Q)."""
     code = pick(rng, START_ORIGIN)
     if code == "1" and (years_between(started, census) > 9 or years_between(born, started) > 55):
         return "2"
