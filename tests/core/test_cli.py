@@ -141,3 +141,15 @@ def test_several_returns_as_json_and_csv(tmp_path: Path) -> None:
 def test_html_takes_one_return_at_a_time(tmp_path: Path) -> None:
     code, out = run("validate", str(SAMPLE), str(SAMPLE), "--format", "html")
     assert code == 2 and "one return at a time" in out
+
+
+def test_previous_year_applies_to_spreadsheet_returns_too(tmp_path: Path) -> None:
+    last, workbook = tmp_path / "2017.xml", tmp_path / "2018.xlsx"
+    write(make_return(year=2017), last)
+    this_year = make_return(year=2018)
+    del this_year.workers[0]  # the worker in post last year is neither in post nor a leaver
+    source = tmp_path / "2018.xml"
+    write(this_year, source)
+    assert run("convert", str(source), "-o", str(workbook))[0] == 0
+    code, out = run("validate", str(workbook), "--previous", str(last))
+    assert code == 0 and "720Q" in out, out  # a query: the return still has no errors

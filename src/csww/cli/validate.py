@@ -26,7 +26,7 @@ def validate_path(path: Path, year: int | None, previous: Path | None = None) ->
     if path.suffix.lower() in SHEET_SUFFIXES:
         from csww.sheets.validate import validate_sheet  # openpyxl loads only when needed
 
-        return validate_sheet(path, year=year)
+        return validate_sheet(path, year=year, previous=previous)
     show = progress.reporter(f"Checking {path.name}")
     try:
         return validate(path, year=year, progress=show, previous=previous)

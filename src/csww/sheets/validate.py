@@ -43,14 +43,16 @@ def complete(result: SheetResult, year: int | None = None) -> None:
     complete_header(ret, spec)
 
 
-def validate_sheet(path: str | Path, year: int | None = None) -> Report:
-    """Validate a spreadsheet return; a sheet that cannot be read gives a report whose
-    ``fatal`` says why and what to do."""
+def validate_sheet(
+    path: str | Path, year: int | None = None, previous: str | Path | None = None
+) -> Report:
+    """Validate a spreadsheet return (against last year's XML ``previous`` when given); a
+    sheet that cannot be read gives a report whose ``fatal`` says why and what to do."""
     try:
         result = read_sheet(path, year=year)
     except SheetError as exc:
         return Report(source=str(path), fatal=ReadFailure(exc.message))
     complete(result, year)
-    report = validate_return(result.ret, year=year, extra_issues=result.issues)
+    report = validate_return(result.ret, year=year, extra_issues=result.issues, previous=previous)
     report.source = str(path)
     return report
