@@ -199,7 +199,28 @@ def test_empty_note_is_refused(login: Callable[[str], Client]) -> None:
     client = login("submitter")
     upload(client, xml(valid_return()))
     response = client.post(la_url("notes"), {"text": "   "}, follow=True)
-    assert "Enter a note" in response.content.decode() and not Note.objects.exists()
+    page = response.content.decode()
+    assert "Enter a note" in page and not Note.objects.exists()
+    # GOV.UK pattern: an error summary linking to the field, the message at the field.
+    assert '<a href="#note-error">Enter a note.</a>' in page
+    assert 'class="govuk-form-group govuk-form-group--error"' in page
+    assert 'id="note-error"' in page and "<title>Error: " in page
+
+
+def test_an_empty_note_on_a_query_shows_its_error_at_that_query(
+    login: Callable[[str], Client],
+) -> None:
+    client = login("submitter")
+    upload(client, xml(return_with_error_and_query()))
+    worker_page = la_url("worker", "301", 2)
+    response = client.post(
+        la_url("notes"),
+        {"worker": "SW100002", "rule": "519Q", "field": "Cases30", "text": "", "next": worker_page},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0].startswith(worker_page)
+    assert page.count('id="note-error"') == 1 and "govuk-error-message" in page
 
 
 def test_downloads_of_the_current_return(login: Callable[[str], Client]) -> None:

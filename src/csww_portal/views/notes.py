@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from csww_portal.access import la_view
 from csww_portal.models import LAReturn
@@ -61,7 +61,10 @@ def _add(request: HttpRequest, ret: LAReturn) -> HttpResponse:
             field=post.get("field", ""),
         )
     except WorkflowError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Note saved.")
+        key = "|".join(post.get(k, "") for k in ("worker", "rule", "field"))
+        target = back or request.path
+        target, _, _fragment = target.partition("#")
+        query = urlencode({"note_error": exc.message, "note_key": key})
+        return redirect(f"{target}{'&' if '?' in target else '?'}{query}#note-error")
+    messages.success(request, "Note saved.")
     return redirect(back or f"{request.path}")
