@@ -88,7 +88,11 @@ def test_statistics_page_over_submitted_returns(login: Callable[[str], Client]) 
     assert national["Social workers in post (FTE)"] == "1"
     assert national["Social workers in post (headcount)"] == "1"
     assert len(headline.national) == 7 and headline.regions and headline.regions[0][1] == "1"
-    assert "London" in response.content.decode()
+    page = response.content.decode()
+    assert "London" in page
+    # Regions beside England as inline charts (no script, a text alternative each).
+    assert len(headline.charts) == 3 and page.count("<svg viewBox") == 3
+    assert 'aria-label="Vacancy rate (FTE, %) by region and England"' in page
 
 
 def test_dfe_audit_log_shows_everything_and_filters_by_la(login: Callable[[str], Client]) -> None:

@@ -12,6 +12,7 @@ from csww.reader import read
 from csww.stats.aggregate import table
 from csww.stats.collect import measure_return
 from csww.stats.indicators import LABELS
+from csww.stats.svg import bars
 from csww_portal.models import LAReturn
 
 HEADLINE_COLUMNS = (
@@ -32,6 +33,17 @@ class Headline:
     national: list[tuple[str, str]] = field(default_factory=list)
     regions: list[list[str]] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)
+
+
+CHARTED = ("vacancy_rate_fte", "agency_rate_fte", "turnover_rate_fte")
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None  # a symbol such as c, x or z: left out of the chart, shown in the table
 
 
 def headline(year: int, returns: list[LAReturn]) -> Headline:
@@ -45,8 +57,15 @@ def headline(year: int, returns: list[LAReturn]) -> Headline:
     units = table(measures)
     national = next(u for u in units if u.level == "National")
     regional = [u for u in units if u.level == "Regional"]
+    charts = []
+    for column in CHARTED:
+        points = [(u.name, _number(u.cell(column))) for u in [*regional, national]]
+        shown = [(name, value) for name, value in points if value is not None]
+        if shown:
+            charts.append(bars(f"{LABELS[column]} by region and England", shown, unit="%"))
     return Headline(
         available=True,
+        charts=charts,
         national=[(LABELS[c], national.cell(c)) for c in HEADLINE_COLUMNS],
         columns=["Region", "Returns", *(LABELS[c] for c in HEADLINE_COLUMNS)],
         regions=[
