@@ -33,7 +33,7 @@ class Headline:
     national: list[tuple[str, str]] = field(default_factory=list)
     regions: list[list[str]] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
-    charts: list[str] = field(default_factory=list)
+    charts: list[tuple[str, str]] = field(default_factory=list)  # (title, inline SVG)
 
 
 CHARTED = ("vacancy_rate_fte", "agency_rate_fte", "turnover_rate_fte")
@@ -62,7 +62,8 @@ def headline(year: int, returns: list[LAReturn]) -> Headline:
         points = [(u.name, _number(u.cell(column))) for u in [*regional, national]]
         shown = [(name, value) for name, value in points if value is not None]
         if shown:
-            charts.append(bars(f"{LABELS[column]} by region and England", shown, unit="%"))
+            title = f"{LABELS[column]} by region and England"
+            charts.append((title, bars(title, shown, unit="%")))
     return Headline(
         available=True,
         charts=charts,
