@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from csww import validate, write
@@ -153,3 +154,22 @@ def test_previous_year_applies_to_spreadsheet_returns_too(tmp_path: Path) -> Non
     assert run("convert", str(source), "-o", str(workbook))[0] == 0
     code, out = run("validate", str(workbook), "--previous", str(last))
     assert code == 0 and "720Q" in out, out  # a query: the return still has no errors
+
+
+def test_an_internal_fault_is_a_message_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csww.cli.validate as command
+    from csww.cli.main import main
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(command, "validate_path", broken)
+    monkeypatch.setattr("sys.argv", ["csww", "validate", str(SAMPLE)])
+    monkeypatch.delenv("CSWW_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as stop:
+        main()
+    assert stop.value.code == 3
+    err = capsys.readouterr().err
+    assert "internal fault (RuntimeError: disk on fire)" in err and "Traceback" not in err

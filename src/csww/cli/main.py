@@ -6,6 +6,9 @@ the command.
 
 from __future__ import annotations
 
+import os
+import sys
+
 import click
 
 from csww.cli.privacy import pseudonymise_command
@@ -42,4 +45,19 @@ for command in (
 
 
 def main() -> None:
-    cli(prog_name="csww")
+    """Run the CLI. A user sees messages, not tracebacks: an interrupted run says so, and an
+    internal fault says what to report (``CSWW_DEBUG=1`` shows the traceback)."""
+    try:
+        cli(prog_name="csww")
+    except KeyboardInterrupt:
+        click.echo("\nStopped.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # the last resort: every expected problem has its own message
+        if os.environ.get("CSWW_DEBUG"):
+            raise
+        click.echo(
+            f"csww stopped on an internal fault ({type(exc).__name__}: {exc}). Nothing was "
+            "written after this point. Run again with CSWW_DEBUG=1 to see where, and report it.",
+            err=True,
+        )
+        sys.exit(3)
