@@ -203,7 +203,7 @@ def test_empty_note_is_refused(login: Callable[[str], Client]) -> None:
     assert "Enter a note" in page and not Note.objects.exists()
     # GOV.UK pattern: an error summary linking to the field, the message at the field.
     assert '<a href="#note-error">Enter a note.</a>' in page
-    assert 'class="govuk-form-group govuk-form-group--error"' in page
+    assert 'class="govuk-form-group govuk-form-group--error' in page
     assert 'id="note-error"' in page and "<title>Error: " in page
 
 
@@ -272,3 +272,13 @@ def test_one_rule_wide_note_explains_every_query_of_that_rule(
     ret.workers.append(make_worker("inpost", YEAR, SWENo="SW100007", OrgRole="6", Cases30="3"))
     upload(client, xml(ret), name="again.xml")
     assert the_return().unexplained == 1
+
+
+def test_no_template_comment_leaks_into_a_page(login: Callable[[str], Client]) -> None:
+    client = login("submitter")
+    upload(client, xml(return_with_error_and_query()))
+    for name in ("overview", "results", "notes", "la_level", "history"):
+        page = client.get(la_url(name)).content.decode()
+        assert "{#" not in page and "#}" not in page and "{%" not in page, name
+    page = client.get(la_url("worker", "301", 2)).content.decode()
+    assert "{#" not in page and "{%" not in page

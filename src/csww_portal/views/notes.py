@@ -37,7 +37,14 @@ def notes(request: HttpRequest, ret: LAReturn) -> HttpResponse:
             ret,
             rows=rows,
             outstanding=outstanding[:200],
-            outstanding_rules=status.queries_by_rule(outstanding),
+            outstanding_rules=[
+                {
+                    "rule": rule,
+                    "label": f"Rule {rule} ({count} quer{'y' if count == 1 else 'ies'}): {message}",
+                    "button": f"Explain all {count} with this note",
+                }
+                for rule, message, count in status.queries_by_rule(outstanding)
+            ],
             outstanding_count=len(outstanding),
             error=request.GET.get("error", ""),
         ),
