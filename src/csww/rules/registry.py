@@ -137,20 +137,18 @@ def rule(
     """Declare a rule on the function that tests its *valid* condition."""
 
     def decorate(check: Callable[..., Any]) -> Callable[..., Any]:
-        RULES.add(
-            Rule(
-                id=id,
-                severity=severity,
-                message=message,
-                fields=tuple(fields),
-                section=section,
-                scope=scope,
-                check=check,
-                since=since,
-                until=until,
-                categories=frozenset(categories),
-                needs=frozenset(needs),
-            )
+        declare(
+            id,
+            severity,
+            message,
+            fields=fields,
+            section=section,
+            scope=scope,
+            since=since,
+            until=until,
+            check=check,
+            categories=categories,
+            needs=needs,
         )
         return check
 
@@ -167,8 +165,11 @@ def declare(
     scope: Scope,
     since: int = 2017,
     until: int | None = None,
+    check: Callable[..., Any] | None = None,
+    categories: Iterable[str] = ("inpost", "leaver", "agency"),
+    needs: Iterable[str] = (),
 ) -> Rule:
-    """Declare a rule the engine or reader applies itself (no predicate of its own)."""
+    """Declare a rule; without ``check`` the engine or reader applies it itself."""
     return RULES.add(
         Rule(
             id=id,
@@ -177,7 +178,10 @@ def declare(
             fields=tuple(fields),
             section=section,
             scope=scope,
+            check=check,
             since=since,
             until=until,
+            categories=frozenset(categories),
+            needs=frozenset(needs),
         )
     )
