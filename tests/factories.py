@@ -7,6 +7,22 @@
 from __future__ import annotations
 
 from csww.model import Record, Return
+from csww.spec import load_spec
+
+# Values for the items a later year adds, where a category must give them.
+LATER_ITEMS = {"BaseSalary": "36500.00"}
+SEX_CODES = {"1": "M", "2": "F"}
+LA_PAY_ITEMS = {
+    "RecruitmentBonus": "0",
+    "RetentionBonus": "2",
+    "PerformanceAward": "0",
+    "CarAllowance": "1",
+    "RelocationPackage": "2",
+    "RegionalWeighting": "0",
+    "CostSWE": "1",
+    "CostDBS": "1",
+    "OtherAllowances": "",
+}
 
 BASE = {
     "AgencyWorker": "0",
@@ -60,10 +76,29 @@ CATEGORY_CHANGES: dict[str, dict[str, str | None]] = {
 }
 
 
+def in_year_format(
+    values: dict[str, str | None], category: str, year: int
+) -> dict[str, str | None]:
+    """The 2017 items in ``year``'s format: its own sex item and codes, without the items it
+    no longer collects, with the items it added that ``category`` must give."""
+    spec = load_spec(year)
+    out = dict(values)
+    sex = spec.element_for("sex")
+    gender = out.pop("GenderCurrent", None)
+    if sex is not None and gender is not None:
+        out[sex] = SEX_CODES.get(gender, gender) if sex != "GenderCurrent" else gender
+    out = {k: v for k, v in out.items() if k in spec.worker}
+    for element in spec.mandatory(category):  # type: ignore[arg-type]
+        if element not in out and element in LATER_ITEMS:
+            out[element] = LATER_ITEMS[element]
+    return out
+
+
 def make_worker(category: str = "inpost", year: int = 2018, **overrides: str | None) -> Record:
     """A worker valid for ``year`` in ``category``; an override of None removes the item."""
     values: dict[str, str | None] = dict(BASE)
     values.update(CATEGORY_CHANGES[category])
+    values = in_year_format(values, category, year)
     values.update(overrides)
     clean = {k: v.format(year=year) for k, v in values.items() if v is not None}
     return Record(values=clean)
@@ -83,12 +118,13 @@ def make_header(year: int = 2018, lea: str = "301", **overrides: str | None) -> 
     return Record(values={k: v for k, v in values.items() if v is not None})
 
 
-def make_la(**overrides: str | None) -> Record:
+def make_la(year: int = 2018, **overrides: str | None) -> Record:
     values: dict[str, str | None] = {
         "NumberOfVacancies": "0.9",
         "NoAgencyFTE": "0.5",
         "NoAgencyHeadcount": "1",
     }
+    values.update({k: v for k, v in LA_PAY_ITEMS.items() if k in load_spec(year).la})
     values.update(overrides)
     return Record(values={k: v for k, v in values.items() if v is not None})
 
@@ -102,4 +138,4 @@ def make_return(workers: list[Record] | None = None, year: int = 2018, lea: str 
             make_worker("agency", year, SWENo="SW998877"),
             make_worker("agency", year, SWENo="SW998878", FTE="1"),
         ]
-    return Return(header=make_header(year, lea), la=make_la(), workers=workers)
+    return Return(header=make_header(year, lea), la=make_la(year), workers=workers)

@@ -18,7 +18,7 @@ from csww.rules import RULES, Context, Rule, View
 from csww.rules.items import ItemChecker, parser_for
 from csww.rules.records import WorkerKey
 from csww.rules.return_level import Totals
-from csww.spec import available_years, spec_for
+from csww.spec import UnknownYear, available_years, spec_for, year_problem
 from csww.values import is_year
 from csww.writer import to_bytes
 
@@ -30,20 +30,12 @@ NOTE_RULES = {
     "unknown_record": "907Q",
     "duplicate_record": "908",
 }
-HEADER_ITEMS = (
-    "Collection",
-    "Year",
-    "ReferenceDate",
-    "SourceLevel",
-    "LEA",
-    "SoftwareCode",
-    "DateTime",
-)
-LA_MISSING, LA_FORMAT = (
-    "150",
-    {"NumberOfVacancies": "151", "NoAgencyFTE": "152", "NoAgencyHeadcount": "153"},
-)
+LA_MISSING = "150"
 PROGRESS_EVERY = 5000
+
+
+class NoSpecification(Exception):
+    """The return's year has no specification: it cannot be checked (a fatal report)."""
 
 
 class Validator:
@@ -68,14 +60,30 @@ class Validator:
         self.totals = Totals()
         self.keys: dict[str, list[WorkerKey]] = defaultdict(list)
         self.source: str | None = None
+        self.notes: list[str] = []
+        self.names: dict[str, str] = _names(spec_for(None))
 
     # ------------------------------------------------------------------ set-up
     def _start(self, header: Record | None) -> Context:
         year_text = header.values.get("Year", "") if header else ""
         header_year = int(year_text) if is_year(year_text) else None
-        year = self.requested_year or header_year or available_years()[-1]
-        spec, _exact = spec_for(year)
+        year = self.requested_year or header_year
+        problem = year_problem(year)
+        if problem is not None:
+            raise NoSpecification(problem)
+        if year is None:
+            year = available_years()[-1]
+            self.notes.append(
+                f"The return gives no collection year, so it was checked against {year}, the "
+                "latest year csww knows; give the year in the header (or with --year)."
+            )
+        try:
+            spec = spec_for(year)
+        except UnknownYear as exc:  # pragma: no cover - year_problem covers every case
+            raise NoSpecification(str(exc)) from None
         ctx = Context(spec=spec, year=year, requested_year=self.requested_year)
+        self.notes.extend(spec.notes)
+        self.names = _names(spec)
         self.ctx = ctx
         self.items = ItemChecker(ctx)
         rules = [r for r in RULES.for_year(year) if r.check]
@@ -90,6 +98,7 @@ class Validator:
         }
         self.header_rules = [r for r in rules if r.scope == "header"]
         self.la_rules = [r for r in rules if r.scope == "la"]
+        self.sex_element = spec.element_for("sex")
         self.records_rules = [r for r in rules if r.scope == "records"]
         self.continuity_rules = [r for r in rules if r.scope == "continuity"]
         self.return_rules = [r for r in rules if r.scope == "return"]
@@ -108,11 +117,7 @@ class Validator:
     ) -> Issue:
         rule = RULES[rule_id]
         line, cell = rec.location(element) if rec is not None else (None, None)
-        message = (
-            rule.message.replace("{name}", name or element or "")
-            if "{name}" in rule.message
-            else rule.message
-        )
+        message = self._message(rule_id, rule.message, element, name)
         return Issue(
             rule=rule_id,
             severity=rule.severity,
@@ -127,12 +132,28 @@ class Validator:
             cell=cell,
         )
 
+    def _message(self, rule_id: str, text: str, element: str | None, name: str | None) -> str:
+        """The rule's message for this year: item rules' words come from the year's spec,
+        and placeholders name the item and the year's sections."""
+        own = self.items.messages.get(rule_id) if hasattr(self, "items") else None
+        if own is not None:
+            return own
+        if "{" not in text:
+            return text
+        ctx = self.ctx
+        item = ctx.spec.item_named(element) if ctx is not None and element else None
+        removed = ctx.spec.removed.get(element or "") if ctx is not None else None
+        fill = dict(self.names)
+        fill["name"] = name or (item.name if item else element or "")
+        fill["removed"] = str(removed or "")
+        return text.format_map(_Keep(fill))
+
     # ------------------------------------------------------------------ pieces
     def on_header(self, rec: Record) -> None:
         self.header = rec
         ctx = self._start(rec)
         raw = rec.values
-        for element in HEADER_ITEMS:
+        for element in (e for e, i in ctx.spec.header.items() if i.required):
             if not raw.get(element):
                 item = ctx.spec.header.get(element)
                 self.issues.append(
@@ -154,15 +175,19 @@ class Validator:
             self._start(None)
         assert self.ctx is not None
         ctx = self.ctx
+        if rec.tag is not None and rec.tag != ctx.spec.sections.la:
+            self.issues.append(self._issue("157", rec, None, None, rec.tag))
         typed: dict[str, Any] = {}
         for element, item in ctx.spec.la.items():
             text = rec.values.get(element, "")
             if text == "":
-                self.issues.append(self._issue(LA_MISSING, rec, None, element, None, item.name))
+                if item.required:
+                    self.issues.append(self._issue(LA_MISSING, rec, None, element, None, item.name))
                 continue
             value = parser_for(item, ctx.spec)(text)
             if value is None:
-                self.issues.append(self._issue(LA_FORMAT[element], rec, None, element, text))
+                rule_id = item.format_rule or LA_MISSING
+                self.issues.append(self._issue(rule_id, rec, None, element, text, item.name))
             else:
                 typed[element] = value
         self._record_extras(rec, None, set(ctx.spec.la))
@@ -174,9 +199,11 @@ class Validator:
                 self.issues.append(self._issue(rule.id, rec, None, field, rec.values.get(field)))
 
     def _record_extras(self, rec: Record, index: int | None, known: set[str]) -> None:
+        removed = self.ctx.spec.removed if self.ctx is not None else {}
         for element, text in rec.values.items():
             if element not in known:
-                self.issues.append(self._issue("901Q", rec, index, element, text))
+                rule_id = "909Q" if element in removed else "901Q"
+                self.issues.append(self._issue(rule_id, rec, index, element, text))
         for (element, text), line in zip(
             rec.extras, _lines(rec.extra_lines, len(rec.extras)), strict=False
         ):
@@ -206,23 +233,14 @@ class Validator:
 
         typed = self.items.check(raw, cat, emit)
         if rec.extras:
-            known = set(ctx.spec.worker)
             for (element, text), line in zip(
                 rec.extras, _lines(rec.extra_lines, len(rec.extras)), strict=False
             ):
-                issues.append(
-                    _at_line(
-                        make(
-                            "902" if element in known else "901Q",
-                            rec,
-                            index,
-                            element,
-                            text,
-                            worker=swe,
-                        ),
-                        line,
+                rule_id = self.items.extra_rule(element, text)
+                if rule_id is not None:
+                    issues.append(
+                        _at_line(make(rule_id, rec, index, element, text, worker=swe), line)
                     )
-                )
         view = View(raw, typed, cat, ctx)
         keys = typed.keys()
         for needs, check, rule_id, field in self.worker_checks[cat]:
@@ -249,7 +267,7 @@ class Validator:
                     cat,
                     fte,
                     typed.get("PersonBirthDate"),
-                    typed.get("GenderCurrent"),
+                    typed.get(self.sex_element) if self.sex_element else None,
                     typed.get("RoleStartDate"),
                     typed.get("RoleEndDate"),
                     hash(frozenset(raw.items())) ^ hash(tuple(rec.extras)),
@@ -266,7 +284,7 @@ class Validator:
             Issue(
                 rule=rule_id,
                 severity=rule.severity,
-                message=rule.message,
+                message=self._message(rule_id, rule.message, None, None),
                 record=note.record,
                 field=note.element,
                 value=note.text or None,
@@ -279,14 +297,15 @@ class Validator:
         if self.ctx is None:
             self._start(None)
         if self.header is None:
-            self.issues.append(self._issue("111", None, None, "Header", None))
+            assert self.ctx is not None
+            self.issues.append(self._issue("111", None, None, self.ctx.spec.sections.header, None))
             for index, worker in self.pending:
                 self._worker(worker, index)
             self.pending.clear()
         ctx = self.ctx
         assert ctx is not None
         if self.la is None:
-            self.issues.append(self._issue("154", None, None, "LALevelVacancies", None))
+            self.issues.append(self._issue("154", None, None, ctx.spec.sections.la, None))
         self._cross_records(ctx)
         la_raw = self.la.values if self.la is not None else {}
         view = View(la_raw, getattr(self, "la_typed", {}), "return", ctx, totals=self.totals)
@@ -302,6 +321,7 @@ class Validator:
             la=header.get("LEA"),
             workers=self.count,
             source=self.source,
+            notes=list(dict.fromkeys(self.notes)),
         )
 
     def _cross_records(self, ctx: Context) -> None:
@@ -354,6 +374,25 @@ class Validator:
         return found
 
 
+class _Keep(dict[str, str]):
+    """Fills the placeholders it knows and leaves any other braces as written."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _names(spec: Any) -> dict[str, str]:
+    s = spec.sections
+    return {
+        "message": s.message,
+        "header": s.header,
+        "la": s.la,
+        "worker": s.worker,
+        "body": spec.registration_body,
+        "year": str(spec.year),
+    }
+
+
 def _lines(lines: list[int], count: int) -> list[int | None]:
     """Source lines for ``count`` extras; None where the input had no lines (built in memory)."""
     return list(lines) if lines else [None] * count
@@ -403,16 +442,18 @@ def validate(
                 validator.on_la(value)  # type: ignore[arg-type]
             else:
                 validator.on_note(value)  # type: ignore[arg-type]
+        return validator.finish()
     except ReadError as exc:
         return Report(
             source=validator.source,
             fatal=ReadFailure(exc.message, exc.line, exc.column),
             workers=validator.count,
         )
+    except NoSpecification as exc:
+        return Report(source=validator.source, fatal=ReadFailure(str(exc)))
     finally:
         if gc_was_enabled:
             gc.enable()
-    return validator.finish()
 
 
 def previous_keys(source: Source) -> dict[str, list[WorkerKey]] | ReadFailure:
@@ -424,10 +465,12 @@ def previous_keys(source: Source) -> dict[str, list[WorkerKey]] | ReadFailure:
                 validator.on_worker(value)  # type: ignore[arg-type]
             elif kind == "header":
                 validator.on_header(value)  # type: ignore[arg-type]
+        if validator.ctx is None:
+            validator.finish()
     except ReadError as exc:
         return ReadFailure(exc.message, exc.line, exc.column)
-    if validator.ctx is None:
-        validator.finish()
+    except NoSpecification as exc:
+        return ReadFailure(str(exc))
     return dict(validator.keys)
 
 
@@ -450,6 +493,18 @@ def validate_return(
         if isinstance(keys, ReadFailure):
             return Report(fatal=ReadFailure(f"The previous year's return cannot be read: {keys}"))
     validator = Validator(year, previous=keys if isinstance(keys, dict) else None)
+    try:
+        return _validate_in_memory(validator, ret, notes, extra_issues)
+    except NoSpecification as exc:
+        return Report(fatal=ReadFailure(str(exc)), workers=len(ret.workers))
+
+
+def _validate_in_memory(
+    validator: Validator,
+    ret: Return,
+    notes: Iterable[StructureNote],
+    extra_issues: Iterable[Issue],
+) -> Report:
     if ret.header.values or ret.header.extras:
         validator.on_header(ret.header)
     for note in notes:

@@ -30,6 +30,7 @@ class Record:
     cells: dict[str, str] = field(default_factory=dict, compare=False)
     line: int | None = field(default=None, compare=False)
     cell: str | None = field(default=None, compare=False)
+    tag: str | None = field(default=None, compare=False)
 
     def get(self, element: str) -> str | None:
         return self.values.get(element)

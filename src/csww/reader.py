@@ -21,12 +21,21 @@ from typing import IO, Literal
 from lxml import etree
 
 from csww.model import Record, Return
+from csww.spec import all_aliases, all_sections
 
 DEFAULT_MAX_BYTES = 1024 * 1024 * 1024
-RECORD_TAGS = ("Header", "LALevelVacancies", "CSWWWorker")
-HEADER_GROUPS = {"CollectionDetails", "Source"}
-# Other spellings of an item that readers accept (the guide calls SWENo the HCPC identifier).
-ALIASES = {"HCPCNo": "SWENo"}
+# The reader meets the message's parts before it knows the year, so it accepts the names
+# each part has had in any year; the engine then checks them against the year's own.
+_SECTIONS = all_sections()
+MESSAGE_TAGS = _SECTIONS["message"]
+HEADER_TAGS = _SECTIONS["header"]
+LA_TAGS = _SECTIONS["la"]
+WORKER_TAGS = _SECTIONS["worker"]
+RECORD_TAGS = tuple(sorted(HEADER_TAGS | LA_TAGS | WORKER_TAGS))
+HEADER_GROUPS = _SECTIONS["header_groups"]
+# Other spellings of an item that readers accept (older or supplier spellings).
+ALIASES = all_aliases()
+_PARTS = " or ".join(f"<{t}>" for t in sorted(HEADER_TAGS | LA_TAGS | WORKER_TAGS))
 DOCTYPE_MESSAGE = (
     "The file declares a DOCTYPE. CSWW returns never need one and it can hide entity attacks, "
     "so the file was not read. Remove the <!DOCTYPE ...> line."
@@ -153,7 +162,7 @@ def _worker(
         else:
             values[tag] = text.strip() if text else ""
             lines[tag] = child.sourceline
-    if "HCPCNo" in values or rec.extras:
+    if rec.extras or not ALIASES.keys().isdisjoint(values):
         for alias, name in ALIASES.items():
             _rename(rec, alias, name)
     return rec
@@ -275,10 +284,10 @@ def _events(stream: IO[bytes]) -> Iterator[Event]:
                     raise ReadError(DOCTYPE_MESSAGE, 1)
                 root = tree.getroot()
                 namespaced = "}" in root.tag
-                if _local(root.tag) != "Message":
+                if _local(root.tag) not in MESSAGE_TAGS:
                     raise ReadError(
                         f"The file's top element is <{_local(root.tag)}>, but a CSWW return starts "
-                        "with <Message>. Is this the right file?",
+                        f"with <{min(MESSAGE_TAGS)}>. Is this the right file?",
                         root.sourceline,
                     )
                 checked = True
@@ -288,22 +297,25 @@ def _events(stream: IO[bytes]) -> Iterator[Event]:
                 yield from _leading_siblings(elem, workers)
             if parent is not root:
                 yield "note", StructureNote("misplaced", tag, "", elem.sourceline, None)
-            if tag == "CSWWWorker":
+            if tag in WORKER_TAGS:
                 workers += 1
                 notes: list[StructureNote] = []
                 rec = _worker(elem, notes, workers, namespaced)
+                rec.tag = tag
                 for note in notes:
                     yield "note", note
                 yield "worker", rec
             else:
                 notes = []
                 rec = _record(elem, notes, None)
+                rec.tag = tag
                 for note in notes:
                     yield "note", note
-                if tag in seen:
+                part = "header" if tag in HEADER_TAGS else "la"
+                if part in seen:
                     yield "note", StructureNote("duplicate_record", tag, "", elem.sourceline, None)
-                seen.add(tag)
-                if tag == "Header":
+                seen.add(part)
+                if part == "header":
                     yield "header", rec
                 else:
                     yield "la", rec
@@ -313,8 +325,7 @@ def _events(stream: IO[bytes]) -> Iterator[Event]:
             if info is not None and (info.doctype or info.internalDTD is not None):
                 raise ReadError(DOCTYPE_MESSAGE, 1)
             raise ReadError(
-                "No <Header>, <LALevelVacancies> or <CSWWWorker> element was found: this does "
-                "not look like a CSWW return."
+                f"No {_PARTS} element was found: this does not look like a CSWW return."
             )
         for child in context.root:
             if isinstance(child.tag, str) and _local(child.tag) not in RECORD_TAGS:

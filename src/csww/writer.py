@@ -14,10 +14,7 @@ from typing import IO
 from lxml import etree
 
 from csww.model import Record, Return
-from csww.spec import Spec, spec_for
-
-COLLECTION_DETAILS = ("Collection", "Year", "ReferenceDate")
-SOURCE = ("SourceLevel", "LEA", "SoftwareCode", "DateTime")
+from csww.spec import Spec, UnknownYear, spec_for
 
 
 def complete_header(
@@ -50,41 +47,64 @@ def _version() -> str:
 
 
 def _leaves(
-    parent: etree._Element, rec: Record, order: tuple[str, ...] | list[str], done: set[str]
+    parent: etree._Element,
+    rec: Record,
+    order: tuple[str, ...] | list[str],
+    done: set[str],
+    repeatable: frozenset[str] = frozenset(),
 ) -> None:
     for name in order:
         if name in rec.values and name not in done:
             etree.SubElement(parent, name).text = rec.values[name]
             done.add(name)
+            if name in repeatable:  # later occurrences sit beside the first, in schema order
+                for extra, text in rec.extras:
+                    if extra == name:
+                        etree.SubElement(parent, name).text = text
 
 
-def _rest(parent: etree._Element, rec: Record, done: set[str]) -> None:
+def _rest(
+    parent: etree._Element, rec: Record, done: set[str], repeatable: frozenset[str] = frozenset()
+) -> None:
     for name, text in rec.values.items():
         if name not in done:
             etree.SubElement(parent, name).text = text
     for name, text in rec.extras:
-        etree.SubElement(parent, name).text = text
+        if not (name in repeatable and name in done):
+            etree.SubElement(parent, name).text = text
+
+
+def spec_of(ret: Return) -> Spec:
+    """The specification whose layout a return is written in: its own year's, or the
+    latest when the return gives no year csww knows (writing never checks anything)."""
+    try:
+        return spec_for(ret.year)
+    except UnknownYear:
+        return spec_for(None)
 
 
 def to_element(ret: Return, spec: Spec | None = None) -> etree._Element:
-    spec = spec or spec_for(ret.year)[0]
-    message = etree.Element("Message")
-    header = etree.SubElement(message, "Header")
+    spec = spec or spec_of(ret)
+    sections = spec.sections
+    message = etree.Element(sections.message)
+    header = etree.SubElement(message, sections.header)
     done: set[str] = set()
-    _leaves(etree.SubElement(header, "CollectionDetails"), ret.header, COLLECTION_DETAILS, done)
-    _leaves(etree.SubElement(header, "Source"), ret.header, SOURCE, done)
+    for group in sections.header_groups:
+        names = [e for e, i in spec.header.items() if i.group == group]
+        _leaves(etree.SubElement(header, group), ret.header, names, done)
     _rest(header, ret.header, done)
     if ret.la is not None:
-        la = etree.SubElement(message, "LALevelVacancies")
+        la = etree.SubElement(message, sections.la)
         done = set()
         _leaves(la, ret.la, list(spec.la), done)
         _rest(la, ret.la, done)
     order = list(spec.worker)
+    repeatable = frozenset(e for e, i in spec.worker.items() if i.repeatable)
     for worker in ret.workers:
-        el = etree.SubElement(message, "CSWWWorker")
+        el = etree.SubElement(message, sections.worker)
         done = set()
-        _leaves(el, worker, order, done)
-        _rest(el, worker, done)
+        _leaves(el, worker, order, done, repeatable)
+        _rest(el, worker, done, repeatable)
     for name, text in ret.extras:
         etree.SubElement(message, name).text = text
     return message

@@ -197,20 +197,6 @@ HEADER_CASES = [
     fires("102", "Year with a suffix", header(Year="2018a"), "Year", None),
     passes("102", "four digits for a year with no specification", header(2019, **a_year_of(2019))),
     fires(
-        "103Q",
-        "a year after the latest specification",
-        header(2019, **a_year_of(2019)),
-        "Year",
-        None,
-    ),
-    passes("103Q", "the earliest year with a specification", header(2017, **a_year_of(2017))),
-    passes(
-        "103Q",
-        "a Year that is not a number is left to rule 102",
-        header(Year="20x8"),
-        instead="102",
-    ),
-    fires(
         "104",
         "the day before 30 September",
         header(ReferenceDate="2018-09-29"),

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from csww.spec import available_years, joint_partners, la_codes_for, load_spec, spec_for
+from csww.spec import (
+    UnknownYear,
+    available_years,
+    joint_partners,
+    la_codes_for,
+    load_spec,
+    spec_for,
+    year_problem,
+)
 
 M, V, NA = "mandatory", "voluntary", "not_applicable"
 
@@ -88,14 +96,19 @@ def test_dates_of_a_collection_year() -> None:
     assert str(spec.previous_reference_date) == "2016-09-30"
 
 
-@pytest.mark.parametrize(
-    ("year", "used", "exact"),
-    [(2017, 2017, True), (2018, 2018, True), (2022, 2018, False), (2015, 2017, False)],
-)
-def test_years_without_a_specification_use_the_nearest(year: int, used: int, exact: bool) -> None:
-    spec, is_exact = spec_for(year)
-    assert (spec.year, is_exact) == (used, exact)
-    assert available_years() == [2017, 2018]
+def test_every_year_from_2017_to_2026_has_its_own_specification() -> None:
+    assert available_years() == list(range(2017, 2027))
+    for year in available_years():
+        assert spec_for(year).year == year
+    assert spec_for(None).year == 2026
+
+
+@pytest.mark.parametrize("year", [2015, 2016, 2027])
+def test_a_year_without_a_specification_is_refused_not_replaced(year: int) -> None:
+    with pytest.raises(UnknownYear):
+        spec_for(year)
+    problem = year_problem(year)
+    assert problem is not None and str(year) in problem
 
 
 def test_joint_return() -> None:

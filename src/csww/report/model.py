@@ -53,6 +53,9 @@ class Report:
     workers: int = 0
     source: str | None = None
     fatal: ReadFailure | None = None
+    # What the user should know about the specification the return was checked against
+    # (facts that are less than certain, assumptions); never about the data itself.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -85,5 +88,6 @@ class Report:
             "workers": self.workers,
             "source": self.source,
             "fatal": None if self.fatal is None else asdict(self.fatal),
+            "notes": list(self.notes),
             "issues": [i.as_dict() for i in self.issues],
         }

@@ -5,6 +5,7 @@ from csww.rules import (  # noqa: F401
     header,
     items,
     la_level,
+    pay,
     records,
     return_level,
     structure,

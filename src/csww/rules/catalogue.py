@@ -5,15 +5,46 @@ from __future__ import annotations
 import csv
 import io
 
+from csww.rules.items import item_messages
 from csww.rules.registry import RULES, Rule
+from csww.spec import available_years, load_spec
 
 
 def _rules(year: int | None) -> list[Rule]:
     return RULES.for_year(year) if year else list(RULES)
 
 
+def _worded(rules: list[Rule], year: int | None) -> list[Rule]:
+    """With a year, each rule in that year's words (item names, statuses, section names)."""
+    if year is None:
+        return rules
+    from dataclasses import replace
+
+    spec = load_spec(year)
+    own = item_messages(spec)
+    s = spec.sections
+    names = {"message": s.message, "header": s.header, "la": s.la, "worker": s.worker}
+    out = []
+    for r in rules:
+        text = own.get(r.id, r.message)
+        for key, value in names.items():
+            text = text.replace("{" + key + "}", value)
+        out.append(replace(r, message=text))
+    return out
+
+
+def per_year_counts() -> list[str]:
+    """Markdown rows: the number of rules, errors and queries in force each year."""
+    rows = ["| year | rules | errors | queries |", "|---|---|---|---|"]
+    for year in available_years():
+        rules = RULES.for_year(year)
+        errors = sum(r.severity == "error" for r in rules)
+        rows.append(f"| {year} | {len(rules)} | {errors} | {len(rules) - errors} |")
+    return rows
+
+
 def render(fmt: str, year: int | None = None) -> str:
-    rules = _rules(year)
+    rules = _worded(_rules(year), year)
     if fmt == "csv":
         out = io.StringIO()
         w = csv.writer(out, lineterminator="\n")
@@ -33,6 +64,14 @@ def render(fmt: str, year: int | None = None) -> str:
             "",
             f"{len(rules)} rules: {sum(r.severity == 'error' for r in rules)} errors, "
             f"{sum(r.severity == 'query' for r in rules)} queries.",
+            "",
+            "Rules in force each collection year (a rule's years are in its row below):",
+            "",
+            *(per_year_counts() if year is None else []),
+            "",
+            "Placeholders in braces are filled from the year's specification: `{name}` is the",
+            "item's name that year and `{la}` the LA-level section's element (`LALevelVacancies`,",
+            "`LALevel` from 2025). `csww rules --year Y` shows the words of year Y.",
             "",
             "| id | severity | scope | years | fields | guide section | message |",
             "|---|---|---|---|---|---|---|",

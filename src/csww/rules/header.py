@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from csww.rules.registry import View, declare, rule
-from csww.spec import available_years
 from csww.values import is_year, parse_date, parse_datetime
 
 SECTION = "Returning data (header)"
@@ -60,19 +59,6 @@ def collection_is_csww(v: View) -> bool:
 def year_is_four_digits(v: View) -> bool:
     text = v.raw["Year"]
     return is_year(text)
-
-
-@rule(
-    "103Q",
-    "query",
-    "Please check: there is no specification for this collection year here, so the return was checked against the latest earlier year's items and rules.",
-    fields=("Year",),
-    section=SECTION,
-    scope="header",
-    needs=("Year",),
-)
-def year_has_specification(v: View) -> bool:
-    return not is_year(v.raw["Year"]) or int(v.raw["Year"]) in available_years()
 
 
 @rule(

@@ -57,65 +57,90 @@ def describe_format(item: Item, spec: Spec) -> str:
     return item.type
 
 
-def _statuses(element: str) -> dict[str, set[str]]:
-    """Every category's statuses for an item across all years with a specification."""
-    out: dict[str, set[str]] = {}
+def _history() -> dict[str, dict[int, Item]]:
+    """Every worker item of every year: element -> {year: item}."""
+    out: dict[str, dict[int, Item]] = {}
     for year in available_years():
-        item = load_spec(year).worker.get(element)
-        if item:
-            for cat in ("inpost", "leaver", "agency"):
-                out.setdefault(cat, set()).add(item.status_for(cat))
+        for element, item in load_spec(year).worker.items():
+            out.setdefault(element, {})[year] = item
     return out
 
 
-def _first_year(element: str, status: str) -> int:
-    for year in available_years():
-        item = load_spec(year).worker.get(element)
-        if item and status in item.status.values():
-            return year
-    return available_years()[0]
+def _span(years: list[int]) -> tuple[int, int | None]:
+    """The first and last year of ``years`` (last ``None`` when it runs to the latest)."""
+    last = max(years)
+    return min(years), (None if last == available_years()[-1] else last)
+
+
+def missing_message(item: Item, spec: Spec) -> str | None:
+    cats = [c for c in CATEGORIES if item.status_for(c) == "mandatory"]
+    if not cats:
+        return None
+    who = " and ".join(CATEGORY_LABELS[c] for c in cats)
+    return f"{item.name} is missing or empty: it must be given for {who}."
+
+
+def format_message(item: Item, spec: Spec) -> str:
+    return f"{item.name} must be {describe_format(item, spec)}."
+
+
+def not_applicable_message(item: Item, spec: Spec) -> str | None:
+    cats = [c for c in CATEGORIES if item.status_for(c) == "not_applicable"]
+    if not cats:
+        return None
+    who = " or ".join(CATEGORY_LABELS[c] for c in cats)
+    return f"Please check: {item.name} is not applicable to {who} and should be left out."
 
 
 def _declare() -> None:
-    latest = load_spec(available_years()[-1])
-    for element, item in latest.worker.items():
+    """Declare each item's rules once, for the years the item exists (and, for 2nn, the
+    years it is mandatory for some category); each year's spec gives the exact words."""
+    for element, by_year in sorted(_history().items(), key=lambda kv: kv[1][max(kv[1])].number):
+        years = sorted(by_year)
+        latest_year = years[-1]
+        item = by_year[latest_year]
+        spec = load_spec(latest_year)
         n = f"{item.number:02d}"
-        statuses = _statuses(element)
-        mandatory_cats = [c for c, s in statuses.items() if "mandatory" in s]
-        if mandatory_cats:
-            who = " and ".join(CATEGORY_LABELS[c] for c in mandatory_cats)  # type: ignore[index]
+        since, until = _span(years)
+        mandatory_years = [y for y in years if "mandatory" in by_year[y].status.values()]
+        if mandatory_years:
+            first = mandatory_years[0]
             RULES.add(
                 Rule(
                     id=f"2{n}",
                     severity="error",
-                    message=f"{item.name} is missing or empty: it must be given for {who}.",
+                    message=missing_message(by_year[mandatory_years[-1]], spec) or "",
                     fields=(element,),
                     section=f"Statutory status of data items; {item.section}",
                     scope="item",
-                    since=_first_year(element, "mandatory"),
+                    since=first,
+                    until=until,
                 )
             )
         RULES.add(
             Rule(
                 id=f"3{n}",
                 severity="error",
-                message=f"{item.name} must be {describe_format(item, latest)}.",
+                message=format_message(item, spec),
                 fields=(element,),
                 section=item.section,
                 scope="item",
+                since=since,
+                until=until,
             )
         )
-        na_cats = [c for c, s in statuses.items() if "not_applicable" in s]
-        if na_cats:
-            who = " or ".join(CATEGORY_LABELS[c] for c in na_cats)  # type: ignore[index]
+        na_years = [y for y in years if "not_applicable" in by_year[y].status.values()]
+        if na_years:
             RULES.add(
                 Rule(
                     id=f"4{n}Q",
                     severity="query",
-                    message=f"Please check: {item.name} is not applicable to {who} and should be left out.",
+                    message=not_applicable_message(by_year[na_years[-1]], spec) or "",
                     fields=(element,),
                     section=f"Statutory status of data items; {item.section}",
                     scope="item",
+                    since=na_years[0],
+                    until=until,
                 )
             )
     RULES.add(
@@ -192,6 +217,22 @@ class ItemChecker:
             LEAVING_DATE
         }
         self.cache: dict[tuple[str, str], Any] = {}
+        self.removed = spec.removed
+        self.repeatable = frozenset(e for e, i in spec.worker.items() if i.repeatable)
+        # An item a year replaced, tolerated in its place where the change is uncertain.
+        self.stand_ins = {
+            i.replaces: e for e, i in spec.worker.items() if i.replaces and i.replaced_tolerated
+        }
+        self.messages = item_messages(spec)
+
+    def extra_rule(self, element: str, text: str) -> str | None:
+        """The rule for a repeated occurrence of ``element`` (``None``: nothing to report)."""
+        if element in self.repeatable:
+            value = self.parsers[element](text) if text else None
+            return None if value is not None else self.format_rule[element]
+        if element in self.parsers:
+            return "902"
+        return "909Q" if element in self.removed else "901Q"
 
     def check(self, raw: dict[str, str], cat: str, emit: Emit) -> dict[str, Any]:
         """Emit item issues for one worker and return its typed values."""
@@ -206,7 +247,7 @@ class ItemChecker:
             if value is _MISS:
                 parse = parsers.get(element)
                 if parse is None:
-                    emit("901Q", element, text)
+                    emit("909Q" if element in self.removed else "901Q", element, text)
                     continue
                 if text == "":
                     empty.append(element)
@@ -235,6 +276,8 @@ class ItemChecker:
             and any(raw.get(e) for e in self.leaver_items)
         ):
             missing = missing.union((LEAVING_DATE,))
+        if missing and self.stand_ins:
+            missing = missing.difference(new for old, new in self.stand_ins.items() if raw.get(old))
         if missing:
             for element in sorted(missing, key=lambda e: self.missing_rule[e]):
                 emit(self.missing_rule[element], element, None)
@@ -243,6 +286,21 @@ class ItemChecker:
             if raw[element] != "" and not _exempt(element, cat, typed, self.ctx):
                 emit(self.na_rule[element], element, raw[element])
         return typed
+
+
+def item_messages(spec: Spec) -> dict[str, str]:
+    """Each item rule's words for this year's spec (names, statuses and codes change)."""
+    out: dict[str, str] = {}
+    for item in spec.worker.values():
+        n = f"{item.number:02d}"
+        missing = missing_message(item, spec)
+        if missing:
+            out[f"2{n}"] = missing
+        out[f"3{n}"] = format_message(item, spec)
+        na = not_applicable_message(item, spec)
+        if na:
+            out[f"4{n}Q"] = na
+    return out
 
 
 def _exempt(element: str, cat: str, typed: dict[str, Any], ctx: Context) -> bool:

@@ -41,8 +41,8 @@ declare(
 declare(
     "154",
     "error",
-    "The return has no LA-level vacancies section (<LALevelVacancies>): add the three vacancy figures.",
-    fields=("LALevelVacancies",),
+    "The return has no LA-level section (<{la}>): add it with the LA-level figures.",
+    fields=(),
     section=SECTION,
     scope="la",
 )
@@ -100,3 +100,42 @@ def agency_cover_fte_within_headcount(v: View) -> bool:
 )
 def agency_cover_fte_plausible(v: View) -> bool:
     return v.t["NoAgencyHeadcount"] == 0 or v.t["NoAgencyFTE"] >= 0.3 * v.t["NoAgencyHeadcount"]
+
+
+PAY = "LA level: pay and incentives"
+
+declare(
+    "155",
+    "error",
+    "{name} must be one of the codes 0 (No), 1 (Yes, all LA-employed social workers are eligible) or 2 (Yes, some are eligible).",
+    fields=(
+        "RecruitmentBonus",
+        "RetentionBonus",
+        "PerformanceAward",
+        "CarAllowance",
+        "RelocationPackage",
+        "RegionalWeighting",
+        "CostSWE",
+        "CostDBS",
+    ),
+    section=PAY,
+    scope="la",
+    since=2025,
+)
+declare(
+    "156",
+    "error",
+    "{name} must be text of at most 1000 characters.",
+    fields=("OtherAllowances",),
+    section=PAY,
+    scope="la",
+    since=2025,
+)
+declare(
+    "157",
+    "error",
+    "The LA-level section is named differently in this collection year: it must be <{la}>. Rename the element (the figures in it were still checked).",
+    fields=(),
+    section="Returning data",
+    scope="la",
+)

@@ -36,13 +36,16 @@ class Context:
     year: int
     requested_year: int | None = None
     reference_date: date = field(init=False)
+    census_day: date = field(init=False)
     previous_reference_date: date = field(init=False)
     period_start: date = field(init=False)
 
     def __post_init__(self) -> None:
-        self.reference_date = date(self.year, 9, 30)
-        self.previous_reference_date = date(self.year - 1, 9, 30)
-        self.period_start = date(self.year - 1, 10, 1)
+        # Every date comes from the year's specification (its timetable).
+        self.reference_date = self.spec.reference_date
+        self.census_day = self.spec.census_day
+        self.previous_reference_date = self.spec.previous_reference_date
+        self.period_start = self.spec.period_start
 
 
 @dataclass(slots=True)

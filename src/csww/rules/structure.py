@@ -50,7 +50,7 @@ declare(
 declare(
     "906",
     "error",
-    "This record is nested inside another element; Header, LALevelVacancies and CSWWWorker must sit directly inside Message.",
+    "This record is nested inside another element; {header}, {la} and {worker} must sit directly inside {message}.",
     fields=(),
     section=STATUS,
     scope="structure",
@@ -58,7 +58,7 @@ declare(
 declare(
     "907Q",
     "query",
-    "Please check: the message holds an element that is not Header, LALevelVacancies or CSWWWorker; it will not be used.",
+    "Please check: the message holds an element that is not {header}, {la} or {worker}; it will not be used.",
     fields=(),
     section=STATUS,
     scope="structure",
@@ -66,8 +66,17 @@ declare(
 declare(
     "908",
     "error",
-    "The message holds this section more than once; keep a single Header and a single LALevelVacancies.",
+    "The message holds this section more than once; keep a single {header} and a single {la}.",
     fields=(),
     section=STATUS,
     scope="structure",
+)
+declare(
+    "909Q",
+    "query",
+    "Please check: {name} is no longer collected from {removed}, so it will not be used; leave it out of the return.",
+    fields=(),
+    section=STATUS,
+    scope="structure",
+    since=2024,
 )

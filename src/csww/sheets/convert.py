@@ -20,7 +20,8 @@ from csww.model import Record, Return
 from csww.sheets.layout import CSV_FILES, PARTS, Part, PartKey, pair_columns, parts
 from csww.sheets.template import Placement, Row, SheetData, build_workbook, template_data
 from csww.sheets.values import read_text
-from csww.spec import Spec, spec_for
+from csww.spec import Spec
+from csww.writer import spec_of
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -52,10 +53,6 @@ def split(ret: Return, spec: Spec) -> SheetData:
         message=list(ret.extras),
         year=ret.year or spec.year,
     )
-
-
-def spec_of(ret: Return) -> Spec:
-    return spec_for(ret.year)[0]
 
 
 def to_workbook(ret: Return, spec: Spec | None = None) -> tuple[Workbook, Placement]:

@@ -28,7 +28,7 @@ from csww.sheets.layout import (
 )
 from csww.sheets.rows import Grid, SheetError, build
 from csww.sheets.workbook_reader import OLE_MAGIC, SheetResult
-from csww.spec import Spec, available_years, spec_for
+from csww.spec import Spec, UnknownYear, available_years, spec_for
 
 
 def _decode(path: Path, issues: list[Issue]) -> str:
@@ -152,12 +152,31 @@ def _peek_year(path: Path | None) -> int | None:
     return None
 
 
+def header_year(path: str | Path) -> int | None:
+    """The Year in a CSV return's header file (``None`` when there is none to read)."""
+    try:
+        files = _files(Path(path), spec_for(None))
+    except SheetError:
+        return None
+    return _peek_year(files.get("header"))
+
+
+def _spec(year: int | None) -> Spec:
+    try:
+        return spec_for(year)
+    except UnknownYear:
+        raise SheetError(
+            f"There is no specification for {year}: csww knows the collection years "
+            f"{available_years()[0]} to {available_years()[-1]}."
+        ) from None
+
+
 def read_csv_with_issues(path: str | Path, *, year: int | None = None) -> SheetResult:
     """Read CSV files; raises :class:`SheetError` when they cannot be read as a return."""
     path = Path(path)
-    guess = spec_for(year or available_years()[-1])[0]
+    guess = _spec(year)
     files = _files(path, guess)
-    spec = spec_for(year or _peek_year(files.get("header")) or available_years()[-1])[0]
+    spec = _spec(year or _peek_year(files.get("header")))
     layout = parts(spec)
     issues: list[Issue] = []
     ret = Return()

@@ -27,6 +27,7 @@ from csww.sheets.rows import SheetError
 from csww.sheets.template import Placement
 from csww.sheets.validate import WORKBOOK_SUFFIXES, read_sheet
 from csww.spec import Spec, spec_for
+from csww.writer import spec_of
 
 ERROR_FILL = PatternFill("solid", fgColor="FF7C80")
 QUERY_FILL = PatternFill("solid", fgColor="FFC000")
@@ -41,7 +42,7 @@ def _source_workbook(source: Path, report: Report) -> tuple[Workbook, dict[int, 
         wb = openpyxl.load_workbook(source)
         return wb, {n: issue.cell for n, issue in enumerate(report.issues)}
     ret = _read(source)
-    spec = spec_for(report.year or ret.year)[0]
+    spec = spec_of(ret) if report.year is None else spec_for(report.year)
     wb, placement = to_workbook(ret, spec)
     return wb, {n: locate(issue, placement, spec) for n, issue in enumerate(report.issues)}
 

@@ -11,7 +11,7 @@ from csww.report.model import ReadFailure, Report
 from csww.sheets.csv_reader import read_csv_with_issues
 from csww.sheets.rows import SheetError
 from csww.sheets.workbook_reader import SheetResult, read_workbook_with_issues
-from csww.spec import available_years, spec_for
+from csww.spec import UnknownYear, spec_for
 from csww.writer import complete_header
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -39,7 +39,10 @@ def complete(result: SheetResult, year: int | None = None) -> None:
     """Fill the header items the template leaves to the program (software code, date and
     time, and any fixed item left blank), as ``csww generate`` does before writing."""
     ret = result.ret
-    spec = spec_for(year or ret.year or result.template_year or available_years()[-1])[0]
+    try:
+        spec = spec_for(year or ret.year or result.template_year)
+    except UnknownYear:
+        return  # the engine reports the year; nothing is filled in for a year it cannot check
     complete_header(ret, spec)
 
 

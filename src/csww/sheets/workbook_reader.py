@@ -37,7 +37,7 @@ from csww.sheets.layout import (
 )
 from csww.sheets.rows import Grid, SheetError, build
 from csww.sheets.values import CellError
-from csww.spec import Spec, available_years, spec_for
+from csww.spec import Spec, UnknownYear, available_years, spec_for
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
@@ -272,16 +272,25 @@ def _cached_value(cell: Any, sheet: str, row: int, column: int, formula: str) ->
     return value
 
 
+def workbook_template_year(path: Path) -> int | None:
+    """The collection year the workbook's template was made for (``None``: not a template)."""
+    check_file(path)
+    wb = _load(path, data_only=False)
+    try:
+        return template_year(about(wb))
+    finally:
+        wb.close()
+
+
 def check_year(made_for: int | None, ret: Return, requested: int | None, name: str) -> None:
     """Refuse a template made for another collection year than the return's or the one asked."""
     if made_for is None:
         return
-    spec_year = spec_for(made_for)[0].year
     for year, what in (
         (requested, "the year asked for (--year)"),
         (ret.year, "the Year on its Header sheet"),
     ):
-        if year is not None and spec_for(year)[0].year != spec_year:
+        if year is not None and year != made_for:
             raise SheetError(
                 f"{name} is a template for the {made_for} collection, but {what} is {year}. "
                 f"Make a {year} template with 'csww template --year {year}' and copy the data "
@@ -297,7 +306,7 @@ def read_workbook_with_issues(path: str | Path, *, year: int | None = None) -> S
     try:
         info = about(wb)
         made_for = template_year(info)
-        spec: Spec = spec_for(made_for or year or available_years()[-1])[0]
+        spec: Spec = _layout_spec(made_for or year)
         layout = parts(spec)
         grids = {key: grid(wb, _sheet(wb, part.sheet, path), part) for key, part in layout.items()}
     finally:
@@ -322,6 +331,18 @@ def read_workbook_with_issues(path: str | Path, *, year: int | None = None) -> S
     check_year(made_for, ret, year, path.name)
     issues = [i for _n, i in header.issues + la.issues + workers.issues]
     return SheetResult(ret, issues, made_for, str(path))
+
+
+def _layout_spec(year: int | None) -> Spec:
+    """The spec whose columns the workbook is read by: its year's, else the latest (the
+    front door has refused years with no specification before a workbook is read)."""
+    try:
+        return spec_for(year)
+    except UnknownYear:
+        raise SheetError(
+            f"There is no specification for {year}: make a template for a year csww knows "
+            f"({available_years()[0]} to {available_years()[-1]}) with 'csww template'."
+        ) from None
 
 
 def read_workbook(path: str | Path) -> Return:

@@ -8,99 +8,52 @@ from __future__ import annotations
 
 import csv
 import tomllib
-from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any
 
-Category = Literal["inpost", "leaver", "agency"]
-Status = Literal["mandatory", "voluntary", "not_applicable", "conditional"]
-CATEGORIES: tuple[Category, ...] = ("inpost", "leaver", "agency")
-CATEGORY_LABELS: dict[Category, str] = {
-    "inpost": "workers in post at 30 September",
-    "leaver": "leavers during the year",
-    "agency": "agency workers in post at 30 September",
-}
-STATUS_LABELS: dict[str, str] = {
-    "mandatory": "Mandatory",
-    "voluntary": "Voluntary",
-    "not_applicable": "Not applicable",
-    "conditional": "Mandatory when applicable",
-}
+from csww.spec.model import (
+    CATEGORIES,
+    CATEGORY_LABELS,
+    STATUS_LABELS,
+    Category,
+    Fact,
+    Item,
+    Sections,
+    Spec,
+    Status,
+    UnknownYear,
+    last_working_day,
+)
 
+__all__ = [
+    "CATEGORIES",
+    "CATEGORY_LABELS",
+    "STATUS_LABELS",
+    "Category",
+    "Fact",
+    "Item",
+    "Sections",
+    "Spec",
+    "Status",
+    "UnknownYear",
+    "all_aliases",
+    "all_sections",
+    "available_years",
+    "joint_partners",
+    "la_code_table",
+    "la_codes_for",
+    "last_working_day",
+    "load_spec",
+    "spec_for",
+    "year_problem",
+]
 
-class UnknownYear(LookupError):
-    """No specification exists for the requested collection year."""
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    """One data item: its XML element, the guide's name and its format."""
-
-    element: str
-    name: str
-    section: str
-    type: str
-    number: int = 0
-    dp: int | None = None
-    min: float | None = None
-    max: float | None = None
-    max_length: int | None = None
-    codelist: str | None = None
-    fixed: str | None = None
-    personal: bool = False
-    format_source: str = "guide"
-    status: dict[str, str] = field(default_factory=dict)
-
-    def status_for(self, category: Category) -> str:
-        return self.status.get(category, "voluntary")
+FIRST_YEAR = 2017
 
 
-@dataclass(frozen=True)
-class Spec:
-    """Everything a collection year's return must satisfy, as data."""
-
-    year: int
-    collection: str
-    source_level: str
-    software_code: str
-    guide: str
-    working_days: int
-    codelists: dict[str, dict[str, str]]
-    forbidden_codes: dict[str, dict[str, str]]
-    header: dict[str, Item]
-    la: dict[str, Item]
-    worker: dict[str, Item]
-    aliases: dict[str, str]
-    la_codes: dict[str, str]
-
-    @property
-    def reference_date(self) -> date:
-        """The census date: 30 September of the collection year."""
-        return date(self.year, 9, 30)
-
-    @property
-    def previous_reference_date(self) -> date:
-        return date(self.year - 1, 9, 30)
-
-    @property
-    def period_start(self) -> date:
-        """First day of the collection year (1 October of the previous year)."""
-        return date(self.year - 1, 10, 1)
-
-    def codes(self, item: Item) -> dict[str, str]:
-        return self.codelists[item.codelist] if item.codelist else {}
-
-    def mandatory(self, category: Category) -> frozenset[str]:
-        return frozenset(e for e, i in self.worker.items() if i.status_for(category) == "mandatory")
-
-    def not_applicable(self, category: Category) -> frozenset[str]:
-        return frozenset(
-            e for e, i in self.worker.items() if i.status_for(category) == "not_applicable"
-        )
-
-
+@cache
 def available_years() -> list[int]:
     names = resources.files(__package__).joinpath("data").iterdir()
     return sorted(
@@ -118,17 +71,49 @@ def _deep_merge(base: dict[str, Any], delta: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _raw(year: int) -> dict[str, Any]:
+@cache
+def _file(year: int) -> dict[str, Any]:
     path = resources.files(__package__).joinpath("data", f"{year}.toml")
     if not path.is_file():
         raise UnknownYear(year)
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def _raw(year: int) -> dict[str, Any]:
+    """A year's data with its chain merged: a delta's tables merge into its parent's, its
+    ``[remove]`` lists take items out, and its ``facts`` are its own (never inherited)."""
+    data = dict(_file(year))
     parent = data.pop("extends", None)
-    return _deep_merge(_raw(int(parent)), data) if parent is not None else data
+    removals = data.pop("remove", {})
+    merged = _deep_merge(_raw(int(parent)), data) if parent is not None else data
+    merged = dict(merged)
+    merged["facts"] = data.get("facts", [])
+    for part, elements in removals.items():
+        merged[part] = {e: v for e, v in merged[part].items() if e not in elements}
+    return merged
 
 
 def _items(table: dict[str, dict[str, Any]]) -> dict[str, Item]:
-    return {element: Item(element=element, **fields) for element, fields in table.items()}
+    items = {element: Item(element=element, **fields) for element, fields in table.items()}
+    return {e: i if i.order else _with_order(i) for e, i in items.items()}
+
+
+def _with_order(item: Item) -> Item:
+    from dataclasses import replace
+
+    return replace(item, order=item.number)
+
+
+def _removed(year: int, elements: set[str]) -> dict[str, int]:
+    """Items collected in an earlier year and not in ``year``, with the first year they
+    were no longer collected."""
+    if year - 1 not in available_years():
+        return {}
+    before = load_spec(year - 1)
+    gone = {e: y for e, y in before.removed.items() if e not in elements}
+    for element in (set(before.worker) | set(before.la)) - elements:
+        gone.setdefault(element, year)
+    return gone
 
 
 @cache
@@ -174,6 +159,9 @@ def load_spec(year: int) -> Spec:
     """The specification for ``year``; raises :class:`UnknownYear` when there is none."""
     raw = _raw(year)
     info = raw["collection"]
+    sections = raw["sections"]
+    worker = _items(raw["worker"])
+    la = _items(raw["la"])
     return Spec(
         year=int(info["year"]),
         collection=info["collection"],
@@ -181,26 +169,74 @@ def load_spec(year: int) -> Spec:
         software_code=info["software_code"],
         guide=info["guide"],
         working_days=int(info["working_days"]),
+        registration_body=info["registration_body"],
+        assumption=info.get("assumption", ""),
+        sections=Sections(
+            message=sections["message"],
+            header=sections["header"],
+            la=sections["la"],
+            worker=sections["worker"],
+            header_groups=tuple(sections["header_groups"]),
+        ),
+        timetable={k: _date(v) for k, v in raw.get("timetable", {}).items()},
         codelists=raw["codelists"],
         forbidden_codes=raw.get("forbidden_codes", {}),
         header=_items(raw["header"]),
-        la=_items(raw["la"]),
-        worker=dict(sorted(_items(raw["worker"]).items(), key=lambda kv: kv[1].number)),
+        la=dict(sorted(la.items(), key=lambda kv: kv[1].order)),
+        worker=dict(sorted(worker.items(), key=lambda kv: kv[1].order)),
         aliases=raw.get("aliases", {}),
         la_codes=la_codes_for(int(info["year"])),
+        facts=tuple(Fact(**f) for f in raw.get("facts", [])),
+        removed=_removed(int(info["year"]), set(worker) | set(la)),
     )
 
 
-def spec_for(year: int | None) -> tuple[Spec, bool]:
-    """The spec for ``year``, or the latest one before it when that year has none.
+def _date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
-    Returns the spec and whether it is an exact match, so callers can say which
-    specification a return was checked against instead of refusing to check it.
+
+def year_problem(year: int | None) -> str | None:
+    """Why ``year`` cannot be checked, in words for the user; ``None`` when it can."""
+    years = available_years()
+    if year is None:
+        return None
+    if year < FIRST_YEAR:
+        return (
+            f"{year} is before {FIRST_YEAR}, the first worker-level census: there is no "
+            f"specification to check it against. Give a year from {years[0]} to {years[-1]}."
+        )
+    if year not in years:
+        return (
+            f"There is no specification for {year}: csww knows the collection years "
+            f"{years[0]} to {years[-1]}. Check the year, or update csww."
+        )
+    return None
+
+
+def spec_for(year: int | None) -> Spec:
+    """The specification for ``year`` (the latest when ``None``).
+
+    Raises :class:`UnknownYear` for a year with no specification: a return is never checked
+    against another year's rules in silence.
     """
     years = available_years()
-    if year in years:
-        return load_spec(year), True
-    earlier = [y for y in years if year is not None and y < year]
-    if earlier:
-        return load_spec(earlier[-1]), False
-    return load_spec(years[0] if year is not None else years[-1]), False
+    return load_spec(years[-1] if year is None else year)
+
+
+def all_sections() -> dict[str, frozenset[str]]:
+    """Every XML name each part of the message has had in any year (for the reader, which
+    meets a part before it knows the year)."""
+    out: dict[str, set[str]] = {}
+    for year in available_years():
+        s = load_spec(year).sections
+        for part in ("message", "header", "la", "worker"):
+            out.setdefault(part, set()).add(getattr(s, part))
+        out.setdefault("header_groups", set()).update(s.header_groups)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def all_aliases() -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for year in available_years():
+        merged.update(load_spec(year).aliases)
+    return merged

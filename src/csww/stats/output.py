@@ -48,10 +48,11 @@ def breakdowns_csv(breakdowns: Iterable[Breakdowns]) -> str:
 
 def notes_for(measured: list[Measured], units: list[Unit]) -> list[str]:
     """Plain statements a reader needs beside the figures."""
-    notes = []
+    notes: list[str] = []
     for year in sorted({m.measures.year for m in measured}):
-        spec, exact = spec_for(year)
-        which = f"the {spec.year} specification" + ("" if exact else f" (none exists for {year})")
+        spec = spec_for(year)
+        which = f"the {spec.year} specification"
+        notes.extend(f"{year}: {note}." for note in spec.notes)
         notes.append(
             f"{year}: returns follow {which}, under which a leaver's FTE is recorded as 0 (2017 guide, "
             "'For leavers, please record a 0'); leavers' FTE here is the FTE recorded on a leaver "

@@ -48,7 +48,7 @@ def generate(year: int, la: str, seed: int = 0, scale: float = 1.0) -> Return:
     from csww.spec import spec_for
 
     ret.header.values["SoftwareCode"] = "csww synth"
-    complete_header(ret, spec_for(year)[0], lea=t.lea, now=datetime(year, 10, 20, 9, 30, 0))
+    complete_header(ret, spec_for(year), lea=t.lea, now=datetime(year, 10, 20, 9, 30, 0))
     ret.header.values["Year"] = str(year)
     ret.header.values["ReferenceDate"] = f"{year}-09-30"
     return ret

@@ -21,7 +21,7 @@ def return_workbook(ret: Return, year: int) -> bytes:
     """The return in the spreadsheet template's layout (text cells never become formulas)."""
     from csww.sheets.convert import to_workbook
 
-    book, _placement = to_workbook(ret, spec_for(year)[0])
+    book, _placement = to_workbook(ret, spec_for(year))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -123,7 +123,7 @@ def upload(ret: LAReturn, user: Any, filename: str, data: bytes) -> UploadResult
             if kind == "csv":
                 _complete_from_current(parsed, ret)
             # The template leaves the software code and date-time to the program, as csww generate does.
-            complete_header(parsed, spec_for(year)[0])
+            complete_header(parsed, spec_for(year))
             if parsed.lea and parsed.lea not in joint_partners(ret.la.code, year):
                 outcome, problem = Upload.Outcome.REFUSED, _wrong_la(parsed.lea, ret)
             else:
@@ -179,7 +179,7 @@ def _complete_from_current(parsed: Return, ret: LAReturn) -> None:
         if current is not None:
             parsed.header = current.header
         else:
-            complete_header(parsed, spec_for(ret.collection.year)[0], lea=ret.la.code)
+            complete_header(parsed, spec_for(ret.collection.year), lea=ret.la.code)
     if parsed.la is None and current is not None:
         parsed.la = current.la
     if not only_workers and not parsed.workers and current is not None:

@@ -118,7 +118,7 @@ def _worker_context(request: HttpRequest, ret: LAReturn, index: int) -> dict[str
         raise Http404("No such worker record.")
     record = parsed.workers[index - 1]
     report = ret.current.report_object()
-    spec = spec_for(ret.collection.year)[0]
+    spec = spec_for(ret.collection.year)
     issues = results.filtered(report, record=index)
     swe = record.values.get("SWENo", "")
     notes = ret.notes.filter(worker=swe) if swe else ret.notes.none()
@@ -149,7 +149,7 @@ def _worker_context(request: HttpRequest, ret: LAReturn, index: int) -> dict[str
 @la_view(change=True)
 def worker(request: HttpRequest, ret: LAReturn, index: int) -> HttpResponse:
     if request.method == "POST":
-        spec = spec_for(ret.collection.year)[0]
+        spec = spec_for(ret.collection.year)
         values = {element: request.POST.get(element, "") for element in spec.worker}
         try:
             version = versions.edit_worker(ret, request.user, index, values)
@@ -195,7 +195,7 @@ def delete_worker(request: HttpRequest, ret: LAReturn, index: int) -> HttpRespon
 
 @la_view(change=True)
 def add_worker(request: HttpRequest, ret: LAReturn) -> HttpResponse:
-    spec = spec_for(ret.collection.year)[0]
+    spec = spec_for(ret.collection.year)
     if request.method == "POST":
         values = {element: request.POST.get(element, "") for element in spec.worker}
         try:
@@ -215,7 +215,7 @@ def add_worker(request: HttpRequest, ret: LAReturn) -> HttpResponse:
 
 @la_view(change=True)
 def la_level(request: HttpRequest, ret: LAReturn) -> HttpResponse:
-    spec = spec_for(ret.collection.year)[0]
+    spec = spec_for(ret.collection.year)
     if request.method == "POST":
         values = {element: request.POST.get(element, "") for element in spec.la}
         try:

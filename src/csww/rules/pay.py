@@ -1,0 +1,25 @@
+"""Pay rules (6xx): the worker-level pay items collected from 2025."""
+
+from __future__ import annotations
+
+from csww.rules.registry import View, rule
+
+SECTION = "Pay"
+# A full-time children's social worker's base salary lies well inside this range (national
+# pay scales put newly qualified social workers near £30,000 and senior managers near
+# £100,000); a part-time worker's pro-rata salary may fall below it, hence a query.
+LOW, HIGH = 15_000, 150_000
+
+
+@rule(
+    "601Q",
+    "query",
+    "Please check: Annual base salary is outside £15,000 to £150,000; check it is the annual salary in pounds (not monthly, not in pence), or note that it is pro rata.",
+    fields=("BaseSalary",),
+    section=SECTION,
+    scope="worker",
+    since=2025,
+    needs=("BaseSalary",),
+)
+def base_salary_plausible(v: View) -> bool:
+    return bool(LOW <= v.t["BaseSalary"] <= HIGH)

@@ -1,0 +1,174 @@
+"""What one collection year's specification holds: items, sections, timetable and sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Literal
+
+Category = Literal["inpost", "leaver", "agency"]
+Status = Literal["mandatory", "voluntary", "not_applicable", "conditional"]
+CATEGORIES: tuple[Category, ...] = ("inpost", "leaver", "agency")
+CATEGORY_LABELS: dict[Category, str] = {
+    "inpost": "workers in post at 30 September",
+    "leaver": "leavers during the year",
+    "agency": "agency workers in post at 30 September",
+}
+STATUS_LABELS: dict[str, str] = {
+    "mandatory": "Mandatory",
+    "voluntary": "Voluntary",
+    "not_applicable": "Not applicable",
+    "conditional": "Mandatory when applicable",
+}
+# How sure the specification is of a fact (from years.md): "certain" and "high" are stated
+# as facts; anything weaker is shown to the user as a note beside the results.
+SURE = frozenset({"certain", "high", "confirmed"})
+
+
+class UnknownYear(LookupError):
+    """No specification exists for the requested collection year."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One data item: its XML element, the guide's name and its format."""
+
+    element: str
+    name: str
+    section: str
+    type: str
+    number: int = 0
+    order: int = 0
+    dp: int | None = None
+    min: float | None = None
+    max: float | None = None
+    max_length: int | None = None
+    codelist: str | None = None
+    fixed: str | None = None
+    personal: bool = False
+    repeatable: bool = False
+    required: bool = True
+    concept: str | None = None
+    group: str | None = None
+    # The element this item replaced, and whether a return may still give the old one in
+    # its place this year (where the change is uncertain: a query, not an error).
+    replaces: str | None = None
+    replaced_tolerated: bool = False
+    format_rule: str | None = None
+    format_source: str = "guide"
+    source: str = "guide17"
+    status: dict[str, str] = field(default_factory=dict)
+
+    def status_for(self, category: Category) -> str:
+        return self.status.get(category, "voluntary")
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One sourced statement about a year, with how sure we are of it."""
+
+    what: str
+    source: str
+    confidence: str
+    note: str = ""
+
+    @property
+    def uncertain(self) -> bool:
+        return self.confidence not in SURE
+
+
+@dataclass(frozen=True, slots=True)
+class Sections:
+    """The XML names of the message and its parts for one year."""
+
+    message: str
+    header: str
+    la: str
+    worker: str
+    header_groups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Everything a collection year's return must satisfy, as data."""
+
+    year: int
+    collection: str
+    source_level: str
+    software_code: str
+    guide: str
+    working_days: int
+    registration_body: str
+    sections: Sections
+    timetable: dict[str, date]
+    codelists: dict[str, dict[str, str]]
+    forbidden_codes: dict[str, dict[str, str]]
+    header: dict[str, Item]
+    la: dict[str, Item]
+    worker: dict[str, Item]
+    aliases: dict[str, str]
+    la_codes: dict[str, str]
+    facts: tuple[Fact, ...] = ()
+    removed: dict[str, int] = field(default_factory=dict)
+    assumption: str = ""
+
+    @property
+    def reference_date(self) -> date:
+        """The census date: 30 September of the collection year."""
+        return self.timetable.get("reference_date", date(self.year, 9, 30))
+
+    @property
+    def census_day(self) -> date:
+        """The day whose position is recorded: 30 September, or the last working day of
+        September when 30 September falls at a weekend (guide: "Reference date")."""
+        return self.timetable.get("census_day", last_working_day(self.year))
+
+    @property
+    def previous_reference_date(self) -> date:
+        return date(self.year - 1, 9, 30)
+
+    @property
+    def period_start(self) -> date:
+        """First day of the collection year (1 October of the previous year)."""
+        return date(self.year - 1, 10, 1)
+
+    def codes(self, item: Item) -> dict[str, str]:
+        return self.codelists[item.codelist] if item.codelist else {}
+
+    def mandatory(self, category: Category) -> frozenset[str]:
+        return frozenset(e for e, i in self.worker.items() if i.status_for(category) == "mandatory")
+
+    def not_applicable(self, category: Category) -> frozenset[str]:
+        return frozenset(
+            e for e, i in self.worker.items() if i.status_for(category) == "not_applicable"
+        )
+
+    def element_for(self, concept: str) -> str | None:
+        """The worker element that holds ``concept`` (for example "sex") in this year."""
+        for element, item in self.worker.items():
+            if item.concept == concept:
+                return element
+        return None
+
+    def item_named(self, element: str) -> Item | None:
+        return self.worker.get(element) or self.la.get(element) or self.header.get(element)
+
+    @property
+    def notes(self) -> list[str]:
+        """What the user should be told about this year's specification: every fact that is
+        less than certain, and the assumption a year rests on, each with its source."""
+        out = [self.assumption] if self.assumption else []
+        out.extend(
+            f"{f.note or f.what} (source: {f.source}; confidence: {f.confidence})"
+            for f in self.facts
+            if f.uncertain
+        )
+        return out
+
+
+def last_working_day(year: int) -> date:
+    """30 September of ``year``, or the Friday before when it falls at a weekend."""
+    day = date(year, 9, 30)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
