@@ -18,7 +18,7 @@ from csww.rules import RULES, Context, Rule, View
 from csww.rules.items import ItemChecker, parser_for
 from csww.rules.records import WorkerKey
 from csww.rules.return_level import Totals
-from csww.spec import UnknownYear, available_years, spec_for, year_problem
+from csww.spec import UnknownYear, available_years, removed_item, spec_for, year_problem
 from csww.values import is_year
 from csww.writer import to_bytes
 
@@ -142,10 +142,13 @@ class Validator:
             return text
         ctx = self.ctx
         item = ctx.spec.item_named(element) if ctx is not None and element else None
-        removed = ctx.spec.removed.get(element or "") if ctx is not None else None
         fill = dict(self.names)
         fill["name"] = name or (item.name if item else element or "")
-        fill["removed"] = str(removed or "")
+        gone = removed_item(ctx.spec, element) if ctx is not None and element else None
+        if gone is not None:
+            old_name, year, instead = gone
+            fill["name"] = f"{old_name} ({element})"
+            fill["removed"] = str(year) + (f"; give {instead} instead" if instead else "")
         return text.format_map(_Keep(fill))
 
     # ------------------------------------------------------------------ pieces

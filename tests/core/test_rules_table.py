@@ -1263,8 +1263,9 @@ def all_cases() -> list[Case]:
     from tests.core.test_rules_continuity import CONTINUITY_CASES
     from tests.core.test_rules_records import RECORD_CASES
     from tests.core.test_rules_structure import STRUCTURE_CASES
+    from tests.core.test_years import YEAR_CASES
 
-    return TABLE + RECORD_CASES + STRUCTURE_CASES + CONTINUITY_CASES
+    return TABLE + RECORD_CASES + STRUCTURE_CASES + CONTINUITY_CASES + YEAR_CASES
 
 
 def test_every_rule_has_a_firing_and_a_passing_case() -> None:

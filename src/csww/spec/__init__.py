@@ -46,6 +46,7 @@ __all__ = [
     "la_codes_for",
     "last_working_day",
     "load_spec",
+    "removed_item",
     "spec_for",
     "year_problem",
 ]
@@ -233,6 +234,17 @@ def all_sections() -> dict[str, frozenset[str]]:
             out.setdefault(part, set()).add(getattr(s, part))
         out.setdefault("header_groups", set()).update(s.header_groups)
     return {k: frozenset(v) for k, v in out.items()}
+
+
+def removed_item(spec: Spec, element: str) -> tuple[str, int, str | None] | None:
+    """For an item ``spec`` no longer collects: its name when it was collected, the first
+    year it was not, and the name of the item that replaced it (if one did)."""
+    year = spec.removed.get(element)
+    if year is None:
+        return None
+    before = load_spec(year - 1).item_named(element)
+    instead = next((i.name for i in spec.worker.values() if i.replaces == element), None)
+    return (before.name if before else element), year, instead
 
 
 def all_aliases() -> dict[str, str]:

@@ -150,6 +150,11 @@ class Spec:
                 return element
         return None
 
+    def elements_for(self, concept: str, part: str = "worker") -> list[str]:
+        """Every element of ``part`` ("worker" or "la") that holds ``concept`` this year."""
+        items = self.worker if part == "worker" else self.la
+        return [e for e, i in items.items() if i.concept == concept]
+
     def item_named(self, element: str) -> Item | None:
         return self.worker.get(element) or self.la.get(element) or self.header.get(element)
 

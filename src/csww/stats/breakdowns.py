@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 
 from csww.model import Record
-from csww.spec import load_spec
-from csww.stats.measures import MICRO, LAMeasures, count, is_date, micro
+from csww.spec import available_years, load_spec
+from csww.stats.measures import MICRO, LAMeasures, count, is_date, micro, stats_spec
 from csww.values import parse_date, years_between
 
 AGE_BANDS = (
@@ -53,7 +52,7 @@ ETHNIC_GROUPS = {
 }
 ETHNIC_GROUP_OF = {code: group for group, codes in ETHNIC_GROUPS.items() for code in codes}
 NOT_KNOWN = "Not known"
-LABELS = load_spec(2017).codelists
+LABELS = load_spec(available_years()[0]).codelists
 
 
 def band(value: float, bands: tuple[tuple[int, str], ...]) -> str:
@@ -63,10 +62,10 @@ def band(value: float, bands: tuple[tuple[int, str], ...]) -> str:
     return bands[-1][1]
 
 
-def label(codelist: str, code: str | None) -> str:
+def label(codelist: str, code: str | None, labels: dict[str, dict[str, str]] | None = None) -> str:
     if not code:
         return NOT_KNOWN
-    return LABELS.get(codelist, {}).get(code, f"{code} (not a valid code)")
+    return (labels or LABELS).get(codelist, {}).get(code, f"{code} (not a valid code)")
 
 
 @dataclass
@@ -132,8 +131,15 @@ class BreakdownTally:
 
     def __init__(self, year: int, lea: str = "") -> None:
         self.year, self.lea = year, lea
-        self.census = date(year, 9, 30)
-        self.start, self.end = f"{year - 1}-10-01", f"{year}-09-30"
+        spec = stats_spec(year)
+        self.census = spec.reference_date
+        self.start, self.end = spec.period_start.isoformat(), spec.reference_date.isoformat()
+        self.sex = spec.element_for("sex") or ""
+        sex_item = spec.worker.get(self.sex)
+        # The breakdown takes the item's name in its year: "Gender" to 2023, "Sex" from 2024.
+        self.sex_name = sex_item.name if sex_item else "Sex"
+        self.sex_codes = sex_item.codelist or "" if sex_item else ""
+        self.labels = spec.codelists
         self.people: dict[tuple[str, ...], Person] = {}
         self.out = Breakdowns(year, lea)
 
@@ -151,7 +157,7 @@ class BreakdownTally:
         key = (
             v.get("SWENo", ""),
             v.get("PersonBirthDate", ""),
-            v.get("GenderCurrent", ""),
+            v.get(self.sex, ""),
             v.get("Ethnicity", ""),
         )
         started = v.get("RoleStartDate", "")
@@ -199,7 +205,7 @@ class BreakdownTally:
             absent = v.get("Absat30Sept")
             cells = (
                 ("Age", age),
-                ("Gender", label("Gender", v.get("GenderCurrent"))),
+                (self.sex_name, label(self.sex_codes, v.get(self.sex), self.labels)),
                 ("Ethnic group", group),
                 (
                     "Role (most senior post)",

@@ -4,7 +4,7 @@ The core reader (:mod:`csww.reader`) keeps everything a validator needs: line nu
 repeated and unknown elements, structure notes. Statistics need only each record's values,
 so this reader takes the same safe parser settings (no DTD, no entities, no network, and a
 DOCTYPE refused), keeps the first occurrence of each element with surrounding whitespace
-removed and the same alias (``HCPCNo`` → ``SWENo``), and drops the rest. Like the core
+removed and the same aliases as the core reader, and drops the rest. Like the core
 reader it refuses any DOCTYPE, checked on the parsed document rather than by sniffing bytes. It reads a
 national year of returns about three times faster. Anything it cannot read is left to the
 core reader, which explains the problem (see :func:`records`); a test checks that both
@@ -20,10 +20,11 @@ from typing import Literal
 from lxml import etree
 
 from csww.model import Record
-from csww.reader import ALIASES, ReadError, iter_events
+from csww.reader import ALIASES, HEADER_TAGS, LA_TAGS, WORKER_TAGS, ReadError, iter_events
 
 Kind = Literal["header", "la", "worker"]
-TAGS = ("{*}CSWWWorker", "{*}Header", "{*}LALevelVacancies", "{*}LALevel")
+# Every name each part has had in any year (the specification says which year uses which).
+TAGS = tuple("{*}" + t for t in sorted(WORKER_TAGS | HEADER_TAGS | LA_TAGS))
 
 
 def _local(tag: object) -> str:
@@ -75,12 +76,12 @@ def _fast(path: Path) -> Iterator[tuple[Kind, Record]]:
                 raise ReadError("The file declares a DOCTYPE, which CSWW returns never need.")
             checked = True
         name = _local(elem.tag)
-        if name == "CSWWWorker":
+        if name in WORKER_TAGS:
             yield "worker", Record(values=_values(elem))
-        elif name == "Header":
+        elif name in HEADER_TAGS:
             yield "header", Record(values=_header(elem))
         else:
-            yield "la", Record(values=_values(elem))
+            yield "la", Record(values=_values(elem), tag=name)
         elem.clear()
         parent = elem.getparent()
         if parent is not None:

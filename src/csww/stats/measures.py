@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from csww.model import Record, Return
+from csww.spec import Spec, UnknownYear, load_spec, spec_for
 
 MICRO = 1_000_000
 
@@ -53,6 +54,20 @@ def count(text: str | None) -> int | None:
         return None
     text = text.strip()
     return int(text) if text.isdigit() else None
+
+
+def stats_spec(year: int) -> Spec:
+    """The specification statistics read a year's records by (the latest for a year with
+    none: the front door refuses such returns before statistics are made)."""
+    try:
+        return load_spec(year)
+    except UnknownYear:
+        return spec_for(None)
+
+
+def sex_element(year: int) -> str:
+    """The element that holds a worker's sex or gender in ``year``."""
+    return stats_spec(year).element_for("sex") or ""
 
 
 def is_date(text: str) -> bool:
@@ -81,6 +96,7 @@ class Tally:
     def __init__(self, year: int, lea: str = "") -> None:
         self.year, self.lea = year, lea
         self.start, self.end = f"{year - 1}-10-01", f"{year}-09-30"
+        self.sex = sex_element(year)
         self.inpost_fte = self.starters_fte = self.leavers_fte = self.agency_fte = 0
         self.case_fte = self.days = 0
         self.cases = self.agency_headcount = self.workers = 0
@@ -107,7 +123,7 @@ class Tally:
         person = (
             v.get("SWENo", ""),
             v.get("PersonBirthDate", ""),
-            v.get("GenderCurrent", ""),
+            v.get(self.sex, ""),
             v.get("Ethnicity", ""),
         )
         ended = v.get("RoleEndDate")

@@ -55,7 +55,8 @@ TREND = (
 )
 BREAKDOWNS = (
     ("in post", "Age"),
-    ("in post", "Gender"),
+    ("in post", "Gender"),  # the item's name to 2023
+    ("in post", "Sex"),  # and from 2024 (a year has one or the other)
     ("in post", "Ethnic group"),
     ("in post", "Role (most senior post)"),
     ("in post", "Length of service"),
@@ -70,6 +71,7 @@ ORDERED = {
     "Length of service": (*(label for _, label in SERVICE_BANDS), NOT_KNOWN),
     "Working pattern": ("Full time", "Part time"),
     "Gender": ("Female", "Male", NOT_KNOWN),
+    "Sex": ("Female", "Male", NOT_KNOWN),
     "Qualification level": ("Undergraduate", "Postgraduate", "Other", NOT_KNOWN),
 }
 # Chart labels for long code-list labels (the table and CSV keep the guide's wording).

@@ -16,9 +16,11 @@ from datetime import datetime
 from pathlib import Path
 
 from csww.model import Record, Return
+from csww.spec import load_spec
 from csww.stats import published as pub
-from csww.synth.targets import Targets, UnknownLA, build_targets
+from csww.synth.targets import Targets, UnknownLA, build_targets, figures_year
 from csww.synth.workforce import build_workers
+from csww.synth.year_items import add_year_items
 from csww.writer import complete_header, write
 
 __all__ = ["Targets", "UnknownLA", "generate", "la_codes", "targets", "write_all"]
@@ -31,7 +33,7 @@ def targets(year: int, la: str, scale: float = 1.0) -> Targets:
 
 def la_codes(year: int) -> list[str]:
     """One LA code per published reporting unit of ``year`` (``314`` for ``314 / 318``)."""
-    return [unit.split(" / ")[0] for unit in pub.la_rows(year)]
+    return [unit.split(" / ")[0] for unit in pub.la_rows(figures_year(year))]
 
 
 def generate(year: int, la: str, seed: int = 0, scale: float = 1.0) -> Return:
@@ -44,13 +46,11 @@ def generate(year: int, la: str, seed: int = 0, scale: float = 1.0) -> Return:
     t = build_targets(year, la, scale)
     rng = random.Random(f"csww-synth:{seed}:{year}:{t.unit}:{scale}")
     workers, la_values = build_workers(t, rng)
+    spec = load_spec(year)
+    add_year_items(workers, la_values, spec, f"csww-synth:{seed}:{year}:{t.unit}:{scale}")
     ret = Return(header=Record(values={}), la=Record(values=la_values), workers=workers)
-    from csww.spec import spec_for
-
     ret.header.values["SoftwareCode"] = "csww synth"
-    complete_header(ret, spec_for(year), lea=t.lea, now=datetime(year, 10, 20, 9, 30, 0))
-    ret.header.values["Year"] = str(year)
-    ret.header.values["ReferenceDate"] = f"{year}-09-30"
+    complete_header(ret, spec, lea=t.lea, now=datetime(year, 10, 20, 9, 30, 0))
     return ret
 
 

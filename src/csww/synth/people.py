@@ -188,8 +188,11 @@ def leaving(rng: random.Random, age: int) -> tuple[str, str]:
     return reason, destination
 
 
-def qualification(rng: random.Random, started: date) -> dict[str, str]:
-    """Qualification level, Step Up / Frontline graduate flags and, usually, the institution."""
+def qualification(
+    rng: random.Random, started: date, institution: str | None = None
+) -> dict[str, str]:
+    """Qualification level, Step Up / Frontline graduate flags and, usually, the institution
+    (under ``institution``, the year's element for it; none in a year that does not collect it)."""
     level = pick(rng, QUAL_LEVEL)
     step_up = level == "2" and started.year >= 2011 and rng.random() < 0.08
     frontline = level == "2" and not step_up and started.year >= 2015 and rng.random() < 0.14
@@ -199,7 +202,9 @@ def qualification(rng: random.Random, started: date) -> dict[str, str]:
         "FrontlineGrad": "1" if frontline else "0",
     }
     if rng.random() < 0.75:
-        out["QualInst"] = rng.choice(UNIVERSITIES)
+        chosen = rng.choice(UNIVERSITIES)  # drawn in every year, so each year's draws agree
+        if institution:
+            out[institution] = chosen
     return out
 
 

@@ -274,8 +274,28 @@ def _bounded(
     return [min(max(cands[0], low), top)]
 
 
+def figures_year(year: int) -> int:
+    """The published year whose figures a return for ``year`` reproduces: ``year`` itself,
+    or the latest published year for a later census (2026 has no statistics yet)."""
+    published = pub.years()
+    if year in published or year < published[0]:
+        return year
+    return max(y for y in published if y < year)
+
+
 def build_targets(year: int, la: str, scale: float = 1.0) -> Targets:
-    """Calibrated targets for LA ``la`` (any of its codes, or a joint ``314 / 318``) in ``year``."""
+    """Calibrated targets for LA ``la`` (any of its codes, or a joint ``314 / 318``) in ``year``.
+
+    For a year with no published statistics yet, the latest published year's figures stand
+    in, and every figure says so in ``imputed``."""
+    source = figures_year(year)
+    if source != year:
+        from dataclasses import replace
+
+        t = build_targets(source, la, scale)
+        note = f"{source} figures (none published for {year})"
+        area = pub.area_for(la, year) or t.area
+        return replace(t, year=year, area=area, imputed={k: note for k in t.values})
     area = pub.area_for(la, year)
     row = pub.la_rows(year).get(area.old_la_code) if area is not None else None
     if area is None or row is None:

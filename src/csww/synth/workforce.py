@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from csww.model import Record
+from csww.stats.measures import stats_spec
 from csww.synth import people as pp
 from csww.synth.allocate import (
     FULL,
@@ -31,6 +32,7 @@ from csww.synth.allocate import (
     sum_options,
 )
 from csww.synth.targets import Targets
+from csww.synth.year_items import sex_codes
 
 WORKING_DAYS = 253
 MAX_CASES = 40
@@ -62,9 +64,13 @@ class Post:
 class Builder:
     def __init__(self, t: Targets, rng: random.Random) -> None:
         self.t, self.rng = t, rng
-        self.census = date(t.year, 9, 30)
-        self.previous = date(t.year - 1, 9, 30)
-        self.first = date(t.year - 1, 10, 1)
+        spec = stats_spec(t.year)
+        self.census = spec.reference_date
+        self.previous = spec.previous_reference_date
+        self.first = spec.period_start
+        self.sex = spec.element_for("sex") or ""
+        self.sex_codes = sex_codes(spec)
+        self.institution = spec.element_for("qualifying_institution")
         self.london = t.area.region_code in ("E13000001", "E13000002")
         self.posts: list[Post] = []
         self.numbers: set[int] = set()
@@ -247,7 +253,7 @@ class Builder:
                 out.append(Record(values=values))
                 continue
             assert p.start is not None
-            qual = quals.setdefault(who.swe, pp.qualification(rng, p.start))
+            qual = quals.setdefault(who.swe, pp.qualification(rng, p.start, self.institution))
             origin = origins.setdefault(
                 (who.swe, p.start), pp.origin(rng, who.born, p.start, self.census)
             )
@@ -256,7 +262,7 @@ class Builder:
                 "SWENo": who.swe,
                 "FTE": pp.fte_text(p.fte),
                 "PersonBirthDate": who.born.isoformat(),
-                "GenderCurrent": who.gender,
+                self.sex: self.sex_codes.get(who.gender, who.gender),
                 "Ethnicity": who.ethnicity,
                 **qual,
                 "OrgRole": p.role or "5",
