@@ -31,9 +31,9 @@ Progress = Callable[[int], None]
 class Refused(Exception):
     """The input cannot be checked as asked; ``message`` says why and what to do next."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
         super().__init__(message)
-        self.message = message
+        self.message, self.line, self.column = message, line, column
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,14 +102,12 @@ def decide_year(requested: int | None, found: int | None, name: str) -> int:
 def header_year(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> int | None:
     """The Year an XML return's header gives (``None`` when it gives none it can read).
 
-    Streams only as far as the header, which comes first in a well-formed return."""
-    try:
-        for kind, value in iter_events(path, max_bytes=max_bytes):
-            if kind == "header" and isinstance(value, Record):
-                text = value.values.get("Year", "")
-                return int(text) if is_year(text) else None
-    except ReadError:
-        return None  # the reader says why when the return itself is read
+    Streams only as far as the header, which comes first in a well-formed return; raises
+    :class:`~csww.reader.ReadError` when the file cannot be read that far."""
+    for kind, value in iter_events(path, max_bytes=max_bytes):
+        if kind == "header" and isinstance(value, Record):
+            text = value.values.get("Year", "")
+            return int(text) if is_year(text) else None
     return None
 
 
@@ -119,7 +117,13 @@ def open_input(path: str | Path, year: int | None = None) -> Input:
     if not path.exists():
         raise Refused(f"{path} does not exist: check the name and the folder.")
     kind = kind_of(path)
-    found = header_year(path) if kind == "xml" else _sheet_year(path, kind, year)
+    try:
+        found = header_year(path) if kind == "xml" else _sheet_year(path, kind, year)
+    except ReadError as exc:
+        if year is None:  # the file's own fault comes first, with where it is
+            raise Refused(exc.message, exc.line, exc.column) from None
+        found = None  # checking it with the year given reports the same fault
+
     decided = decide_year(year, found, path.name)
     return Input(path=path, kind=kind, year=decided, spec=load_spec(decided), name=path.name)
 
@@ -158,7 +162,7 @@ def validate_path(
     try:
         inp = open_input(path, year)
     except Refused as exc:
-        return Report(source=str(path), fatal=ReadFailure(exc.message))
+        return Report(source=str(path), fatal=ReadFailure(exc.message, exc.line, exc.column))
     return validate_input(inp, previous=previous, progress=progress)
 
 

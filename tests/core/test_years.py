@@ -316,3 +316,32 @@ def test_the_census_day_is_the_last_working_day_of_september() -> None:
     assert load_spec(2020).working_days == load_spec(2024).working_days == 254
     assert load_spec(2019).registration_body == "HCPC"
     assert load_spec(2020).registration_body == "Social Work England"
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from csww.cli.main import cli
+
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def test_the_command_line_refuses_a_year_it_cannot_check(tmp_path: pytest.TempPathFactory) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "r.xml"
+    path.write_bytes(to_bytes(make_return(year=2025)))
+    code, out = _cli("validate", str(path), "--year", "2024")
+    assert code == 2 and "says it is the 2025 return" in out
+    for bad in ("2016", "-5", "1999", "2031"):
+        code, out = _cli("validate", str(path), "--year", bad)
+        assert code == 2 and "Invalid value for '--year'" in out, (bad, out)
+        code, out = _cli("rules", "--year", bad)
+        assert code == 2, (bad, out)
+    path.write_bytes(to_bytes(make_return(year=2025)).replace(b"<Year>2025<", b"<Year>2016<"))
+    code, out = _cli("validate", str(path))
+    assert code == 2 and "2016 is before 2017" in out
+    path.write_bytes(to_bytes(make_return(year=2026)))
+    code, out = _cli("validate", str(path))
+    assert code == 0 and "carried forward" in out

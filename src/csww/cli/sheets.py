@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 import csww.sheets  # noqa: F401  (declares the spreadsheet rules, so 'csww rules' lists them)
+from csww.cli.years import YEAR
 from csww.engine import validate_return
 from csww.report.render import to_text
 from csww.spec import available_years, load_spec
@@ -35,7 +36,7 @@ def _spec_year(year: int | None) -> int:
 
 @click.command("template")
 @click.option(
-    "--year", type=int, help="Collection year (default: the latest with a specification)."
+    "--year", type=YEAR, help="Collection year (default: the latest with a specification)."
 )
 @click.option(
     "--output",
@@ -79,7 +80,7 @@ def template_command(year: int | None, output: Path | None, csv_dir: Path | None
     help="XML file to write (default: the input's name with .xml).",
 )
 @click.option("--strict", is_flag=True, help="Write nothing while errors remain.")
-@click.option("--year", type=int, help="Collection year the template must be for.")
+@click.option("--year", type=YEAR, help="Collection year the template must be for.")
 def generate_command(source: Path, output: Path | None, strict: bool, year: int | None) -> None:
     """Turn a filled template (SOURCE: .xlsx, a .csv file or a folder of CSV files) into the
     COLLECT XML, after checking it against the rulebook."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from csww.cli import progress
+from csww.cli.years import YEAR
 from csww.reader import ReadError
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def _write(text: str, output: Path | None) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also write the breakdowns (age, gender, ethnicity, role, ...) as CSV here.",
 )
-@click.option("--year", type=int, help="Collection year (default: each return's header).")
+@click.option("--year", type=YEAR, help="Collection year (default: each return's header).")
 @click.option("--no-suppress", is_flag=True, help="Show figures DfE would suppress (c).")
 def stats_command(
     returns: tuple[Path, ...],
@@ -213,7 +214,7 @@ def compare_command(
 
 @click.command("synth")
 @click.option(
-    "--year", type=int, required=True, help="Collection year (a published year, 2017 to 2025)."
+    "--year", type=YEAR, required=True, help="Collection year (a published year, 2017 to 2025)."
 )
 @click.option(
     "--la",

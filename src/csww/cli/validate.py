@@ -10,26 +10,22 @@ from pathlib import Path
 
 import click
 
+from csww import inputs
 from csww.cli import progress
-from csww.engine import validate
+from csww.cli.years import YEAR
 from csww.report import Report
 from csww.report.html import to_html
 from csww.report.render import CSV_COLUMNS, safe_cell, to_csv, to_json, to_text
 
 RENDERERS = {"text": to_text, "json": to_json, "csv": to_csv, "html": to_html}
-SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".xls")
-RETURN_SUFFIXES = (".xml", *SHEET_SUFFIXES)
+RETURN_SUFFIXES = inputs.RETURN_SUFFIXES
 
 
 def validate_path(path: Path, year: int | None, previous: Path | None = None) -> Report:
-    """Validate by the file's kind: spreadsheets through the sheet reader, XML streamed."""
-    if path.suffix.lower() in SHEET_SUFFIXES:
-        from csww.sheets.validate import validate_sheet  # openpyxl loads only when needed
-
-        return validate_sheet(path, year=year, previous=previous)
+    """Validate through the core's front door, which decides the kind and the year once."""
     show = progress.reporter(f"Checking {path.name}")
     try:
-        return validate(path, year=year, progress=show, previous=previous)
+        return inputs.validate_path(path, year, previous=previous, progress=show)
     finally:
         progress.done()
 
@@ -53,7 +49,7 @@ def _exit_code(reports: list[Report]) -> int:
 @click.command("validate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--year", type=int, help="Collection year to check against (default: the header's Year)."
+    "--year", type=YEAR, help="Collection year to check against (default: the header's Year)."
 )
 @click.option(
     "--format",
@@ -189,7 +185,7 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 @click.command("rules")
-@click.option("--year", type=int, help="Only the rules that apply in this collection year.")
+@click.option("--year", type=YEAR, help="Only the rules that apply in this collection year.")
 @click.option(
     "--format",
     "fmt",

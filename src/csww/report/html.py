@@ -106,15 +106,15 @@ def to_html(report: Report, title: str | None = None) -> str:
         )
         parts.append("</body></html>")
         return "".join(parts)
-    spec_note = (
-        f" Checked against the {report.spec_year} specification (none for {report.year})."
-        if report.spec_year != report.year
-        else ""
-    )
     parts.append(
         f"<p class='muted'>LA {escape(str(report.la or '?'))}, collection year {report.year}, "
-        f"{report.workers:,} worker records.{escape(spec_note)}</p>"
+        f"{report.workers:,} worker records.</p>"
     )
+    if report.notes:
+        items = "".join(f"<li>{escape(n)}.</li>" for n in report.notes)
+        parts.append(
+            f"<div class='notes'><h2>About the {report.year} specification</h2><ul>{items}</ul></div>"
+        )
     verdict = "ok" if report.valid else "error"
     parts.append(
         "<div class='summary'>"

@@ -59,10 +59,8 @@ def to_text(report: Report, *, limit_per_rule: int = 10) -> str:
         f"{name}: LA {report.la or '?'}, year {report.year}, {report.workers:,} worker records: "
         f"{verdict}, {report.queries} quer{'ies' if report.queries != 1 else 'y'}."
     )
-    if report.spec_year != report.year:
-        lines.append(
-            f"  Checked against the {report.spec_year} specification (none for {report.year})."
-        )
+    for note in report.notes:
+        lines.append(f"  Note on the {report.year} specification: {note}.")
     counts = Counter(i.rule for i in report.issues)
     by_rule: dict[str, list] = {}
     for issue in report.issues:
