@@ -123,6 +123,12 @@ def open_input(path: str | Path, year: int | None = None) -> Input:
         if year is None:  # the file's own fault comes first, with where it is
             raise Refused(exc.message, exc.line, exc.column) from None
         found = None  # checking it with the year given reports the same fault
+    except Exception as exc:  # a spreadsheet that cannot be read says why, at the cell
+        from csww.sheets.rows import SheetError
+
+        if not isinstance(exc, SheetError):
+            raise
+        raise Refused(exc.message) from None
 
     decided = decide_year(year, found, path.name)
     return Input(path=path, kind=kind, year=decided, spec=load_spec(decided), name=path.name)

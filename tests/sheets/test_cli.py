@@ -66,7 +66,7 @@ def test_generate_strict_refuses_while_errors_remain(template_path: Path, tmp_pa
 
 
 def test_generate_from_csv_folder_and_default_output_name(tmp_path: Path) -> None:
-    code, _ = run("template", "--csv", str(tmp_path / "hr"))
+    code, _ = run("template", "--year", "2018", "--csv", str(tmp_path / "hr"))
     assert code == 0
     workers = tmp_path / "hr" / "workers.csv"
     names = workers.read_text(encoding="utf-8-sig").strip()

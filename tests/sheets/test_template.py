@@ -117,7 +117,7 @@ def test_dates_decimals_and_ranges_are_checked_in_the_cell(year: int, tmp_path: 
     assert birth.type == "date" and birth.operator == "between"
     assert (swe.type, swe.operator, swe.formula1) == ("textLength", "lessThanOrEqual", "12")
     assert ws.column_dimensions[letters["PersonBirthDate"]].number_format == "yyyy-mm-dd"
-    assert ws.column_dimensions[letters["GenderCurrent"]].number_format == "@"
+    assert ws.column_dimensions[letters[spec.element_for("sex") or ""]].number_format == "@"
     assert all(dv.showErrorMessage and dv.prompt for dv in dvs.values())
 
 
@@ -131,10 +131,13 @@ def test_guidance_sheet_covers_every_item_from_the_spec(year: int, tmp_path: Pat
     }
     assert set(rows) == set(spec.header) | set(spec.la) | set(spec.worker)
     sheet, column, name, _element, what, _fmt, _codes, inpost, leavers, agency = rows["RoleEndDate"]
-    assert (sheet, column, name) == ("Workers", "M", "Leaving date")
+    where = openpyxl.utils.get_column_letter(list(spec.worker).index("RoleEndDate") + 1)
+    assert where == ("L" if year >= 2025 else "M")  # QualInst (column G) goes in 2025
+    assert (sheet, column, name) == ("Workers", where, "Leaving date")
     assert "last day the leaver was employed" in what
     assert (inpost, leavers, agency) == ("Not applicable", "Mandatory", "Not applicable")
-    assert "2 – Female" in rows["GenderCurrent"][6]
+    sex = spec.element_for("sex") or ""
+    assert ("F – Female" if year >= 2024 else "2 – Female") in rows[sex][6]
     assert "at most 6 decimal places" in rows["FTE"][5]
     assert all(r[4] for r in rows.values()), "every item says what to record"
     assert str(year) in ws["A1"].value

@@ -203,8 +203,8 @@ def year_problem(year: int | None) -> str | None:
         return None
     if year < FIRST_YEAR:
         return (
-            f"{year} is before {FIRST_YEAR}, the first worker-level census: there is no "
-            f"specification to check it against. Give a year from {years[0]} to {years[-1]}."
+            f"There is no specification for {year}: it is before {FIRST_YEAR}, the first "
+            f"worker-level census. Give a year from {years[0]} to {years[-1]}."
         )
     if year not in years:
         return (
