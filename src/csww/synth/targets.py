@@ -294,8 +294,12 @@ def build_targets(year: int, la: str, scale: float = 1.0) -> Targets:
 
         t = build_targets(source, la, scale)
         note = f"{source} figures (none published for {year})"
-        area = pub.area_for(la, year) or t.area
-        return replace(t, year=year, area=area, imputed=dict.fromkeys(t.values, note))
+        return replace(
+            t,
+            year=year,
+            area=pub.area_for(la, year) or t.area,
+            imputed=dict.fromkeys(t.values, note),
+        )
     area = pub.area_for(la, year)
     row = pub.la_rows(year).get(area.old_la_code) if area is not None else None
     if area is None or row is None:
