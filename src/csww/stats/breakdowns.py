@@ -55,6 +55,17 @@ NOT_KNOWN = "Not known"
 LABELS = load_spec(available_years()[0]).codelists
 
 
+def sex_breakdowns() -> tuple[str, ...]:
+    """The names the sex breakdown has had: the item's own name in each year."""
+    names = []
+    for year in available_years():
+        spec = load_spec(year)
+        item = spec.worker.get(spec.element_for("sex") or "")
+        if item is not None and item.name not in names:
+            names.append(item.name)
+    return tuple(names)
+
+
 def band(value: float, bands: tuple[tuple[int, str], ...]) -> str:
     for limit, label in bands:
         if value < limit:
@@ -137,7 +148,7 @@ class BreakdownTally:
         self.sex = spec.element_for("sex") or ""
         sex_item = spec.worker.get(self.sex)
         # The breakdown takes the item's name in its year: "Gender" to 2023, "Sex" from 2024.
-        self.sex_name = sex_item.name if sex_item else "Sex"
+        self.sex_name = sex_item.name if sex_item else NOT_KNOWN
         self.sex_codes = sex_item.codelist or "" if sex_item else ""
         self.labels = spec.codelists
         self.people: dict[tuple[str, ...], Person] = {}

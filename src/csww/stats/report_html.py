@@ -18,6 +18,7 @@ from csww.stats.breakdowns import (
     SERVICE_BANDS,
     Breakdowns,
     legacy_variables,
+    sex_breakdowns,
 )
 from csww.stats.indicators import LABELS, MEASURE_COLUMNS, parse_published
 from csww.stats.measures import LAMeasures
@@ -55,8 +56,8 @@ TREND = (
 )
 BREAKDOWNS = (
     ("in post", "Age"),
-    ("in post", "Gender"),  # the item's name to 2023
-    ("in post", "Sex"),  # and from 2024 (a year has one or the other)
+    # The item's name in each year (Gender to 2023, then Sex): a year has one of them.
+    *(("in post", name) for name in sex_breakdowns()),
     ("in post", "Ethnic group"),
     ("in post", "Role (most senior post)"),
     ("in post", "Length of service"),
@@ -70,8 +71,7 @@ ORDERED = {
     "Age": (*(label for _, label in AGE_BANDS), NOT_KNOWN),
     "Length of service": (*(label for _, label in SERVICE_BANDS), NOT_KNOWN),
     "Working pattern": ("Full time", "Part time"),
-    "Gender": ("Female", "Male", NOT_KNOWN),
-    "Sex": ("Female", "Male", NOT_KNOWN),
+    **dict.fromkeys(sex_breakdowns(), ("Female", "Male", NOT_KNOWN)),
     "Qualification level": ("Undergraduate", "Postgraduate", "Other", NOT_KNOWN),
 }
 # Chart labels for long code-list labels (the table and CSV keep the guide's wording).
