@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
+from csww import inputs
 from csww.cli import progress
 from csww.cli.years import YEAR
 from csww.reader import ReadError
@@ -21,7 +22,9 @@ def _fail(message: str, code: int = 2) -> NoReturn:
     sys.exit(code)
 
 
-def _measure(paths: tuple[Path, ...], breakdowns: bool, year: int | None) -> list[Measured]:
+def _measure(
+    paths: tuple[Path, ...], breakdowns: bool, year: int | None, pay: bool = False
+) -> list[Measured]:
     from csww.stats.collect import find_returns, measure_file
 
     files = find_returns(paths)
@@ -32,7 +35,12 @@ def _measure(paths: tuple[Path, ...], breakdowns: bool, year: int | None) -> lis
     for done, path in enumerate(files, 1):
         show(done, path.name)
         try:
-            measured.append(measure_file(path, breakdowns, year))
+            # The front door decides each return's year (its header, or --year) or refuses it.
+            decided = inputs.open_input(path, year).year
+            measured.append(measure_file(path, breakdowns, decided, pay))
+        except inputs.Refused as exc:
+            progress.done()
+            _fail(f"{path}: {exc.message}")
         except ReadError as exc:
             progress.done()
             _fail(f"{path}: {exc} Run 'csww validate {path}' for details.")
@@ -65,6 +73,12 @@ def _write(text: str, output: Path | None) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also write the breakdowns (age, gender, ethnicity, role, ...) as CSV here.",
 )
+@click.option(
+    "--pay",
+    "pay_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write pay statistics (from 2025: median base salary by role, incentives) here.",
+)
 @click.option("--year", type=YEAR, help="Collection year (default: each return's header).")
 @click.option("--no-suppress", is_flag=True, help="Show figures DfE would suppress (c).")
 def stats_command(
@@ -72,6 +86,7 @@ def stats_command(
     fmt: str,
     output: Path | None,
     breakdowns_path: Path | None,
+    pay_path: Path | None,
     year: int | None,
     no_suppress: bool,
 ) -> None:
@@ -85,7 +100,7 @@ def stats_command(
     from csww.stats.output import breakdowns_csv, notes_for, to_csv, to_html, to_json
 
     want_breakdowns = fmt == "json" or breakdowns_path is not None
-    measured = _measure(returns, want_breakdowns, year)
+    measured = _measure(returns, want_breakdowns, year, pay=pay_path is not None)
     units = table([m.measures for m in measured])
     suppress = not no_suppress
     breakdowns = list(unit_breakdowns(measured).values())
@@ -98,6 +113,15 @@ def stats_command(
         _write(to_html(units, notes, suppress), output)
     if breakdowns_path is not None:
         _write(breakdowns_csv(breakdowns), breakdowns_path)
+    if pay_path is not None:
+        from csww.stats import pay
+
+        tallies = [m.pay for m in measured if m.pay is not None]
+        if not any(t.collects_pay for t in tallies):
+            click.echo(
+                "Note: none of these returns is of a year that collects pay (2025 on).", err=True
+            )
+        _write(pay.to_csv(tallies), pay_path)
     if fmt != "json":
         for note in notes:
             click.echo(f"Note: {note}", err=True)

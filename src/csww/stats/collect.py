@@ -11,6 +11,9 @@ from csww.stats import published as pub
 from csww.stats.breakdowns import Breakdowns, BreakdownTally
 from csww.stats.fastread import records
 from csww.stats.measures import LAMeasures, Tally
+from csww.stats.pay import PayTally
+
+Feeder = Tally | BreakdownTally | PayTally
 
 
 @dataclass
@@ -19,6 +22,7 @@ class Measured:
 
     measures: LAMeasures
     breakdowns: Breakdowns | None = None
+    pay: PayTally | None = None
 
     @property
     def unit(self) -> tuple[int, str]:
@@ -37,17 +41,21 @@ def find_returns(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def _feed(records: Iterable[Record], tallies: Sequence[Tally | BreakdownTally]) -> None:
+def _feed(records: Iterable[Record], tallies: Sequence[Feeder]) -> None:
     adders = [t.add for t in tallies]
     for rec in records:
         for add in adders:
             add(rec)
 
 
-def measure_file(path: str | Path, breakdowns: bool = False, year: int | None = None) -> Measured:
-    """Stream one XML return once, feeding the measures (and breakdowns) as records arrive."""
+def measure_file(
+    path: str | Path, breakdowns: bool = False, year: int | None = None, pay: bool = False
+) -> Measured:
+    """Stream one XML return once, feeding the measures (and breakdowns, and pay) as records
+    arrive."""
     pending: list[Record] = []
-    tallies: list[Tally | BreakdownTally] = []
+    tallies: list[Feeder] = []
+    pay_tally: list[PayTally] = []
     la: Record | None = None
 
     def start(header: Record | None) -> None:
@@ -58,6 +66,9 @@ def measure_file(path: str | Path, breakdowns: bool = False, year: int | None = 
         tallies.append(Tally(y, lea))
         if breakdowns:
             tallies.append(BreakdownTally(y, lea))
+        if pay:
+            pay_tally.append(PayTally(y, lea))
+            tallies.append(pay_tally[0])
         _feed(pending, tallies)
         pending.clear()
 
@@ -78,16 +89,25 @@ def measure_file(path: str | Path, breakdowns: bool = False, year: int | None = 
     assert isinstance(tally, Tally)
     tally.set_la(la)
     extra = tallies[1].result() if breakdowns and isinstance(tallies[1], BreakdownTally) else None
-    return Measured(tally.result(str(path)), extra)
+    for p in pay_tally:
+        p.set_la(la)
+    return Measured(tally.result(str(path)), extra, pay_tally[0] if pay_tally else None)
 
 
-def measure_return(ret: Return, breakdowns: bool = False, year: int | None = None) -> Measured:
+def measure_return(
+    ret: Return, breakdowns: bool = False, year: int | None = None, pay: bool = False
+) -> Measured:
     y = year or ret.year or 0
     tally = Tally(y, ret.lea or "")
     tally.set_la(ret.la)
     extra = BreakdownTally(y, ret.lea or "") if breakdowns else None
-    _feed(ret.workers, [tally, extra] if extra is not None else [tally])
-    return Measured(tally.result(), extra.result() if extra is not None else None)
+    pay_tally = PayTally(y, ret.lea or "") if pay else None
+    if pay_tally is not None:
+        pay_tally.set_la(ret.la)
+    feeders: list[Feeder] = [tally]
+    feeders += [f for f in (extra, pay_tally) if f is not None]
+    _feed(ret.workers, feeders)
+    return Measured(tally.result(), extra.result() if extra is not None else None, pay_tally)
 
 
 def measure_paths(
