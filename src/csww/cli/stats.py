@@ -40,7 +40,7 @@ def _measure(
             measured.append(measure_file(path, breakdowns, decided, pay))
         except inputs.Refused as exc:
             progress.done()
-            _fail(f"{path}: {exc.message}")
+            _fail(f"{path}: {exc.message} Run 'csww validate {path}' for details.")
         except ReadError as exc:
             progress.done()
             _fail(f"{path}: {exc} Run 'csww validate {path}' for details.")
