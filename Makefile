@@ -38,6 +38,7 @@ test: setup system lint typecheck pytest
 
 docs: setup
 	$(BIN)/csww rules --format markdown > docs/rules.md
+	$(BIN)/csww years > docs/collection-years.md
 
 bench: setup
 	$(BIN)/python benchmarks/validate_national.py

@@ -51,3 +51,11 @@ def test_rulebook_size_and_conventions() -> None:
             == (rule.severity == "query")
             == rule.message.startswith("Please check")
         )
+
+
+def test_collection_years_in_docs_match_the_specification() -> None:
+    from csww.spec.describe import render_markdown
+
+    assert (ROOT / "docs" / "collection-years.md").read_text() == render_markdown(), (
+        "docs/collection-years.md is out of date: run `make docs`"
+    )

@@ -15,7 +15,7 @@ from csww.cli.privacy import pseudonymise_command
 from csww.cli.serve import demo_command, serve_command
 from csww.cli.sheets import convert_command, generate_command, template_command
 from csww.cli.stats import compare_command, report_command, stats_command, synth_command
-from csww.cli.validate import rules_command, validate_command
+from csww.cli.validate import rules_command, validate_command, years_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,6 +30,7 @@ def cli() -> None:
 for command in (
     validate_command,
     rules_command,
+    years_command,
     template_command,
     generate_command,
     convert_command,

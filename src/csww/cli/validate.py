@@ -198,3 +198,12 @@ def rules_command(year: int | None, fmt: str) -> None:
     from csww.rules.catalogue import render
 
     click.echo(render(fmt, year), nl=False)
+
+
+@click.command("years")
+def years_command() -> None:
+    """Print every collection year csww knows: census day, items added and removed, and the
+    source and confidence of each fact (Markdown)."""
+    from csww.spec.describe import render_markdown
+
+    click.echo(render_markdown(), nl=False)

@@ -82,13 +82,15 @@ def _file(year: int) -> dict[str, Any]:
 
 def _raw(year: int) -> dict[str, Any]:
     """A year's data with its chain merged: a delta's tables merge into its parent's, its
-    ``[remove]`` lists take items out, and its ``facts`` are its own (never inherited)."""
+    ``[remove]`` lists take items out, and its ``facts`` and ``timetable`` are its own."""
     data = dict(_file(year))
     parent = data.pop("extends", None)
     removals = data.pop("remove", {})
     merged = _deep_merge(_raw(int(parent)), data) if parent is not None else data
     merged = dict(merged)
+    # A year's facts and dates are its own: a later year never inherits an earlier window.
     merged["facts"] = data.get("facts", [])
+    merged["timetable"] = data.get("timetable", {})
     for part, elements in removals.items():
         merged[part] = {e: v for e, v in merged[part].items() if e not in elements}
     return merged
