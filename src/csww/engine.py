@@ -14,7 +14,8 @@ from typing import Any
 from csww.model import Record, Return, category_of
 from csww.reader import DEFAULT_MAX_BYTES, ReadError, Source, StructureNote, iter_events
 from csww.report.model import Issue, ReadFailure, Report
-from csww.rules import RULES, Context, Rule, View
+from csww.rules import RULES, Context, Rule, View, la_level, structure
+from csww.rules import header as header_rules
 from csww.rules.items import ItemChecker, parser_for
 from csww.rules.records import WorkerKey
 from csww.rules.return_level import Totals
@@ -23,26 +24,12 @@ from csww.values import is_year
 from csww.writer import to_bytes
 
 Progress = Callable[[int], None]
-NOTE_RULES = {
-    "nested": "904",
-    "stray_text": "905",
-    "misplaced": "906",
-    "unknown_record": "907Q",
-    "duplicate_record": "908",
-}
-HEADER_ITEMS = (
-    "Collection",
-    "Year",
-    "ReferenceDate",
-    "SourceLevel",
-    "LEA",
-    "SoftwareCode",
-    "DateTime",
-)
-LA_MISSING, LA_FORMAT = (
-    "150",
-    {"NumberOfVacancies": "151", "NoAgencyFTE": "152", "NoAgencyHeadcount": "153"},
-)
+# Rules the engine applies itself (no check of their own), declared in the rulebook.
+NOTE_RULES = structure.NOTE_RULES
+HEADER_ITEMS = header_rules.REQUIRED_ITEMS
+HEADER_KNOWN = header_rules.REQUIRED_ITEMS + header_rules.OPTIONAL_ITEMS
+LA_MISSING, LA_FORMAT = la_level.MISSING.id, la_level.FORMAT_RULES
+UNKNOWN, REPEATED = structure.UNKNOWN_ITEM.id, structure.REPEATED_ITEM.id
 PROGRESS_EVERY = 5000
 
 
@@ -136,9 +123,16 @@ class Validator:
             if not raw.get(element):
                 item = ctx.spec.header.get(element)
                 self.issues.append(
-                    self._issue("100", rec, None, element, None, item.name if item else element)
+                    self._issue(
+                        header_rules.MISSING.id,
+                        rec,
+                        None,
+                        element,
+                        None,
+                        item.name if item else element,
+                    )
                 )
-        self._record_extras(rec, None, set(ctx.spec.header))
+        self._record_extras(rec, None, set(ctx.spec.header).union(HEADER_KNOWN))
         view = View(raw, {}, "header", ctx)
         for rule in self.header_rules:
             if all(raw.get(n) for n in rule.needs) and not rule.check(view):  # type: ignore[misc]
@@ -176,11 +170,11 @@ class Validator:
     def _record_extras(self, rec: Record, index: int | None, known: set[str]) -> None:
         for element, text in rec.values.items():
             if element not in known:
-                self.issues.append(self._issue("901Q", rec, index, element, text))
+                self.issues.append(self._issue(UNKNOWN, rec, index, element, text))
         for (element, text), line in zip(
             rec.extras, _lines(rec.extra_lines, len(rec.extras)), strict=False
         ):
-            rule_id = "902" if element in known else "901Q"
+            rule_id = REPEATED if element in known else UNKNOWN
             issue = self._issue(rule_id, rec, index, element, text)
             self.issues.append(_at_line(issue, line))
 
@@ -213,7 +207,7 @@ class Validator:
                 issues.append(
                     _at_line(
                         make(
-                            "902" if element in known else "901Q",
+                            REPEATED if element in known else UNKNOWN,
                             rec,
                             index,
                             element,
@@ -279,14 +273,16 @@ class Validator:
         if self.ctx is None:
             self._start(None)
         if self.header is None:
-            self.issues.append(self._issue("111", None, None, "Header", None))
+            self.issues.append(self._issue(header_rules.NO_HEADER.id, None, None, "Header", None))
             for index, worker in self.pending:
                 self._worker(worker, index)
             self.pending.clear()
         ctx = self.ctx
         assert ctx is not None
         if self.la is None:
-            self.issues.append(self._issue("154", None, None, "LALevelVacancies", None))
+            self.issues.append(
+                self._issue(la_level.NO_SECTION.id, None, None, "LALevelVacancies", None)
+            )
         self._cross_records(ctx)
         la_raw = self.la.values if self.la is not None else {}
         view = View(la_raw, getattr(self, "la_typed", {}), "return", ctx, totals=self.totals)
@@ -462,10 +458,10 @@ def validate_return(
     for (element, text), line in zip(
         ret.extras, _lines(ret.extra_lines, len(ret.extras)), strict=False
     ):
-        rule = RULES["907Q"]
+        rule = structure.UNKNOWN_RECORD
         validator.issues.append(
             Issue(
-                rule="907Q",
+                rule=rule.id,
                 severity=rule.severity,
                 message=rule.message,
                 field=element,

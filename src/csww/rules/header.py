@@ -8,8 +8,20 @@ from csww.values import is_year, parse_date, parse_datetime
 
 SECTION = "Returning data (header)"
 
+# The items COLLECT's header must hold (rule 100 for each one missing or empty) and the ones
+# its header also shows that "can remain empty" (the guide): given or not, neither is queried.
+REQUIRED_ITEMS = (
+    "Collection",
+    "Year",
+    "ReferenceDate",
+    "SourceLevel",
+    "LEA",
+    "SoftwareCode",
+    "DateTime",
+)
+OPTIONAL_ITEMS = ("XVersion", "Release", "SerialNo")
 
-declare(
+MISSING = declare(
     "100",
     "error",
     "The header item {name} is missing or empty: the header needs Collection, Year, Reference Date, Source level, LEA, Software Code and Date Time.",
@@ -25,7 +37,7 @@ declare(
     section=SECTION,
     scope="header",
 )
-declare(
+NO_HEADER = declare(
     "111",
     "error",
     "The return has no <Header>: add the header with Collection, Year, Reference Date, Source level, LEA, Software Code and Date Time.",

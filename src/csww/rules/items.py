@@ -251,7 +251,9 @@ def _exempt(element: str, cat: str, typed: dict[str, Any], ctx: Context) -> bool
         return False
     if element == "Cases30":
         # "Staff leaving on 30 September ... include the number of cases they have on that date"
-        return typed.get("RoleEndDate") == ctx.reference_date
+        # (the census day: the last working day of September when the 30th is a weekend).
+        end = typed.get("RoleEndDate")
+        return end is not None and end >= ctx.census_day
     if element == "FTE30":
         # "Starters who leave within the year ... FTE recorded at both time points (0)";
         # rule 506 checks the value is 0.

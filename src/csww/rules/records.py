@@ -43,10 +43,14 @@ def combined_fte_at_most_one(group: list[WorkerKey], ctx: Context) -> list[Worke
     return in_post if len(in_post) > 1 and total > 1.000001 else []
 
 
+# A query for posts in post only. "One line per role": one person in two identical part-time
+# posts gives two identical lines. Agency records are never compared: an agency worker's
+# record holds four or five items, DfE's methodology counts each agency record as a person,
+# and identical assignments are normal. Identical leaver records are 706Q's.
 @rule(
-    "702",
-    "error",
-    "This record is an exact copy of an earlier record for the same registration number: remove the duplicate.",
+    "702Q",
+    "query",
+    "Please check: this record is an exact copy of an earlier record for the same registration number; remove the copy, or if the worker holds two identical part-time posts explain it in a note.",
     fields=("SWENo",),
     section=ROLES,
     scope="records",
@@ -55,6 +59,8 @@ def no_exact_duplicates(group: list[WorkerKey], ctx: Context) -> list[WorkerKey]
     seen: set[int] = set()
     failing = []
     for key in group:
+        if key.cat != "inpost":
+            continue
         if key.fingerprint in seen:
             failing.append(key)
         seen.add(key.fingerprint)
@@ -90,26 +96,23 @@ def not_both_employee_and_agency(group: list[WorkerKey], ctx: Context) -> list[W
     )
 
 
+# Only the same day. A post that starts before another post's leaving date is a second role
+# held at once ("Staff who hold two or more roles"), or an ordinary role change with a
+# handover: valid, so not queried. A new post starting on the very leaving date is the
+# confusion the guide warns of: the leaving date is "the last day the leaver was in
+# employment and paid by your local authority, and not the first day the social worker was
+# not there".
 @rule(
     "705Q",
     "query",
-    "Please check: a leaver who returned should have a new post starting after the earlier post's leaving date.",
+    "Please check: a new post starts on the day an earlier post of this registration number ended; the leaving date is the last day the leaver was employed and paid, so a returner's new post starts after it.",
     fields=("RoleStartDate", "SWENo"),
-    section="Leavers who return within the Year",
+    section="Leavers who return within the Year; Turnover – Leaving date",
     scope="records",
 )
 def returner_starts_after_leaving(group: list[WorkerKey], ctx: Context) -> list[WorkerKey]:
-    ends = [k.end for k in group if k.cat == "leaver" and k.end is not None]
-    if not ends:
-        return []
-    return [
-        k
-        for k in group
-        if k.cat == "inpost"
-        and k.start is not None
-        and k.start <= max(ends)
-        and k.start > ctx.previous_reference_date
-    ]
+    ends = {k.end for k in group if k.cat == "leaver" and k.end is not None}
+    return [k for k in group if k.cat == "inpost" and k.start is not None and k.start in ends]
 
 
 @rule(
@@ -129,3 +132,19 @@ def one_leaving_per_date(group: list[WorkerKey], ctx: Context) -> list[WorkerKey
                 failing.append(key)
             seen.add(key.end)
     return failing
+
+
+@rule(
+    "707Q",
+    "query",
+    "Please check: this post is recorded both in post and as a leaver (same registration number, date of birth and starting date); keep the leaver record if the worker left, or the in-post record if not.",
+    fields=("RoleStartDate", "RoleEndDate", "SWENo"),
+    section="Leavers who return within the Year; Staff Who Hold Two or More Roles",
+    scope="records",
+)
+def not_both_in_post_and_left(group: list[WorkerKey], ctx: Context) -> list[WorkerKey]:
+    # A query, not an error: two part-time roles taken up on the same day, one since left,
+    # are valid ("one line per role"). The usual cause is a leaver not removed from the
+    # in-post list, which counts them in post and as a leaver (headcount and turnover).
+    left = {(k.dob, k.start) for k in group if k.cat == "leaver" and k.start and k.dob}
+    return [k for k in group if k.cat == "inpost" and (k.dob, k.start) in left]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from csww.calendar import census_date
 from csww.report.model import Severity
 from csww.spec import Spec
 
@@ -30,17 +31,24 @@ SCOPES: tuple[Scope, ...] = (
 
 @dataclass(slots=True)
 class Context:
-    """What every rule may consult: the spec it checks against and the year's dates."""
+    """What every rule may consult: the spec it checks against and the year's dates.
+
+    ``reference_date`` is 30 September (the header's Reference Date, the end of the collection
+    year); ``census_day`` is the day whose position is recorded: 30 September, or the last
+    working day of September when 30 September is a Saturday or Sunday (the guide).
+    """
 
     spec: Spec
     year: int
     requested_year: int | None = None
     reference_date: date = field(init=False)
+    census_day: date = field(init=False)
     previous_reference_date: date = field(init=False)
     period_start: date = field(init=False)
 
     def __post_init__(self) -> None:
         self.reference_date = date(self.year, 9, 30)
+        self.census_day = census_date(self.year)
         self.previous_reference_date = date(self.year - 1, 9, 30)
         self.period_start = date(self.year - 1, 10, 1)
 
@@ -75,6 +83,8 @@ class Rule:
 
     @property
     def years(self) -> str:
+        if self.until == self.since:
+            return str(self.since)
         return f"{self.since}–{self.until}" if self.until else f"{self.since} onwards"
 
 
