@@ -196,7 +196,10 @@ def reason_only_when_absent(v: View) -> bool:
 def absence_flag_with_reason(v: View) -> bool:
     # Where the flag is mandatory its absence is already an error (2nn); where it is
     # voluntary (2017; agency workers) a reason alone is not a contradiction, only a gap.
-    return bool(v.raw.get("Absat30Sept")) or "Absat30Sept" in v.ctx.spec.mandatory(v.cat)
+    flag = v.ctx.spec.worker.get("Absat30Sept")
+    return bool(v.raw.get("Absat30Sept")) or (
+        flag is not None and flag.status.get(v.cat) == "mandatory"
+    )
 
 
 @rule(
