@@ -33,12 +33,23 @@ RECORD_CASES: list[Case] = [
         "FTE",
         1,
     ),
-    fires(
+    # The guide's "combined FTE of their roles" is about the LA's staff; an employee also
+    # working through an agency is query 704Q, and agency records count as separate people.
+    passes(
         "701",
-        "employee at 1 FTE and agency at 0.1 under one number",
+        "employee at 1 FTE and agency at 0.1 under one number (704Q instead)",
         only(W("inpost"), W("leaver", SWENo="SW2"), W("agency", SWENo="SW123456", FTE="0.1")),
-        "FTE",
-        3,
+        instead="704Q",
+    ),
+    passes(
+        "701",
+        "one agency worker on two assignments of 0.6",
+        only(
+            W("inpost", SWENo="SW1"),
+            W("leaver", SWENo="SW2"),
+            W("agency", FTE="0.6"),
+            W("agency", FTE="0.6", Cases30="3"),
+        ),
     ),
     passes(
         "701",

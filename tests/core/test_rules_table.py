@@ -246,12 +246,16 @@ HEADER_CASES = [
     passes("107", "a space for the T, as COLLECT shows it", header(DateTime="2018-10-15 10:30:00")),
     fires(
         "108Q",
-        "made the second before census day",
-        header(DateTime="2018-09-29T23:59:59"),
+        "made the second before census day (Friday 28 September 2018)",
+        header(DateTime="2018-09-27T23:59:59"),
         "DateTime",
         None,
     ),
-    passes("108Q", "made at midnight on census day", header(DateTime="2018-09-30T00:00:00")),
+    passes(
+        "108Q",
+        "made at midnight on census day, the last working day of September 2018",
+        header(DateTime="2018-09-28T00:00:00"),
+    ),
     passes(
         "108Q",
         "a malformed Date Time is left to rule 107",

@@ -144,7 +144,7 @@ def date_time_format(v: View) -> bool:
 @rule(
     "108Q",
     "query",
-    "Please check: Date Time is before the census date (30 September), so the file may hold last year's or practice data.",
+    "Please check: Date Time is before the census day (30 September, or the last working day of September when the 30th is a weekend), so the file may hold last year's or practice data.",
     fields=("DateTime",),
     section=SECTION,
     scope="header",
@@ -152,7 +152,7 @@ def date_time_format(v: View) -> bool:
 )
 def date_time_after_census(v: View) -> bool:
     made = parse_datetime(v.raw["DateTime"])
-    return made is None or made.date() >= v.ctx.reference_date
+    return made is None or made.date() >= v.ctx.census_day
 
 
 @rule(

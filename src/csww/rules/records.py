@@ -32,13 +32,16 @@ class WorkerKey:
 @rule(
     "701",
     "error",
-    "The combined FTE of this registration number's posts at 30 September is more than 1: the FTEs of a worker's roles must not add up to more than 1.",
+    "The combined FTE of this registration number's posts in post at 30 September is more than 1: the FTEs of an employee's roles must not add up to more than 1.",
     fields=("FTE", "SWENo"),
     section=ROLES,
     scope="records",
 )
 def combined_fte_at_most_one(group: list[WorkerKey], ctx: Context) -> list[WorkerKey]:
-    in_post = [k for k in group if k.cat in ("inpost", "agency") and k.fte is not None]
+    # The guide's sentence is about the LA's own staff in two or more roles. Agency records
+    # are left out: DfE counts each agency record as a person, an agency worker may hold two
+    # assignments, and an employee who also works through an agency is 704Q's query.
+    in_post = [k for k in group if k.cat == "inpost" and k.fte is not None]
     total = sum(k.fte for k in in_post if k.fte is not None)
     return in_post if len(in_post) > 1 and total > 1.000001 else []
 
