@@ -69,7 +69,7 @@ def test_mandatory_columns_are_marked_per_category(year: int, tmp_path: Path) ->
     }
     assert marks["SWENo"] == "Mandatory for everyone"
     assert marks["RoleEndDate"] == "Mandatory for leavers; Leave blank for in post, agency"
-    assert marks["PersonBirthDate"] == "Mandatory for in post, leavers; Leave blank for agency"
+    assert marks["PersonBirthDate"] == "Mandatory for in post, leavers; Voluntary for agency"
     expected_frontline = (
         "Voluntary for in post, leavers, agency"
         if year == 2017
