@@ -246,7 +246,6 @@ class Validator:
                     typed.get("GenderCurrent"),
                     typed.get("RoleStartDate"),
                     typed.get("RoleEndDate"),
-                    hash(frozenset(raw.items())) ^ hash(tuple(rec.extras)),
                     typed.get("FTE30"),
                 )
             )

@@ -14,7 +14,7 @@ import pytest
 from csww import to_bytes
 from csww.calendar import census_date
 from csww.engine import validate, validate_return
-from csww.model import Return
+from csww.model import Record, Return
 from csww.rules import RULES
 from csww.stats import published as pub
 from tests.factories import make_header, make_la, make_return, make_worker
@@ -208,3 +208,50 @@ def test_no_rule_id_is_written_outside_the_rulebook_in_the_engine_and_statistics
         if rule_id.search(line)
     ]
     assert found == []
+
+
+# ------------------------------------------------------------------ identical lines
+
+
+def _with(*extra: Record) -> Return:
+    ret = make_return()
+    ret.workers.extend(extra)
+    return ret
+
+
+IDENTICAL_LINES = [
+    # "For staff who work part-time in two or more different roles enter each role as an
+    # individual case (for example one line per role)": two half-time posts, same details.
+    (
+        "one person in two identical half-time posts",
+        lambda: _with(
+            make_worker("inpost", SWENo="SW5", FTE="0.5"),
+            make_worker("inpost", SWENo="SW5", FTE="0.5"),
+        ),
+    ),
+    # DfE's methodology: agency records are never de-duplicated, each counts as a person.
+    (
+        "one agency worker on two identical assignments",
+        lambda: _with(
+            make_worker("agency", SWENo="SW6", FTE="0.5"),
+            make_worker("agency", SWENo="SW6", FTE="0.5"),
+        ),
+    ),
+    (
+        "one agency worker on two assignments of 0.6",
+        lambda: _with(
+            make_worker("agency", SWENo="SW6", FTE="0.6"),
+            make_worker("agency", SWENo="SW6", FTE="0.6"),
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(("desc", "build"), IDENTICAL_LINES, ids=[d for d, _ in IDENTICAL_LINES])
+def test_identical_lines_the_guide_allows_raise_nothing(desc: str, build) -> None:
+    assert validate_return(build()).issues == []
+
+
+def test_a_copied_full_time_post_is_still_caught_by_701() -> None:
+    ret = _with(make_worker("inpost", SWENo="SW5"), make_worker("inpost", SWENo="SW5"))
+    assert {i.rule for i in validate_return(ret).issues} == {"701"}

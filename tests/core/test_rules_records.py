@@ -9,18 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from csww.model import Record, Return
 from tests.core.test_rules_table import Case, W, check, fires, only, passes
-from tests.factories import make_return, make_worker
 
 SECOND_ROLE = {"OrgRole": "6", "Cases30": "0", "FTE30": "0.5"}
-
-
-def reordered_copy() -> Return:
-    """The in-post worker twice, the copy's items written in another order."""
-    first = make_worker("inpost")
-    copy = Record(values=dict(reversed(list(first.values.items()))))
-    return make_return([first, make_worker("leaver", SWENo="SW2"), copy])
 
 
 RECORD_CASES: list[Case] = [
@@ -62,43 +53,6 @@ RECORD_CASES: list[Case] = [
         "701",
         "a full-time post and a leaver record under one number",
         only(W("inpost"), W("leaver")),
-    ),
-    fires(
-        "702Q",
-        "the same record twice",
-        only(W("inpost"), W("leaver", SWENo="SW2"), W("inpost")),
-        "SWENo",
-        3,
-    ),
-    fires("702Q", "the same record twice, items in another order", reordered_copy, "SWENo", 3),
-    # "For staff who work part-time in two or more different roles enter each role as an
-    # individual case (for example one line per role)": two identical half-time posts are two
-    # identical lines. A query, never an error.
-    fires(
-        "702Q",
-        "one person in two identical half-time posts",
-        only(W("inpost", FTE="0.5"), W("leaver", SWENo="SW2"), W("inpost", FTE="0.5")),
-        "SWENo",
-        3,
-    ),
-    passes(
-        "702Q",
-        "two records differing only in cases",
-        only(
-            W("inpost", FTE="0.5"), W("leaver", SWENo="SW2"), W("inpost", FTE="0.5", Cases30="17")
-        ),
-    ),
-    # DfE's methodology: agency records are never de-duplicated, each counts as a person; an
-    # agency record holds four or five items, so two assignments are often identical lines.
-    passes(
-        "702Q",
-        "one agency worker on two identical assignments",
-        only(
-            W("inpost", SWENo="SW1"),
-            W("leaver", SWENo="SW2"),
-            W("agency", FTE="0.5"),
-            W("agency", FTE="0.5"),
-        ),
     ),
     fires(
         "703Q",

@@ -1,5 +1,11 @@
 """Rules across worker records (7xx). The engine keeps a small key per worker (never the
-whole record) and runs these over each registration number's records at the end."""
+whole record) and runs these over each registration number's records at the end.
+
+No rule compares whole records for exact copies (the former 702): one person in two
+identical part-time posts writes two identical lines ("one line per role"), an agency worker
+on two assignments too (DfE counts each agency record as a person), and a copied record of
+a full-time post is already error 701 (combined FTE above 1).
+"""
 
 from __future__ import annotations
 
@@ -25,7 +31,6 @@ class WorkerKey:
     gender: str | None
     start: date | None
     end: date | None
-    fingerprint: int
     fte30: float | None = None
 
 
@@ -44,30 +49,6 @@ def combined_fte_at_most_one(group: list[WorkerKey], ctx: Context) -> list[Worke
     in_post = [k for k in group if k.cat == "inpost" and k.fte is not None]
     total = sum(k.fte for k in in_post if k.fte is not None)
     return in_post if len(in_post) > 1 and total > 1.000001 else []
-
-
-# A query for posts in post only. "One line per role": one person in two identical part-time
-# posts gives two identical lines. Agency records are never compared: an agency worker's
-# record holds four or five items, DfE's methodology counts each agency record as a person,
-# and identical assignments are normal. Identical leaver records are 706Q's.
-@rule(
-    "702Q",
-    "query",
-    "Please check: this record is an exact copy of an earlier record for the same registration number; remove the copy, or if the worker holds two identical part-time posts explain it in a note.",
-    fields=("SWENo",),
-    section=ROLES,
-    scope="records",
-)
-def no_exact_duplicates(group: list[WorkerKey], ctx: Context) -> list[WorkerKey]:
-    seen: set[int] = set()
-    failing = []
-    for key in group:
-        if key.cat != "inpost":
-            continue
-        if key.fingerprint in seen:
-            failing.append(key)
-        seen.add(key.fingerprint)
-    return failing
 
 
 @rule(
