@@ -14,7 +14,8 @@ from typing import Any
 from csww.model import Record, Return, category_of
 from csww.reader import DEFAULT_MAX_BYTES, ReadError, Source, StructureNote, iter_events
 from csww.report.model import Issue, ReadFailure, Report
-from csww.rules import RULES, Context, Rule, View
+from csww.rules import RULES, Context, Rule, View, la_level, structure
+from csww.rules import header as header_rules
 from csww.rules.items import ItemChecker, parser_for
 from csww.rules.records import WorkerKey
 from csww.rules.return_level import Totals
@@ -23,14 +24,11 @@ from csww.values import is_year
 from csww.writer import to_bytes
 
 Progress = Callable[[int], None]
-NOTE_RULES = {
-    "nested": "904",
-    "stray_text": "905",
-    "misplaced": "906",
-    "unknown_record": "907Q",
-    "duplicate_record": "908",
-}
-LA_MISSING = "150"
+# Rules the engine applies itself (no check of their own), declared in the rulebook.
+NOTE_RULES = structure.NOTE_RULES
+LA_MISSING = la_level.MISSING.id
+UNKNOWN, REPEATED = structure.UNKNOWN_ITEM.id, structure.REPEATED_ITEM.id
+NO_LONGER_COLLECTED = structure.NO_LONGER_COLLECTED.id
 PROGRESS_EVERY = 5000
 
 
@@ -160,7 +158,14 @@ class Validator:
             if not raw.get(element):
                 item = ctx.spec.header.get(element)
                 self.issues.append(
-                    self._issue("100", rec, None, element, None, item.name if item else element)
+                    self._issue(
+                        header_rules.MISSING.id,
+                        rec,
+                        None,
+                        element,
+                        None,
+                        item.name if item else element,
+                    )
                 )
         self._record_extras(rec, None, set(ctx.spec.header))
         view = View(raw, {}, "header", ctx)
@@ -179,7 +184,7 @@ class Validator:
         assert self.ctx is not None
         ctx = self.ctx
         if rec.tag is not None and rec.tag != ctx.spec.sections.la:
-            self.issues.append(self._issue("157", rec, None, None, rec.tag))
+            self.issues.append(self._issue(la_level.WRONG_SECTION.id, rec, None, None, rec.tag))
         typed: dict[str, Any] = {}
         for element, item in ctx.spec.la.items():
             text = rec.values.get(element, "")
@@ -205,12 +210,12 @@ class Validator:
         removed = self.ctx.spec.removed if self.ctx is not None else {}
         for element, text in rec.values.items():
             if element not in known:
-                rule_id = "909Q" if element in removed else "901Q"
+                rule_id = NO_LONGER_COLLECTED if element in removed else UNKNOWN
                 self.issues.append(self._issue(rule_id, rec, index, element, text))
         for (element, text), line in zip(
             rec.extras, _lines(rec.extra_lines, len(rec.extras)), strict=False
         ):
-            rule_id = "902" if element in known else "901Q"
+            rule_id = REPEATED if element in known else UNKNOWN
             issue = self._issue(rule_id, rec, index, element, text)
             self.issues.append(_at_line(issue, line))
 
@@ -273,7 +278,6 @@ class Validator:
                     typed.get(self.sex_element) if self.sex_element else None,
                     typed.get("RoleStartDate"),
                     typed.get("RoleEndDate"),
-                    hash(frozenset(raw.items())) ^ hash(tuple(rec.extras)),
                     typed.get("FTE30"),
                 )
             )
@@ -301,14 +305,20 @@ class Validator:
             self._start(None)
         if self.header is None:
             assert self.ctx is not None
-            self.issues.append(self._issue("111", None, None, self.ctx.spec.sections.header, None))
+            self.issues.append(
+                self._issue(
+                    header_rules.NO_HEADER.id, None, None, self.ctx.spec.sections.header, None
+                )
+            )
             for index, worker in self.pending:
                 self._worker(worker, index)
             self.pending.clear()
         ctx = self.ctx
         assert ctx is not None
         if self.la is None:
-            self.issues.append(self._issue("154", None, None, ctx.spec.sections.la, None))
+            self.issues.append(
+                self._issue(la_level.NO_SECTION.id, None, None, ctx.spec.sections.la, None)
+            )
         self._cross_records(ctx)
         la_raw = self.la.values if self.la is not None else {}
         view = View(la_raw, getattr(self, "la_typed", {}), "return", ctx, totals=self.totals)
@@ -520,10 +530,10 @@ def _validate_in_memory(
     for (element, text), line in zip(
         ret.extras, _lines(ret.extra_lines, len(ret.extras)), strict=False
     ):
-        rule = RULES["907Q"]
+        rule = structure.UNKNOWN_RECORD
         validator.issues.append(
             Issue(
-                rule="907Q",
+                rule=rule.id,
                 severity=rule.severity,
                 message=rule.message,
                 field=element,

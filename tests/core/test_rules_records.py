@@ -9,18 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from csww.model import Record, Return
 from tests.core.test_rules_table import Case, W, check, fires, only, passes
-from tests.factories import make_return, make_worker
 
 SECOND_ROLE = {"OrgRole": "6", "Cases30": "0", "FTE30": "0.5"}
-
-
-def reordered_copy() -> Return:
-    """The in-post worker twice, the copy's items written in another order."""
-    first = make_worker("inpost")
-    copy = Record(values=dict(reversed(list(first.values.items()))))
-    return make_return([first, make_worker("leaver", SWENo="SW2"), copy])
 
 
 RECORD_CASES: list[Case] = [
@@ -33,12 +24,23 @@ RECORD_CASES: list[Case] = [
         "FTE",
         1,
     ),
-    fires(
+    # The guide's "combined FTE of their roles" is about the LA's staff; an employee also
+    # working through an agency is query 704Q, and agency records count as separate people.
+    passes(
         "701",
-        "employee at 1 FTE and agency at 0.1 under one number",
+        "employee at 1 FTE and agency at 0.1 under one number (704Q instead)",
         only(W("inpost"), W("leaver", SWENo="SW2"), W("agency", SWENo="SW123456", FTE="0.1")),
-        "FTE",
-        3,
+        instead="704Q",
+    ),
+    passes(
+        "701",
+        "one agency worker on two assignments of 0.6",
+        only(
+            W("inpost", SWENo="SW1"),
+            W("leaver", SWENo="SW2"),
+            W("agency", FTE="0.6"),
+            W("agency", FTE="0.6", Cases30="3"),
+        ),
     ),
     passes(
         "701",
@@ -51,21 +53,6 @@ RECORD_CASES: list[Case] = [
         "701",
         "a full-time post and a leaver record under one number",
         only(W("inpost"), W("leaver")),
-    ),
-    fires(
-        "702",
-        "the same record twice",
-        only(W("inpost"), W("leaver", SWENo="SW2"), W("inpost")),
-        "SWENo",
-        3,
-    ),
-    fires("702", "the same record twice, items in another order", reordered_copy, "SWENo", 3),
-    passes(
-        "702",
-        "two records differing only in cases",
-        only(
-            W("inpost", FTE="0.5"), W("leaver", SWENo="SW2"), W("inpost", FTE="0.5", Cases30="17")
-        ),
     ),
     fires(
         "703Q",
@@ -126,10 +113,25 @@ RECORD_CASES: list[Case] = [
     ),
     fires(
         "705Q",
-        "returner starting before they left (2017)",
-        only(W("leaver"), W("inpost", RoleStartDate="2017-01-01", FTE30="0"), year=2017),
+        "2017 returner starting on the day they left",
+        only(
+            W("leaver", RoleEndDate="2017-03-31"),
+            W("inpost", RoleStartDate="2017-03-31", FTE30="0"),
+            year=2017,
+        ),
         "RoleStartDate",
         2,
+    ),
+    # An ordinary role change with a handover, or a second role held at once: valid.
+    passes(
+        "705Q",
+        "role change: new post from 1 March, old post left 31 March",
+        only(W("leaver", FTE="0.5"), W("inpost", RoleStartDate="2018-03-01", FTE="0.5", FTE30="0")),
+    ),
+    passes(
+        "705Q",
+        "2017: a second role taken up in January, the first left in March",
+        only(W("leaver"), W("inpost", RoleStartDate="2017-01-01", FTE30="0"), year=2017),
     ),
     passes(
         "705Q",
@@ -156,6 +158,31 @@ RECORD_CASES: list[Case] = [
             W("leaver"),
             W("leaver", OrgRole="4", RoleEndDate="2018-04-01"),
         ),
+    ),  # Missed defect: a leaver still listed in post counts in post and as a leaver.
+    fires(
+        "707Q",
+        "the same post in post and as a leaver",
+        only(W("inpost"), W("leaver")),
+        "RoleStartDate",
+        1,
+    ),
+    fires(
+        "707Q",
+        "2017: the same post in post and as a leaver, listed leaver first",
+        only(W("leaver", RoleEndDate="2017-06-30"), W("inpost"), year=2017),
+        "RoleStartDate",
+        2,
+    ),
+    passes(
+        "707Q",
+        "a returner: the new post has its own starting date",
+        only(W("leaver"), W("inpost", RoleStartDate="2018-04-01", FTE30="0")),
+    ),
+    passes(
+        "707Q",
+        "same number and start, another date of birth (703Q instead)",
+        only(W("inpost"), W("leaver", PersonBirthDate="1981-05-17")),
+        instead="703Q",
     ),
 ]
 

@@ -18,27 +18,28 @@ M, V, NA = "mandatory", "voluntary", "not_applicable"
 
 # The guide's "Statutory status of data items" table for 2017, row by row: (in post at
 # 30 September, leavers during the year, agency workers at 30 September). Blank cells are
-# voluntary for the items the guide marks (*), and not applicable for agency workers
-# otherwise ("only the fields that relate to agency workers should be completed").
+# voluntary: the table says "all other data items are voluntary or not applicable", marks
+# "Not applicable" where it means it, and the General Data Items, Qualification and Role,
+# and Turnover sections ask for their items "for ... all agency workers ... in post".
 GUIDE_2017 = {
     "SWENo": (M, M, M),
     "FTE": (M, V, M),
-    "PersonBirthDate": (M, M, NA),
-    "GenderCurrent": (M, M, NA),
-    "Ethnicity": (M, M, NA),
+    "PersonBirthDate": (M, M, V),
+    "GenderCurrent": (M, M, V),
+    "Ethnicity": (M, M, V),
     "QualInst": (V, V, V),
-    "QualLevel": (M, M, NA),
-    "StepUpGrad": (M, M, NA),
+    "QualLevel": (M, M, V),
+    "StepUpGrad": (M, M, V),
     "FrontlineGrad": (V, V, V),
-    "OrgRole": (M, M, NA),
-    "RoleStartDate": (M, M, NA),
-    "StartOrigin": (M, M, NA),
+    "OrgRole": (M, M, V),
+    "RoleStartDate": (M, M, V),
+    "StartOrigin": (M, M, V),
     "RoleEndDate": (NA, M, NA),
     "ReasonLeave": (NA, V, NA),
     "LeaverDestination": (NA, M, NA),
-    "FTE30": (M, NA, NA),
+    "FTE30": (M, NA, V),
     "Cases30": (M, NA, M),
-    "WorkingDaysLost": (M, M, NA),
+    "WorkingDaysLost": (M, M, V),
     "Absat30Sept": (V, V, V),
     "ReasonAbsence": (V, V, V),
     "AgencyWorker": (M, M, M),

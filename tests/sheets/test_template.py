@@ -69,7 +69,7 @@ def test_mandatory_columns_are_marked_per_category(year: int, tmp_path: Path) ->
     }
     assert marks["SWENo"] == "Mandatory for everyone"
     assert marks["RoleEndDate"] == "Mandatory for leavers; Leave blank for in post, agency"
-    assert marks["PersonBirthDate"] == "Mandatory for in post, leavers; Leave blank for agency"
+    assert marks["PersonBirthDate"] == "Mandatory for in post, leavers; Voluntary for agency"
     expected_frontline = (
         "Voluntary for in post, leavers, agency"
         if year == 2017
@@ -162,4 +162,17 @@ def test_csv_template(tmp_path: Path) -> None:
     with (tmp_path / "workers.csv").open(encoding="utf-8-sig", newline="") as fh:
         assert list(csv.reader(fh)) == [[i.name for i in load_spec(2018).worker.values()]]
     with (tmp_path / "header.csv").open(encoding="utf-8-sig", newline="") as fh:
-        assert list(csv.reader(fh))[1] == ["CSWW", "2018", "2018-09-30", "L", "", "", ""]
+        # LEA, Software Code, Xversion, Release, Serial No and Date Time left blank (the last
+        # four "can remain empty" in the guide; csww generate fills Software Code and Date Time).
+        assert list(csv.reader(fh))[1] == [
+            "CSWW",
+            "2018",
+            "2018-09-30",
+            "L",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]

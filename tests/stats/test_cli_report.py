@@ -74,7 +74,7 @@ def test_stats_json_and_breakdowns(returns: Path, tmp_path: Path) -> None:
         ]
         > 0
     )
-    assert "FTE30" in " ".join(payload["notes"])
+    assert "FTE recorded on the leaver records" in " ".join(payload["notes"])
     assert "breakdown" in out_csv.read_text().splitlines()[0]
     assert not re.search(r"SW\d{5,}", out_csv.read_text() + out)  # no registration numbers
 

@@ -71,24 +71,32 @@ def test_starters_include_starters_who_left_within_the_year_with_zero_fte() -> N
     assert m.totals["leavers_fte"] == 0
 
 
-def test_leavers_fte_is_the_recorded_fte_or_else_fte30() -> None:
+def test_leavers_fte_is_the_fte_on_the_leaver_record_and_nothing_else() -> None:
+    # docs/years.md: DfE's published leavers' FTE is about 0.92 x headcount every year, and 0
+    # only for the three LAs that recorded 0 in 2017: DfE sums the leaver records' FTE.
     workers = [
         person("SW9"),
         make_worker("leaver", Y, SWENo="SW1", FTE="0.7"),  # recorded as DfE sums it
-        make_worker("leaver", Y, SWENo="SW2", FTE="0", FTE30="0.5"),  # 2017 guide: FTE 0
-        make_worker("leaver", Y, SWENo="SW3", FTE="0"),  # nothing else known: 0
+        make_worker("leaver", Y, SWENo="SW2", FTE="0", FTE30="0.5"),  # 0 counts as 0
+        make_worker("leaver", Y, SWENo="SW3", FTE="0"),
     ]
     m = measures(workers)
-    assert m.totals["leavers_fte"] == Fraction(12, 10)
+    assert m.totals["leavers_fte"] == Fraction(7, 10)
     assert m.totals["leavers_headcount"] == 3
-    assert m.notes == {"leavers_fte_from_fte30": 1}
+    assert m.notes == {}
+
+
+def test_leavers_fte_is_not_available_when_no_leaver_record_gives_one() -> None:
+    workers = [person("SW9"), make_worker("leaver", Y, SWENo="SW1", FTE=None, FTE30="1")]
+    assert row(workers)["leavers_fte"] == "x"
+    assert row(workers)["leavers_headcount"] == "1"
 
 
 def test_leaver_headcount_counts_two_posts_left_on_the_same_day_once() -> None:
     workers = [
         person("SW9"),
-        make_worker("leaver", Y, SWENo="SW1", FTE30="0.5", OrgRole="4"),
-        make_worker("leaver", Y, SWENo="SW1", FTE30="0.5", OrgRole="6"),
+        make_worker("leaver", Y, SWENo="SW1", FTE="0.5", OrgRole="4"),
+        make_worker("leaver", Y, SWENo="SW1", FTE="0.5", OrgRole="6"),
         make_worker("leaver", Y, SWENo="SW2", RoleEndDate=f"{Y}-01-31"),
         make_worker("leaver", Y, SWENo="SW2", RoleEndDate=f"{Y}-08-31"),  # left, came back, left
     ]
@@ -99,7 +107,7 @@ def test_leaver_headcount_counts_two_posts_left_on_the_same_day_once() -> None:
 
 def test_a_leaver_who_returned_is_a_leaver_a_starter_and_in_post() -> None:
     workers = [
-        make_worker("leaver", Y, SWENo="SW1", RoleEndDate=f"{Y}-01-31", FTE30="1"),
+        make_worker("leaver", Y, SWENo="SW1", RoleEndDate=f"{Y}-01-31", FTE="1"),
         person("SW1", RoleStartDate=f"{Y}-03-01", FTE30="0", FTE="0.8"),
     ]
     r = row(workers)
@@ -217,3 +225,80 @@ def test_days_lost_of_one_or_two_people_are_suppressed() -> None:
 def test_figures_round_half_up_and_tiny_ones_show_low(fte: str, shown: str) -> None:
     r = row([person("SW9"), make_worker("agency", Y, SWENo="SW1", FTE=fte, Cases30="0")])
     assert r["agency_fte"] == shown
+
+
+def test_a_hand_worked_2017_return_gives_the_totals_worked_out_by_hand() -> None:
+    """Every record → total convention at once, on a return written by hand; each expected
+    figure is worked out beside it. 2017: 30 September was a Saturday, so the census day is
+    Friday 29 September (the guide: "the last working day of September")."""
+    y = 2017
+    # fmt: off
+    columns = ("SWENo", "FTE", "FTE30", "RoleStartDate", "RoleEndDate", "OrgRole", "Cases30",
+               "WorkingDaysLost", "PersonBirthDate")
+    records = [  # "" keeps the factory's value: role 5, started 2012-03-01, born 1980-05-17
+        # 1. in post, case holder
+        ("inpost", "SW1", "1", "1", "", "", "", "20", "3", ""),
+        # 2-3. one person, two roles: one head, both FTEs; the second role began in the year
+        ("inpost", "SW2", "0.6", "0.6", "", "", "", "10", "2", ""),
+        ("inpost", "SW2", "0.4", "0", "2016-11-01", "", "6", "0", "0", ""),
+        # 4-5. one number, two dates of birth: two people by DfE's de-duplication key
+        ("inpost", "SW3", "0.5", "", "", "", "6", "0", "1", ""),
+        ("inpost", "SW3", "0.5", "", "", "", "6", "0", "1", "1985-02-02"),
+        # 6-7. left in March, came back in June (a leaver, a starter and in post); the new
+        # post's date carries an XML Schema time zone
+        ("leaver", "SW4", "0.8", "", "", "2017-03-31", "", "", "4", ""),
+        ("inpost", "SW4", "1", "0", "2017-06-01Z", "", "", "15", "0", ""),
+        # 8. started and left within the year, FTE 0 at both dates
+        ("leaver", "SW5", "0", "0", "2016-12-01", "2017-05-31", "", "", "1.5", ""),
+        # 9. left on the census day holding cases: a leaver whose cases count
+        ("leaver", "SW6", "1", "", "", "2017-09-29", "", "12", "2", ""),
+        # 10. left the day before: cases not counted
+        ("leaver", "SW7", "0.6", "", "", "2017-09-28", "", "5", "0", ""),
+        # 11-12. one agency worker on two identical assignments: two agency heads
+        ("agency", "SW8", "0.5", "", "", "", "", "8", "", ""),
+        ("agency", "SW8", "0.5", "", "", "", "", "8", "", ""),
+        # 13. agency worker without cases
+        ("agency", "SW9", "1", "", "", "", "", "0", "", ""),
+    ]
+    # fmt: on
+    workers = [
+        make_worker(cat, y, **{k: v for k, v in zip(columns, values, strict=True) if v})
+        for cat, *values in records
+    ]
+    la = make_la(NumberOfVacancies="3", NoAgencyFTE="1.5", NoAgencyHeadcount="2")
+    r = row(workers, year=y, la=la)
+    expected = {
+        "inpost_fte": "4",  # 1 + 0.6 + 0.4 + 0.5 + 0.5 + 1
+        "inpost_headcount": "5",  # SW1, SW2, SW3 (1980), SW3 (1985), SW4
+        "starters_fte": "1.4",  # SW2's second role 0.4 + SW4's new post 1 + SW5 0
+        "starters_headcount": "3",
+        "leavers_fte": "2.4",  # the leaver records' own FTE: 0.8 + 0 + 1 + 0.6
+        "leavers_headcount": "4",
+        "turnover_rate_fte": "60",  # 2.4 / 4
+        "turnover_rate_headcount": "80",  # 4 / 5
+        "agency_fte": "2",  # 0.5 + 0.5 + 1
+        "agency_headcount": "3",  # agency records are never de-duplicated
+        "agency_rate_fte": "33.3",  # 2 / (2 + 4)
+        "agency_rate_headcount": "37.5",  # 3 / (3 + 5)
+        "agency_cover_fte": "1.5",
+        "agency_cover_rate_fte": "75",  # 1.5 / 2
+        "vacancy_fte": "3",
+        "vacancy_rate_fte": "42.9",  # 3 / (3 + 4)
+        "vacancy_agency_cover_rate_fte": "50",  # 1.5 / 3
+        "cases": "73",  # in post 20 + 10 + 15, leaver on the census day 12, agency 8 + 8
+        "case_holders_fte": "4.6",  # 1 + 0.6 + 1 + 1 (SW6's leaver FTE) + 0.5 + 0.5
+        "caseload_fte": "15.9",  # 73 / 4.6 = 15.87
+        "working_days_lost_fte": "14.5",  # 3 + 2 + 0 + 1 + 1 + 4 + 0 + 1.5 + 2 + 0
+        "absence_rate_fte": "1.4",  # 14.5 / (4 × 253) = 1.43%
+    }
+    assert {k: r[k] for k in expected} == expected
+
+
+def test_a_leaver_on_30_september_2019_a_monday_holds_cases_but_one_on_the_29th_does_not() -> None:
+    workers = [
+        make_worker("inpost", 2019, SWENo="SW1", Cases30="10"),
+        make_worker("leaver", 2019, SWENo="SW2", RoleEndDate="2019-09-30", Cases30="4"),
+        make_worker("leaver", 2019, SWENo="SW3", RoleEndDate="2019-09-29", Cases30="7"),
+    ]
+    r = row(workers, year=2019)
+    assert (r["cases"], r["case_holders_fte"]) == ("14", "1")  # SW2's leaver FTE is 0

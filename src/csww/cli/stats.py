@@ -81,6 +81,13 @@ def _write(text: str, output: Path | None) -> None:
 )
 @click.option("--year", type=YEAR, help="Collection year (default: each return's header).")
 @click.option("--no-suppress", is_flag=True, help="Show figures DfE would suppress (c).")
+@click.option(
+    "--quality-flags",
+    "flags_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="DfE's quality flags (u) as CSV: la_code,year,indicator. Flagged figures show as u and "
+    "stay out of regional and national rates built on them, as DfE does (docs/methodology.md).",
+)
 def stats_command(
     returns: tuple[Path, ...],
     fmt: str,
@@ -89,6 +96,7 @@ def stats_command(
     pay_path: Path | None,
     year: int | None,
     no_suppress: bool,
+    flags_path: Path | None,
 ) -> None:
     """Workforce statistics from RETURNS (XML files or folders of them; one per LA, any years).
 
@@ -99,9 +107,17 @@ def stats_command(
     from csww.stats.collect import unit_breakdowns
     from csww.stats.output import breakdowns_csv, notes_for, to_csv, to_html, to_json
 
+    flags = None
+    if flags_path is not None:
+        from csww.stats.quality import FlagsError, read
+
+        try:
+            flags = read(flags_path)
+        except FlagsError as exc:
+            _fail(str(exc))
     want_breakdowns = fmt == "json" or breakdowns_path is not None
     measured = _measure(returns, want_breakdowns, year, pay=pay_path is not None)
-    units = table([m.measures for m in measured])
+    units = table([m.measures for m in measured], flags)
     suppress = not no_suppress
     breakdowns = list(unit_breakdowns(measured).values())
     notes = notes_for(measured, units)

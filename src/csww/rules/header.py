@@ -3,28 +3,26 @@
 from __future__ import annotations
 
 from csww.rules.registry import View, declare, rule
+from csww.spec import available_years, load_spec
 from csww.values import is_year, parse_date, parse_datetime
 
 SECTION = "Returning data (header)"
 
+# The items COLLECT's header must hold (rule 100 for each one missing or empty) and the ones
+# its header also shows that "can remain empty" (the guide): given or not, neither is queried.
+_HEADER = load_spec(available_years()[0]).header
+REQUIRED_ITEMS = tuple(e for e, i in _HEADER.items() if i.required)
+OPTIONAL_ITEMS = tuple(e for e, i in _HEADER.items() if not i.required)
 
-declare(
+MISSING = declare(
     "100",
     "error",
     "The header item {name} is missing or empty: the header needs Collection, Year, Reference Date, Source level, LEA, Software Code and Date Time.",
-    fields=(
-        "Collection",
-        "Year",
-        "ReferenceDate",
-        "SourceLevel",
-        "LEA",
-        "SoftwareCode",
-        "DateTime",
-    ),
+    fields=REQUIRED_ITEMS,
     section=SECTION,
     scope="header",
 )
-declare(
+NO_HEADER = declare(
     "111",
     "error",
     "The return has no <Header>: add the header with Collection, Year, Reference Date, Source level, LEA, Software Code and Date Time.",
@@ -118,7 +116,7 @@ def date_time_format(v: View) -> bool:
 @rule(
     "108Q",
     "query",
-    "Please check: Date Time is before the census date (30 September), so the file may hold last year's or practice data.",
+    "Please check: Date Time is before the census day (30 September, or the last working day of September when the 30th is a weekend), so the file may hold last year's or practice data.",
     fields=("DateTime",),
     section=SECTION,
     scope="header",
@@ -126,7 +124,7 @@ def date_time_format(v: View) -> bool:
 )
 def date_time_after_census(v: View) -> bool:
     made = parse_datetime(v.raw["DateTime"])
-    return made is None or made.date() >= v.ctx.reference_date
+    return made is None or made.date() >= v.ctx.census_day
 
 
 @rule(

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from csww.rules.registry import RULES, Context, Rule
+from csww.rules.structure import NO_LONGER_COLLECTED, REPEATED_ITEM, UNKNOWN_ITEM
 from csww.spec import CATEGORIES, CATEGORY_LABELS, Item, Spec, available_years, load_spec
 from csww.values import decimal_places, parse_date, parse_datetime, parse_decimal, parse_integer
 
@@ -231,8 +232,8 @@ class ItemChecker:
             value = self.parsers[element](text) if text else None
             return None if value is not None else self.format_rule[element]
         if element in self.parsers:
-            return "902"
-        return "909Q" if element in self.removed else "901Q"
+            return REPEATED_ITEM.id
+        return NO_LONGER_COLLECTED.id if element in self.removed else UNKNOWN_ITEM.id
 
     def check(self, raw: dict[str, str], cat: str, emit: Emit) -> dict[str, Any]:
         """Emit item issues for one worker and return its typed values."""
@@ -247,7 +248,8 @@ class ItemChecker:
             if value is _MISS:
                 parse = parsers.get(element)
                 if parse is None:
-                    emit("909Q" if element in self.removed else "901Q", element, text)
+                    gone = element in self.removed
+                    emit((NO_LONGER_COLLECTED if gone else UNKNOWN_ITEM).id, element, text)
                     continue
                 if text == "":
                     empty.append(element)
@@ -309,7 +311,9 @@ def _exempt(element: str, cat: str, typed: dict[str, Any], ctx: Context) -> bool
         return False
     if element == "Cases30":
         # "Staff leaving on 30 September ... include the number of cases they have on that date"
-        return typed.get("RoleEndDate") == ctx.reference_date
+        # (the census day: the last working day of September when the 30th is a weekend).
+        end = typed.get("RoleEndDate")
+        return end is not None and end >= ctx.census_day
     if element == "FTE30":
         # "Starters who leave within the year ... FTE recorded at both time points (0)";
         # rule 506 checks the value is 0.

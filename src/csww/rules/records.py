@@ -1,5 +1,11 @@
 """Rules across worker records (7xx). The engine keeps a small key per worker (never the
-whole record) and runs these over each registration number's records at the end."""
+whole record) and runs these over each registration number's records at the end.
+
+No rule compares whole records for exact copies (the former 702): one person in two
+identical part-time posts writes two identical lines ("one line per role"), an agency worker
+on two assignments too (DfE counts each agency record as a person), and a copied record of
+a full-time post is already error 701 (combined FTE above 1).
+"""
 
 from __future__ import annotations
 
@@ -25,40 +31,24 @@ class WorkerKey:
     gender: str | None
     start: date | None
     end: date | None
-    fingerprint: int
     fte30: float | None = None
 
 
 @rule(
     "701",
     "error",
-    "The combined FTE of this registration number's posts at 30 September is more than 1: the FTEs of a worker's roles must not add up to more than 1.",
+    "The combined FTE of this registration number's posts in post at 30 September is more than 1: the FTEs of an employee's roles must not add up to more than 1.",
     fields=("FTE", "SWENo"),
     section=ROLES,
     scope="records",
 )
 def combined_fte_at_most_one(group: list[WorkerKey], ctx: Context) -> list[WorkerKey]:
-    in_post = [k for k in group if k.cat in ("inpost", "agency") and k.fte is not None]
+    # The guide's sentence is about the LA's own staff in two or more roles. Agency records
+    # are left out: DfE counts each agency record as a person, an agency worker may hold two
+    # assignments, and an employee who also works through an agency is 704Q's query.
+    in_post = [k for k in group if k.cat == "inpost" and k.fte is not None]
     total = sum(k.fte for k in in_post if k.fte is not None)
     return in_post if len(in_post) > 1 and total > 1.000001 else []
-
-
-@rule(
-    "702",
-    "error",
-    "This record is an exact copy of an earlier record for the same registration number: remove the duplicate.",
-    fields=("SWENo",),
-    section=ROLES,
-    scope="records",
-)
-def no_exact_duplicates(group: list[WorkerKey], ctx: Context) -> list[WorkerKey]:
-    seen: set[int] = set()
-    failing = []
-    for key in group:
-        if key.fingerprint in seen:
-            failing.append(key)
-        seen.add(key.fingerprint)
-    return failing
 
 
 @rule(
@@ -90,26 +80,23 @@ def not_both_employee_and_agency(group: list[WorkerKey], ctx: Context) -> list[W
     )
 
 
+# Only the same day. A post that starts before another post's leaving date is a second role
+# held at once ("Staff who hold two or more roles"), or an ordinary role change with a
+# handover: valid, so not queried. A new post starting on the very leaving date is the
+# confusion the guide warns of: the leaving date is "the last day the leaver was in
+# employment and paid by your local authority, and not the first day the social worker was
+# not there".
 @rule(
     "705Q",
     "query",
-    "Please check: a leaver who returned should have a new post starting after the earlier post's leaving date.",
+    "Please check: a new post starts on the day an earlier post of this registration number ended; the leaving date is the last day the leaver was employed and paid, so a returner's new post starts after it.",
     fields=("RoleStartDate", "SWENo"),
-    section="Leavers who return within the Year",
+    section="Leavers who return within the Year; Turnover – Leaving date",
     scope="records",
 )
 def returner_starts_after_leaving(group: list[WorkerKey], ctx: Context) -> list[WorkerKey]:
-    ends = [k.end for k in group if k.cat == "leaver" and k.end is not None]
-    if not ends:
-        return []
-    return [
-        k
-        for k in group
-        if k.cat == "inpost"
-        and k.start is not None
-        and k.start <= max(ends)
-        and k.start > ctx.previous_reference_date
-    ]
+    ends = {k.end for k in group if k.cat == "leaver" and k.end is not None}
+    return [k for k in group if k.cat == "inpost" and k.start is not None and k.start in ends]
 
 
 @rule(
@@ -129,3 +116,19 @@ def one_leaving_per_date(group: list[WorkerKey], ctx: Context) -> list[WorkerKey
                 failing.append(key)
             seen.add(key.end)
     return failing
+
+
+@rule(
+    "707Q",
+    "query",
+    "Please check: this post is recorded both in post and as a leaver (same registration number, date of birth and starting date); keep the leaver record if the worker left, or the in-post record if not.",
+    fields=("RoleStartDate", "RoleEndDate", "SWENo"),
+    section="Leavers who return within the Year; Staff Who Hold Two or More Roles",
+    scope="records",
+)
+def not_both_in_post_and_left(group: list[WorkerKey], ctx: Context) -> list[WorkerKey]:
+    # A query, not an error: two part-time roles taken up on the same day, one since left,
+    # are valid ("one line per role"). The usual cause is a leaver not removed from the
+    # in-post list, which counts them in post and as a leaver (headcount and turnover).
+    left = {(k.dob, k.start) for k in group if k.cat == "leaver" and k.start and k.dob}
+    return [k for k in group if k.cat == "inpost" and (k.dob, k.start) in left]

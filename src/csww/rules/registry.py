@@ -30,7 +30,12 @@ SCOPES: tuple[Scope, ...] = (
 
 @dataclass(slots=True)
 class Context:
-    """What every rule may consult: the spec it checks against and the year's dates."""
+    """What every rule may consult: the spec it checks against and the year's dates.
+
+    ``reference_date`` is 30 September (the header's Reference Date, the end of the collection
+    year); ``census_day`` is the day whose position is recorded: 30 September, or the last
+    working day of September when 30 September is a Saturday or Sunday (the guide).
+    """
 
     spec: Spec
     year: int
@@ -78,6 +83,8 @@ class Rule:
 
     @property
     def years(self) -> str:
+        if self.until == self.since:
+            return str(self.since)
         return f"{self.since}–{self.until}" if self.until else f"{self.since} onwards"
 
 

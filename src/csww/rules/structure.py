@@ -7,7 +7,7 @@ from csww.rules.registry import declare
 
 STATUS = "Statutory status of data items"
 
-declare(
+UNKNOWN_ITEM = declare(
     "901Q",
     "query",
     "Please check: this element is not an item of the year's specification, so it will not be used; check its spelling or remove it.",
@@ -15,7 +15,7 @@ declare(
     section=STATUS,
     scope="structure",
 )
-declare(
+REPEATED_ITEM = declare(
     "902",
     "error",
     "This item appears more than once in the same record: keep one value.",
@@ -23,7 +23,7 @@ declare(
     section=STATUS,
     scope="structure",
 )
-declare(
+EMPTY_ITEM = declare(
     "903Q",
     "query",
     "Please check: this item is present but empty; give a value (a count of zero as 0) or leave the element out.",
@@ -31,7 +31,7 @@ declare(
     section="How to record counts of zero",
     scope="structure",
 )
-declare(
+NESTED = declare(
     "904",
     "error",
     "This item contains other elements; it must hold a single value.",
@@ -39,7 +39,7 @@ declare(
     section=STATUS,
     scope="structure",
 )
-declare(
+STRAY_TEXT = declare(
     "905",
     "error",
     "There is text outside any item here; every value must sit inside its element.",
@@ -47,7 +47,7 @@ declare(
     section=STATUS,
     scope="structure",
 )
-declare(
+MISPLACED = declare(
     "906",
     "error",
     "This record is nested inside another element; {header}, {la} and {worker} must sit directly inside {message}.",
@@ -55,7 +55,7 @@ declare(
     section=STATUS,
     scope="structure",
 )
-declare(
+UNKNOWN_RECORD = declare(
     "907Q",
     "query",
     "Please check: the message holds an element that is not {header}, {la} or {worker}; it will not be used.",
@@ -63,7 +63,7 @@ declare(
     section=STATUS,
     scope="structure",
 )
-declare(
+DUPLICATE_RECORD = declare(
     "908",
     "error",
     "The message holds this section more than once; keep a single {header} and a single {la}.",
@@ -71,7 +71,7 @@ declare(
     section=STATUS,
     scope="structure",
 )
-declare(
+NO_LONGER_COLLECTED = declare(
     "909Q",
     "query",
     "Please check: {name} is no longer collected from {removed}, so it will not be used; leave it out of the return.",
@@ -80,3 +80,12 @@ declare(
     scope="structure",
     since=2024,
 )
+
+# What the reader notes about the file's shape, by kind, and the rule that reports it.
+NOTE_RULES = {
+    "nested": NESTED.id,
+    "stray_text": STRAY_TEXT.id,
+    "misplaced": MISPLACED.id,
+    "unknown_record": UNKNOWN_RECORD.id,
+    "duplicate_record": DUPLICATE_RECORD.id,
+}

@@ -28,13 +28,18 @@ def leaving_date_in_collection_year(v: View) -> bool:
     return v.ctx.period_start <= v.t["RoleEndDate"] <= v.ctx.reference_date
 
 
+# A leaver's FTE. The 2017 guide: "For leavers, please record a 0". DfE's published leavers'
+# FTE is about 0.92 x leavers' headcount in every year 2017-2025 and 0 only for the three LAs
+# that followed that sentence in 2017, so DfE sums the FTE recorded on leaver records; from
+# 2018 a leaver's FTE is their FTE when they left, and only 2017 queries it (docs/years.md).
 @rule(
     "502Q",
     "query",
-    "Please check: a leaver's FTE at 30 September should be 0 (the guide: 'For leavers, please record a 0').",
+    "Please check: in 2017 the guide asks for a leaver's FTE at 30 September to be recorded as 0 ('For leavers, please record a 0'); if you record the FTE they worked, say so in a note.",
     fields=("FTE",),
     section="General Data Items – FTE as at 30 September",
     scope="worker",
+    until=2017,
     categories=("leaver",),
     needs=("FTE",),
 )
@@ -45,10 +50,11 @@ def leaver_fte_is_zero(v: View) -> bool:
 @rule(
     "503Q",
     "query",
-    "Please check: the guide asks for leavers to be recorded with an FTE of 0, but FTE is missing.",
+    "Please check: in 2017 the guide asks for leavers to be recorded with an FTE of 0, but FTE is missing.",
     fields=("FTE",),
     section="General Data Items – FTE as at 30 September",
     scope="worker",
+    until=2017,
     categories=("leaver",),
 )
 def leaver_fte_recorded(v: View) -> bool:
@@ -168,14 +174,32 @@ def age_in_working_range(v: View) -> bool:
 @rule(
     "512",
     "error",
-    "Reason for absence is given but Absent on 30 September is not 1 (Yes): give a reason only for workers who were absent.",
+    "Reason for absence is given but Absent on 30 September is 0 (No): give a reason only for workers who were absent, or record 1 (Yes).",
     fields=("ReasonAbsence", "Absat30Sept"),
+    section="Case Management – Reason for absence",
+    scope="worker",
+    needs=("ReasonAbsence", "Absat30Sept"),
+)
+def reason_only_when_absent(v: View) -> bool:
+    return v.t["Absat30Sept"] == "1"
+
+
+@rule(
+    "530Q",
+    "query",
+    "Please check: a reason for absence is given but Absent on 30 September is not; record 1 (Yes) if the worker was absent.",
+    fields=("Absat30Sept", "ReasonAbsence"),
     section="Case Management – Reason for absence",
     scope="worker",
     needs=("ReasonAbsence",),
 )
-def reason_only_when_absent(v: View) -> bool:
-    return v.t.get("Absat30Sept") == "1"
+def absence_flag_with_reason(v: View) -> bool:
+    # Where the flag is mandatory its absence is already an error (2nn); where it is
+    # voluntary (2017; agency workers) a reason alone is not a contradiction, only a gap.
+    flag = v.ctx.spec.worker.get("Absat30Sept")
+    return bool(v.raw.get("Absat30Sept")) or (
+        flag is not None and flag.status.get(v.cat) == "mandatory"
+    )
 
 
 @rule(
@@ -225,7 +249,7 @@ def agency_reason_when_absent(v: View) -> bool:
 @rule(
     "516Q",
     "query",
-    "Please check: a leaver who left before 30 September is recorded as absent on 30 September.",
+    "Please check: a leaver who left before the census day (30 September, or the last working day of September when the 30th is a weekend) is recorded as absent on it.",
     fields=("Absat30Sept", "RoleEndDate"),
     section="Case Management – Absent on 30 September",
     scope="worker",
@@ -233,7 +257,7 @@ def agency_reason_when_absent(v: View) -> bool:
     needs=("Absat30Sept", "RoleEndDate"),
 )
 def leaver_not_absent(v: View) -> bool:
-    return v.t["Absat30Sept"] != "1" or v.t["RoleEndDate"] >= v.ctx.reference_date
+    return v.t["Absat30Sept"] != "1" or v.t["RoleEndDate"] >= v.ctx.census_day
 
 
 @rule(
@@ -410,3 +434,19 @@ def newly_qualified_age_plausible(v: View) -> bool:
         v.t["StartOrigin"] != "1"
         or years_between(v.t["PersonBirthDate"], v.t["RoleStartDate"]) <= 60
     )
+
+
+@rule(
+    "531Q",
+    "query",
+    "Please check: the leaver started and left within the year, so the guide asks for their FTE at the previous 30 September (FTE30) to be recorded as 0.",
+    fields=("FTE30", "RoleStartDate"),
+    section="Starters who leave within the Year",
+    scope="worker",
+    categories=("leaver",),
+    needs=("RoleStartDate",),
+)
+def starter_leaver_fte30_given(v: View) -> bool:
+    # "ensure that their FTE is recorded correctly at both time points (it should be 0)";
+    # the status table marks FTE30 not applicable to leavers, so a gap is a query, not an error.
+    return v.t["RoleStartDate"] <= v.ctx.previous_reference_date or bool(v.raw.get("FTE30"))

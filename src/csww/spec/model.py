@@ -172,7 +172,12 @@ class Spec:
 
 
 def last_working_day(year: int) -> date:
-    """30 September of ``year``, or the Friday before when it falls at a weekend."""
+    """30 September of ``year``, or the Friday before when it falls at a weekend.
+
+    The guide ("Introduction"): "If this date falls on a non-working day for your local
+    authority, please record the position as at the last working day of September." The
+    header's Reference Date and the collection year's bounds stay 30 September; only what
+    "on the census day" means (who is in post, absent, holding cases) moves."""
     day = date(year, 9, 30)
     while day.weekday() >= 5:
         day -= timedelta(days=1)

@@ -8,7 +8,9 @@
 Totals add over LAs. A rate for a region or England is taken over the LAs whose numerator and
 denominator are both available (DfE's 2017 agency cover rate, 74.2%, is the rate over LAs
 with cover data, not 72.3% over all). Suppression (``c``) applies to LA rows only; the
-figures still count in the regional and national rows, as in DfE's files.
+figures still count in the regional and national rows, as in DfE's files. DfE's quality flags
+(``u``), when given, apply as :mod:`csww.stats.quality` describes: shown on the LA row, left
+out of regional and national rates built on a flagged total, kept in the totals.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from csww.spec import la_codes_for
 from csww.stats import published as pub
 from csww.stats.indicators import COLUMNS, RATES, TOTAL_BY_NAME, TOTALS, format_number
 from csww.stats.measures import LAMeasures, combine
+from csww.stats.quality import QualityFlags
 
 Value = Fraction | int | None
 SUPPRESS_BELOW = 3
@@ -39,6 +42,7 @@ class Unit:
     rates: dict[str, Fraction | str | None]
     members: int = 1
     not_applicable: frozenset[str] = frozenset()
+    flagged: frozenset[str] = frozenset()  # DfE's quality flags: shown as u
 
     @property
     def code(self) -> str:
@@ -58,6 +62,8 @@ class Unit:
         """The published text of one column."""
         if column in self.geography:
             return self.geography[column]
+        if column in self.flagged:
+            return "u"
         if column in self.not_applicable:
             return "z"
         if column in TOTAL_BY_NAME:
@@ -130,7 +136,7 @@ def la_geography(code: str, year: int) -> dict[str, str]:
     }
 
 
-def la_units(measures: Iterable[LAMeasures]) -> list[Unit]:
+def la_units(measures: Iterable[LAMeasures], flags: QualityFlags | None = None) -> list[Unit]:
     """One unit per reporting unit and year; returns for the same unit are combined."""
     groups: dict[tuple[int, str], list[LAMeasures]] = defaultdict(list)
     for m in measures:
@@ -146,6 +152,7 @@ def la_units(measures: Iterable[LAMeasures]) -> list[Unit]:
                 m.totals,
                 rates_of(m.totals, year),
                 not_applicable=frozenset(m.not_applicable),
+                flagged=flags.flagged(year, code) if flags else frozenset(),
             )
         )
     return units
@@ -160,7 +167,8 @@ def _sum(values: Iterable[Value]) -> Fraction:
 
 
 def aggregate(units: list[Unit], year: int, level: str, geography: dict[str, str]) -> Unit:
-    """Totals summed over ``units``; each rate over the units with all its inputs."""
+    """Totals summed over ``units``; each rate over the units with all its inputs, leaving out
+    a unit whose input total for the rate DfE flagged ``u`` (the totals keep it)."""
     totals: dict[str, Value] = {}
     for t in TOTALS:
         given = [u.totals[t.name] for u in units if u.totals.get(t.name) is not None]
@@ -168,15 +176,20 @@ def aggregate(units: list[Unit], year: int, level: str, geography: dict[str, str
         totals[t.name] = None if not given else (int(total) if t.kind == "count" else total)
     rates: dict[str, Fraction | str | None] = {}
     for r in RATES:
-        valid = [u for u in units if all(u.totals.get(i) is not None for i in r.inputs)]
+        valid = [
+            u
+            for u in units
+            if all(u.totals.get(i) is not None for i in r.inputs)
+            and not u.flagged.intersection(r.inputs)
+        ]
         sums: dict[str, Value] = {i: _sum(u.totals[i] for u in valid) for i in r.inputs}
         rates[r.name] = r.value(sums, year) if valid else None  # type: ignore[arg-type]
     return Unit(year, level, {**_base(year, level), **geography}, totals, rates, len(units))
 
 
-def table(measures: Iterable[LAMeasures]) -> list[Unit]:
+def table(measures: Iterable[LAMeasures], flags: QualityFlags | None = None) -> list[Unit]:
     """National, regional and LA units for every year, in the published file's order."""
-    units = la_units(measures)
+    units = la_units(measures, flags)
     out: list[Unit] = []
     for year in sorted({u.year for u in units}, reverse=True):
         las = [u for u in units if u.year == year]

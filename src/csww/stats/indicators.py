@@ -35,6 +35,10 @@ def working_days(year: int | None) -> int:
     come from any totals inside the published rounding intervals; with 254 days every one
     can, while in the other years 253 fits every LA and 254 does not.
     """
+    from csww.spec import available_years, load_spec
+
+    if year in available_years():
+        return load_spec(year).working_days  # the specification's figure for the year
     return WORKING_DAYS + 1 if year is not None and calendar.isleap(year) else WORKING_DAYS
 
 

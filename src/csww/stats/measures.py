@@ -11,11 +11,14 @@ and keeps exact totals: FTEs and days in millionths, counts as integers. Definit
   (1 October to 30 September), including starters who left within the year; headcount
   de-duplicated as in post plus the starting date.
 * **leavers**: employees with a leaving date; headcount de-duplicated as in post plus the
-  leaving date. A leaver's FTE is the FTE recorded on the record when it is more than 0 (as
-  DfE sums it); where it is 0, as the 2017 guide asks, FTE30 (the FTE a year earlier) is used.
+  leaving date. A leaver's FTE is the FTE recorded on the leaver record and nothing else, in
+  every year: DfE publishes leavers' FTE at about 0.92 x headcount every year and 0 only for
+  the three LAs that recorded 0 in 2017 (``docs/years.md``).
 * **agency**: agency worker records; never de-duplicated.
-* **cases** and **case holders**: records in post at 30 September (in post, agency, and
-  leavers whose leaving date is 30 September) with at least one case.
+* **cases** and **case holders**: records holding cases on the census day (in post, agency,
+  and leavers who left on the census day, which is 30 September or the last working day of
+  September before it) with at least one case. A leaver's case-holder FTE is the FTE on their
+  leaver record, the FTE they worked that day (``docs/methodology.md``).
 * **working days lost**: in-post and leaver records (the item is not applicable to agency
   workers).
 * **vacancies** and **agency cover**: the LA-level figures.
@@ -74,6 +77,13 @@ def is_date(text: str) -> bool:
     return len(text) == 10 and text[4] == "-" and text[7] == "-"
 
 
+def day_of(text: str | None) -> str | None:
+    """The YYYY-MM-DD of a date, dropping an XML Schema time zone ("2018-01-04Z")."""
+    if not text:
+        return None
+    return text[:10] if is_date(text[:10]) else None
+
+
 @dataclass
 class LAMeasures:
     """The exact totals of one return (or of a joint reporting unit)."""
@@ -97,6 +107,7 @@ class Tally:
         self.year, self.lea = year, lea
         self.start, self.end = f"{year - 1}-10-01", f"{year}-09-30"
         self.sex = sex_element(year)
+        self.census_day = stats_spec(year).census_day.isoformat() if year else self.end
         self.inpost_fte = self.starters_fte = self.leavers_fte = self.agency_fte = 0
         self.case_fte = self.days = 0
         self.cases = self.agency_headcount = self.workers = 0
@@ -105,7 +116,6 @@ class Tally:
         self.leavers: set[tuple[str, ...]] = set()
         self.given = dict.fromkeys(("inpost_fte", "leavers_fte", "agency_fte", "cases", "days"), 0)
         self.needed = dict.fromkeys(self.given, 0)
-        self.from_fte30 = 0
         self.la: Record | None = None
 
     def add(self, rec: Record) -> None:
@@ -126,19 +136,15 @@ class Tally:
             v.get(self.sex, ""),
             v.get("Ethnicity", ""),
         )
-        ended = v.get("RoleEndDate")
+        ended = day_of(v.get("RoleEndDate")) or v.get("RoleEndDate")
         if ended:
             self.leavers.add((*person, ended))
             self.needed["leavers_fte"] += 1
-            own = fte if fte else None
-            earlier = micro(v.get("FTE30")) if own is None else None
-            if own is not None or earlier is not None or fte == 0:
+            if fte is not None:
                 self.given["leavers_fte"] += 1
-            if earlier:
-                self.from_fte30 += 1
-            worked = own or earlier or 0
+            worked = fte or 0
             self.leavers_fte += worked
-            if ended == self.end:
+            if self.census_day <= ended <= self.end:
                 self._cases(v, fte)
         else:
             self.inpost.add(person)
@@ -148,8 +154,8 @@ class Tally:
                 self.inpost_fte += fte
             worked = fte or 0
             self._cases(v, fte)
-        started = v.get("RoleStartDate")
-        if started and is_date(started) and self.start <= started <= self.end:
+        started = day_of(v.get("RoleStartDate"))
+        if started and self.start <= started <= self.end:
             self.starters.add((*person, started))
             self.starters_fte += worked
         self.needed["days"] += 1
@@ -195,7 +201,7 @@ class Tally:
             "cases": self.cases if case_data else None,
             "working_days_lost_fte": fte("days", self.days),
         }
-        notes = {"leavers_fte_from_fte30": self.from_fte30} if self.from_fte30 else {}
+        notes: dict[str, int] = {}
         # Days lost with no employee to lose them (only agency workers) are "not applicable",
         # as DfE shows them (Isles of Scilly, 2023 to 2025).
         na = {"working_days_lost_fte"} if not self.needed["days"] else set()

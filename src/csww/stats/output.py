@@ -54,14 +54,8 @@ def notes_for(measured: list[Measured], units: list[Unit]) -> list[str]:
         which = f"the {spec.year} specification"
         notes.extend(f"{year}: {note}." for note in spec.notes)
         notes.append(
-            f"{year}: returns follow {which}, under which a leaver's FTE is recorded as 0 (2017 guide, "
-            "'For leavers, please record a 0'); leavers' FTE here is the FTE recorded on a leaver "
-            "record where above 0, as DfE sums it, else the leaver's FTE30 (see docs/methodology.md)."
-        )
-    from_fte30 = sum(m.measures.notes.get("leavers_fte_from_fte30", 0) for m in measured)
-    if from_fte30:
-        notes.append(
-            f"Leavers' FTE: {from_fte30} leaver record(s) give an FTE of 0, so their FTE30 is used."
+            f"{year}: returns checked against {which}; leavers' FTE is the FTE recorded on the "
+            "leaver records, as DfE sums it (see docs/methodology.md)."
         )
     las = {(u.year, u.code) for u in units if u.level == "Local authority"}
     for year in sorted({y for y, _ in las}):

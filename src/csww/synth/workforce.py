@@ -5,9 +5,9 @@ leavers who came back), leavers (some of them starters who left within the year)
 workers. FTEs, cases and days are integers split exactly (``allocate``), so the statistics
 computed from the records give the targets back.
 
-A leaver's working pattern is carried in FTE30 (their FTE at the previous 30 September)
-because the 2017 guide asks for a leaver's FTE to be recorded as 0 (query 502Q); see
-``docs/methodology.md``, "Leavers' FTE".
+A leaver's FTE is the FTE they worked when they left, recorded on the leaver record, as DfE
+sums it (``docs/years.md``; in 2017 a non-zero one is query 502Q); starters who left within
+the year carry FTE30 0. See ``docs/methodology.md``, "Leavers' FTE".
 """
 
 from __future__ import annotations
@@ -156,12 +156,12 @@ class Builder:
 
     # ---------------------------------------------------------------- leavers
     def leavers(self, long_serving: int, starter_leavers: int, l_fte: int) -> list[Post]:
-        """Leavers; their FTE30 carries the leavers' FTE (starters who left have 0)."""
+        """Leavers; their FTE carries the leavers' FTE (starters who left have 0)."""
         rng = self.rng
         records = max(long_serving, ceil_div(l_fte, FULL))
         ftes = spread_fte(records, l_fte, rng, allow_zero=True)
         out: list[Post] = []
-        for i, fte30 in enumerate(ftes):
+        for i, fte in enumerate(ftes):
             if i < long_serving:
                 who = self.person(43.0)
                 start = pp.start_before(rng, who.born, self.previous, 6.0)
@@ -169,11 +169,13 @@ class Builder:
                 role = pp.pick(
                     rng, pp.ROLES_WITH_CASES if rng.random() < 0.6 else pp.ROLES_WITHOUT_CASES
                 )
-                out.append(Post("leaver", who, 0, start, fte30, end, False, role))
+                out.append(Post("leaver", who, fte, start, None, end, False, role))
             else:  # a second post of someone who left both on the same day
                 base = out[i % max(1, long_serving)]
                 role = next(c for c, _ in pp.ROLES_WITHOUT_CASES if c != base.role)
-                out.append(Post("leaver", base.person, 0, base.start, fte30, base.end, False, role))
+                out.append(
+                    Post("leaver", base.person, fte, base.start, None, base.end, False, role)
+                )
         for _ in range(starter_leavers):
             who = self.person(33.0)
             start = pp.day_between(rng, self.first, self.census - timedelta(days=40))
