@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from csww.sheets.rules import SHEET_RULES
+from csww.rules.spreadsheet import SHEET_RULES
 from tests.sheets.test_bad_sheets import CASES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"

@@ -7,13 +7,10 @@ from csww.rules import (  # noqa: F401
     la_level,
     records,
     return_level,
+    spreadsheet,
     structure,
     worker,
 )
 from csww.rules.registry import RULES, Context, Rule, View
-
-# The spreadsheet reader's rules (95x) belong to the same rulebook, so that every listing of
-# the registry is complete whichever module was imported first.
-from csww.sheets import rules as _sheet_rules  # noqa: F401
 
 __all__ = ["RULES", "Context", "Rule", "View"]

@@ -16,8 +16,8 @@ from openpyxl.utils import get_column_letter
 from csww.model import Record
 from csww.report.model import Issue
 from csww.rules.registry import RULES
+from csww.rules.spreadsheet import message
 from csww.sheets.layout import Heading, Part, cell_ref, heading_index, recognise
-from csww.sheets.rules import message
 from csww.sheets.values import read_cell
 from csww.spec import Spec
 
