@@ -44,7 +44,11 @@ def test_json_top_level_layout() -> None:
         "value",
         "line",
         "cell",
+        "item",
+        "guide",
     }
+    gender = next(i for i in data["issues"] if i["field"] == "GenderCurrent")
+    assert gender["item"] == "Gender" and gender["guide"]
 
 
 def test_exit_zero_when_only_queries(tmp_path: Path) -> None:

@@ -161,6 +161,7 @@ def read_csv_with_issues(path: str | Path, *, year: int | None = None) -> SheetR
     layout = parts(spec)
     issues: list[Issue] = []
     ret = Return()
+    workers_cell = None
     for key in PARTS:
         file = files.get(key)
         if file is None:
@@ -175,9 +176,10 @@ def read_csv_with_issues(path: str | Path, *, year: int | None = None) -> SheetR
             ret.la = built.records[0] if grid.rows else None
         else:
             ret.workers = built.records
+            workers_cell = grid.ref(1, grid.first_row)
     if "header" not in files:
         ret.header = Record()
-    return SheetResult(ret, issues, None, str(path))
+    return SheetResult(ret, issues, None, str(path), workers_cell)
 
 
 def read_csv(path: str | Path) -> Return:

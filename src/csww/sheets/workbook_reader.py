@@ -53,6 +53,7 @@ class SheetResult:
     issues: list[Issue] = field(default_factory=list)
     template_year: int | None = None
     source: str = ""
+    workers_cell: str | None = None  # where worker records start, for issues about them all
 
 
 def check_file(path: Path) -> None:
@@ -321,7 +322,8 @@ def read_workbook_with_issues(path: str | Path, *, year: int | None = None) -> S
     )
     check_year(made_for, ret, year, path.name)
     issues = [i for _n, i in header.issues + la.issues + workers.issues]
-    return SheetResult(ret, issues, made_for, str(path))
+    first = grids["workers"]
+    return SheetResult(ret, issues, made_for, str(path), first.ref(1, first.first_row))
 
 
 def read_workbook(path: str | Path) -> Return:
