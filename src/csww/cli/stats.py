@@ -26,6 +26,12 @@ def _measure(paths: tuple[Path, ...], breakdowns: bool, year: int | None) -> lis
     files = find_returns(paths)
     if not files:
         _fail("no XML returns found in the paths given.")
+    sheets = [p for p in files if p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".csv")]
+    if sheets:
+        _fail(
+            f"{sheets[0]} is a spreadsheet; statistics are computed from XML returns. Turn it "
+            f"into XML first: csww generate {sheets[0]} -o {sheets[0].with_suffix('.xml')}"
+        )
     measured = []
     show = progress.files("Reading returns", len(files))
     for done, path in enumerate(files, 1):
@@ -234,26 +240,42 @@ def compare_command(
     "--output",
     "-o",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=Path("."),
     show_default=True,
-    help="Folder for the returns.",
+    help="Folder for the returns; with one --la, a FILE.xml names the return itself.",
 )
 def synth_command(
     year: int, las: tuple[str, ...], all_las: bool, seed: int, scale: float, out_dir: Path
 ) -> None:
     """Write synthetic returns whose statistics reproduce DfE's published LA figures."""
-    from csww.synth import UnknownLA, la_codes, targets, write_all
+    from csww.synth import UnknownLA, generate, la_codes, targets, write_all
 
     if bool(las) == all_las:
         raise click.UsageError("give --la CODE (one or more) or --all-las.")
     codes = la_codes(year) if all_las else list(las)
     if not codes:
         _fail(f"DfE published no LA figures for {year}.")
+    one_file = out_dir.suffix.lower() == ".xml"
+    if one_file and len(codes) != 1:
+        _fail(
+            f"{out_dir} names one file, but {len(codes)} returns were asked for: give a folder "
+            "with -o, or one --la."
+        )
+    if out_dir.exists() and out_dir.is_dir() == one_file:
+        kind = "a folder" if one_file else "a file"
+        _fail(f"{out_dir} is {kind}: give -o a folder, or with one --la a FILE.xml.")
     try:
-        show = progress.files("Writing synthetic returns", len(codes))
-        paths = write_all(year, out_dir, seed=seed, las=codes, scale=scale, progress=show)
-        progress.done()
+        if one_file:
+            from csww.writer import write
+
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
+            write(generate(year, codes[0], seed=seed, scale=scale), out_dir)
+            paths = [out_dir]
+        else:
+            show = progress.files("Writing synthetic returns", len(codes))
+            paths = write_all(year, out_dir, seed=seed, las=codes, scale=scale, progress=show)
+            progress.done()
     except UnknownLA as exc:
         _fail(str(exc))
     click.echo(f"Wrote {len(paths)} synthetic return(s) for {year} to {out_dir}", err=True)

@@ -19,6 +19,7 @@ from csww.rules.registry import RULES
 from csww.rules.spreadsheet import message
 from csww.sheets.layout import Heading, Part, cell_ref, heading_index, recognise
 from csww.sheets.values import read_cell
+from csww.sheets.wording import wording
 from csww.spec import Item, Spec
 from csww.values import decimal_places, parse_decimal
 
@@ -93,8 +94,8 @@ def map_columns(part: Part, grid: Grid) -> tuple[dict[int, Heading], dict[int, s
         )
         raise SheetError(
             f"{where_} has no column for: {', '.join(missing)}. Add the missing "
-            "columns back with these headings (they may stay empty), or copy the data into a "
-            f"fresh template made with 'csww template'.{renamed}"
+            "columns back with these headings (they may stay empty), or copy the data into "
+            f"{wording().fresh_template}.{renamed}"
         )
     for kind, partner in (("other", "other_value"), ("message", "message_value")):
         names = {h.pair for h in columns.values() if h.kind == kind}

@@ -20,6 +20,7 @@ from csww.report.model import Issue, ReadFailure, Report
 from csww.rules import RULES
 from csww.sheets.csv_reader import read_csv_with_issues
 from csww.sheets.rows import SheetError
+from csww.sheets.wording import COMMAND_LINE, PORTAL, shown, worded
 from csww.sheets.workbook_reader import SheetResult, read_workbook_with_issues
 from csww.spec import available_years, spec_for
 from csww.writer import complete_header
@@ -27,9 +28,18 @@ from csww.writer import complete_header
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
-def read_sheet(path: str | Path, *, year: int | None = None) -> SheetResult:
-    """Read a workbook, a CSV file or a folder of CSV files; raises :class:`SheetError`."""
-    path = Path(path)
+def read_sheet(
+    path: str | Path, *, year: int | None = None, name: str | None = None, portal: bool = False
+) -> SheetResult:
+    """Read a workbook, a CSV file or a folder of CSV files; raises :class:`SheetError`.
+
+    ``name`` is the file's name as the user knows it (an upload read from a temporary copy);
+    ``portal`` words the messages for a web user (no commands to run)."""
+    with worded(PORTAL if portal else COMMAND_LINE, name):
+        return _read_sheet(Path(path), year)
+
+
+def _read_sheet(path: Path, year: int | None) -> SheetResult:
     suffix = path.suffix.lower()
     if path.is_dir() or suffix == ".csv":
         return read_csv_with_issues(path, year=year)
@@ -37,10 +47,10 @@ def read_sheet(path: str | Path, *, year: int | None = None) -> SheetResult:
         return read_workbook_with_issues(path, year=year)
     if suffix == ".ods":
         raise SheetError(
-            f"{path.name} is an OpenDocument spreadsheet. Save it as 'Excel Workbook (.xlsx)'."
+            f"{shown(path)} is an OpenDocument spreadsheet. Save it as 'Excel Workbook (.xlsx)'."
         )
     raise SheetError(
-        f"{path.name} is not a spreadsheet this tool reads: give an .xlsx workbook, a .csv file "
+        f"{shown(path)} is not a spreadsheet this tool reads: give an .xlsx workbook, a .csv file "
         "or a folder of CSV files."
     )
 
