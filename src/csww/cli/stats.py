@@ -208,9 +208,12 @@ def compare_command(
 
     Exit status: 0 when every value matches within the tolerance, 1 when some differ.
     """
-    from csww.stats.compare import compare_files, summary, to_csv, to_text
+    from csww.stats.compare import NotComparable, compare_files, summary, to_csv, to_text
 
-    cells = compare_files(computed, published, tolerance)
+    try:
+        cells = compare_files(computed, published, tolerance)
+    except NotComparable as exc:
+        _fail(str(exc))
     click.echo(to_text(cells, tolerance), nl=False)
     if output is not None:
         output.write_text(to_csv(cells, only_differences=not every), encoding="utf-8")
