@@ -12,6 +12,7 @@ from csww.cli import progress
 from csww.reader import ReadError
 
 if TYPE_CHECKING:
+    from csww.stats.breakdowns import Breakdowns
     from csww.stats.collect import Measured
 
 
@@ -125,6 +126,8 @@ def report_command(
     from csww.stats import published as pub
     from csww.stats.aggregate import table
     from csww.stats.collect import unit_breakdowns
+    from csww.stats.indicators import MEASURE_COLUMNS
+    from csww.stats.neighbours import grouping, neighbour_cells, standings
     from csww.stats.output import notes_for
     from csww.stats.report_html import Comparator, render
 
@@ -144,8 +147,10 @@ def report_command(
     region_code, region_name = latest.geography["region_code"], latest.geography["region_name"]
     region = Comparator(region_name or "Region")
     england = Comparator("England")
+    la_rows: dict[int, dict[str, dict[str, str]]] = {}  # year → unit code → cells
+    england_breakdowns = None
     if compare_with is not None:
-        others = _measure((compare_with,), False, None)
+        others = _measure((compare_with,), True, None)
         mine = {(m.measures.year, m.unit[1]) for m in others}
         others += [m for m in measured if (m.measures.year, m.unit[1]) not in mine]
         for u in table([m.measures for m in others]):
@@ -153,6 +158,10 @@ def report_command(
                 england.cells[u.year] = u.row()
             elif u.level == "Regional" and u.code == region_code:
                 region.cells[u.year] = u.row()
+            elif u.level == "Local authority":
+                la_rows.setdefault(u.year, {})[u.code] = u.row()
+        everyone = [m for m in others if m.measures.year == latest.year]
+        england_breakdowns = national_breakdowns(everyone)
         source = f"computed from the returns in {compare_with.name}"
     else:
         for year in series:
@@ -163,8 +172,22 @@ def report_command(
                 row = pub.row_for(year, level, c)
                 if row is not None:
                     target.cells[year] = row.cells
+            la_rows[year] = {c: dict(r.cells) for c, r in pub.la_rows(year).items()}
         source = "DfE's published figures"
+    group = grouping(latest.year)
+    neighbours = Comparator("Statistical neighbours (median)")
+    counted = 0
+    for year in series:
+        cells, counted = neighbour_cells(latest.code, year, la_rows.get(year, {}), MEASURE_COLUMNS)
+        if counted:
+            neighbours.cells[year] = cells
+    source += f"; statistical neighbours: {group.name}"
     comparators = [region, england] if region_code else [england]
+    if neighbours.cells:
+        comparators.insert(0, neighbours)
+    places = standings(
+        latest.code, series[latest.year], la_rows.get(latest.year, {}), MEASURE_COLUMNS
+    )
     mine_measured = [m for m in measured if m.unit == (latest.year, latest.code)]
     breakdowns = unit_breakdowns(mine_measured).get((latest.year, latest.code))
     measures = mine_measured[0].measures if len(mine_measured) == 1 else None
@@ -177,9 +200,24 @@ def report_command(
         breakdowns,
         measures,
         notes_for(mine_measured, []),
+        places or None,
+        england_breakdowns,
     )
     output.write_text(page, encoding="utf-8")
     click.echo(f"Wrote {output}", err=True)
+
+
+def national_breakdowns(measured: list[Measured]) -> Breakdowns | None:
+    """England's breakdowns: every return's merged (None when none was read with them)."""
+    from csww.stats.breakdowns import Breakdowns
+
+    found = [m.breakdowns for m in measured if m.breakdowns is not None]
+    if not found:
+        return None
+    whole = Breakdowns(found[0].year, "E92000001")
+    for b in found:
+        whole.merge(b)
+    return whole
 
 
 @click.command("compare")
