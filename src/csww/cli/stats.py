@@ -88,7 +88,8 @@ def stats_command(
     """
     from csww.stats.aggregate import table
     from csww.stats.collect import unit_breakdowns
-    from csww.stats.output import breakdowns_csv, notes_for, to_csv, to_html, to_json
+    from csww.stats.output import breakdowns_csv, notes_for, to_csv, to_json
+    from csww.stats.page_html import SCRIPT, script, to_page
 
     want_breakdowns = fmt == "json" or breakdowns_path is not None
     measured = _measure(returns, want_breakdowns, year)
@@ -101,7 +102,9 @@ def stats_command(
     elif fmt == "json":
         _write(to_json(units, measured, breakdowns, suppress), output)
     else:
-        _write(to_html(units, notes, suppress), output)
+        _write(to_page(units, notes, suppress), output)
+        if output is not None:  # sorting and filtering: a static script beside the page
+            (output.parent / SCRIPT).write_text(script(), encoding="utf-8")
     if breakdowns_path is not None:
         _write(breakdowns_csv(breakdowns), breakdowns_path)
     if fmt != "json":

@@ -323,7 +323,7 @@ def _table(
     body = []
     for column in MEASURE_COLUMNS:
         cells = [la.get(column, ""), *(c.cells.get(year, {}).get(column, "") for c in comparators)]
-        row = "".join(f"<td>{escape(_thousands(v) or '–')}</td>" for v in cells)
+        row = "".join(f"<td>{escape(thousands(v) or '–')}</td>" for v in cells)
         if standings is not None:
             place = standings.get(column)
             row += (
@@ -335,7 +335,7 @@ def _table(
     return f"<table><thead><tr><th>Indicator, {year}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _thousands(text: str) -> str:
+def thousands(text: str) -> str:
     """Published text with thousands separators (36186.3 → 36,186.3); symbols unchanged."""
     number = parse_published(text)
     if number is None or abs(number) < 1000:
