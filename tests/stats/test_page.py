@@ -5,7 +5,6 @@ filtering (from a static script; the data is all there without it)."""
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,8 @@ from click.testing import CliRunner
 
 from csww.cli.main import cli
 from csww.synth import write_all
+from tests.chromium import chromium
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "stats"
 
 
@@ -49,17 +48,8 @@ def test_the_data_is_all_there_without_javascript(page_file: Path) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-        pytest.fail("Chromium is missing: run `make system` for the browser tests.")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.mark.browser
