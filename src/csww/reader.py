@@ -110,8 +110,9 @@ def _sniff(fh: IO[bytes]) -> None:
         raise ReadError("The file is empty: it holds no CSWW return.")
     if head.startswith(b"PK\x03\x04"):
         raise ReadError(
-            "This is a spreadsheet or zip file, not XML. Give the .xlsx file its own extension "
-            "so it is read as a spreadsheet, or convert it with 'csww generate'."
+            "This is a spreadsheet (an Excel workbook or another zip file), not an XML return. A "
+            "filled template is checked with 'csww validate FILE.xlsx' and turned into XML with "
+            "'csww generate FILE.xlsx -o return.xml'."
         )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ReadError(

@@ -3,6 +3,7 @@ cannot read; the rule that owns the item says why, so parsing itself never raise
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime
 
@@ -47,6 +48,25 @@ def parse_date(text: str | None) -> date | None:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         return None
+
+
+def impossible_date(text: str | None) -> str | None:
+    """Why text written as a date (YYYY-MM-DD) names no day of the calendar, in words; None
+    when the text is not written that way or is a real date. "1999-13-01" has the right
+    shape, so saying how to write a date would not help: the month is what is wrong."""
+    m = _DATE.match(text or "")
+    if m is None or parse_date(m[0]) is not None:
+        return None
+    year, month, day = int(m[1]), int(m[2]), int(m[3])
+    if not 1 <= month <= 12:
+        return f"there is no month {month} (months run from 01 to 12)"
+    if day == 0:
+        return "there is no day 00"
+    if year == 0:
+        return "there is no year 0000"
+    last = calendar.monthrange(year, month)[1]
+    month_name = date(2000, month, 1).strftime("%B")
+    return f"{month_name} {year} has {last} days, so there is no day {day}"
 
 
 def parse_datetime(text: str | None) -> datetime | None:

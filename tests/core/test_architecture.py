@@ -59,3 +59,21 @@ def test_collection_years_in_docs_match_the_specification() -> None:
     assert (ROOT / "docs" / "collection-years.md").read_text() == render_markdown(), (
         "docs/collection-years.md is out of date: run `make docs`"
     )
+
+
+def test_every_rule_is_declared_in_the_rulebook() -> None:
+    """Rules are declared once, in ``csww.rules``: no other module calls ``declare`` or
+    ``@rule``, so the rulebook alone owns every id (the spreadsheet rules included)."""
+    import re
+
+    declaring = re.compile(r"^\s*(?:@rule\(|declare\()", re.M)
+    rulebook = ROOT / "src" / "csww" / "rules"
+    offenders = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "src").rglob("*.py")
+        if rulebook not in p.parents and declaring.search(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+    from csww.rules import RULES
+
+    assert {"950", "951", "959", "960Q", "961"} <= {r.id for r in RULES}

@@ -44,7 +44,11 @@ def test_json_top_level_layout() -> None:
         "value",
         "line",
         "cell",
+        "item",
+        "guide",
     }
+    gender = next(i for i in data["issues"] if i["field"] == "GenderCurrent")
+    assert gender["item"] == "Gender" and gender["guide"]
 
 
 def test_exit_zero_when_only_queries(tmp_path: Path) -> None:
@@ -70,7 +74,9 @@ def test_csv_report_and_output_file(tmp_path: Path) -> None:
     target = tmp_path / "issues.csv"
     code, _ = run("validate", str(SAMPLE), "--format", "csv", "-o", str(target))
     assert code == 1
-    rows = list(csv.DictReader(io.StringIO(target.read_text())))
+    # A byte-order mark, so that Excel reads the file as UTF-8 ("–", not "â€“").
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
     assert len(rows) == len(validate(SAMPLE).issues)
     assert rows[0]["rule"] and rows[0]["severity"] in ("error", "query")
 

@@ -208,8 +208,11 @@ def csv_missing_column(folder: Path) -> Path:
 CASES: list[tuple[str, Maker, str]] = [
     ("renamed sheet", renamed_sheet, "has no sheet named 'Workers' (its sheets are"),
     ("missing column", missing_column, "Sheet 'Workers' has no column for: Gender"),
-    ("extra column", extra_column, "Column Z of sheet 'Workers' is headed 'Notes'"),
-    ("renamed column", renamed_column, "Column E of sheet 'Workers' is headed 'Sex'"),
+    (
+        "renamed column",
+        renamed_column,
+        "Columns it does not recognise: E ('Sex'); if one of them is a renamed column",
+    ),
     ("duplicate column", duplicate_column, "has two columns headed 'Gender' (E and Z)"),
     (
         "value without heading",
@@ -321,3 +324,14 @@ def test_a_csv_that_is_not_utf8_is_read_as_windows_1252_and_says_so(tmp_path: Pa
     from csww.sheets.csv_reader import read_csv
 
     assert read_csv(tmp_path).workers[0].values["QualInst"] == "Université de Genève"
+
+
+def test_an_extra_column_is_ignored_with_a_note_naming_it(tmp_path: Path) -> None:
+    """A column the HR officer added (names, notes) does not make the file unreadable: it is
+    left out of the return, and one query names it at its heading."""
+    path = extra_column(tmp_path)
+    report = validate_sheet(path)
+    assert report.fatal is None
+    notes = [i for i in report.issues if i.rule == "960Q"]
+    assert [(i.cell, i.value) for i in notes] == [("Workers!Z1", "Notes")]
+    assert "'Notes'" in notes[0].message and "ignored" in notes[0].message

@@ -152,4 +152,4 @@ def test_cli_report_equals_library_report(template_path: Path) -> None:
 def test_spreadsheet_rules_are_listed_by_csww_rules() -> None:
     code, out = run("rules", "--format", "csv")
     assert code == 0
-    assert "\n950,error," in out and "\n956Q,query," in out
+    assert "\n950,error," in out and "\n960Q,query," in out

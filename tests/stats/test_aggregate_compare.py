@@ -97,3 +97,60 @@ def test_compare_finds_each_difference_by_indicator_and_la(tmp_path: Path) -> No
     assert to_csv(cells).count("\n") == 2  # the header and the one difference
     loose = summary(compare_rows(read_rows(path), read_rows(edited), tolerance=0.25))
     assert loose["differs"] == 0
+
+
+def _indicators(path: Path, rows: list[dict[str, str]]) -> Path:
+    from csww.stats.indicators import MEASURE_COLUMNS
+
+    columns = ["time_period", "geographic_level", "new_la_code", "old_la_code", "la_name"]
+    columns += list(MEASURE_COLUMNS)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+    return path
+
+
+def test_compare_lists_every_differing_value_before_rows_in_one_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from csww.cli.main import cli
+
+    base = {"time_period": "2018", "geographic_level": "Local authority", "old_la_code": "201"}
+    computed = _indicators(tmp_path / "c.csv", [base | {"la_name": "City", "inpost_fte": "11.5"}])
+    published = _indicators(
+        tmp_path / "p.csv",
+        [
+            base | {"la_name": "City", "inpost_fte": "12.5"},
+            base | {"old_la_code": "202", "la_name": "Camden", "inpost_fte": "1"},
+        ],
+    )
+    result = CliRunner().invoke(cli, ["compare", str(computed), str(published)])
+    assert result.exit_code == 1
+    out = result.output
+    line = "2018 Local authority 201 City: inpost_fte 11.5 vs 12.5 (difference -1)"
+    assert line in out
+    assert out.index(line) < out.index("Camden: in the published file only")
+
+
+def test_compare_refuses_files_not_in_the_indicators_layout_or_swapped(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from csww import write
+    from csww.cli.main import cli
+    from tests.factories import make_return
+
+    xml = tmp_path / "a.xml"
+    write(make_return(), xml)
+    result = CliRunner().invoke(cli, ["compare", str(xml), str(xml)])
+    assert result.exit_code == 2 and "is an XML return" in result.output
+    row = {"time_period": "2018", "geographic_level": "Local authority", "old_la_code": "201"}
+    small = _indicators(tmp_path / "computed.csv", [row | {"inpost_fte": "1"}])
+    wide = _indicators(
+        tmp_path / "published.csv",
+        [row | {"inpost_fte": "1"}, row | {"time_period": "2019", "inpost_fte": "2"}],
+    )
+    swapped = CliRunner().invoke(cli, ["compare", str(wide), str(small)])
+    assert swapped.exit_code == 2 and "wrong way round" in swapped.output
+    assert CliRunner().invoke(cli, ["compare", str(small), str(wide)]).exit_code == 0

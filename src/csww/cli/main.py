@@ -45,14 +45,38 @@ for command in (
     cli.add_command(command)
 
 
+def file_problem(exc: OSError) -> str:
+    """What went wrong with a file or folder the user named, and what to do about it."""
+    name = exc.filename or "a file"
+    parent = os.path.dirname(str(name)) if exc.filename else ""
+    if isinstance(exc, FileNotFoundError) and parent and not os.path.isdir(parent):
+        return (
+            f"Error: the folder {parent} does not exist, so {name} cannot be written. Create it "
+            f"(mkdir -p {parent}) or give a path in a folder that exists."
+        )
+    if isinstance(exc, FileNotFoundError):
+        return f"Error: {name} does not exist. Check the path."
+    if isinstance(exc, PermissionError):
+        return f"Error: csww may not read or write {name}. Choose a path you may write to."
+    if isinstance(exc, IsADirectoryError):
+        return f"Error: {name} is a folder. Give a file name."
+    if isinstance(exc, NotADirectoryError):
+        return f"Error: part of {name} is a file, not a folder. Check the path."
+    return f"Error: {name}: {exc.strerror or exc}. Check the path and the free disk space."
+
+
 def main() -> None:
-    """Run the CLI. A user sees messages, not tracebacks: an interrupted run says so, and an
-    internal fault says what to report (``CSWW_DEBUG=1`` shows the traceback)."""
+    """Run the CLI. A user sees messages, not tracebacks: an interrupted run says so, a file
+    or folder that cannot be used is the user's to put right (exit 2), and only an internal
+    fault says what to report (exit 3; ``CSWW_DEBUG=1`` shows the traceback)."""
     try:
         cli(prog_name="csww")
     except KeyboardInterrupt:
         click.echo("\nStopped.", err=True)
         sys.exit(130)
+    except OSError as exc:  # a path that is not there, not writable, or a folder: the user's
+        click.echo(file_problem(exc), err=True)
+        sys.exit(2)
     except Exception as exc:  # the last resort: every expected problem has its own message
         if os.environ.get("CSWW_DEBUG"):
             raise

@@ -8,9 +8,22 @@ from pathlib import Path
 
 import click
 
+from csww.model import Return
 from csww.privacy import SaltError, check_salt, pseudonymise
 from csww.reader import ReadError, read
+from csww.sheets.rows import SheetError
 from csww.writer import write
+
+SHEETS = (".xlsx", ".xlsm", ".csv")
+
+
+def _read(file: Path) -> Return:
+    """An XML return, or a filled template (.xlsx or CSV) read as a spreadsheet."""
+    if file.suffix.lower() in SHEETS:
+        from csww.sheets.validate import read_sheet
+
+        return read_sheet(file).ret
+    return read(file)
 
 
 @click.command("pseudonymise")
@@ -27,14 +40,22 @@ def pseudonymise_command(
 ) -> None:
     """Write a copy of FILE with registration numbers replaced by keyed pseudonyms and dates
     of birth coarsened to the month, for sharing beyond the LA."""
+    if output.exists() and output.resolve() == file.resolve():
+        click.echo(
+            f"Error: {output} is the return itself: the copy would overwrite the original. Give "
+            "-o another file name, for example "
+            f"{file.with_name(file.stem + '-pseudonymised.xml').name}.",
+            err=True,
+        )
+        sys.exit(2)
     raw = salt_file.read_bytes().strip() if salt_file else os.environ.get("CSWW_SALT", "").encode()
     try:
         salt = check_salt(raw)
-        ret = read(file)
+        ret = _read(file)
     except SaltError as exc:
         click.echo(f"No usable salt: {exc} Give it with --salt-file or CSWW_SALT.", err=True)
         sys.exit(2)
-    except ReadError as exc:
+    except (ReadError, SheetError) as exc:
         click.echo(f"{file}: cannot be read: {exc}", err=True)
         sys.exit(2)
     write(pseudonymise(ret, salt, keep_ethnicity=not drop_ethnicity), output)

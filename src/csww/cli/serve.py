@@ -6,7 +6,9 @@ The core never imports the portal: Django is imported inside the commands only, 
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 import sys
 
 import click
@@ -19,19 +21,45 @@ def _django(debug: bool) -> None:
     try:
         import django
         from django.core.exceptions import ImproperlyConfigured
-    except ImportError as exc:
-        raise click.ClickException(
-            "The portal needs its extras: pip install 'csww[portal]'."
-        ) from exc
+    except ImportError:
+        click.echo("Error: the portal needs its extras: pip install 'csww[portal]'.", err=True)
+        sys.exit(2)
     try:
         django.setup()
-    except ImproperlyConfigured as exc:
-        raise click.ClickException(str(exc)) from exc
+    except ImproperlyConfigured as exc:  # a setting the user must give: say which (exit 2)
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse, before anything is set up or printed, a port another program holds."""
+    if not 0 < port < 65536:
+        click.echo(
+            f"Error: --port {port} is not a port number: give one from 1 to 65535.", err=True
+        )
+        sys.exit(2)
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            busy = exc.errno == errno.EADDRINUSE
+            why = (
+                "is in use by another program (perhaps csww is already running)"
+                if busy
+                else (f"cannot be used ({exc.strerror})")
+            )
+            click.echo(
+                f"Error: port {port} on {host} {why}. Stop that program, or give another port: "
+                f"--port {port + 1}.",
+                err=True,
+            )
+            sys.exit(2)
 
 
 def _run(host: str, port: int, demo: bool, threads: int, workers: int) -> None:
     from django.core.management import call_command
 
+    check_port(host, port)
     os.makedirs("var", exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     if demo:

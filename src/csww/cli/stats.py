@@ -14,6 +14,7 @@ from csww.cli.years import YEAR
 from csww.reader import ReadError
 
 if TYPE_CHECKING:
+    from csww.stats.breakdowns import Breakdowns
     from csww.stats.collect import Measured
 
 
@@ -30,6 +31,12 @@ def _measure(
     files = find_returns(paths)
     if not files:
         _fail("no XML returns found in the paths given.")
+    sheets = [p for p in files if p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".csv")]
+    if sheets:
+        _fail(
+            f"{sheets[0]} is a spreadsheet; statistics are computed from XML returns. Turn it "
+            f"into XML first: csww generate {sheets[0]} -o {sheets[0].with_suffix('.xml')}"
+        )
     measured = []
     show = progress.files("Reading returns", len(files))
     for done, path in enumerate(files, 1):
@@ -84,9 +91,9 @@ def _write(text: str, output: Path | None) -> None:
 @click.option(
     "--quality-flags",
     "flags_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="DfE's quality flags (u) as CSV: la_code,year,indicator. Flagged figures show as u and "
-    "stay out of regional and national rates built on them, as DfE does (docs/methodology.md).",
+    help="DfE's quality flags (u): 'dfe' for the flags in DfE's published file, or a CSV of "
+    "la_code,year,indicator. Flagged figures show as u and stay out of regional and national "
+    "rates built on them, as DfE does (docs/methodology.md).",
 )
 def stats_command(
     returns: tuple[Path, ...],
@@ -96,7 +103,7 @@ def stats_command(
     pay_path: Path | None,
     year: int | None,
     no_suppress: bool,
-    flags_path: Path | None,
+    flags_path: str | None,
 ) -> None:
     """Workforce statistics from RETURNS (XML files or folders of them; one per LA, any years).
 
@@ -105,16 +112,22 @@ def stats_command(
     """
     from csww.stats.aggregate import table
     from csww.stats.collect import unit_breakdowns
-    from csww.stats.output import breakdowns_csv, notes_for, to_csv, to_html, to_json
+    from csww.stats.output import breakdowns_csv, notes_for, to_csv, to_json
+    from csww.stats.page_html import SCRIPT, script, to_page
 
     flags = None
     if flags_path is not None:
-        from csww.stats.quality import FlagsError, read
+        from csww.stats.quality import FlagsError, dfe_quality_flags, read
 
-        try:
-            flags = read(flags_path)
-        except FlagsError as exc:
-            _fail(str(exc))
+        if flags_path == "dfe":
+            flags = dfe_quality_flags()
+        elif not Path(flags_path).is_file():
+            _fail(f"{flags_path} is not a file: give a CSV of la_code,year,indicator, or 'dfe'.")
+        else:
+            try:
+                flags = read(Path(flags_path))
+            except FlagsError as exc:
+                _fail(str(exc))
     want_breakdowns = fmt == "json" or breakdowns_path is not None
     measured = _measure(returns, want_breakdowns, year, pay=pay_path is not None)
     units = table([m.measures for m in measured], flags)
@@ -126,7 +139,9 @@ def stats_command(
     elif fmt == "json":
         _write(to_json(units, measured, breakdowns, suppress), output)
     else:
-        _write(to_html(units, notes, suppress), output)
+        _write(to_page(units, notes, suppress), output)
+        if output is not None:  # sorting and filtering: a static script beside the page
+            (output.parent / SCRIPT).write_text(script(), encoding="utf-8")
     if breakdowns_path is not None:
         _write(breakdowns_csv(breakdowns), breakdowns_path)
     if pay_path is not None:
@@ -160,6 +175,8 @@ def report_command(
     from csww.stats import published as pub
     from csww.stats.aggregate import table
     from csww.stats.collect import unit_breakdowns
+    from csww.stats.indicators import MEASURE_COLUMNS
+    from csww.stats.neighbours import grouping, neighbour_cells, standings
     from csww.stats.output import notes_for
     from csww.stats.report_html import Comparator, render
 
@@ -179,8 +196,10 @@ def report_command(
     region_code, region_name = latest.geography["region_code"], latest.geography["region_name"]
     region = Comparator(region_name or "Region")
     england = Comparator("England")
+    la_rows: dict[int, dict[str, dict[str, str]]] = {}  # year → unit code → cells
+    england_breakdowns = None
     if compare_with is not None:
-        others = _measure((compare_with,), False, None)
+        others = _measure((compare_with,), True, None)
         mine = {(m.measures.year, m.unit[1]) for m in others}
         others += [m for m in measured if (m.measures.year, m.unit[1]) not in mine]
         for u in table([m.measures for m in others]):
@@ -188,6 +207,10 @@ def report_command(
                 england.cells[u.year] = u.row()
             elif u.level == "Regional" and u.code == region_code:
                 region.cells[u.year] = u.row()
+            elif u.level == "Local authority":
+                la_rows.setdefault(u.year, {})[u.code] = u.row()
+        everyone = [m for m in others if m.measures.year == latest.year]
+        england_breakdowns = national_breakdowns(everyone)
         source = f"computed from the returns in {compare_with.name}"
     else:
         for year in series:
@@ -198,8 +221,22 @@ def report_command(
                 row = pub.row_for(year, level, c)
                 if row is not None:
                     target.cells[year] = row.cells
+            la_rows[year] = {c: dict(r.cells) for c, r in pub.la_rows(year).items()}
         source = "DfE's published figures"
+    group = grouping(latest.year)
+    neighbours = Comparator("Statistical neighbours (median)")
+    counted = 0
+    for year in series:
+        cells, counted = neighbour_cells(latest.code, year, la_rows.get(year, {}), MEASURE_COLUMNS)
+        if counted:
+            neighbours.cells[year] = cells
+    source += f"; statistical neighbours: {group.name}"
     comparators = [region, england] if region_code else [england]
+    if neighbours.cells:
+        comparators.insert(0, neighbours)
+    places = standings(
+        latest.code, series[latest.year], la_rows.get(latest.year, {}), MEASURE_COLUMNS
+    )
     mine_measured = [m for m in measured if m.unit == (latest.year, latest.code)]
     breakdowns = unit_breakdowns(mine_measured).get((latest.year, latest.code))
     measures = mine_measured[0].measures if len(mine_measured) == 1 else None
@@ -212,9 +249,24 @@ def report_command(
         breakdowns,
         measures,
         notes_for(mine_measured, []),
+        places or None,
+        england_breakdowns,
     )
     output.write_text(page, encoding="utf-8")
     click.echo(f"Wrote {output}", err=True)
+
+
+def national_breakdowns(measured: list[Measured]) -> Breakdowns | None:
+    """England's breakdowns: every return's merged (None when none was read with them)."""
+    from csww.stats.breakdowns import Breakdowns
+
+    found = [m.breakdowns for m in measured if m.breakdowns is not None]
+    if not found:
+        return None
+    whole = Breakdowns(found[0].year, "E92000001")
+    for b in found:
+        whole.merge(b)
+    return whole
 
 
 @click.command("compare")
@@ -243,9 +295,12 @@ def compare_command(
 
     Exit status: 0 when every value matches within the tolerance, 1 when some differ.
     """
-    from csww.stats.compare import compare_files, summary, to_csv, to_text
+    from csww.stats.compare import NotComparable, compare_files, summary, to_csv, to_text
 
-    cells = compare_files(computed, published, tolerance)
+    try:
+        cells = compare_files(computed, published, tolerance)
+    except NotComparable as exc:
+        _fail(str(exc))
     click.echo(to_text(cells, tolerance), nl=False)
     if output is not None:
         output.write_text(to_csv(cells, only_differences=not every), encoding="utf-8")
@@ -275,26 +330,42 @@ def compare_command(
     "--output",
     "-o",
     "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=Path("."),
     show_default=True,
-    help="Folder for the returns.",
+    help="Folder for the returns; with one --la, a FILE.xml names the return itself.",
 )
 def synth_command(
     year: int, las: tuple[str, ...], all_las: bool, seed: int, scale: float, out_dir: Path
 ) -> None:
     """Write synthetic returns whose statistics reproduce DfE's published LA figures."""
-    from csww.synth import UnknownLA, la_codes, targets, write_all
+    from csww.synth import UnknownLA, generate, la_codes, targets, write_all
 
     if bool(las) == all_las:
         raise click.UsageError("give --la CODE (one or more) or --all-las.")
     codes = la_codes(year) if all_las else list(las)
     if not codes:
         _fail(f"DfE published no LA figures for {year}.")
+    one_file = out_dir.suffix.lower() == ".xml"
+    if one_file and len(codes) != 1:
+        _fail(
+            f"{out_dir} names one file, but {len(codes)} returns were asked for: give a folder "
+            "with -o, or one --la."
+        )
+    if out_dir.exists() and out_dir.is_dir() == one_file:
+        kind = "a folder" if one_file else "a file"
+        _fail(f"{out_dir} is {kind}: give -o a folder, or with one --la a FILE.xml.")
     try:
-        show = progress.files("Writing synthetic returns", len(codes))
-        paths = write_all(year, out_dir, seed=seed, las=codes, scale=scale, progress=show)
-        progress.done()
+        if one_file:
+            from csww.writer import write
+
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
+            write(generate(year, codes[0], seed=seed, scale=scale), out_dir)
+            paths = [out_dir]
+        else:
+            show = progress.files("Writing synthetic returns", len(codes))
+            paths = write_all(year, out_dir, seed=seed, las=codes, scale=scale, progress=show)
+            progress.done()
     except UnknownLA as exc:
         _fail(str(exc))
     click.echo(f"Wrote {len(paths)} synthetic return(s) for {year} to {out_dir}", err=True)

@@ -15,7 +15,7 @@ from csww.cli import progress
 from csww.cli.years import YEAR
 from csww.report import Report
 from csww.report.html import to_html
-from csww.report.render import CSV_COLUMNS, safe_cell, to_csv, to_json, to_text
+from csww.report.render import CSV_COLUMNS, for_excel, safe_cell, to_csv, to_json, to_text
 
 RENDERERS = {"text": to_text, "json": to_json, "csv": to_csv, "html": to_html}
 RETURN_SUFFIXES = inputs.RETURN_SUFFIXES
@@ -30,11 +30,29 @@ def validate_path(path: Path, year: int | None, previous: Path | None = None) ->
         progress.done()
 
 
+def csv_set(folder: Path) -> bool:
+    """A folder holding the template's CSV files (header.csv, la_level.csv, workers.csv) is
+    one return, not three."""
+    from csww.sheets.layout import CSV_FILES
+
+    return any((folder / name).is_file() for name in CSV_FILES.values())
+
+
 def _returns_in(paths: tuple[Path, ...]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in RETURN_SUFFIXES))
+        if path.is_dir() and csv_set(path):
+            found.append(path)
+        elif path.is_dir():
+            sets = sorted({p.parent for p in path.rglob("*.csv") if csv_set(p.parent)})
+            found.extend(sets)
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix.lower() in RETURN_SUFFIXES and p.parent not in sets
+                )
+            )
         else:
             found.append(path)
     return found
@@ -87,7 +105,7 @@ def validate_command(
     paths = _returns_in(files)
     if not paths:
         raise click.UsageError("no returns (.xml, .xlsx, .csv) found in the folders given.")
-    if len(paths) == 1 and not files[0].is_dir():
+    if len(paths) == 1 and (not files[0].is_dir() or paths[0] == files[0]):
         _one(paths[0], year, previous, fmt, output)
     if fmt in ("html", "xlsx") or previous is not None:
         raise click.UsageError("--format html and xlsx, and --previous, take one return at a time.")
@@ -105,7 +123,7 @@ def _one(
 
         write_highlighted(path, report, output)
     else:
-        _emit(RENDERERS[fmt](report), output)
+        _emit(RENDERERS[fmt](report), output, fmt)
     if output:
         summary = (
             f"{report.errors} errors, {report.queries} queries"
@@ -143,7 +161,9 @@ def _many(paths: list[Path], year: int | None, fmt: str, output: Path | None) ->
         writer.writerow(("file", *CSV_COLUMNS))
         for path, report in zip(paths, reports, strict=True):
             if report.fatal is not None:
-                writer.writerow([safe_cell(str(path)), "", "error", safe_cell(str(report.fatal))])
+                writer.writerow(
+                    [safe_cell(str(path)), "", "error", "", safe_cell(str(report.fatal))]
+                )
             for issue in report.issues:
                 cells = [getattr(issue, c) for c in CSV_COLUMNS]
                 writer.writerow(
@@ -152,7 +172,7 @@ def _many(paths: list[Path], year: int | None, fmt: str, output: Path | None) ->
         text = out.getvalue()
     else:
         text = _summary(paths, reports)
-    _emit(text, output)
+    _emit(text, output, fmt)
     sys.exit(_exit_code(reports))
 
 
@@ -177,9 +197,9 @@ def _summary(paths: list[Path], reports: list[Report]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, fmt: str = "text") -> None:
     if output:
-        output.write_text(text, encoding="utf-8")
+        output.write_text(for_excel(text) if fmt == "csv" else text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from html import escape
 
+from csww.report.describe import described, item_label
 from csww.report.model import Issue, Report
 
 STYLE = """
@@ -43,10 +44,14 @@ def _rules_table(issues: list[Issue]) -> str:
     rows = sorted(first.values(), key=lambda i: (i.severity != "error", i.rule))
     body = "".join(
         f"<tr class='{i.severity}'><td><a href='#rule-{escape(i.rule)}'>{escape(i.rule)}</a></td>"
-        f"<td>{_tag(i.severity)}</td><td>{counts[i.rule]}</td><td>{escape(i.message)}</td></tr>"
+        f"<td>{_tag(i.severity)}</td><td>{counts[i.rule]}</td><td>{escape(i.message)}</td>"
+        f"<td><q>{_cell(i.guide)}</q></td></tr>"
         for i in rows
     )
-    return f"<table><thead><tr><th>Rule</th><th>Type</th><th>Count</th><th>Message</th></tr></thead><tbody>{body}</tbody></table>"
+    return (
+        "<table><thead><tr><th>Rule</th><th>Type</th><th>Count</th><th>Message</th>"
+        f"<th>Guide section</th></tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def _workers_table(issues: list[Issue]) -> str:
@@ -82,7 +87,7 @@ def _issues_table(issues: list[Issue]) -> str:
         where = i.cell or (f"line {i.line}" if i.line else "")
         rows.append(
             f"<tr class='{i.severity}'><td>{anchors}{escape(i.rule)}</td><td>{_tag(i.severity)}</td>"
-            f"<td>{_cell(i.record)}</td><td>{_cell(i.worker)}</td><td>{_cell(i.field)}</td>"
+            f"<td>{_cell(i.record)}</td><td>{_cell(i.worker)}</td><td>{_cell(item_label(i))}</td>"
             f"<td>{_cell(i.value)}</td><td>{escape(where)}</td><td>{escape(i.message)}</td></tr>"
         )
     return (
@@ -93,6 +98,7 @@ def _issues_table(issues: list[Issue]) -> str:
 
 
 def to_html(report: Report, title: str | None = None) -> str:
+    described(report)
     name = report.source or "CSWW return"
     heading = title or f"Validation report: {name}"
     parts = [

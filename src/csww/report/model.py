@@ -22,6 +22,8 @@ class Issue:
     value: str | None = None
     line: int | None = None
     cell: str | None = None
+    item: str | None = None  # the guide's name for ``field`` (see csww.report.describe)
+    guide: str | None = None  # the guide section the rule enforces
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -78,6 +80,9 @@ class Report:
         return [[getattr(i, k) for k in keys] for i in self.issues]
 
     def as_dict(self) -> dict[str, Any]:
+        from csww.report.describe import described  # describe imports this module
+
+        described(self)
         return {
             "valid": self.valid,
             "errors": self.errors,

@@ -1,4 +1,2 @@
 """Spreadsheets: the template HR teams fill in, its conversion to COLLECT XML and back, and
 validation of a filled workbook or CSV files directly, with issues pinned to cells."""
-
-from csww.sheets import rules  # noqa: F401  (declares the spreadsheet rules 950–959)

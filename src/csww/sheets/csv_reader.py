@@ -27,6 +27,7 @@ from csww.sheets.layout import (
     recognise,
 )
 from csww.sheets.rows import Grid, SheetError, build
+from csww.sheets.wording import shown, wording
 from csww.sheets.workbook_reader import OLE_MAGIC, SheetResult
 from csww.spec import Spec, UnknownYear, available_years, spec_for
 
@@ -35,12 +36,12 @@ def _decode(path: Path, issues: list[Issue]) -> str:
     data = path.read_bytes()
     if data.startswith((b"PK\x03\x04", OLE_MAGIC)):
         raise SheetError(
-            f"{path.name} is an Excel workbook, not a CSV file. Give it the .xlsx extension, or "
+            f"{shown(path)} is an Excel workbook, not a CSV file. Give it the .xlsx extension, or "
             "save it from Excel as 'CSV UTF-8'."
         )
     if b"\x00" in data:
         raise SheetError(
-            f"{path.name} is not a text file (it holds binary data), so it is not a CSV file."
+            f"{shown(path)} is not a text file (it holds binary data), so it is not a CSV file."
         )
     try:
         return data.decode("utf-8-sig")
@@ -50,11 +51,11 @@ def _decode(path: Path, issues: list[Issue]) -> str:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise SheetError(
-            f"{path.name} is neither UTF-8 nor Windows-1252 text. Save it as 'CSV UTF-8'."
+            f"{shown(path)} is neither UTF-8 nor Windows-1252 text. Save it as 'CSV UTF-8'."
         ) from None
     rule = RULES["958Q"]
     issues.append(
-        Issue(rule="958Q", severity=rule.severity, message=rule.message, cell=f"{path.name}!A1")
+        Issue(rule="958Q", severity=rule.severity, message=rule.message, cell=f"{shown(path)}!A1")
     )
     return text
 
@@ -64,28 +65,28 @@ def _grid(path: Path, issues: list[Issue]) -> Grid:
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        raise SheetError(f"{path.name} is not a well-formed CSV file: {exc}.") from None
+        raise SheetError(f"{shown(path)} is not a well-formed CSV file: {exc}.") from None
     if not records or not any(c.strip() for c in records[0]):
         raise SheetError(
-            f"{path.name} has no heading row: row 1 must name the items, one per column."
+            f"{shown(path)} has no heading row: row 1 must name the items, one per column."
         )
     headings = {col: h.strip() for col, h in enumerate(records[0], start=1) if h.strip()}
     if len(headings) == 1 and any(sep in records[0][0] for sep in (";", "\t")):
         raise SheetError(
-            f"{path.name} separates its columns with semicolons or tabs; CSV files here must use "
+            f"{shown(path)} separates its columns with semicolons or tabs; CSV files here must use "
             "commas. Save it from Excel as 'CSV UTF-8 (Comma delimited)'."
         )
     rows: list[tuple[int, list[object]]] = []
     for number, cells in enumerate(records[1:], start=CSV_FIRST_DATA_ROW):
         if cells:  # an empty line is not a row of data
             rows.append((number, [unescape(c) for c in cells]))
-    return Grid(place=path.name, headings=headings, rows=rows, first_row=CSV_FIRST_DATA_ROW)
+    return Grid(place=shown(path), headings=headings, rows=rows, first_row=CSV_FIRST_DATA_ROW)
 
 
 def _which(path: Path, spec: Spec) -> PartKey | None:
     """Which part of the return a CSV file holds, by its headings."""
     for key, name in CSV_FILES.items():
-        if path.name.lower() == name:
+        if path.name.lower() == name:  # the file's own name, not the one shown
             return key
     try:
         first = next(
@@ -122,8 +123,8 @@ def _files(path: Path, spec: Spec) -> dict[PartKey, Path]:
     key = _which(path, spec)
     if key is None:
         raise SheetError(
-            f"{path.name} is not one of the template's CSV files: its headings are not those of "
-            "header.csv, la_level.csv or workers.csv. Make the files with 'csww template --csv DIR'."
+            f"{shown(path)} is not one of the template's CSV files: its headings are not those of "
+            f"header.csv, la_level.csv or workers.csv. {wording().csv_template}"
         )
     files = {
         k: path.parent / name for k, name in CSV_FILES.items() if (path.parent / name).is_file()
@@ -180,6 +181,7 @@ def read_csv_with_issues(path: str | Path, *, year: int | None = None) -> SheetR
     layout = parts(spec)
     issues: list[Issue] = []
     ret = Return()
+    workers_cell = None
     for key in PARTS:
         file = files.get(key)
         if file is None:
@@ -194,9 +196,10 @@ def read_csv_with_issues(path: str | Path, *, year: int | None = None) -> SheetR
             ret.la = built.records[0] if grid.rows else None
         else:
             ret.workers = built.records
+            workers_cell = grid.ref(1, grid.first_row)
     if "header" not in files:
         ret.header = Record()
-    return SheetResult(ret, issues, None, str(path))
+    return SheetResult(ret, issues, None, str(path), workers_cell)
 
 
 def read_csv(path: str | Path) -> Return:

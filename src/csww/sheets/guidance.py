@@ -7,6 +7,7 @@ is mandatory for workers in post, leavers and agency workers.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from functools import cache
 from importlib import resources
@@ -17,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from csww.rules.items import describe_format
 from csww.sheets.layout import FIRST_DATA_ROW, SHEETS, parts
+from csww.sheets.values import spellings
 from csww.spec import CATEGORIES, STATUS_LABELS, Item, Spec
 
 DASH = " – "
@@ -59,7 +61,44 @@ def write_lists(ws: Worksheet, spec: Spec) -> dict[str, str]:
 def _codes(item: Item, spec: Spec) -> str:
     if item.type == "la_code":
         return "Your LA's code, from the dropdown (the guide's annex of LA codes)."
-    return "\n".join(choice(c, label) for c, label in spec.codes(item).items())
+    codes = spec.codes(item)
+    short = spellings(codes)
+    return "\n".join(
+        choice(c, label) + (f" (or {' or '.join(short[c])})" if c in short else "")
+        for c, label in codes.items()
+    )
+
+
+def example(item: Item, spec: Spec) -> str:
+    """A code of the item's own list, to show what typing a code means."""
+    if item.type == "la_code":
+        return next(iter(sorted(spec.la_codes)), "")
+    return next(iter(spec.codes(item)), "")
+
+
+def short_title(name: str, limit: int = 32) -> str:
+    """An input message's title (Excel keeps 32 characters): whole words, marked when cut."""
+    if len(name) <= limit:
+        return name
+    words, title = name.split(), ""
+    for word in words:
+        if len(f"{title} {word}".strip()) > limit - 1:
+            break
+        title = f"{title} {word}".strip()
+    return f"{title or name[: limit - 1]}…"
+
+
+def dropdown_texts(item: Item, spec: Spec) -> tuple[str, str]:
+    """(input message, error message) of a code column's dropdown, with the item's own
+    example and the same short answers the reader accepts."""
+    code = example(item, spec)
+    short = [s for found in spellings(spec.codes(item)).values() for s in found]
+    also = f", or {', '.join(short)}" if short else ""
+    return (
+        f"Choose from the list, or type the code (for example {code}) or the label{also}.",
+        f"Not one of the list's choices. Choose from the list, or type the code (for example "
+        f"{code}) or the label{also}.",
+    )
 
 
 def _format(item: Item, spec: Spec) -> str:
@@ -71,7 +110,23 @@ def _format(item: Item, spec: Spec) -> str:
         return "Three digits."
     if item.type == "year":
         return "Four digits."
+    if item.type == "text" and not item.max_length:
+        return "Text."
     return describe_format(item, spec)[0].upper() + describe_format(item, spec)[1:] + "."
+
+
+def _agency_line(spec: Spec) -> str:
+    """How a row is marked as an agency worker, in the words of the list the reader uses."""
+    item = next((i for i in spec.worker.values() if i.codelist == "AgencyWorker"), None)
+    if item is None:
+        return ""
+    codes = spec.codes(item)
+    yes = next((c for c, label in codes.items() if label.casefold().startswith("yes")), None)
+    if yes is None:
+        return ""
+    short = spellings(codes).get(yes, [])
+    typed = f" (or type {' or '.join(short)})" if short else ""
+    return f"{item.name} = {choice(yes, codes[yes])}{typed} marks an agency worker; "
 
 
 INTRO = [
@@ -80,13 +135,16 @@ INTRO = [
     "is mandatory for; do not rename, delete or merge the columns or sheets.",
     "Record every child and family social worker in post at 30 September, every leaver during the "
     "year ending 30 September, and every agency worker in post at 30 September. A worker with two "
-    "roles has one row per role. A worker with a leaving date is a leaver; Agency worker = Yes "
-    "marks an agency worker; everyone else is in post.",
+    "roles has one row per role. A worker with a leaving date is a leaver; {agency}everyone "
+    "else is in post.",
     "Heading colours: dark blue = mandatory for everyone; mid blue = mandatory for some workers; "
     "light blue = voluntary or not applicable; grey = items copied exactly from an XML file.",
-    "Codes: choose from the cell's dropdown, or type the code (for example 1) or the label. Dates: "
-    "a date cell, or typed as 2017-03-31 or 31/03/2017 with a four-digit year. Record counts of "
-    "zero as 0, not blank. Blank rows are ignored.",
+    "Codes: choose from the cell's dropdown, or type the code (for example {example}) or the label; "
+    "Yes and No answers may also be typed Yes, Y, No or N, in any case. Dates: a date cell, or "
+    "typed as 2017-03-31 or 31/03/2017 with a four-digit year. Record counts of zero as 0, not "
+    "blank. Numbers: a value, or a formula whose result has no more decimal places than the "
+    "item allows (round it with =ROUND(...)). Columns you add (a name column, say) are ignored. "
+    "Blank rows are ignored.",
     "Then make the XML: csww generate this-file.xlsx -o return.xml, or check it first with "
     "csww validate this-file.xlsx. Every value that could not be read is reported with its cell.",
 ]
@@ -106,24 +164,53 @@ COLUMNS = (
 WIDTHS = (10, 8, 30, 18, 60, 34, 44, 14, 14, 14)
 
 
+LINE_HEIGHT = 15  # points per line of 11-point text, as Excel and LibreOffice lay it out
+
+
+def lines_needed(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide (an upper
+    estimate: a spreadsheet does not grow a row to fit text it has wrapped)."""
+    per_line = max(1, int(width * 1.1) - 1)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
+
+
+def _fit(ws: Worksheet, row: int, texts: list[tuple[str, float]]) -> None:
+    lines = max((lines_needed(text, width) for text, width in texts), default=1)
+    ws.row_dimensions[row].height = LINE_HEIGHT * lines
+
+
 def write_guidance(ws: Worksheet, spec: Spec, year: int) -> None:
     ws.title = "Guidance"
     ws["A1"] = f"Children's social work workforce census {year}: how to fill in this workbook"
     ws["A1"].font = TITLE
+    ws.row_dimensions[1].height = 2 * LINE_HEIGHT
     ws["A2"] = (
         f"Collection year {year} (year ending 30 September {year}). Items, codes and statuses from: {spec.guide}."
     )
+    last = get_column_letter(len(COLUMNS))
+    full_width = float(sum(WIDTHS))
+    ws.merge_cells(f"A2:{last}2")
+    ws["A2"].alignment = WRAP
+    _fit(ws, 2, [(str(ws["A2"].value), full_width)])
+    code_item = next((i for i in spec.worker.values() if i.type == "code"), None)
+    fields = {
+        "first": FIRST_DATA_ROW,
+        "agency": _agency_line(spec),
+        "example": example(code_item, spec) if code_item else "",
+    }
     row = 4
     for line in INTRO:
-        ws.cell(row=row, column=1, value=line.format(first=FIRST_DATA_ROW)).alignment = Alignment(
-            wrap_text=False
-        )
+        text = line.format(**fields)
+        ws.cell(row=row, column=1, value=text).alignment = WRAP
+        ws.merge_cells(f"A{row}:{last}{row}")
+        _fit(ws, row, [(text, full_width)])
         row += 1
     row += 1
     for col, (heading, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True), start=1):
         cell = ws.cell(row=row, column=col, value=heading)
         cell.font, cell.fill, cell.alignment = Font(bold=True, color="FFFFFF"), HEAD_FILL, WRAP
         ws.column_dimensions[get_column_letter(col)].width = width
+    _fit(ws, row, list(zip(COLUMNS, WIDTHS, strict=True)))
     ws.freeze_panes = f"A{row + 1}"
     texts = definitions()
     for part in parts(spec).values():
@@ -148,3 +235,4 @@ def write_guidance(ws: Worksheet, spec: Spec, year: int) -> None:
                 cell = ws.cell(row=row, column=n, value=value)
                 cell.alignment = WRAP
                 cell.data_type = "s"
+            _fit(ws, row, list(zip(values, WIDTHS, strict=True)))

@@ -16,10 +16,12 @@ from openpyxl.utils import get_column_letter
 from csww.model import Record
 from csww.report.model import Issue
 from csww.rules.registry import RULES
+from csww.rules.spreadsheet import message
 from csww.sheets.layout import Heading, Part, cell_ref, heading_index, recognise
-from csww.sheets.rules import message
 from csww.sheets.values import read_cell
-from csww.spec import Spec
+from csww.sheets.wording import wording
+from csww.spec import Item, Spec
+from csww.values import decimal_places, parse_decimal
 
 XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 
@@ -41,6 +43,7 @@ class Grid:
     rows: list[tuple[int, list[object]]]
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     first_row: int = 2
+    heading_row: int = 1
 
     def ref(self, column: int, row: int) -> str:
         return cell_ref(self.place, column, row)
@@ -55,23 +58,22 @@ class Built:
     message_extras: list[tuple[str, str]] = field(default_factory=list)
 
 
-def map_columns(part: Part, grid: Grid) -> dict[int, Heading]:
-    """Column number → what it holds; a :class:`SheetError` for anything not the template's."""
+def map_columns(part: Part, grid: Grid) -> tuple[dict[int, Heading], dict[int, str]]:
+    """Column number → what it holds, and the headed columns that are not the template's
+    (ignored, with a note); a :class:`SheetError` when the template's columns are not all
+    there once each."""
     index = heading_index(part)
     csv_file = grid.place.lower().endswith(".csv")
-    where = grid.place if csv_file else f"sheet '{grid.place}'"
     where_ = grid.place if csv_file else f"Sheet '{grid.place}'"
     columns: dict[int, Heading] = {}
+    ignored: dict[int, str] = {}
     seen: dict[tuple[str, str, int], int] = {}
     for col, text in sorted(grid.headings.items()):
         heading = recognise(text, index, part.key)
         letter = get_column_letter(col)
         if heading is None:
-            raise SheetError(
-                f"Column {letter} of {where} is headed '{text}', which is not a data item of this "
-                "template. Delete the column, or if it is a renamed column give it back its "
-                "heading from the template (each heading must be the item's name as in the guide)."
-            )
+            ignored[col] = text
+            continue
         key = (heading.kind, heading.element, heading.pair)
         if key in seen:
             raise SheetError(
@@ -83,10 +85,17 @@ def map_columns(part: Part, grid: Grid) -> dict[int, Heading]:
     present = {h.element for h in columns.values() if h.kind == "item"}
     missing = [item.name for element, item in part.items.items() if element not in present]
     if missing:
+        others = ", ".join(f"{get_column_letter(c)} ('{t}')" for c, t in ignored.items())
+        renamed = (
+            f" Columns it does not recognise: {others}; if one of them is a renamed column, give "
+            "it back its heading from the template (the item's name as in the guide)."
+            if others
+            else ""
+        )
         raise SheetError(
             f"{where_} has no column for: {', '.join(missing)}. Add the missing "
-            "columns back with these headings (they may stay empty), or copy the data into a "
-            "fresh template made with 'csww template'."
+            "columns back with these headings (they may stay empty), or copy the data into "
+            f"{wording().fresh_template}.{renamed}"
         )
     for kind, partner in (("other", "other_value"), ("message", "message_value")):
         names = {h.pair for h in columns.values() if h.kind == kind}
@@ -100,13 +109,18 @@ def map_columns(part: Part, grid: Grid) -> dict[int, Heading]:
             )
     for row, cells in grid.rows:
         for col, value in enumerate(cells, start=1):
-            if col not in columns and value is not None and str(value).strip():
+            if (
+                col not in columns
+                and col not in ignored
+                and value is not None
+                and str(value).strip()
+            ):
                 raise SheetError(
                     f"{where_} has a value in column {get_column_letter(col)} "
                     f"(at {grid.ref(col, row)}) but that column has no heading. Delete the value, "
                     "or move it to the column of the item it belongs to."
                 )
-    return columns
+    return columns, ignored
 
 
 def _blank(cells: list[object], columns: dict[int, Heading]) -> bool:
@@ -119,12 +133,14 @@ def _blank(cells: list[object], columns: dict[int, Heading]) -> bool:
 
 def build(part: Part, grid: Grid, spec: Spec, *, single: bool = False) -> Built:
     """Every non-blank row as a record. ``single`` parts (header, LA level) allow one row."""
-    columns = map_columns(part, grid)
+    columns, ignored = map_columns(part, grid)
     items = [(col, h.element) for col, h in sorted(columns.items()) if h.kind == "item"]
     others = _pairs(columns, "other", "other_value")
     message_pairs = _pairs(columns, "message", "message_value")
     records: list[Record] = []
-    issues: list[tuple[int | None, Issue]] = []
+    issues: list[tuple[int | None, Issue]] = [
+        (None, _ignored_column(grid, col, text)) for col, text in ignored.items()
+    ]
     message_extras: list[tuple[str, str]] = []
     rows = [(row, cells) for row, cells in grid.rows if not _blank(cells, columns)]
     if single and len(rows) > 1:
@@ -146,11 +162,9 @@ def build(part: Part, grid: Grid, spec: Spec, *, single: bool = False) -> Built:
             if reading is None:
                 continue
             rec.values[element] = reading.text
-            if reading.rule is not None:
-                pending.append((reading.rule, element, reading.text, ref))
-            formula = grid.formulas.get((row, col))
-            if formula is not None:
-                pending.append(("956Q", element, formula, ref))
+            rule_id = reading.rule or _too_precise(part.items[element], reading.text)
+            if rule_id is not None:
+                pending.append((rule_id, element, reading.text, ref))
         for element, text, ref in _pair_values(others, cells, grid, row, spec):
             if element in rec.values:
                 rec.extras.append((element, text))
@@ -169,7 +183,9 @@ def build(part: Part, grid: Grid, spec: Spec, *, single: bool = False) -> Built:
                     Issue(
                         rule=rule_id,
                         severity=rule.severity,
-                        message=message(rule_id, part.items[element].name),
+                        message=message(
+                            rule_id, part.items[element].name, places=part.items[element].dp
+                        ),
                         worker=worker,
                         record=index,
                         field=element,
@@ -180,6 +196,24 @@ def build(part: Part, grid: Grid, spec: Spec, *, single: bool = False) -> Built:
             )
         records.append(rec)
     return Built(records, issues, message_extras)
+
+
+def _too_precise(item: Item, text: str) -> str | None:
+    """Rule 961 for a number with more decimal places than its item allows."""
+    if item.type != "decimal" or item.dp is None or parse_decimal(text) is None:
+        return None
+    return "961" if decimal_places(text) > item.dp else None
+
+
+def _ignored_column(grid: Grid, col: int, text: str) -> Issue:
+    rule = RULES["960Q"]
+    return Issue(
+        rule="960Q",
+        severity=rule.severity,
+        message=message("960Q", text),
+        value=text,
+        cell=grid.ref(col, grid.heading_row),
+    )
 
 
 def _pairs(columns: dict[int, Heading], name: str, value: str) -> list[tuple[int, int]]:

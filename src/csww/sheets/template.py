@@ -22,7 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from csww.sheets.guidance import write_guidance, write_lists
+from csww.sheets.guidance import dropdown_texts, short_title, write_guidance, write_lists
 from csww.sheets.layout import (
     ABOUT_LA_ABSENT,
     ABOUT_MADE_BY,
@@ -113,15 +113,15 @@ def _validation(item: Item, spec: Spec, lists: dict[str, str], sqref: str) -> Da
         key = item.codelist if kind == "code" else "LA"
         if key not in lists:
             return None
+        prompt, error = dropdown_texts(item, spec)
         dv = DataValidation(
             type="list",
             formula1=lists[key],
             allow_blank=True,
             errorStyle="warning",
-            error="Choose from the list, or type the code (for example 1).",
+            error=error,
             errorTitle="Not in the list",
         )
-        prompt = "Choose from the list, or type the code."
     elif kind == "date":
         dv = DataValidation(
             type="date",
@@ -146,7 +146,7 @@ def _validation(item: Item, spec: Spec, lists: dict[str, str], sqref: str) -> Da
             error=f"Type a {'whole ' if whole else ''}number from {_num(lo)} to {_num(hi)}.",
         )
         prompt = f"A {'whole ' if whole else ''}number from {_num(lo)} to {_num(hi)}"
-        prompt += f", at most {item.dp} decimal places." if item.dp else "."
+        prompt += f", at most {item.dp} decimal place{'s' * (item.dp != 1)}." if item.dp else "."
     elif kind in ("regno", "text") and item.max_length:
         dv = DataValidation(
             type="textLength",
@@ -176,7 +176,9 @@ def _validation(item: Item, spec: Spec, lists: dict[str, str], sqref: str) -> Da
         return None
     dv.showErrorMessage = True
     dv.showInputMessage = True
-    dv.promptTitle = item.name[:32]
+    dv.promptTitle = short_title(item.name)
+    if dv.promptTitle != item.name:  # the whole name leads the message, never cut
+        prompt = f"{item.name}. {prompt}"
     dv.prompt = prompt[:255]
     dv.add(sqref)
     return dv

@@ -1,15 +1,26 @@
 """Check a filled template (.xlsx, or CSV files) against the rulebook, as ``csww generate``
 would turn it into XML: the same header completion, the same rules, plus an issue for every
-cell that could not be converted. Issues point at cells (``Workers!F12``)."""
+cell that could not be converted. Issues point at cells (``Workers!F12``).
+
+One problem is one issue, at the cell the user must change: a cell that could not be
+converted is reported by the spreadsheet rule that says what happened and how to put it
+right, not a second time by the item's format rule; an issue about an item of a record
+points at that item's cell (the FTE of a combined-FTE error, not the row's first cell); an
+issue about the return's worker records points at the Workers sheet."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from csww.engine import validate_return
-from csww.report.model import ReadFailure, Report
+from csww.model import Return
+from csww.report.describe import described
+from csww.report.model import Issue, ReadFailure, Report
+from csww.rules import RULES
 from csww.sheets.csv_reader import read_csv_with_issues
 from csww.sheets.rows import SheetError
+from csww.sheets.wording import COMMAND_LINE, PORTAL, shown, worded
 from csww.sheets.workbook_reader import SheetResult, read_workbook_with_issues
 from csww.spec import UnknownYear, spec_for
 from csww.writer import complete_header
@@ -17,9 +28,18 @@ from csww.writer import complete_header
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
-def read_sheet(path: str | Path, *, year: int | None = None) -> SheetResult:
-    """Read a workbook, a CSV file or a folder of CSV files; raises :class:`SheetError`."""
-    path = Path(path)
+def read_sheet(
+    path: str | Path, *, year: int | None = None, name: str | None = None, portal: bool = False
+) -> SheetResult:
+    """Read a workbook, a CSV file or a folder of CSV files; raises :class:`SheetError`.
+
+    ``name`` is the file's name as the user knows it (an upload read from a temporary copy);
+    ``portal`` words the messages for a web user (no commands to run)."""
+    with worded(PORTAL if portal else COMMAND_LINE, name):
+        return _read_sheet(Path(path), year)
+
+
+def _read_sheet(path: Path, year: int | None) -> SheetResult:
     suffix = path.suffix.lower()
     if path.is_dir() or suffix == ".csv":
         return read_csv_with_issues(path, year=year)
@@ -27,10 +47,10 @@ def read_sheet(path: str | Path, *, year: int | None = None) -> SheetResult:
         return read_workbook_with_issues(path, year=year)
     if suffix == ".ods":
         raise SheetError(
-            f"{path.name} is an OpenDocument spreadsheet. Save it as 'Excel Workbook (.xlsx)'."
+            f"{shown(path)} is an OpenDocument spreadsheet. Save it as 'Excel Workbook (.xlsx)'."
         )
     raise SheetError(
-        f"{path.name} is not a spreadsheet this tool reads: give an .xlsx workbook, a .csv file "
+        f"{shown(path)} is not a spreadsheet this tool reads: give an .xlsx workbook, a .csv file "
         "or a folder of CSV files."
     )
 
@@ -58,4 +78,26 @@ def validate_sheet(
     complete(result, year)
     report = validate_return(result.ret, year=year, extra_issues=result.issues, previous=previous)
     report.source = str(path)
-    return report
+    report.issues = one_per_problem(report.issues, result)
+    return described(report)
+
+
+def one_per_problem(issues: list[Issue], result: SheetResult) -> list[Issue]:
+    """Drop an item rule's issue on a cell a spreadsheet rule already reports, and pin every
+    issue to the cell of the item it is about."""
+    converted = {i.cell for i in result.issues if i.cell}
+    kept = []
+    for issue in issues:
+        if issue.cell in converted and issue.rule in RULES and RULES[issue.rule].scope == "item":
+            continue
+        cell = _cell_of(issue, result.ret, result.workers_cell)
+        kept.append(issue if cell is None or cell == issue.cell else replace(issue, cell=cell))
+    return kept
+
+
+def _cell_of(issue: Issue, ret: Return, workers_cell: str | None) -> str | None:
+    if issue.record is not None and 1 <= issue.record <= len(ret.workers):
+        return ret.workers[issue.record - 1].cells.get(issue.field or "")
+    if issue.field == "CSWWWorker" and workers_cell:
+        return workers_cell
+    return None

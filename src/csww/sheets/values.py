@@ -88,8 +88,25 @@ def number_text(value: int | float) -> str:
     return plain
 
 
+_ANSWERS = ("yes", "no")
+
+
+def spellings(codes: dict[str, str]) -> dict[str, list[str]]:
+    """Short answers a code may also be typed as, beyond its code and its label: a label
+    that begins with Yes or No ("Yes (agency worker)") may be typed Yes, Y, No or N, in any
+    case. The Guidance sheet shows the same spellings, so it cannot promise another."""
+    out: dict[str, list[str]] = {}
+    for code, label in codes.items():
+        head = label.split("(")[0].strip()
+        if head.casefold() in _ANSWERS:
+            out[code] = [head, head[0]]
+    heads = [s.casefold() for found in out.values() for s in found]
+    return {c: s for c, s in out.items() if all(heads.count(x.casefold()) == 1 for x in s)}
+
+
 class _CodeIndex:
-    """Lookups for one code list, built once: by code, by folded code, by folded label."""
+    """Lookups for one code list, built once: by code, by folded code, by folded label (and
+    by the short answers of :func:`spellings`)."""
 
     def __init__(self, codes: dict[str, str]) -> None:
         self.codes = codes
@@ -97,6 +114,11 @@ class _CodeIndex:
         by_label: dict[str, list[str]] = {}
         for code, label in codes.items():
             by_label.setdefault(_fold_label(label), []).append(code)
+        for code, short in spellings(codes).items():
+            for text in short:
+                found = by_label.setdefault(_fold_label(text), [])
+                if code not in found:
+                    found.append(code)
         self.by_label = {label: found[0] for label, found in by_label.items() if len(found) == 1}
         self.folded = {code: _fold_label(label) for code, label in codes.items()}
         self.memo: dict[str, str | None] = {}  # a column repeats the same few choices

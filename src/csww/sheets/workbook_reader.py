@@ -37,6 +37,7 @@ from csww.sheets.layout import (
 )
 from csww.sheets.rows import Grid, SheetError, build
 from csww.sheets.values import CellError
+from csww.sheets.wording import shown, wording
 from csww.spec import Spec, UnknownYear, available_years, spec_for
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -53,11 +54,12 @@ class SheetResult:
     issues: list[Issue] = field(default_factory=list)
     template_year: int | None = None
     source: str = ""
+    workers_cell: str | None = None  # where worker records start, for issues about them all
 
 
 def check_file(path: Path) -> None:
     """Refuse, with one clear message, a file that is not an .xlsx workbook."""
-    name = path.name
+    name = shown(path)
     if not path.exists():
         raise SheetError(f"{path} does not exist.")
     if path.is_dir():
@@ -112,7 +114,7 @@ def _load(path: Path, data_only: bool) -> Any:
             )
     except Exception as exc:  # a third-party parser on a damaged file: say so, never a traceback
         raise SheetError(
-            f"{path.name} could not be opened as an Excel workbook ({type(exc).__name__}): it may "
+            f"{shown(path)} could not be opened as an Excel workbook ({type(exc).__name__}): it may "
             f"be damaged. {SAVE_AS}"
         ) from None
 
@@ -123,9 +125,9 @@ def _sheet(wb: Any, name: str, path: Path) -> Any:
     if ws is None:
         present = ", ".join(f"'{t}'" for t in wb.sheetnames)
         raise SheetError(
-            f"{path.name} has no sheet named '{name}' (its sheets are {present}). If the sheet "
-            f"was renamed, rename it back to '{name}'; otherwise copy the data into a fresh "
-            "template made with 'csww template'."
+            f"{shown(path)} has no sheet named '{name}' (its sheets are {present}). If the sheet "
+            f"was renamed, rename it back to '{name}'; otherwise copy the data into "
+            f"{wording().fresh_template}."
         )
     return ws
 
@@ -179,7 +181,7 @@ def _first_data_row(
         raise SheetError(
             f"Rows 1 to 3 of sheet '{title}' are no longer the template's heading rows (a "
             "heading row was deleted or data was typed over one), so it is not clear where the "
-            "data starts. Copy the data into a fresh template made with 'csww template', from row 4."
+            f"data starts. Copy the data into {wording().fresh_template}, from row 4."
         )
     return HEADING_ROW + 1
 
@@ -293,7 +295,7 @@ def check_year(made_for: int | None, ret: Return, requested: int | None, name: s
         if year is not None and year != made_for:
             raise SheetError(
                 f"{name} is a template for the {made_for} collection, but {what} is {year}. "
-                f"Make a {year} template with 'csww template --year {year}' and copy the data "
+                f"Use {wording().year_template.format(year=year)} and copy the data "
                 "across, so that every column matches that year's items."
             )
 
@@ -328,9 +330,10 @@ def read_workbook_with_issues(path: str | Path, *, year: int | None = None) -> S
         workers=workers.records,
         extras=header.message_extras,
     )
-    check_year(made_for, ret, year, path.name)
+    check_year(made_for, ret, year, shown(path))
     issues = [i for _n, i in header.issues + la.issues + workers.issues]
-    return SheetResult(ret, issues, made_for, str(path))
+    first = grids["workers"]
+    return SheetResult(ret, issues, made_for, str(path), first.ref(1, first.first_row))
 
 
 def _layout_spec(year: int | None) -> Spec:

@@ -23,6 +23,13 @@ from csww.stats.indicators import MEASURE_COLUMNS, parse_published
 from csww.stats.published import Row, read_rows
 
 UNAVAILABLE = frozenset({"c", "x", "u", ":"})
+LAYOUT_COLUMNS = ("time_period", "geographic_level")
+
+
+class NotComparable(ValueError):
+    """The two files cannot be compared as given; ``str()`` says why and what to do."""
+
+
 Key = tuple[int, str, str]
 
 
@@ -100,10 +107,46 @@ def compare_rows(
     return cells
 
 
+def _indicator_rows(path: str | Path, role: str) -> list[Row]:
+    """The rows of a file in DfE's indicators layout; :class:`NotComparable` for any other."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    first = head.decode("utf-8-sig", errors="replace").splitlines()[:1]
+    columns = next(csv.reader(first), []) if first else []
+    columns = [c.strip() for c in columns]
+    wanted = [c for c in LAYOUT_COLUMNS if c not in columns]
+    if wanted or not set(MEASURE_COLUMNS) & set(columns):
+        kind = "an XML return" if head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<") else None
+        what = (
+            kind
+            or f"a file whose first line is not that layout's headings ({', '.join(wanted or ['no indicator columns'])} missing)"
+        )
+        raise NotComparable(
+            f"{path.name} ({role}) is {what}. compare takes two CSV files in DfE's indicators "
+            "layout: the statistics csww computed ('csww stats RETURNS -o computed.csv') and "
+            "DfE's published indicators file."
+        )
+    return read_rows(path)
+
+
 def compare_files(
     computed: str | Path, published: str | Path, tolerance: float = 0.0
 ) -> list[Cell]:
-    return compare_rows(read_rows(computed), read_rows(published), tolerance)
+    """Compare two files in the indicators layout; :class:`NotComparable` when they are not
+    in that layout, or when the published file lacks years the computed one has (the two
+    given the wrong way round)."""
+    mine = _indicator_rows(computed, "the computed statistics")
+    theirs = _indicator_rows(published, "the published statistics")
+    missing = sorted({r.year for r in mine} - {r.year for r in theirs})
+    if missing:
+        years = ", ".join(str(y) for y in missing)
+        raise NotComparable(
+            f"{Path(published).name}, given as the published statistics, has no rows for {years}, "
+            f"which {Path(computed).name} has. Are the files the wrong way round? Give the "
+            "statistics csww computed first and DfE's published file second."
+        )
+    return compare_rows(mine, theirs, tolerance)
 
 
 def summary(cells: Iterable[Cell]) -> dict[str, int]:
@@ -155,27 +198,41 @@ def to_csv(cells: Iterable[Cell], only_differences: bool = True) -> str:
 
 
 def to_text(cells: list[Cell], tolerance: float, limit: int = 40) -> str:
-    """A readable summary: counts, the indicators that differ most often, the first differences."""
+    """A readable summary: counts, then every value that differs (LA, indicator, both values),
+    then the rows found in one file only."""
     counts = summary(cells)
     lines = [
         f"Compared {len(cells)} indicator values (tolerance {tolerance:g}): "
         f"{counts['same']} same, {counts['differs']} differ, "
         f"{counts['not comparable']} not comparable (c, x or u), {counts['missing']} in one file only."
     ]
-    table = by_indicator(cells)
-    worst = sorted(((v.get("differs", 0), k) for k, v in table.items()), reverse=True)
-    if worst and worst[0][0]:
+    differs = [c for c in cells if c.status == "differs"]
+    if differs:
+        lines.append("")
+        lines.append("Values that differ (computed, then published):")
+        for c in differs[:limit]:
+            diff = c.difference
+            by = "" if diff is None else f" (difference {diff:+g})"
+            lines.append(
+                f"  {c.year} {c.level} {c.code} {c.name}: {c.column} {c.computed} "
+                f"vs {c.published}{by}"
+            )
+        if len(differs) > limit:
+            lines.append(f"  … and {len(differs) - limit} more (use -o FILE.csv for all)")
+        table = by_indicator(cells)
+        worst = sorted(((v.get("differs", 0), k) for k, v in table.items()), reverse=True)
         lines.append("Differences by indicator: " + ", ".join(f"{k} {n}" for n, k in worst if n))
-    shown = 0
+    rows: dict[tuple[int, str, str, str], str] = {}
     for c in cells:
-        if c.status not in ("differs", "missing"):
-            continue
-        if shown == limit:
-            lines.append("…")
-            break
-        lines.append(
-            f"  {c.year} {c.level} {c.code} {c.name}: {c.column} computed "
-            f"{c.computed or '(no row)'}, published {c.published or '(no row)'}"
-        )
-        shown += 1
+        if c.status == "missing":
+            side = "published" if not c.computed and c.published else "computed"
+            rows.setdefault((c.year, c.level, c.code, c.name), side)
+    if rows:
+        lines.append("")
+        lines.append(f"Rows in one file only ({len(rows)}):")
+        for n, ((year, level, code, name), side) in enumerate(rows.items()):
+            if n == limit:
+                lines.append(f"  … and {len(rows) - limit} more")
+                break
+            lines.append(f"  {year} {level} {code} {name}: in the {side} file only")
     return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""Statistics as CSV (the published layout), JSON and a plain HTML table."""
+"""Statistics as CSV (the published layout) and JSON; the HTML page is :mod:`csww.stats.page_html`."""
 
 from __future__ import annotations
 
@@ -6,15 +6,13 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from html import escape
 
 from csww.spec import spec_for
 from csww.stats.aggregate import Unit, rows
 from csww.stats.breakdowns import Breakdowns, legacy_variables
 from csww.stats.collect import Measured
-from csww.stats.indicators import COLUMNS, LABELS, MEASURE_COLUMNS
+from csww.stats.indicators import COLUMNS
 from csww.stats.published import la_rows
-from csww.stats.report_html import CSS
 
 BREAKDOWN_COLUMNS = (
     "time_period",
@@ -93,31 +91,3 @@ def to_json(
         "notes": notes_for(measured, units),
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
-
-
-def to_html(units: list[Unit], notes: list[str], suppress: bool = True) -> str:
-    """Every row as a table, one per year."""
-    parts = ["<h1>Children's social work workforce statistics</h1>"]
-    for year in sorted({u.year for u in units}, reverse=True):
-        head = "".join(f"<th>{escape(LABELS[c])}</th>" for c in MEASURE_COLUMNS)
-        body = []
-        for u in (u for u in units if u.year == year):
-            row = u.row(suppress)
-            name = u.name if u.level != "Local authority" else f"{u.name} ({u.code})"
-            body.append(
-                f"<tr><td>{escape(name)}</td>"
-                + "".join(f"<td>{escape(row[c])}</td>" for c in MEASURE_COLUMNS)
-                + "</tr>"
-            )
-        parts.append(
-            f'<h2>{year}</h2><div style="overflow-x:auto"><table><thead><tr><th>Area</th>{head}'
-            f"</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-        )
-    if notes:
-        parts.append(
-            '<ul class="note">' + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>"
-        )
-    return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>CSWW statistics</title>'
-        f"<style>{CSS}</style></head><body><main>{''.join(parts)}</main></body></html>"
-    )

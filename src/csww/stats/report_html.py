@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from csww.stats import svg
+from csww.stats.aggregate import SUPPRESS_BELOW
 from csww.stats.breakdowns import (
     AGE_BANDS,
     NOT_KNOWN,
@@ -22,6 +23,7 @@ from csww.stats.breakdowns import (
 )
 from csww.stats.indicators import LABELS, MEASURE_COLUMNS, parse_published
 from csww.stats.measures import LAMeasures
+from csww.stats.neighbours import Standing
 
 Cells = dict[str, str]
 HEADLINES = (
@@ -253,38 +255,95 @@ def _trend(la_name: str, series_la: dict[int, Cells], comparators: list[Comparat
     return f'{key(names)}<div class="grid">{"".join(charts)}</div>'
 
 
-def _breakdowns(b: Breakdowns) -> str:
-    charts = []
+def _shares(b: Breakdowns, population: str, breakdown: str) -> tuple[dict[str, float], int]:
+    share = b.share(population, breakdown)
+    whole = sum(share.values())
+    return ({k: 100 * v / whole for k, v in share.items()} if whole else {}), whole
+
+
+def _breakdowns(b: Breakdowns, england: Breakdowns | None = None) -> str:
+    """Each breakdown of the LA's workforce, beside England's where it is known. A
+    population of fewer than 3 people is not shown, as DfE withholds the make-up of so small
+    a workforce (Isles of Scilly is ``z`` throughout DfE's ethnicity tables)."""
+    charts, withheld = [], []
     for population, breakdown in BREAKDOWNS:
-        share = b.share(population, breakdown)
-        whole = sum(share.values())
+        mine, whole = _shares(b, population, breakdown)
         if not whole:
             continue
-        rank = {label: i for i, label in enumerate(ORDERED.get(breakdown, ()))}
-        items = [(SHORT.get(k, k), round(100 * v / whole, 1)) for k, v in share.items()]
-        if rank:
-            items.sort(key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
-        else:
-            items.sort(key=lambda kv: (-kv[1], kv[0]))
         who = {"in post": "social workers in post", "starters": "starters", "leavers": "leavers"}[
             population
         ]
-        title = f"{breakdown} of {who} (% of {whole} people)"
-        charts.append(f"<div><h3>{escape(title)}</h3>{svg.bars(title, items)}</div>")
-    return f'<div class="grid">{"".join(charts)}</div>'
+        if whole < SUPPRESS_BELOW:
+            withheld.append(f"{breakdown.lower()} of {who}")
+            continue
+        theirs, _ = _shares(england, population, breakdown) if england else ({}, 0)
+        rank = {label: i for i, label in enumerate(ORDERED.get(breakdown, ()))}
+        labels = sorted(
+            set(mine) | set(theirs),
+            key=lambda k: (
+                (rank.get(k, len(rank)), -mine.get(k, 0), k) if rank else (-mine.get(k, 0), k)
+            ),
+        )
+        title = f"{breakdown} of {who} (% of {whole:,} people)"
+        if theirs:
+            groups: list[tuple[str, list[float | None]]] = [
+                (SHORT.get(k, k), [round(mine.get(k, 0.0), 1), round(theirs.get(k, 0.0), 1)])
+                for k in labels
+            ]
+            chart = svg.grouped_bars(title, groups, ["This LA", "England"], "%")
+        else:
+            chart = svg.bars(title, [(SHORT.get(k, k), round(mine[k], 1)) for k in labels])
+        charts.append(f"<div><h3>{escape(title)}</h3>{chart}</div>")
+    out = (
+        key(["This LA", "England"]) if england else ""
+    ) + f'<div class="grid">{"".join(charts)}</div>'
+    if england is None:
+        out += (
+            "<p class=\"note\">England's make-up is not in DfE's indicators file: give "
+            "--compare-with a folder of every LA's returns to chart it beside this LA's.</p>"
+        )
+    if withheld:
+        out += (
+            f'<p class="note">Not shown, as fewer than {SUPPRESS_BELOW} people: '
+            f"{escape('; '.join(withheld))}. DfE does not publish the make-up of so small a "
+            "group (Isles of Scilly is shown as z in its breakdowns).</p>"
+        )
+    return out
 
 
-def _table(la_name: str, la: Cells, comparators: list[Comparator], year: int) -> str:
-    head = "".join(f"<th>{escape(n)}</th>" for n in [la_name, *(c.name for c in comparators)])
+def _table(
+    la_name: str,
+    la: Cells,
+    comparators: list[Comparator],
+    year: int,
+    standings: dict[str, Standing] | None = None,
+) -> str:
+    names = [la_name, *(c.name for c in comparators)]
+    head = "".join(f"<th>{escape(n)}</th>" for n in names)
+    if standings is not None:
+        head += "<th>Rank among LAs (1 = lowest)</th><th>Quartile (1 = lowest)</th>"
     body = []
     for column in MEASURE_COLUMNS:
         cells = [la.get(column, ""), *(c.cells.get(year, {}).get(column, "") for c in comparators)]
-        body.append(
-            f"<tr><td>{escape(LABELS[column])}</td>"
-            + "".join(f"<td>{escape(v or '–')}</td>" for v in cells)
-            + "</tr>"
-        )
+        row = "".join(f"<td>{escape(thousands(v) or '–')}</td>" for v in cells)
+        if standings is not None:
+            place = standings.get(column)
+            row += (
+                f"<td>{place.rank} of {place.of}</td><td>{place.quartile}</td>"
+                if place
+                else "<td>–</td><td>–</td>"
+            )
+        body.append(f"<tr><td>{escape(LABELS[column])}</td>{row}</tr>")
     return f"<table><thead><tr><th>Indicator, {year}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def thousands(text: str) -> str:
+    """Published text with thousands separators (36186.3 → 36,186.3); symbols unchanged."""
+    number = parse_published(text)
+    if number is None or abs(number) < 1000:
+        return text
+    places = len(text.split(".")[1]) if "." in text else 0
+    return f"{number:,.{places}f}"
 
 
 def _legacy(m: LAMeasures, b: Breakdowns | None) -> str:
@@ -304,8 +363,12 @@ def render(
     breakdowns: Breakdowns | None = None,
     measures: LAMeasures | None = None,
     notes: list[str] | None = None,
+    standings: dict[str, Standing] | None = None,
+    england_breakdowns: Breakdowns | None = None,
 ) -> str:
-    """The whole page. ``series_la`` maps each year to the LA's published-format cells."""
+    """The whole page. ``series_la`` maps each year to the LA's published-format cells;
+    ``comparators`` end with England (statistical neighbours and region before it);
+    ``standings`` give the LA's rank and quartile among all LAs per indicator."""
     year = max(series_la)
     la = series_la[year]
     years = sorted(series_la)
@@ -322,8 +385,14 @@ def render(
     if len(years) > 1:
         parts += [f"<h2>Trend, {span}</h2>", _trend(la_name, series_la, comparators)]
     if breakdowns is not None:
-        parts += [f"<h2>The workforce in {year}</h2>", _breakdowns(breakdowns)]
-    parts += [f"<h2>All indicators, {year}</h2>", _table(la_name, la, comparators, year)]
+        parts += [
+            f"<h2>The workforce in {year}</h2>",
+            _breakdowns(breakdowns, england_breakdowns),
+        ]
+    parts += [
+        f"<h2>All indicators, {year}</h2>",
+        _table(la_name, la, comparators, year, standings),
+    ]
     if measures is not None:
         parts += [
             "<h2>The 2012-13 collection's variables, from worker records</h2>",

@@ -82,15 +82,15 @@ class Loaded:
     cell_issues: list[Issue] = field(default_factory=list)
 
 
-def read_upload(data: bytes, kind: Kind, year: int) -> Loaded:
+def read_upload(data: bytes, kind: Kind, year: int, filename: str = "") -> Loaded:
     """Read a file into a return with the core; raises ReadError when it cannot be read."""
     if kind == "xml":
         ret, notes = read_with_notes(data)
         return Loaded(ret, notes)
-    return _read_sheet(data, kind, year)
+    return _read_sheet(data, kind, year, filename)
 
 
-def _read_sheet(data: bytes, kind: Kind, year: int) -> Loaded:
+def _read_sheet(data: bytes, kind: Kind, year: int, filename: str) -> Loaded:
     from csww.sheets.rows import SheetError
     from csww.sheets.validate import read_sheet
 
@@ -98,7 +98,7 @@ def _read_sheet(data: bytes, kind: Kind, year: int) -> Loaded:
         path = Path(tmp) / f"return.{kind}"
         path.write_bytes(data)
         try:
-            result = read_sheet(path, year=year)
+            result = read_sheet(path, year=year, name=filename or None, portal=True)
         except SheetError as exc:
             raise ReadError(exc.message) from None
     return Loaded(result.ret, [], list(result.issues))

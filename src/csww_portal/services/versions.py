@@ -118,7 +118,7 @@ def upload(ret: LAReturn, user: Any, filename: str, data: bytes) -> UploadResult
             else:
                 report.source = filename
         else:
-            loaded = read_upload(data, kind, year)
+            loaded = read_upload(data, kind, year, filename)
             parsed = loaded.ret
             if kind == "csv":
                 _complete_from_current(parsed, ret)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from csww.report.render import to_csv
+from csww.report.render import for_excel, to_csv
 from csww_portal.access import la_view
 from csww_portal.models import AuditEvent, LAReturn
 from csww_portal.services import audit, exports, versions
@@ -69,7 +69,7 @@ def issues_csv(request: HttpRequest, ret: LAReturn) -> HttpResponse:
         f"Issue report, version {ret.current.number}",
         ret=ret,
     )
-    text = to_csv(ret.current.report_object())
+    text = for_excel(to_csv(ret.current.report_object()))
     return attachment(
         text,
         "text/csv; charset=utf-8",

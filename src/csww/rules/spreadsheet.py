@@ -1,8 +1,14 @@
-"""Rules for reading a spreadsheet (950–989): a cell whose value could not be turned into
-an item's XML text without guessing. The value is kept as written, so the item's own format
-rule fires too; these rules say what the spreadsheet did and how to put it right.
+"""Rules for reading a spreadsheet (950–961): a cell whose value could not be turned into
+an item's XML text without guessing, a number with more decimal places than its item allows,
+and a column that is not the template's. The value is kept as written; these rules say what
+the spreadsheet did and how to put it right, in place of the item's own format rule (one
+problem, one issue: see :mod:`csww.sheets.validate`).
 
-``{name}`` in a message is the item's name as the guide writes it.
+A formula whose last calculated value is stored is read as that value, like any other cell
+(the generated XML holds the value, so a later recalculation cannot change the return).
+
+``{name}`` in a message is the item's name as the guide writes it (for 960Q, the column's
+heading); ``{places}`` the decimal places the item allows.
 """
 
 from __future__ import annotations
@@ -60,14 +66,6 @@ declare(
     scope="structure",
 )
 declare(
-    "956Q",
-    "query",
-    "Please check: {name}: the cell holds a formula, so its last calculated value was used. Replace the formula with its value (Paste Special, Values) so the return cannot change when the workbook is recalculated.",
-    fields=(),
-    section=SECTION,
-    scope="structure",
-)
-declare(
     "957",
     "error",
     "{name}: the value could not be read as a date and time, so it was kept as written. Type it as YYYY-MM-DD hh:mm:ss, or leave it blank to have it filled in.",
@@ -92,8 +90,29 @@ declare(
     scope="structure",
 )
 
-SHEET_RULES = ("950", "951", "952", "953", "954", "955", "956Q", "957", "958Q", "959")
+declare(
+    "960Q",
+    "query",
+    "Please check: the column headed '{name}' is not a data item of the template, so it was ignored and its values are not in the return. If it is an item's column that was renamed, give it back its heading from the template; if it is a column of your own (names, notes), delete it or explain it with a note.",
+    fields=(),
+    section=SECTION,
+    scope="structure",
+)
+declare(
+    "961",
+    "error",
+    "{name}: the value has more decimal places than the item allows (at most {places}), as a formula such as =30/37 gives. Round it: type the value to {places} decimal places, or wrap the formula in ROUND, for example =ROUND(30/37,{places}).",
+    fields=(),
+    section=f"{SECTION}; Data items (the item's format)",
+    scope="structure",
+)
+
+SHEET_RULES = ("950", "951", "952", "953", "954", "955", "957", "958Q", "959", "960Q", "961")
 
 
-def message(rule_id: str, name: str) -> str:
-    return RULES[rule_id].message.replace("{name}", name)
+def message(rule_id: str, name: str, **fields: object) -> str:
+    """The rule's message with the item's (or column's) name and any other ``{field}``."""
+    text = RULES[rule_id].message.replace("{name}", name)
+    for key, value in fields.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text

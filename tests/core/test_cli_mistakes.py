@@ -1,0 +1,129 @@
+"""Ordinary mistakes on the command line are the user's to put right: exit 2 with what to do
+next, never "an internal fault" (exit 3), and nothing overwrites its own input."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from csww import write
+from csww.cli.main import cli, main
+from csww.sheets.template import build_workbook
+from csww.spec import load_spec
+from tests.factories import make_return
+from tests.paths import SAMPLES
+
+SAMPLE = SAMPLES / "csww-2022-sample.xml"
+SALT = "0123456789abcdef0123456789abcdef"
+
+
+def run_main(
+    args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str]:
+    """Run ``csww`` as the console script does (with its last-resort handler)."""
+    monkeypatch.setattr("sys.argv", ["csww", *args])
+    monkeypatch.delenv("CSWW_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as stop:
+        main()
+    captured = capsys.readouterr()
+    return int(stop.value.code or 0), captured.out + captured.err
+
+
+def test_an_output_folder_that_does_not_exist_is_a_user_mistake(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "no-such-folder" / "report.html"
+    code, out = run_main(
+        ["validate", str(SAMPLE), "--format", "html", "-o", str(target)], monkeypatch, capsys
+    )
+    assert code == 2
+    assert "internal fault" not in out
+    assert "does not exist" in out and "mkdir -p" in out
+
+
+def test_a_busy_port_is_refused_before_serving(capsys: pytest.CaptureFixture[str]) -> None:
+    from csww.cli.serve import check_port
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        with pytest.raises(SystemExit) as stop:
+            check_port("127.0.0.1", port)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert f"port {port}" in err and "--port" in err and "Serving" not in err
+
+
+def test_synth_to_a_file_name_writes_that_file(tmp_path: Path) -> None:
+    target = tmp_path / "r.xml"
+    result = CliRunner().invoke(cli, ["synth", "--year", "2018", "--la", "201", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert target.is_file() and target.read_bytes().lstrip().startswith(b"<")
+    several = CliRunner().invoke(
+        cli,
+        ["synth", "--year", "2018", "--la", "201", "--la", "202", "-o", str(tmp_path / "x.xml")],
+    )
+    assert several.exit_code == 2 and "give a folder" in several.output
+
+
+def test_pseudonymise_never_overwrites_its_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "return.xml"
+    write(make_return(), source)
+    before = source.read_bytes()
+    monkeypatch.setenv("CSWW_SALT", SALT)
+    result = CliRunner().invoke(cli, ["pseudonymise", str(source), "-o", str(source)])
+    assert result.exit_code == 2
+    assert "overwrite the original" in result.output
+    assert source.read_bytes() == before
+
+
+def test_pseudonymise_and_stats_speak_rightly_of_a_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workbook = tmp_path / "filled.xlsx"
+    from csww.sheets.convert import write_workbook
+
+    write_workbook(make_return(), workbook)
+    monkeypatch.setenv("CSWW_SALT", SALT)
+    copy = tmp_path / "copy.xml"
+    done = CliRunner().invoke(cli, ["pseudonymise", str(workbook), "-o", str(copy)])
+    assert done.exit_code == 0, done.output
+    assert copy.read_bytes().lstrip().startswith(b"<")
+    stats = CliRunner().invoke(cli, ["stats", str(workbook)])
+    assert stats.exit_code == 2
+    assert "its own extension" not in stats.output
+    assert "csww generate" in stats.output
+
+
+def test_a_folder_of_the_templates_csv_files_is_one_return(tmp_path: Path) -> None:
+    from csww.sheets.convert import write_csv_dir
+
+    write_csv_dir(make_return(), tmp_path / "csv")
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / "csv")])
+    assert "3 returns" not in result.output
+    assert result.output.startswith(f"{tmp_path / 'csv'}: LA ")
+
+
+def test_an_uploaded_sheet_is_named_as_the_user_named_it(tmp_path: Path) -> None:
+    from csww.sheets.rows import SheetError
+    from csww.sheets.validate import read_sheet
+
+    wb = build_workbook(load_spec(2018))[0]
+    wb["Workers"].title = "Staff"
+    temporary = tmp_path / "return.xlsx"
+    wb.save(temporary)
+    with pytest.raises(SheetError) as refused:
+        read_sheet(temporary, name="HR March.xlsx", portal=True)
+    assert "HR March.xlsx" in refused.value.message
+    assert "return.xlsx" not in refused.value.message
+    assert "csww " not in refused.value.message
+    with pytest.raises(SheetError) as on_the_command_line:
+        read_sheet(temporary)
+    assert "return.xlsx" in on_the_command_line.value.message
+    assert "'csww template'" in on_the_command_line.value.message
