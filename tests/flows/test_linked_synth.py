@@ -110,3 +110,19 @@ def test_attrition_matches_a_direct_count(years: tuple[list[Return], list[Return
     assert float(national["full_attrition_fte"]) == pytest.approx(totals["full"] / 1000, abs=0.05)
     rate = 100 * (totals["agency"] + totals["full"]) / totals["inpost"]
     assert float(national["attrition_rate"]) == pytest.approx(rate, abs=0.05)
+
+
+def test_linked_years_are_continuous(years: tuple[list[Return], list[Return]]) -> None:
+    """Each LA's linked return against its own previous one raises no continuity query
+    (a person's date of birth, sex, start and FTE30 carry over), a year further on too."""
+    before, after = years
+    later = next_year(after, seed=3)
+    for old, new in ((before, after), (after, later)):
+        last = {r.lea: r for r in old}
+        queries = Counter(
+            i.rule
+            for r in new
+            for i in validate_return(r, previous=last[r.lea]).issues
+            if i.rule.startswith("72")
+        )
+        assert not queries

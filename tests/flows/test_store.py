@@ -89,3 +89,27 @@ def test_a_short_salt_is_refused() -> None:
 
     with pytest.raises(SaltError):
         Store(b"short")
+
+
+def test_many_files_load_in_batches_and_a_later_file_replaces(tmp_path: Path) -> None:
+    for ret in returns_2020() + returns_2021():
+        write(ret, tmp_path / f"{ret.year}_{ret.lea}.xml")
+    changed = returns_2021()[2]
+    changed.workers.pop()  # 330's agency worker
+    write(changed, tmp_path / "zz_2021_330_resubmitted.xml")
+    with Store(SALT) as store:
+        loaded = list(store.load_paths(sorted(tmp_path.glob("*.xml"))))
+        assert [x.outcome for x in loaded].count("replaced") == 1
+        assert store.returns()[-1] == ("330", 2021, "330", 3)
+        # Loaded again, the folder's two 2021 returns for 330 each replace the other in turn.
+        again = [x.outcome for x in store.load_paths(sorted(tmp_path.glob("*.xml")))]
+        assert again == ["unchanged"] * 5 + ["replaced", "replaced"]
+
+
+def test_an_unreadable_file_is_named_and_earlier_ones_kept(tmp_path: Path) -> None:
+    write(returns_2020()[0], tmp_path / "a.xml")
+    (tmp_path / "b.xml").write_text("not xml", encoding="utf-8")
+    with Store(SALT) as store:
+        with pytest.raises(LoadError, match=r"b\.xml"):
+            list(store.load_paths(sorted(tmp_path.glob("*.xml"))))
+        assert store.returns() == [("301", 2020, "301", 7)]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections import defaultdict
 from pathlib import Path
 
 import click
 
 from csww.cli import progress
 from csww.cli.stats import _fail, _write
-from csww.reader import ReadError
 
 
 def _salt(salt_file: Path | None, store: Path | None) -> bytes:
@@ -107,21 +107,29 @@ def flows_command(
     if returns and not files:
         _fail("no XML returns found in the paths given.")
     paths: dict[tuple[str, int], list[Path]] = {}
+    same: dict[tuple[str, int], list[str]] = defaultdict(list)
     try:
         linked = Store(_salt(salt_file, store), store)
     except OSError as exc:
         _fail(f"cannot open the store {store}: {exc}")
     with linked:
         show = progress.files("Loading returns", len(files))
-        for done, path in enumerate(files, 1):
-            show(done, path.name)
-            try:
-                loaded = linked.load_file(path)
-            except (ReadError, LoadError) as exc:
-                progress.done()
-                _fail(f"{path}: {exc} Run 'csww validate {path}' for details.")
-            paths.setdefault((pub.unit_code(loaded.la, loaded.year), loaded.year), []).append(path)
+        try:
+            for loaded in linked.load_paths(files, show):
+                unit_year = (pub.unit_code(loaded.la, loaded.year), loaded.year)
+                paths.setdefault(unit_year, []).append(Path(loaded.source or ""))
+                same[(loaded.la, loaded.year)].append(Path(loaded.source or "").name)
+        except LoadError as exc:
+            progress.done()
+            _fail(f"{exc} Run 'csww validate' on it for details.")
         progress.done()
+        for (code, year), names in sorted(same.items()):
+            if len(names) > 1:
+                click.echo(
+                    f"Note: {len(names)} returns for LA {code} in {year} were given; "
+                    f"the last read, {names[-1]}, is the one used.",
+                    err=True,
+                )
         held = linked.years()
         if not held:
             _fail("the store holds no returns.")

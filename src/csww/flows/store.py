@@ -25,7 +25,7 @@ import csv
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,6 +35,7 @@ import duckdb
 
 from csww.model import Record, Return, category_of
 from csww.privacy import check_salt, pseudonym
+from csww.reader import ReadError
 from csww.stats import published as pub
 from csww.stats.fastread import records
 from csww.stats.measures import micro
@@ -71,10 +72,27 @@ CREATE TABLE IF NOT EXISTS returns (
 CREATE TABLE IF NOT EXISTS workers ({", ".join(f"{n} {t}" for n, t in COLUMNS)});
 """
 Outcome = Literal["loaded", "unchanged", "replaced"]
+BATCH_ROWS = 100_000
 
 
 class LoadError(ValueError):
     """A return cannot be loaded; ``str()`` says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A return read and pseudonymised, ready to be written."""
+
+    la: str
+    year: int
+    unit: str
+    rows: list[list[Any]]
+    digest: str
+    source: str | None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.la, self.year
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +152,39 @@ class Store:
     # ---------------------------------------------------------------- loading
     def load_file(self, path: str | Path) -> Loaded:
         """Load one XML return (read with the lean statistics reader)."""
+        return self._store([self._read(path)])[0]
+
+    def load_return(self, ret: Return, source: str | None = None) -> Loaded:
+        """Load a return already in memory (from a spreadsheet, a test or the portal)."""
+        return self._store(
+            [self._prepare(ret.header.values, [w.values for w in ret.workers], source)]
+        )[0]
+
+    def load_paths(
+        self, paths: Iterable[str | Path], progress: Callable[[int, str], None] | None = None
+    ) -> Iterator[Loaded]:
+        """Load many XML returns, written to the database in batches of about
+        ``BATCH_ROWS`` records (one transaction each). A file that cannot be read raises
+        :class:`LoadError` naming it; the batches before it are kept."""
+        batch: list[Prepared] = []
+        for done, path in enumerate(paths, 1):
+            if progress is not None:
+                progress(done, Path(path).name)
+            try:
+                ready = self._read(path)
+            except ReadError as exc:
+                yield from self._store(batch)
+                raise LoadError(f"{Path(path).name}: {exc}") from None
+            if (
+                any(b.key == ready.key for b in batch)
+                or sum(len(b.rows) for b in batch) > BATCH_ROWS
+            ):
+                yield from self._store(batch)
+                batch = []
+            batch.append(ready)
+        yield from self._store(batch)
+
+    def _read(self, path: str | Path) -> Prepared:
         header: dict[str, str] = {}
         workers: list[dict[str, str]] = []
         for kind, rec in records(path):
@@ -141,19 +192,11 @@ class Store:
                 header = rec.values
             elif kind == "worker":
                 workers.append(rec.values)
-        return self._load(header, workers, str(path))
+        return self._prepare(header, workers, str(path))
 
-    def load_return(self, ret: Return, source: str | None = None) -> Loaded:
-        """Load a return already in memory (from a spreadsheet, a test or the portal)."""
-        return self._load(ret.header.values, [w.values for w in ret.workers], source)
-
-    def load_paths(self, paths: Iterable[str | Path]) -> Iterator[Loaded]:
-        for path in paths:
-            yield self.load_file(path)
-
-    def _load(
+    def _prepare(
         self, header: dict[str, str], workers: list[dict[str, str]], source: str | None
-    ) -> Loaded:
+    ) -> Prepared:
         la, year_text = header.get("LEA", "").strip(), header.get("Year", "").strip()
         name = Path(source).name if source else "The return"
         if not la or not is_year(year_text):
@@ -165,25 +208,55 @@ class Store:
         unit = pub.unit_code(la, year)
         rows = [_row(v, la, unit, year, i, self.salt) for i, v in enumerate(workers, 1)]
         digest = hashlib.sha256(repr(rows).encode()).hexdigest()
-        found = self.db.execute(
-            "SELECT digest FROM returns WHERE la = ? AND year = ?", [la, year]
-        ).fetchone()
-        if found is not None and found[0] == digest:
-            return Loaded(la, year, len(rows), "unchanged", source)
+        return Prepared(la, year, unit, rows, digest, source)
+
+    def _store(self, batch: list[Prepared]) -> list[Loaded]:
+        """Write a batch in one transaction: unchanged returns are skipped, a return already
+        held for the same LA and year is replaced."""
+        out: list[Loaded] = []
+        changed: list[Prepared] = []
+        for ready in batch:
+            found = self.db.execute(
+                "SELECT digest FROM returns WHERE la = ? AND year = ?", list(ready.key)
+            ).fetchone()
+            outcome: Outcome = "loaded" if found is None else "replaced"
+            if found is not None and found[0] == ready.digest:
+                outcome = "unchanged"
+            else:
+                changed.append(ready)
+            out.append(Loaded(ready.la, ready.year, len(ready.rows), outcome, ready.source))
+        if not changed:
+            return out
         self.db.execute("BEGIN TRANSACTION")
         try:
-            self.db.execute("DELETE FROM workers WHERE la = ? AND year = ?", [la, year])
-            self.db.execute("DELETE FROM returns WHERE la = ? AND year = ?", [la, year])
-            self._insert(rows)
-            self.db.execute(
+            for ready, loaded in zip(batch, out, strict=True):
+                if loaded.outcome == "replaced":
+                    self.db.execute(
+                        "DELETE FROM workers WHERE la = ? AND year = ?", list(ready.key)
+                    )
+                    self.db.execute(
+                        "DELETE FROM returns WHERE la = ? AND year = ?", list(ready.key)
+                    )
+            self._insert([row for ready in changed for row in ready.rows])
+            self.db.executemany(
                 "INSERT INTO returns VALUES (?, ?, ?, ?, ?, ?)",
-                [la, year, unit, digest, name, len(rows)],
+                [
+                    [
+                        r.la,
+                        r.year,
+                        r.unit,
+                        r.digest,
+                        Path(r.source).name if r.source else None,
+                        len(r.rows),
+                    ]
+                    for r in changed
+                ],
             )
             self.db.execute("COMMIT")
         except Exception:
             self.db.execute("ROLLBACK")
             raise
-        return Loaded(la, year, len(rows), "replaced" if found else "loaded", source)
+        return out
 
     def _insert(self, rows: list[list[Any]]) -> None:
         """Bulk insert through a temporary CSV file: DuckDB reads it at hundreds of thousands

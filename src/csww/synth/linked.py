@@ -68,6 +68,14 @@ class _Year:
         self.numbers = {
             w.values.get("SWENo", "") for r in previous for w in r.workers if w.values.get("SWENo")
         }
+        # Everyone's last employee record: an agency worker who was once employed and joins
+        # an LA again keeps their own date of birth, sex and ethnicity.
+        self.known = {
+            w.values["SWENo"]: w.values
+            for r in previous
+            for w in r.workers
+            if w.values.get("SWENo") and category_of(w) != "agency"
+        }
 
     def _as(self, values: dict[str, str], category: str) -> Record:
         """A record holding only what the category may hold."""
@@ -139,18 +147,20 @@ class _Year:
             )
             self.leavers[la].append(self._as(values, "leaver"))
 
+    def newcomer(self, template: Record) -> dict[str, str]:
+        """A new person's items: a colleague's record with a date of birth of their own."""
+        base = dict(template.values)
+        age = self.rng.randint(23, 40)
+        born = self.census - timedelta(days=int((age + self.rng.random()) * 365.25))
+        base["PersonBirthDate"] = born.isoformat()
+        return base
+
     def fill(self, la: str, want: int, templates: list[Record]) -> None:
         """New people (never in any return before) until ``la`` has ``want`` employees."""
         people = {r.values.get("SWENo") for r in self.inpost[la]}
         for _ in range(max(0, want - len(people))):
-            base = dict(self.rng.choice(templates).values) if templates else {}
-            age = self.rng.randint(23, 40)
-            born = self.census - timedelta(days=int((age + self.rng.random()) * 365.25))
-            base.update(
-                SWENo=self.new_number(),
-                PersonBirthDate=born.isoformat(),
-                FTE=base.get("FTE", "1"),
-            )
+            base = self.newcomer(self.rng.choice(templates)) if templates else {}
+            base.update(SWENo=self.new_number(), FTE=base.get("FTE", "1"))
             started = self.day(self.first, self.census)
             self.start(la, base, started, self.rng.choice(ORIGIN_NEW))
 
@@ -188,8 +198,9 @@ def next_year(previous: list[Return], rates: Rates | None = None, seed: int = 0)
             elif roll < rates.agency_stays + rates.agency_joins:
                 templates = [w for w in ret.workers if category_of(w) == "inpost"]
                 if templates:
-                    base = dict(rng.choice(templates).values)
-                    base.update(SWENo=rec.values["SWENo"], FTE=rec.values.get("FTE", "1"))
+                    swe = rec.values["SWENo"]
+                    base = {**built.newcomer(rng.choice(templates)), **built.known.get(swe, {})}
+                    base.update(SWENo=swe, FTE=rec.values.get("FTE", "1"))
                     started = built.day(built.first, built.census)
                     built.start(la, base, started, ORIGIN_AGENCY)
     out = []
