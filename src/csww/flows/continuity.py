@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from csww.engine import validate
+from csww.reader import Source
 from csww.report.model import Issue, ReadFailure
 from csww.rules import RULES
 
@@ -37,10 +38,19 @@ def continuity_rules() -> list[str]:
     return [r.id for r in RULES if r.scope == "continuity"]
 
 
-def report(current: str | Path, previous: str | Path) -> ContinuityReport:
-    """The continuity queries for ``current`` against the LA's ``previous`` return."""
+def _name(source: Source, default: str) -> str:
+    return str(source) if isinstance(source, str | Path) else default
+
+
+def report(current: Source, previous: Source) -> ContinuityReport:
+    """The continuity queries for ``current`` against the LA's ``previous`` return (files,
+    or the XML as bytes)."""
     found = validate(current, previous=previous)
-    out = ContinuityReport(str(current), str(previous), fatal=found.fatal)
+    out = ContinuityReport(
+        _name(current, "this year's return"),
+        _name(previous, "last year's return"),
+        fatal=found.fatal,
+    )
     wanted = set(continuity_rules())
     out.issues = [i for i in found.issues if i.rule in wanted]
     return out
