@@ -95,3 +95,31 @@ def test_bad_input_gets_a_message_not_a_traceback(folder: Path, tmp_path: Path) 
     write(returns_2021()[0], only_2021 / "r.xml")
     code, out = run("flows", str(only_2021), "--la", "301", "--continuity", str(tmp_path / "c.csv"))
     assert code == 2 and "give the LA's 2020 return too" in out
+
+
+def test_synth_writes_linked_years_that_flows_reads(tmp_path: Path) -> None:
+    code, out = run(
+        "synth",
+        "--year",
+        "2020",
+        "--la",
+        "301",
+        "--la",
+        "302",
+        "--linked-years",
+        "1",
+        "-o",
+        str(tmp_path),
+    )
+    assert code == 0, out
+    assert sorted(p.name for p in tmp_path.glob("*.xml")) == [
+        "csww_2020_301.xml",
+        "csww_2020_302.xml",
+        "csww_2021_301.xml",
+        "csww_2021_302.xml",
+    ]
+    code, out = run("flows", str(tmp_path), "--year", "2021", "--no-suppress")
+    assert code == 0, out
+    national = next(csv.DictReader(io.StringIO(out.split("Note:")[0])))
+    # Linked people: some of 2021's leavers are found in post or in agency work.
+    assert float(national["moved_fte"]) + float(national["attrition_into_agency_fte"]) > 0
