@@ -49,6 +49,8 @@ def test_attrition_movement_retention_and_continuity(folder: Path, tmp_path: Pat
         str(ret),
         "--continuity",
         str(cont),
+        "--matrix",
+        str(tmp_path / "x.csv"),
     )
     assert code == 0, out
     rows = read(att)
@@ -56,6 +58,10 @@ def test_attrition_movement_retention_and_continuity(folder: Path, tmp_path: Pat
     total = next(r for r in rows if r["breakdown_topic"] == "Total")
     assert (total["leavers_fte"], total["attrition_fte"]) == ("3.8", "c")
     assert {r["la_code"] for r in read(mov)} == {"301"}
+    # The LA's own row of the matrix, unsuppressed in its own view.
+    assert [(r["from_la_code"], r["302"], r["not found"]) for r in read(tmp_path / "x.csv")] == [
+        ("301", "1", "2")
+    ]
     assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
     assert sorted(r["rule"] for r in read(cont)) == ["720Q", "721Q", "725Q"]
     assert "720Q: 1" in out and "Continuity of csww_2021_301.xml against csww_2020_301.xml" in out

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from csww.flows import movement
@@ -82,3 +85,25 @@ def test_summary_counts_agreement(found: list[movement.Flow]) -> None:
     summary = movement.summary(found)
     assert summary[("leavers", "not found", "yes")] == 2
     assert summary[("leavers", "agency worker", "yes")] == 2
+
+
+def test_the_matrix_in_wide_form(found: list[movement.Flow]) -> None:
+    rows = list(csv.reader(io.StringIO(movement.matrix_csv(found, suppress=False))))
+    assert rows[0] == [
+        "time_period",
+        "from_la_code",
+        "301",
+        "302",
+        "330",
+        "agency worker",
+        "not found",
+    ]
+    # 301: SW2005 back in 301, SW2001 to 302, SW2002 into agency, SW2003 and the leaver
+    # without a number not found; 302: SW3002 into agency; 330: SW4002 not found.
+    assert rows[1:] == [
+        ["2021", "301", "1", "1", "0", "1", "2"],
+        ["2021", "302", "0", "0", "0", "1", "0"],
+        ["2021", "330", "0", "0", "0", "0", "1"],
+    ]
+    published = list(csv.reader(io.StringIO(movement.matrix_csv(found))))
+    assert published[1] == ["2021", "301", "c", "c", "0", "c", "c"]

@@ -58,6 +58,11 @@ def _salt(salt_file: Path | None, store: Path | None) -> bytes:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Write --la's continuity report, its latest return against the year before (CSV), here.",
 )
+@click.option(
+    "--matrix",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the leavers' LA-to-LA movement as a matrix (CSV: a row per LA left, a column per LA joined) here.",
+)
 @click.option("--la", "la_code", help="An LA's own view: only its rows, its flows and its reports.")
 @click.option(
     "--store",
@@ -81,6 +86,7 @@ def flows_command(
     movement: Path | None,
     retention: Path | None,
     continuity: Path | None,
+    matrix: Path | None,
     la_code: str | None,
     store: Path | None,
     salt_file: Path | None,
@@ -148,9 +154,13 @@ def flows_command(
         for result in results:
             for note in result.notes:
                 click.echo(f"Note: {note}", err=True)
-        if movement is not None:
+        if movement is not None or matrix is not None:
             found = [f for y in wanted for f in moves.flows(linked, y)]
-            _write(moves.to_csv(found, suppress, unit), movement)
+            if movement is not None:
+                _write(moves.to_csv(found, suppress, unit), movement)
+            if matrix is not None:
+                mine = [f for f in found if unit is None or f.unit == unit]
+                _write(moves.matrix_csv(mine, suppress and unit is None), matrix)
             for y in wanted:
                 for note in moves.notes(linked, y):
                     click.echo(f"Note: {note}", err=True)

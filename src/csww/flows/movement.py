@@ -203,3 +203,32 @@ def summary(found: Iterable[Flow]) -> dict[tuple[str, str, str], int]:
         key = (r["direction"], r["found"], r["agrees"])
         out[key] = out.get(key, 0) + int(r["headcount"])
     return out
+
+
+def matrix_csv(found: Iterable[Flow], suppress: bool = True) -> str:
+    """Leavers moving from one LA (rows) to a post in another (columns), headcount, for each
+    year: the matrix in wide form. Agency work and not found are the last two columns;
+    published cells of one or two people are ``c``."""
+    cells: dict[tuple[int, str, str], int] = {}
+    for f in found:
+        if f.direction != "leavers":
+            continue
+        to = f.other if f.found == FOUND_LA else f.found
+        key = (f.year, f.unit, to)
+        cells[key] = cells.get(key, 0) + f.headcount
+    years = sorted({y for y, _, _ in cells})
+    units = sorted(
+        {u for _, u, _ in cells} | {t for _, _, t in cells if t not in (FOUND_AGENCY, NOT_FOUND)}
+    )
+    columns = [u for u in units if u not in (FOUND_AGENCY, NOT_FOUND)] + [FOUND_AGENCY, NOT_FOUND]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["time_period", "from_la_code", *columns])
+    for year in years:
+        for unit in units:
+            row = [cells.get((year, unit, to), 0) for to in columns]
+            if not any(row):
+                continue
+            shown = ["c" if suppress and 0 < n < SUPPRESS_BELOW else str(n) for n in row]
+            writer.writerow([year, unit, *shown])
+    return buffer.getvalue()
