@@ -115,7 +115,15 @@ def test_small_numbers_are_suppressed_below_national_totals(store: Store) -> Non
     assert figures(rows[("National", "E92000001", "Total", "Total")]) == nums(
         EXPECTED[("National", "E92000001")]
     )
-    assert rows[("National", "E92000001", "Age band", "Under 25")]["attrition_fte"] == "c"
+    under = rows[("National", "E92000001", "Age band", "Under 25")]
+    assert (under["attrition_fte"], under["leavers_headcount"], under["inpost_fte"]) == (
+        "c",
+        "c",
+        "0.5",
+    )
+    # A breakdown of three or more leavers shows them (6 resigned; their classes stay hidden).
+    resigned = rows[("National", "E92000001", "Reason for leaving", "Resignation")]
+    assert (resigned["leavers_headcount"], resigned["moved_fte"]) == ("6", "c")
 
 
 def test_notes_say_who_could_not_be_found(store: Store) -> None:

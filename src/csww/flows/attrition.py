@@ -221,6 +221,9 @@ def _rows(
         row = {**geo, "breakdown_topic": key[0], "breakdown": key[1], **tally.cells()}
         if suppress and (la or key[0] != "Total") and tally.disclosive():
             row.update(dict.fromkeys(DISCLOSIVE, "c"))
+        if suppress and key[0] != "Total" and 0 < tally.leavers_n < SUPPRESS_BELOW:
+            # One or two leavers of an age, role or reason: who they are is guessable.
+            row.update(leavers_fte="c", leavers_headcount="c")
         out.append(row)
     return out
 
