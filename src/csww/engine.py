@@ -367,8 +367,6 @@ class Validator:
         found = []
         for swe in previous.keys() | self.keys.keys():
             current, before = self.keys.get(swe, []), previous.get(swe, [])
-            if not before:
-                continue
             for rule in self.continuity_rules:
                 for key in rule.check(current, before, ctx):  # type: ignore[misc]
                     found.append(

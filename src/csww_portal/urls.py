@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from csww_portal.views import api, audit_log, auth, dfe, downloads, la_return, notes, records
+from csww_portal.views.flows import urlpatterns as flow_patterns
 
 la_patterns = [
     path("", la_return.overview, name="overview"),
@@ -43,6 +44,7 @@ portal_patterns = [
     ),
     path("dfe/collections/<int:year>/la/<str:la>/reopen/", dfe.reopen, name="reopen"),
     path("dfe/collections/<int:year>/audit/", dfe.dfe_audit, name="dfe_audit"),
+    path("", include(flow_patterns)),
 ]
 
 urlpatterns = [

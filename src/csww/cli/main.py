@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from csww.cli.flows import flows_command
 from csww.cli.privacy import pseudonymise_command
 from csww.cli.serve import demo_command, serve_command
 from csww.cli.sheets import convert_command, generate_command, template_command
@@ -38,6 +39,7 @@ for command in (
     report_command,
     compare_command,
     synth_command,
+    flows_command,
     pseudonymise_command,
     serve_command,
     demo_command,

@@ -335,8 +335,22 @@ def compare_command(
     show_default=True,
     help="Folder for the returns; with one --la, a FILE.xml names the return itself.",
 )
+@click.option(
+    "--linked-years",
+    type=click.IntRange(0, 20),
+    default=0,
+    show_default=True,
+    help="Also write this many later years in which the same people stay, move between "
+    "LAs, go into agency work or leave (rates in docs/flows.md).",
+)
 def synth_command(
-    year: int, las: tuple[str, ...], all_las: bool, seed: int, scale: float, out_dir: Path
+    year: int,
+    las: tuple[str, ...],
+    all_las: bool,
+    seed: int,
+    scale: float,
+    out_dir: Path,
+    linked_years: int,
 ) -> None:
     """Write synthetic returns whose statistics reproduce DfE's published LA figures."""
     from csww.synth import UnknownLA, generate, la_codes, targets, write_all
@@ -369,8 +383,26 @@ def synth_command(
     except UnknownLA as exc:
         _fail(str(exc))
     click.echo(f"Wrote {len(paths)} synthetic return(s) for {year} to {out_dir}", err=True)
+    if linked_years:
+        _linked(paths, linked_years, seed, out_dir)
     if scale == 1.0:
         for code in codes:
             t = targets(year, code)
             for column, why in {**t.imputed, **t.deviations}.items():
                 click.echo(f"  {t.area.la_name} ({t.unit}) {column}: {why}", err=True)
+
+
+def _linked(paths: list[Path], years: int, seed: int, out_dir: Path) -> None:
+    """Write ``years`` linked years after the returns at ``paths`` (csww.synth.linked)."""
+    from csww.reader import read
+    from csww.synth.linked import next_year
+    from csww.writer import write
+
+    returns = [read(p) for p in paths]
+    for _ in range(years):
+        returns = next_year(returns, seed=seed)
+        for ret in returns:
+            write(ret, out_dir / f"csww_{ret.year}_{ret.lea}.xml")
+        click.echo(
+            f"Wrote {len(returns)} linked return(s) for {returns[0].year} to {out_dir}", err=True
+        )

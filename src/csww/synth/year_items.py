@@ -62,3 +62,49 @@ def add_year_items(workers: list[Record], la: dict[str, str], spec: Spec, seed: 
         la[element] = rng.choices(("0", "1", "2"), weights=INCENTIVE_CHANCES)[0]
     for element in spec.elements_for("other_allowances", "la"):
         la[element] = ""
+
+
+def to_year_format(ret_workers: list[Record], la: Record | None, spec: Spec, seed: str) -> None:
+    """Carry records of an earlier year into ``spec``'s format: its own sex item and codes (by
+    what the codes mean), without the items it no longer collects, with the items it adds."""
+    sex = spec.element_for("sex")
+    wanted = sex_labels_to_codes(spec)
+    for worker in ret_workers:
+        values = worker.values
+        for element in [e for e in values if e in spec.removed]:
+            old = values.pop(element)
+            if sex and element in _sex_elements() and sex not in values:
+                values[sex] = wanted.get(_sex_label(element, old), old)
+    if la is not None:
+        for element in [e for e in la.values if e in spec.removed]:
+            la.values.pop(element)
+    la_values = la.values if la is not None else {}
+    missing_la = {e for e in spec.la if e not in la_values}
+    extra: dict[str, str] = {}
+    add_year_items(ret_workers, extra, spec, seed)
+    for element in missing_la:
+        if la is not None and element in extra:
+            la.values[element] = extra[element]
+
+
+def sex_labels_to_codes(spec: Spec) -> dict[str, str]:
+    element = spec.element_for("sex")
+    if element is None:
+        return {}
+    return {label: code for code, label in spec.codes(spec.worker[element]).items()}
+
+
+def _sex_elements() -> set[str]:
+    from csww.spec import available_years, load_spec
+
+    return {e for y in available_years() if (e := load_spec(y).element_for("sex")) is not None}
+
+
+def _sex_label(element: str, code: str) -> str:
+    from csww.spec import available_years, load_spec
+
+    for year in available_years():
+        spec = load_spec(year)
+        if spec.element_for("sex") == element:
+            return spec.codes(spec.worker[element]).get(code, code)
+    return code
