@@ -27,6 +27,7 @@ lint: setup
 
 typecheck: setup
 	$(BIN)/mypy
+	$(BIN)/mypy --strict src/csww
 
 # The portal's tests run twice: on SQLite (in the full run) and again on PostgreSQL.
 PORTAL_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test

@@ -111,8 +111,10 @@ def to_element(ret: Return, spec: Spec | None = None) -> etree._Element:
 
 
 def to_bytes(ret: Return, spec: Spec | None = None) -> bytes:
-    return etree.tostring(
-        to_element(ret, spec), xml_declaration=True, encoding="UTF-8", pretty_print=True
+    return bytes(
+        etree.tostring(
+            to_element(ret, spec), xml_declaration=True, encoding="UTF-8", pretty_print=True
+        )
     )
 
 

@@ -124,7 +124,8 @@ def convert_command(source: Path, output: Path) -> None:
     """Turn a return (SOURCE: XML, or a workbook or CSV files) into a filled template, so it
     can be corrected in a spreadsheet. Every value is kept exactly as the file holds it."""
     from csww.reader import ReadError, read
-    from csww.sheets.convert import spec_of, split, write_csv_dir, write_workbook
+    from csww.sheets.convert import split, write_csv_dir, write_workbook
+    from csww.writer import spec_of
     from csww.sheets.rows import SheetError
     from csww.sheets.validate import read_sheet
 

@@ -91,7 +91,7 @@ def to_text(report: Report, *, limit_per_rule: int = 10) -> str:
     for note in report.notes:
         lines.append(f"  Note on the {report.year} specification: {note}.")
     counts = Counter(i.rule for i in report.issues)
-    by_rule: dict[str, list] = {}
+    by_rule: dict[str, list[Issue]] = {}
     for issue in report.issues:
         by_rule.setdefault(issue.rule, []).append(issue)
     order = sorted(by_rule, key=lambda r: (by_rule[r][0].severity != "error", r))

@@ -67,7 +67,7 @@ NEEDS_BOTH = ("NoAgencyFTE", "NoAgencyHeadcount")
     needs=("NoAgencyFTE", "NumberOfVacancies"),
 )
 def agency_cover_within_vacancies(v: View) -> bool:
-    return v.t["NoAgencyFTE"] <= v.t["NumberOfVacancies"]
+    return bool(v.t["NoAgencyFTE"] <= v.t["NumberOfVacancies"])
 
 
 @rule(
@@ -80,7 +80,7 @@ def agency_cover_within_vacancies(v: View) -> bool:
     needs=NEEDS_BOTH,
 )
 def agency_cover_fte_and_headcount_agree(v: View) -> bool:
-    return (v.t["NoAgencyFTE"] == 0) == (v.t["NoAgencyHeadcount"] == 0)
+    return bool((v.t["NoAgencyFTE"] == 0) == (v.t["NoAgencyHeadcount"] == 0))
 
 
 @rule(
@@ -93,7 +93,7 @@ def agency_cover_fte_and_headcount_agree(v: View) -> bool:
     needs=NEEDS_BOTH,
 )
 def agency_cover_fte_within_headcount(v: View) -> bool:
-    return v.t["NoAgencyFTE"] <= v.t["NoAgencyHeadcount"]
+    return bool(v.t["NoAgencyFTE"] <= v.t["NoAgencyHeadcount"])
 
 
 @rule(
@@ -106,7 +106,9 @@ def agency_cover_fte_within_headcount(v: View) -> bool:
     needs=NEEDS_BOTH,
 )
 def agency_cover_fte_plausible(v: View) -> bool:
-    return v.t["NoAgencyHeadcount"] == 0 or v.t["NoAgencyFTE"] >= 0.3 * v.t["NoAgencyHeadcount"]
+    return bool(
+        v.t["NoAgencyHeadcount"] == 0 or v.t["NoAgencyFTE"] >= 0.3 * v.t["NoAgencyHeadcount"]
+    )
 
 
 PAY = "LA level: pay and incentives"

@@ -31,7 +31,7 @@ class Totals:
     scope="return",
 )
 def at_least_one_worker(v: View) -> bool:
-    return v.totals.workers > 0
+    return bool(v.totals.workers > 0)
 
 
 @rule(
@@ -44,7 +44,7 @@ def at_least_one_worker(v: View) -> bool:
     needs=("NoAgencyHeadcount",),
 )
 def agency_cover_headcount_within_records(v: View) -> bool:
-    return v.t["NoAgencyHeadcount"] <= v.totals.by_category["agency"]
+    return bool(v.t["NoAgencyHeadcount"] <= v.totals.by_category["agency"])
 
 
 @rule(
@@ -57,7 +57,7 @@ def agency_cover_headcount_within_records(v: View) -> bool:
     needs=("NoAgencyFTE",),
 )
 def agency_cover_fte_within_records(v: View) -> bool:
-    return v.t["NoAgencyFTE"] <= v.totals.agency_fte + 0.005
+    return bool(v.t["NoAgencyFTE"] <= v.totals.agency_fte + 0.005)
 
 
 @rule(
@@ -69,7 +69,7 @@ def agency_cover_fte_within_records(v: View) -> bool:
     scope="return",
 )
 def has_leavers(v: View) -> bool:
-    return v.totals.workers == 0 or v.totals.by_category["leaver"] > 0
+    return bool(v.totals.workers == 0 or v.totals.by_category["leaver"] > 0)
 
 
 @rule(
@@ -81,7 +81,7 @@ def has_leavers(v: View) -> bool:
     scope="return",
 )
 def has_workers_in_post(v: View) -> bool:
-    return v.totals.workers == 0 or v.totals.by_category["inpost"] > 0
+    return bool(v.totals.workers == 0 or v.totals.by_category["inpost"] > 0)
 
 
 @rule(
@@ -93,7 +93,7 @@ def has_workers_in_post(v: View) -> bool:
     scope="return",
 )
 def has_case_holders(v: View) -> bool:
-    return (
+    return bool(
         v.totals.by_category["inpost"] + v.totals.by_category["agency"] == 0
         or v.totals.case_holders > 0
     )
@@ -110,4 +110,4 @@ def has_case_holders(v: View) -> bool:
 )
 def vacancy_rate_plausible(v: View) -> bool:
     vac = v.t["NumberOfVacancies"]
-    return vac <= v.totals.inpost_fte
+    return bool(vac <= v.totals.inpost_fte)

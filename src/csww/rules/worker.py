@@ -25,7 +25,7 @@ TURNOVER = "Turnover"
     needs=("RoleEndDate",),
 )
 def leaving_date_in_collection_year(v: View) -> bool:
-    return v.ctx.period_start <= v.t["RoleEndDate"] <= v.ctx.reference_date
+    return bool(v.ctx.period_start <= v.t["RoleEndDate"] <= v.ctx.reference_date)
 
 
 # A leaver's FTE. The 2017 guide: "For leavers, please record a 0". DfE's published leavers'
@@ -44,7 +44,7 @@ def leaving_date_in_collection_year(v: View) -> bool:
     needs=("FTE",),
 )
 def leaver_fte_is_zero(v: View) -> bool:
-    return v.t["FTE"] == 0
+    return bool(v.t["FTE"] == 0)
 
 
 @rule(
@@ -72,7 +72,7 @@ def leaver_fte_recorded(v: View) -> bool:
     needs=("RoleEndDate", "RoleStartDate"),
 )
 def leaving_not_before_start(v: View) -> bool:
-    return v.t["RoleEndDate"] >= v.t["RoleStartDate"]
+    return bool(v.t["RoleEndDate"] >= v.t["RoleStartDate"])
 
 
 @rule(
@@ -85,7 +85,7 @@ def leaving_not_before_start(v: View) -> bool:
     needs=("RoleStartDate",),
 )
 def start_not_after_census(v: View) -> bool:
-    return v.t["RoleStartDate"] <= v.ctx.reference_date
+    return bool(v.t["RoleStartDate"] <= v.ctx.reference_date)
 
 
 @rule(
@@ -98,7 +98,7 @@ def start_not_after_census(v: View) -> bool:
     needs=("FTE30", "RoleStartDate"),
 )
 def starter_fte30_is_zero(v: View) -> bool:
-    return v.t["RoleStartDate"] <= v.ctx.previous_reference_date or v.t["FTE30"] == 0
+    return bool(v.t["RoleStartDate"] <= v.ctx.previous_reference_date or v.t["FTE30"] == 0)
 
 
 @rule(
@@ -112,7 +112,7 @@ def starter_fte30_is_zero(v: View) -> bool:
     needs=("FTE30", "RoleStartDate"),
 )
 def long_serving_fte30_not_zero(v: View) -> bool:
-    return v.t["RoleStartDate"] > v.ctx.previous_reference_date or v.t["FTE30"] > 0
+    return bool(v.t["RoleStartDate"] > v.ctx.previous_reference_date or v.t["FTE30"] > 0)
 
 
 @rule(
@@ -154,7 +154,7 @@ def plausible_age_at_start(v: View) -> bool:
     needs=("PersonBirthDate",),
 )
 def born_before_census(v: View) -> bool:
-    return v.t["PersonBirthDate"] < v.ctx.reference_date
+    return bool(v.t["PersonBirthDate"] < v.ctx.reference_date)
 
 
 @rule(
@@ -181,7 +181,7 @@ def age_in_working_range(v: View) -> bool:
     needs=("ReasonAbsence", "Absat30Sept"),
 )
 def reason_only_when_absent(v: View) -> bool:
-    return v.t["Absat30Sept"] == "1"
+    return bool(v.t["Absat30Sept"] == "1")
 
 
 @rule(
@@ -257,7 +257,7 @@ def agency_reason_when_absent(v: View) -> bool:
     needs=("Absat30Sept", "RoleEndDate"),
 )
 def leaver_not_absent(v: View) -> bool:
-    return v.t["Absat30Sept"] != "1" or v.t["RoleEndDate"] >= v.ctx.census_day
+    return bool(v.t["Absat30Sept"] != "1" or v.t["RoleEndDate"] >= v.ctx.census_day)
 
 
 @rule(
@@ -271,7 +271,7 @@ def leaver_not_absent(v: View) -> bool:
     needs=("Cases30", "OrgRole"),
 )
 def case_holder_has_cases(v: View) -> bool:
-    return v.t["OrgRole"] != "5" or v.t["Cases30"] > 0
+    return bool(v.t["OrgRole"] != "5" or v.t["Cases30"] > 0)
 
 
 @rule(
@@ -285,7 +285,7 @@ def case_holder_has_cases(v: View) -> bool:
     needs=("Cases30", "OrgRole"),
 )
 def without_cases_holds_none(v: View) -> bool:
-    return v.t["OrgRole"] != "6" or v.t["Cases30"] == 0
+    return bool(v.t["OrgRole"] != "6" or v.t["Cases30"] == 0)
 
 
 @rule(
@@ -298,7 +298,7 @@ def without_cases_holds_none(v: View) -> bool:
     needs=("Cases30",),
 )
 def caseload_plausible(v: View) -> bool:
-    return v.t["Cases30"] <= 40
+    return bool(v.t["Cases30"] <= 40)
 
 
 @rule(
@@ -314,9 +314,9 @@ def sickness_within_working_year(v: View) -> bool:
     days = v.t["WorkingDaysLost"]
     working = v.ctx.spec.working_days
     if v.cat == "leaver":
-        return days <= working
+        return bool(days <= working)
     fte = max(v.t.get("FTE", 0.0), v.t.get("FTE30", 0.0))
-    return fte == 0 or days <= working * fte + 0.005
+    return bool(fte == 0 or days <= working * fte + 0.005)
 
 
 @rule(
@@ -330,7 +330,7 @@ def sickness_within_working_year(v: View) -> bool:
     needs=("FTE",),
 )
 def in_post_fte_positive(v: View) -> bool:
-    return v.t["FTE"] > 0
+    return bool(v.t["FTE"] > 0)
 
 
 @rule(
@@ -390,7 +390,7 @@ def moved_within_la_destination(v: View) -> bool:
     needs=("ReasonAbsence", "WorkingDaysLost"),
 )
 def sick_on_census_day_has_days_lost(v: View) -> bool:
-    return v.t["ReasonAbsence"] != "SIC" or v.t["WorkingDaysLost"] > 0
+    return bool(v.t["ReasonAbsence"] != "SIC" or v.t["WorkingDaysLost"] > 0)
 
 
 @rule(
@@ -404,7 +404,7 @@ def sick_on_census_day_has_days_lost(v: View) -> bool:
     needs=("ContractWeeks",),
 )
 def agency_assignment_plausible(v: View) -> bool:
-    return v.t["ContractWeeks"] <= 500
+    return bool(v.t["ContractWeeks"] <= 500)
 
 
 @rule(
@@ -417,7 +417,7 @@ def agency_assignment_plausible(v: View) -> bool:
     needs=("SWENo",),
 )
 def registration_number_prefix(v: View) -> bool:
-    return v.t["SWENo"][:2].upper() == "SW"
+    return bool(v.t["SWENo"][:2].upper() == "SW")
 
 
 @rule(

@@ -28,7 +28,7 @@ def nice_step(rough: float) -> float:
     """A round tick step (1, 2, 2.5 or 5 × a power of ten) at least ``rough``."""
     if rough <= 0:
         return 1.0
-    power = 10 ** math.floor(math.log10(rough))
+    power: float = 10.0 ** math.floor(math.log10(rough))
     for m in (1, 2, 2.5, 5, 10):
         if m * power >= rough:
             return m * power

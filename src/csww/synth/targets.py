@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from csww.stats import published as pub
-from csww.stats.indicators import RATES, Rate, format_number, parse_published
+from csww.stats.indicators import COLUMNS, RATES, Rate, format_number, parse_published
 
 HUNDRED = 100
 # (figure, related figure) for imputation, in dependency order.
@@ -116,7 +116,7 @@ def _impute(row: pub.Row, unit: str, year: int) -> tuple[dict[str, float], dict[
             if other.number("inpost_fte") is not None:
                 cells = {
                     **cells,
-                    **{k: v for k, v in other.cells.items() if k not in pub.COLUMNS[:10]},
+                    **{k: v for k, v in other.cells.items() if k not in COLUMNS[:10]},
                 }
                 imputed.update(
                     {c: f"whole row not available: the {other.year} row is used" for c, _ in IMPUTE}
@@ -306,7 +306,7 @@ def build_targets(year: int, la: str, scale: float = 1.0) -> Targets:
         raise UnknownLA(f"No published figures for LA {la} in {year}.")
     unit = area.old_la_code
     values, imputed = _impute(row, unit, year)
-    published = {c: row.text(c) for c in pub.COLUMNS[10:]}
+    published = {c: row.text(c) for c in COLUMNS[10:]}
     deviations: dict[str, str] = {}
     if scale != 1.0:
         values = {k: v * scale for k, v in values.items()}
