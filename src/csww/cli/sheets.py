@@ -125,9 +125,9 @@ def convert_command(source: Path, output: Path) -> None:
     can be corrected in a spreadsheet. Every value is kept exactly as the file holds it."""
     from csww.reader import ReadError, read
     from csww.sheets.convert import split, write_csv_dir, write_workbook
-    from csww.writer import spec_of
     from csww.sheets.rows import SheetError
     from csww.sheets.validate import read_sheet
+    from csww.writer import spec_of
 
     try:
         if source.is_dir() or source.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls", ".ods"):
