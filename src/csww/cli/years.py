@@ -10,7 +10,7 @@ import click
 from csww.spec import year_problem
 
 
-class CollectionYear(click.ParamType):  # type: ignore[type-arg]
+class CollectionYear(click.ParamType):  # type: ignore[type-arg, unused-ignore]
     name = "YEAR"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
