@@ -376,13 +376,21 @@ class Validator:
                             message=rule.message,
                             worker=swe,
                             record=key.record if key else None,
-                            field=rule.fields[0],
+                            field=_field_of(rule, ctx),
                             value=None,
                             line=key.line if key else None,
                             cell=key.cell if key else None,
                         )
                     )
         return found
+
+
+def _field_of(rule: Rule, ctx: Context) -> str | None:
+    """The rule's first field that the year collects (a rule about an item that changed its
+    element names each year's own), else its first field."""
+    if not rule.fields:
+        return None
+    return next((f for f in rule.fields if f in ctx.spec.worker), rule.fields[0])
 
 
 class _Keep(dict[str, str]):

@@ -146,7 +146,7 @@ def birth_date_unchanged(
     "726Q",
     "query",
     "Please check: the sex (gender) differs from the one this registration number had in last year's return; correct it if it was recorded wrongly.",
-    fields=("GenderCurrent",),
+    fields=("GenderCurrent", "Sex"),  # the item of the year (Gender to 2023, Sex from 2024)
     section="General Data Items – Gender",
     scope="continuity",
 )
