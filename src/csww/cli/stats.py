@@ -257,7 +257,9 @@ def compare_command(
         _fail(str(exc))
     click.echo(to_text(cells, tolerance), nl=False)
     if output is not None:
-        output.write_text(to_csv(cells, only_differences=not every), encoding="utf-8")
+        from csww.report.render import for_excel  # read by people, in Excel
+
+        output.write_text(for_excel(to_csv(cells, only_differences=not every)), encoding="utf-8")
     sys.exit(1 if summary(cells)["differs"] else 0)
 
 
