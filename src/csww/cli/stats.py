@@ -178,7 +178,7 @@ def report_command(
             la_rows[year] = {c: dict(r.cells) for c, r in pub.la_rows(year).items()}
         source = "DfE's published figures"
     group = grouping(latest.year)
-    neighbours = Comparator("Statistical neighbours (median)")
+    neighbours = Comparator("Statistical neighbours (median)", neighbours=True)
     counted = 0
     for year in series:
         cells, counted = neighbour_cells(latest.code, year, la_rows.get(year, {}), MEASURE_COLUMNS)

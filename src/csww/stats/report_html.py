@@ -112,6 +112,7 @@ class Comparator:
 
     name: str
     cells: dict[int, Cells] = field(default_factory=dict)
+    neighbours: bool = False  # the median of the LA's statistical neighbours
 
 
 def _num(cells: Cells | None, column: str) -> float | None:
@@ -167,6 +168,12 @@ def _tiles(la: Cells, comparators: list[Comparator], year: int) -> str:
             england.name if england else "",
             unit,
         )
+        near = next((c for c in comparators if c.neighbours), None)
+        if near is not None and said:
+            also = _compare(
+                _num(la, column), _num(near.cells.get(year), column), "its neighbours", unit
+            )
+            said = f"{said}; {also}" if also else said
         out.append(
             f'<div class="tile"><div class="c">{escape(title)}</div><div class="v">'
             f'{escape(_show(value, unit))}</div><div class="c">{others}</div>'
