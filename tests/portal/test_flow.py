@@ -231,8 +231,10 @@ def test_downloads_of_the_current_return(login: Callable[[str], Client]) -> None
     assert got.content == data and "attachment" in got["Content-Disposition"]
     sheet = client.get(la_url("download_xlsx"))
     assert sheet.content[:4] == b"PK\x03\x04"
-    report = client.get(la_url("download_issues")).content.decode()
-    assert report.splitlines()[0].startswith("rule,severity,message")
+    raw = client.get(la_url("download_issues")).content
+    assert raw.startswith(b"\xef\xbb\xbf")  # a byte-order mark, so that Excel reads UTF-8
+    report = raw.decode("utf-8-sig")
+    assert report.splitlines()[0].startswith("rule,severity,item,message")
     assert "519Q" in report and "306" in report
     assert AuditEvent.objects.filter(action="download", la__code="301").count() == 3
 

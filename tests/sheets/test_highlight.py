@@ -96,7 +96,14 @@ def test_summary_per_rule_and_a_list_of_every_issue(source: Source, tmp_path: Pa
     issues = list(wb["Issues"].iter_rows(min_row=2, values_only=True))
     assert len(issues) == len(report.issues)
     row = next(r for r in issues if r[0] == "303")
-    assert (row[2], row[3], row[4], row[6]) == (2, "SW100002", "FTE", "Workers!C5")
+    assert (row[2], row[3], row[4], row[6]) == (
+        2,
+        "SW100002",
+        "FTE as at 30 September (FTE)",  # the guide's name first, the XML element second
+        "Workers!C5",
+    )
+    assert row[8] == "General Data Items"  # the guide section the rule enforces
+    assert next(r for r in table if r[0] == "303")[4] == "General Data Items"
     link = next(c for c in wb["Issues"]["G"] if c.value == "Workers!C5")
     assert link.hyperlink.location == "Workers!C5" or link.hyperlink.target == "#Workers!C5"
 

@@ -56,6 +56,12 @@ def test_the_guidance_promises_only_spellings_the_reader_accepts(template_path: 
     assert line is not None, "the Guidance says how to mark an agency worker, from the list"
     for typed in line[1].split(" or "):
         assert match_code(typed, agency) == "1", typed
+    answers = re.search(r"Yes and No answers may also be typed ([^.]*), in any case", text)
+    assert answers is not None
+    yes_no = spec.codes(spec.worker["StepUpGrad"])
+    for typed in answers[1].split(", "):
+        for case in (typed, typed.lower(), typed.upper()):
+            assert match_code(case, yes_no) in ("0", "1"), case
     assert "None" not in text
 
 

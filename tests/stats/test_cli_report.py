@@ -97,7 +97,8 @@ def test_stats_compares_with_published_figures_through_compare(
     assert code == 1  # regional and national rows include DfE's suppressed and estimated values
     same = int(re.search(r"(\d+) same", out).group(1))  # type: ignore[union-attr]
     assert same > 3400
-    differing = list(csv.DictReader((tmp_path / "d.csv").open()))
+    assert (tmp_path / "d.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # for Excel
+    differing = list(csv.DictReader((tmp_path / "d.csv").open(encoding="utf-8-sig")))
     assert differing and all(r["status"] in ("differs", "missing") for r in differing)
 
 

@@ -63,6 +63,8 @@ def test_the_report_shows_the_median_of_the_statistical_neighbours(report: str) 
     expected = statistics.median(v for v in values if v is not None)
     assert f"Statistical neighbours (median) {expected:.1f}%" in report
     assert "DfE's April 2021 statistical neighbours" in report
+    # Each headline says how the LA compares with England and with its neighbours.
+    assert len(re.findall(r"England; [^<]*its neighbours", report)) == 5
 
 
 def test_the_report_gives_rank_and_quartile_among_all_las(report: str) -> None:

@@ -224,7 +224,7 @@ def report_command(
             la_rows[year] = {c: dict(r.cells) for c, r in pub.la_rows(year).items()}
         source = "DfE's published figures"
     group = grouping(latest.year)
-    neighbours = Comparator("Statistical neighbours (median)")
+    neighbours = Comparator("Statistical neighbours (median)", neighbours=True)
     counted = 0
     for year in series:
         cells, counted = neighbour_cells(latest.code, year, la_rows.get(year, {}), MEASURE_COLUMNS)
@@ -303,7 +303,9 @@ def compare_command(
         _fail(str(exc))
     click.echo(to_text(cells, tolerance), nl=False)
     if output is not None:
-        output.write_text(to_csv(cells, only_differences=not every), encoding="utf-8")
+        from csww.report.render import for_excel  # read by people, in Excel
+
+        output.write_text(for_excel(to_csv(cells, only_differences=not every)), encoding="utf-8")
     sys.exit(1 if summary(cells)["differs"] else 0)
 
 

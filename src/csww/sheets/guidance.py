@@ -139,8 +139,8 @@ INTRO = [
     "else is in post.",
     "Heading colours: dark blue = mandatory for everyone; mid blue = mandatory for some workers; "
     "light blue = voluntary or not applicable; grey = items copied exactly from an XML file.",
-    "Codes: choose from the cell's dropdown, or type the code (for example {example}) or the label; "
-    "Yes and No answers may also be typed Yes, Y, No or N, in any case. Dates: a date cell, or "
+    "Codes: choose from the cell's dropdown, or type the code (for example {example}) or the "
+    "label{short}. Dates: a date cell, or "
     "typed as 2017-03-31 or 31/03/2017 with a four-digit year. Record counts of zero as 0, not "
     "blank. Numbers: a value, or a formula whose result has no more decimal places than the "
     "item allows (round it with =ROUND(...)). Columns you add (a name column, say) are ignored. "
@@ -193,7 +193,14 @@ def write_guidance(ws: Worksheet, spec: Spec, year: int) -> None:
     ws["A2"].alignment = WRAP
     _fit(ws, 2, [(str(ws["A2"].value), full_width)])
     code_item = next((i for i in spec.worker.values() if i.type == "code"), None)
+    typed = sorted(
+        {s for i in spec.worker.values() for f in spellings(spec.codes(i)).values() for s in f},
+        key=lambda s: (-len(s), s),
+    )
     fields = {
+        "short": f"; Yes and No answers may also be typed {', '.join(typed)}, in any case"
+        if typed
+        else "",
         "first": FIRST_DATA_ROW,
         "agency": _agency_line(spec),
         "example": example(code_item, spec) if code_item else "",

@@ -20,6 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csww.model import Return
+from csww.report.describe import described, item_label
 from csww.report.model import Issue, Report
 from csww.sheets.convert import to_workbook
 from csww.sheets.layout import split_ref
@@ -97,7 +98,12 @@ def _mark(wb: Workbook, issues: list[Issue], cells: dict[int, str | None]) -> No
         cell = wb[place[0]][place[1]]
         error = any(i.severity == "error" for i in found)
         cell.fill = ERROR_FILL if error else QUERY_FILL
-        lines = [f"{i.rule} ({i.severity}): {i.message}" for i in found[:MAX_IN_COMMENT]]
+        lines = [
+            f"{i.rule} ({i.severity}): {i.message} Guide: {i.guide}."
+            if i.guide
+            else f"{i.rule} ({i.severity}): {i.message}"
+            for i in found[:MAX_IN_COMMENT]
+        ]
         if len(found) > MAX_IN_COMMENT:
             lines.append(f"... and {len(found) - MAX_IN_COMMENT} more (see the Issues sheet)")
         text = "\n".join(lines)
@@ -146,7 +152,7 @@ def _summary(wb: Workbook, report: Report, source: Path) -> Worksheet:
         "(fix, or explain with a note in COLLECT). Each coloured cell's comment gives the rule.",
     )
     ws["A9"].fill = ERROR_FILL
-    _head(ws, 11, ["Rule", "Severity", "Count", "Message"])
+    _head(ws, 11, ["Rule", "Severity", "Count", "Message", "Guide section"])
     counts = report.counts_by_rule()
     first: dict[str, Issue] = {}
     for issue in report.issues:
@@ -157,9 +163,11 @@ def _summary(wb: Workbook, report: Report, source: Path) -> Worksheet:
         _text(ws, row, 1, rule)
         _text(ws, row, 2, issue.severity)
         ws.cell(row=row, column=3, value=counts[rule])
-        _text(ws, row, 4, issue.message)
+        same = all(i.message == issue.message for i in report.issues if i.rule == rule)
+        _text(ws, row, 4, issue.message if same else f"{issue.message} (and others: see Issues)")
+        _text(ws, row, 5, issue.guide or "")
         ws.cell(row=row, column=2).fill = ERROR_FILL if issue.severity == "error" else QUERY_FILL
-    for letter, width in zip("ABCD", (12, 10, 8, 120), strict=True):
+    for letter, width in zip("ABCDE", (12, 10, 8, 110, 50), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A12"
     return ws
@@ -172,7 +180,9 @@ def sort_key_of(rule_id: str) -> tuple[int, str]:
 
 def _issue_list(wb: Workbook, report: Report, cells: dict[int, str | None]) -> None:
     ws = wb.create_sheet(_unique(wb, "Issues"), 1)
-    _head(ws, 1, ["Rule", "Severity", "Record", "Worker", "Item", "Value", "Cell", "Message"])
+    _head(
+        ws, 1, ["Rule", "Severity", "Record", "Worker", "Item", "Value", "Cell", "Message", "Guide"]
+    )
     for row, (n, issue) in enumerate(enumerate(report.issues), start=2):
         ref = cells.get(n)
         for col, value in enumerate(
@@ -181,10 +191,11 @@ def _issue_list(wb: Workbook, report: Report, cells: dict[int, str | None]) -> N
                 issue.severity,
                 issue.record,
                 issue.worker,
-                issue.field,
+                item_label(issue),
                 issue.value,
                 ref or issue.cell,
                 issue.message,
+                issue.guide,
             ],
             start=1,
         ):
@@ -193,15 +204,16 @@ def _issue_list(wb: Workbook, report: Report, cells: dict[int, str | None]) -> N
             link = ws.cell(row=row, column=7)
             link.hyperlink = f"#{ref}"
             link.font = Font(color="0563C1", underline="single")
-    for letter, width in zip("ABCDEFGH", (8, 9, 8, 14, 18, 20, 16, 100), strict=True):
+    for letter, width in zip("ABCDEFGHI", (8, 9, 8, 14, 30, 20, 16, 100, 40), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:H{max(2, len(report.issues) + 1)}"
+    ws.auto_filter.ref = f"A1:I{max(2, len(report.issues) + 1)}"
 
 
 def write_highlighted(source_path: str | Path, report: Report, output_path: str | Path) -> None:
     """Write ``report`` over the return in ``source_path`` as a highlighted workbook."""
     source = Path(source_path)
+    described(report)
     if report.fatal is not None:
         wb = Workbook()
         ws = wb.active

@@ -29,7 +29,7 @@ HEADLINE_RATES = (
 )
 PAGE_CSS = """
 .scroll{max-height:80vh;overflow:auto;border:1px solid #b1b4b6}
-.scroll table{font-size:13px}.scroll thead th{position:sticky;top:0;z-index:2;
+.scroll table{font-size:13px}.scroll td{white-space:nowrap}.scroll thead th{position:sticky;top:0;z-index:2;
 background:#f3f2f1;vertical-align:bottom;min-width:5.5em}
 .scroll th:first-child,.scroll td:first-child{position:sticky;left:0;background:#fff;z-index:1;
 min-width:14em}.scroll thead th:first-child{z-index:3;background:#f3f2f1}

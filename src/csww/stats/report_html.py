@@ -114,6 +114,7 @@ class Comparator:
 
     name: str
     cells: dict[int, Cells] = field(default_factory=dict)
+    neighbours: bool = False  # the median of the LA's statistical neighbours
 
 
 def _num(cells: Cells | None, column: str) -> float | None:
@@ -169,6 +170,12 @@ def _tiles(la: Cells, comparators: list[Comparator], year: int) -> str:
             england.name if england else "",
             unit,
         )
+        near = next((c for c in comparators if c.neighbours), None)
+        if near is not None and said:
+            also = _compare(
+                _num(la, column), _num(near.cells.get(year), column), "its neighbours", unit
+            )
+            said = f"{said}; {also}" if also else said
         out.append(
             f'<div class="tile"><div class="c">{escape(title)}</div><div class="v">'
             f'{escape(_show(value, unit))}</div><div class="c">{others}</div>'
@@ -261,7 +268,7 @@ def _shares(b: Breakdowns, population: str, breakdown: str) -> tuple[dict[str, f
     return ({k: 100 * v / whole for k, v in share.items()} if whole else {}), whole
 
 
-def _breakdowns(b: Breakdowns, england: Breakdowns | None = None) -> str:
+def _breakdowns(b: Breakdowns, england: Breakdowns | None = None, la_name: str = "This LA") -> str:
     """Each breakdown of the LA's workforce, beside England's where it is known. A
     population of fewer than 3 people is not shown, as DfE withholds the make-up of so small
     a workforce (Isles of Scilly is ``z`` throughout DfE's ethnicity tables)."""
@@ -290,12 +297,12 @@ def _breakdowns(b: Breakdowns, england: Breakdowns | None = None) -> str:
                 (SHORT.get(k, k), [round(mine.get(k, 0.0), 1), round(theirs.get(k, 0.0), 1)])
                 for k in labels
             ]
-            chart = svg.grouped_bars(title, groups, ["This LA", "England"], "%")
+            chart = svg.grouped_bars(title, groups, [la_name, "England"], "%")
         else:
             chart = svg.bars(title, [(SHORT.get(k, k), round(mine[k], 1)) for k in labels])
         charts.append(f"<div><h3>{escape(title)}</h3>{chart}</div>")
     out = (
-        key(["This LA", "England"]) if england else ""
+        key([la_name, "England"]) if england else ""
     ) + f'<div class="grid">{"".join(charts)}</div>'
     if england is None:
         out += (
@@ -387,7 +394,7 @@ def render(
     if breakdowns is not None:
         parts += [
             f"<h2>The workforce in {year}</h2>",
-            _breakdowns(breakdowns, england_breakdowns),
+            _breakdowns(breakdowns, england_breakdowns, la_name),
         ]
     parts += [
         f"<h2>All indicators, {year}</h2>",
