@@ -6,7 +6,7 @@
 * :mod:`~csww.flows.movement`: where each LA's leavers went and its starters came from,
   beside what the LA recorded;
 * :mod:`~csww.flows.retention`: retention curves by start cohort, an LA against its
-  statistical neighbours (:mod:`~csww.flows.neighbours`) and England;
+  statistical neighbours (:mod:`~csww.stats.neighbours`) and England;
 * :mod:`~csww.flows.continuity`: an LA's continuity report (this year against last year),
   from the rulebook's continuity rules.
 

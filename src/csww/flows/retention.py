@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
 
-from csww.flows.neighbours import neighbours
+from csww.stats.neighbours import grouping, neighbours_of
 from csww.flows.store import Store
 from csww.stats import published as pub
 from csww.stats.aggregate import la_geography
@@ -96,7 +96,7 @@ def curves(store: Store, unit: str) -> tuple[list[Curve], list[str]]:
         for cell, (size, kept) in counts.items():
             s, r = england[cell]
             england[cell] = (s + size, r + kept)
-    grouping, near = neighbours(unit, latest)
+    grouping_name, near = grouping(latest).name, neighbours_of(unit, latest)
     near_units = [pub.unit_code(code, latest) for code in near]
     present = [u for u in near_units if u in by_unit]
     pooled = {u: _curve(u, u, by_unit[u]) for u in present}
@@ -109,7 +109,7 @@ def curves(store: Store, unit: str) -> tuple[list[Curve], list[str]]:
     name = la_geography(unit, latest)["la_name"] or unit
     mine = _curve(name, unit, by_unit.get(unit, {}))
     notes = [
-        f"Statistical neighbours: {grouping} ({len(near)} listed for {unit}; "
+        f"Statistical neighbours: {grouping_name} ({len(near)} listed for {unit}; "
         f"{len(present)} of them have returns loaded).",
         "Retained: in post in the same LA on 30 September each later year; starters who left "
         "within their first year are not in a cohort.",
