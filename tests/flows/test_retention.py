@@ -6,8 +6,8 @@ import csv
 import io
 
 from csww.flows import retention
-from csww.stats.neighbours import grouping, neighbours_of
 from csww.flows.store import Store
+from csww.stats.neighbours import grouping, neighbours_of
 from tests.flows.scenario import SALT, returns_2020, returns_2021
 
 

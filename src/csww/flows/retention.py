@@ -22,10 +22,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
 
-from csww.stats.neighbours import grouping, neighbours_of
 from csww.flows.store import Store
 from csww.stats import published as pub
 from csww.stats.aggregate import la_geography
+from csww.stats.neighbours import grouping, neighbours_of
 from csww.stats.report_html import CSS, key
 from csww.stats.svg import lines
 
