@@ -118,3 +118,21 @@ def the_return(la: str = "301") -> LAReturn:
     return LAReturn.objects.select_related("current", "la", "collection").get(
         collection__year=YEAR, la__code=la
     )
+
+
+def record_id(position: int, la: str = "301") -> str:
+    """The record id of the worker at ``position`` (1-based) in the current version."""
+    from csww_portal.services import identity
+
+    ret = the_return(la)
+    assert ret.current is not None
+    return identity.ids_of(ret, ret.current)[position - 1]
+
+
+def worker_url(position: int, la: str = "301", name: str = "worker") -> str:
+    return la_url(name, la, record_id(position, la))
+
+
+def base() -> dict[str, str]:
+    """The hidden field every edit form posts: the version it was built from."""
+    return {"base": str(the_return().current.number)}
