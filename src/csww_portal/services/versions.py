@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
@@ -100,16 +100,20 @@ def _lock(ret: LAReturn) -> LAReturn:
 def stored_report(report: Report) -> dict[str, Any]:
     """The report as stored: beyond ``CSWW_MAX_STORED_ISSUES`` issues only the first are
     kept, with every rule's count, so a flood of issues is summarised instead of failing."""
-    data = report.as_dict()
     cap = settings.CSWW_MAX_STORED_ISSUES
-    issues = data.get("issues", [])
-    if len(issues) > cap:
-        rules: dict[str, list[Any]] = {}
-        for issue in report.issues:
-            rules.setdefault(issue.rule, [issue.severity, issue.message, 0])[2] += 1
-        data["issues"] = issues[:cap]
-        data["truncated"] = {"issues": len(issues), "rules": rules}
-    return data
+    if len(report.issues) <= cap:
+        return report.as_dict()
+    rules: dict[str, list[Any]] = {}
+    for issue in report.issues:
+        rules.setdefault(issue.rule, [issue.severity, issue.message, 0])[2] += 1
+    kept = replace(report, issues=report.issues[:cap])
+    return {
+        **kept.as_dict(),
+        "valid": report.valid,
+        "errors": report.errors,
+        "queries": report.queries,
+        "truncated": {"issues": len(report.issues), "rules": rules},
+    }
 
 
 def _new_version(
