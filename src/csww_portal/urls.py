@@ -4,6 +4,7 @@ through ``access.dfe_view``."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -48,10 +49,9 @@ portal_patterns = [
     path("dfe/collections/<int:year>/audit/", dfe.dfe_audit, name="dfe_audit"),
 ]
 
-urlpatterns = [
-    path("", include((portal_patterns, "csww_portal"))),
-    path("admin/", admin.site.urls),
-]
+urlpatterns = [path("", include((portal_patterns, "csww_portal")))]
+if settings.CSWW_ADMIN_ENABLED:  # off unless CSWW_PORTAL_ADMIN=1 (docs/portal.md)
+    urlpatterns.append(path("admin/", admin.site.urls))
 
 handler403 = "csww_portal.views.errors.forbidden"
 handler404 = "csww_portal.views.errors.not_found"

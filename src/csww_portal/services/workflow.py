@@ -12,6 +12,11 @@ from csww_portal.services import audit, status
 from csww_portal.services.versions import WorkflowError
 
 MAX_NOTE = 2000
+SAME_PERSON = (
+    "You submitted this return, so another person must approve it: approval is a second "
+    "check. Ask your local authority's other approver. If nobody else can, ask the DfE "
+    "helpdesk to give a second person (for example your manager) the approver role."
+)
 
 
 def add_note(
@@ -79,6 +84,8 @@ def approve(ret: LAReturn, user: Any, role: str | None) -> None:
         )
         if locked.state != State.SUBMITTED:
             raise WorkflowError("Only a submitted return can be approved.")
+        if locked.submitted_by_id is not None and locked.submitted_by_id == user.pk:
+            raise WorkflowError(SAME_PERSON)
         locked.state = State.APPROVED
         locked.approved_at = locked.last_activity = timezone.now()
         locked.approved_by = user

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -12,50 +14,86 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from csww_portal import throttle
-from csww_portal.access import is_dfe, la_code_of
+from csww_portal.access import is_dfe, la_code_of, membership
 from csww_portal.context import current_collection
-from csww_portal.models import AuditEvent
+from csww_portal.models import AuditEvent, LocalAuthority
 from csww_portal.services import audit
 
-LOCKED = (
-    "Too many failed attempts to sign in. Wait {minutes} minutes and try again, "
-    "or contact the helpdesk."
-)
+LOCKED = "Too many failed attempts to sign in. Wait {wait} and try again, or contact the helpdesk."
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
+def _wait_text(seconds: int) -> str:
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' * (minutes != 1)}" if seconds > 60 else f"{seconds} seconds"
+
+
+class ThrottledSignIn(AuthenticationForm):
+    """The throttle and the audit for any sign-in form (the portal's and the admin's)."""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        ip = throttle.client_ip(self.request) if self.request else None
+        wait = throttle.wait_seconds(username, ip)
+        if wait:
+            _audit_failure(username, "refused while locked")
+            raise forms.ValidationError(LOCKED.format(wait=_wait_text(wait)), code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.record(username, ip, succeeded=False)
+            _audit_failure(username, "wrong username or password")
+            raise
+        throttle.record(username, ip, succeeded=True)
+        _audit_success(self.get_user(), "portal" if self.portal else "admin")
+        return cleaned
+
+    portal = True
+
+
+class ThrottledAuthenticationForm(ThrottledSignIn):
     error_messages: ClassVar[dict[str, str]] = {
         **AuthenticationForm.error_messages,
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
     }
 
-    def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
-        ip = throttle.client_ip(self.request) if self.request else None
-        if throttle.locked_out(username, ip):
-            from django.conf import settings
 
-            raise forms.ValidationError(
-                LOCKED.format(minutes=settings.CSWW_LOGIN_WINDOW_MINUTES), code="locked"
-            )
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            throttle.record(username, ip, succeeded=False)
-            raise
-        throttle.record(username, ip, succeeded=True)
-        return cleaned
+class ThrottledAdminAuthenticationForm(ThrottledSignIn, AdminAuthenticationForm):
+    portal = False
+
+
+def _account_la(user: Any) -> LocalAuthority | None:
+    m = membership(user)
+    return m.la if m is not None else None
+
+
+def _audit_success(user: Any, where: str) -> None:
+    audit.record(
+        user,
+        AuditEvent.Action.LOGIN,
+        f"Signed in ({where})",
+        collection=current_collection(),
+        la=_account_la(user),
+    )
+
+
+def _audit_failure(username: str, why: str) -> None:
+    """A failed sign-in, in the audit log of the account's LA when the account exists (the
+    username typed is kept only when it is a real account's: a mistyped password is not)."""
+    account = get_user_model().objects.filter(username=username).first()
+    audit.record(
+        None,
+        AuditEvent.Action.LOGIN_FAILED,
+        f"Sign-in failed: {why}",
+        collection=current_collection(),
+        la=_account_la(account),
+        username=account.get_username() if account is not None else "",
+    )
 
 
 class LoginView(auth_views.LoginView):
     template_name = "csww_portal/login.html"
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
-
-    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        response = super().form_valid(form)
-        audit.record(self.request.user, AuditEvent.Action.LOGIN, "Signed in")
-        return response
 
 
 class LogoutView(auth_views.LogoutView):
