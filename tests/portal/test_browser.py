@@ -97,6 +97,20 @@ def accessible(pg: Any) -> None:
     assert missing == [], (pg.url, missing)
     assert pg.evaluate("() => document.documentElement.lang") == "en"
     assert pg.title().endswith("GOV.UK")
+    assert serious_violations(pg) == [], pg.url
+
+
+def serious_violations(pg: Any) -> list[tuple[str, str, list[str]]]:
+    """axe-core (the copy shipped in axe-playwright-python, so it runs offline) on the page:
+    every serious or critical violation, with the elements it found."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(pg).response["violations"]
+    return [
+        (v["id"], v["impact"], [", ".join(n["target"]) for n in v["nodes"]][:5])
+        for v in found
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def sign_in(pg: Any, username: str) -> None:
@@ -244,3 +258,98 @@ def test_pages_work_without_javascript(
     assert "306" in issues and "519Q" not in issues
     shot(pg, "10-no-javascript-results")
     context.close()
+
+
+def test_every_page_passes_axe_on_desktop_and_mobile(
+    page: Any, people: dict[str, Any], tmp_path: Path
+) -> None:
+    """Every page an LA user or DfE sees: no serious axe-core violation, no horizontal
+    scrolling of the page on a phone, no CSP violation (charts draw without inline styles),
+    and no form to add or note anything where nothing can be changed."""
+    from csww_portal.models import LAReturn
+    from csww_portal.services import versions, workflow
+    from csww_portal.services.identity import ids_of
+    from tests.portal.conftest import valid_return
+
+    ret = LAReturn.objects.select_related("la", "collection").get(la__code="301")
+    versions.upload(ret, people["submitter"], "return.xml", xml(return_with_error_and_query()))
+    ret = LAReturn.objects.select_related("la", "collection", "current").get(pk=ret.pk)
+    record = ids_of(ret, ret.current)[1]
+    done = LAReturn.objects.select_related("la", "collection").get(la__code="302")
+    versions.upload(done, people["other"], "barnet.xml", xml(valid_return("302")))
+    workflow.submit(LAReturn.objects.get(pk=done.pk), people["other"])
+    base = "/collections/2018/la/301/"
+    la_pages = [
+        base,
+        base + "upload/",
+        base + "results/",
+        base + "results/?severity=query",
+        base + f"workers/{record}/",
+        base + f"workers/{record}/delete/",
+        base + "workers/add/",
+        base + "la-level/",
+        base + "notes/",
+        base + "history/",
+        base + "submit/",
+        base + "approve/",
+        base + "audit/",
+        base + "history/versions/1/restore/",
+    ]
+    dfe_pages = [
+        "/dfe/collections/2018/",
+        "/dfe/collections/2018/statistics/",
+        "/dfe/collections/2018/audit/",
+        "/collections/2018/la/302/",
+        "/collections/2018/la/302/results/",
+        "/collections/2018/la/302/history/",
+        "/collections/2018/la/302/audit/",
+        "/collections/2018/la/302/workers/add/",
+        "/collections/2018/la/301/results/?severity=query",
+        "/no-such-page/",
+    ]
+    pg = page
+    pg.goto("/sign-in/")
+    accessible(pg)
+    for who, pages in (("sub301", la_pages), ("dfe", dfe_pages)):
+        sign_in(pg, who)
+        pg.wait_for_load_state()
+        for width in (1280, 375):
+            pg.set_viewport_size({"width": width, "height": 900})
+            for url in pages:
+                pg.goto(url)
+                accessible(pg)
+                wide = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+                culprits = pg.evaluate(
+                    """() => [...document.querySelectorAll('body *')]
+                        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                        .filter(e => !e.closest('.csww-table-scroll') || e.matches('.csww-table-scroll'))
+                        .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + getComputedStyle(e).overflowX + ' ' + e.getBoundingClientRect().width)"""
+                )
+                assert wide <= 0, (url, width, wide, culprits)
+        if who == "dfe":
+            # DfE reads returns: no form to add a worker, no "Add note" link.
+            pg.goto("/collections/2018/la/302/workers/add/")
+            assert pg.locator("form input[name=SWENo]").count() == 0
+            assert "Only the local authority adds records" in pg.content()
+            pg.goto("/collections/2018/la/301/results/?severity=query")
+            assert pg.get_by_role("link", name="Add note").count() == 0
+            pg.goto("/collections/2018/la/302/")
+            assert pg.get_by_role("link", name="Audit log").count() >= 1
+            pg.set_viewport_size({"width": 1280, "height": 900})
+            pg.goto("/dfe/collections/2018/statistics/")
+            charts = pg.locator("svg.csww-chart")
+            assert charts.count() >= 1
+            box = charts.first.bounding_box()
+            assert box is not None and box["width"] <= 560
+            font = pg.evaluate(
+                "() => getComputedStyle(document.querySelector('svg.csww-chart')).fontFamily"
+            )
+            assert "Arial" in font
+            shot(pg, "11-statistics-charts")
+            pg.set_viewport_size({"width": 375, "height": 900})
+            pg.goto("/dfe/collections/2018/statistics/")
+            box = pg.locator("svg.csww-chart").first.bounding_box()
+            assert box is not None and box["width"] <= 375
+            shot(pg, "12-statistics-mobile")
+        sign_out(pg)
+    assert pg.errors == []
