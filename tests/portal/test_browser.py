@@ -97,7 +97,8 @@ def accessible(pg: Any) -> None:
     assert missing == [], (pg.url, missing)
     assert pg.evaluate("() => document.documentElement.lang") == "en"
     assert pg.title().endswith("GOV.UK")
-    assert serious_violations(pg) == [], pg.url
+    if not getattr(pg, "without_javascript", False):  # axe runs as a script in the page
+        assert serious_violations(pg) == [], pg.url
 
 
 def serious_violations(pg: Any) -> list[tuple[str, str, list[str]]]:
@@ -149,7 +150,7 @@ def test_la_flow_from_upload_to_approval(page: Any, people: dict[str, Any], tmp_
 
     # Read the error and open the record from the issue list.
     pg.locator("table").get_by_role("link", name="Record 1").first.click()
-    pg.wait_for_url("**/workers/1/**")
+    pg.wait_for_url("**/workers/*/**")
     accessible(pg)
     shot(pg, "03-worker-with-error")
     # The error summary link moves focus to the field in error.
@@ -245,6 +246,7 @@ def test_pages_work_without_javascript(
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
     pg = context.new_page()
+    pg.without_javascript = True
     sign_in(pg, "sub301")
     pg.get_by_role("link", name="Upload your return").click()
     file = tmp_path / "return.xml"
