@@ -31,7 +31,7 @@ admin.site.login_form = _sign_in_form()
 
 
 @admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CollectionAdmin(admin.ModelAdmin):
     list_display = (
         "year",
         "familiarisation_start",
@@ -49,20 +49,20 @@ class CollectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MembershipAdmin(admin.ModelAdmin):
     list_display = ("user", "role", "la")
     list_filter = ("role",)
     search_fields = ("user__username", "la__name", "la__code")
 
 
 @admin.register(LocalAuthority)
-class LocalAuthorityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LocalAuthorityAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "region")
     search_fields = ("code", "name")
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("at", "username", "la", "action", "detail")
     list_filter = ("action",)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from csww_portal.views import api, audit_log, auth, dfe, downloads, la_return, notes, records
 
-la_patterns = [
+la_patterns: list[URLPattern | URLResolver] = [
     path("", la_return.overview, name="overview"),
     path("upload/", la_return.upload, name="upload"),
     path("results/", records.results_page, name="results"),
@@ -32,7 +32,7 @@ la_patterns = [
     path("audit/", audit_log.la_audit, name="la_audit"),
 ]
 
-portal_patterns = [
+portal_patterns: list[URLPattern | URLResolver] = [
     path("", auth.home, name="home"),
     path("sign-in/", auth.LoginView.as_view(), name="login"),
     path("sign-out/", auth.LogoutView.as_view(), name="logout"),

@@ -28,7 +28,14 @@ from django.utils import timezone  # noqa: E402
 
 from csww.model import Return  # noqa: E402
 from csww.writer import to_bytes  # noqa: E402
-from csww_portal.models import Collection, LAReturn, LocalAuthority, Membership, Role  # noqa: E402
+from csww_portal.models import (  # noqa: E402
+    Collection,
+    LAReturn,
+    LocalAuthority,
+    Membership,
+    ReturnVersion,
+    Role,
+)
 from csww_portal.services.collections import create_collection  # noqa: E402
 from tests.factories import make_header, make_la, make_return, make_worker  # noqa: E402
 
@@ -120,6 +127,13 @@ def the_return(la: str = "301") -> LAReturn:
     )
 
 
+def current(la: str = "301") -> ReturnVersion:
+    """The current version of the LA's return (there must be one)."""
+    version = the_return(la).current
+    assert version is not None
+    return version
+
+
 def record_id(position: int, la: str = "301") -> str:
     """The record id of the worker at ``position`` (1-based) in the current version."""
     from csww_portal.services import identity
@@ -135,4 +149,4 @@ def worker_url(position: int, la: str = "301", name: str = "worker") -> str:
 
 def base() -> dict[str, str]:
     """The hidden field every edit form posts: the version it was built from."""
-    return {"base": str(the_return().current.number)}
+    return {"base": str(current().number)}

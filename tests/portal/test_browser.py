@@ -276,6 +276,7 @@ def test_every_page_passes_axe_on_desktop_and_mobile(
     ret = LAReturn.objects.select_related("la", "collection").get(la__code="301")
     versions.upload(ret, people["submitter"], "return.xml", xml(return_with_error_and_query()))
     ret = LAReturn.objects.select_related("la", "collection", "current").get(pk=ret.pk)
+    assert ret.current is not None
     record = ids_of(ret, ret.current)[1]
     done = LAReturn.objects.select_related("la", "collection").get(la__code="302")
     versions.upload(done, people["other"], "barnet.xml", xml(valid_return("302")))

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client, override_settings
@@ -27,7 +28,7 @@ PEAK_MB = 150
 SECONDS = 5.0
 
 
-def _measure(tmp_path: Path, name: str, data: bytes) -> dict[str, object]:
+def _measure(tmp_path: Path, name: str, data: bytes) -> dict[str, Any]:
     path = tmp_path / name
     path.write_bytes(data)
     done = subprocess.run(
@@ -38,7 +39,7 @@ def _measure(tmp_path: Path, name: str, data: bytes) -> dict[str, object]:
         timeout=120,
         check=True,
     )
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -123,6 +124,7 @@ def test_a_report_beyond_the_issue_cap_is_summarised_not_a_500(
     ret = Return(header=make_header(YEAR, "301"), la=make_la(), workers=workers)
     assert upload(client, xml(ret)).status_code == 302
     stored = the_return()
+    assert stored.current is not None
     assert len(stored.current.report["issues"]) == 3
     found = stored.current.report["truncated"]
     assert found["rules"]["306"] == ["error", found["rules"]["306"][1], 8]

@@ -53,6 +53,10 @@ def add_note(
     return note
 
 
+def _number(ret: LAReturn) -> int:
+    return ret.current.number if ret.current is not None else 0
+
+
 def submit(ret: LAReturn, user: Any) -> None:
     with transaction.atomic():
         locked = (
@@ -69,8 +73,8 @@ def submit(ret: LAReturn, user: Any) -> None:
         locked.submitted_by = user
         locked.save()
         audit.record(
-            user, AuditEvent.Action.SUBMIT, f"Submitted version {locked.current.number}", ret=locked
-        )  # type: ignore[union-attr]
+            user, AuditEvent.Action.SUBMIT, f"Submitted version {_number(locked)}", ret=locked
+        )
 
 
 def approve(ret: LAReturn, user: Any, role: str | None) -> None:
@@ -91,8 +95,8 @@ def approve(ret: LAReturn, user: Any, role: str | None) -> None:
         locked.approved_by = user
         locked.save()
         audit.record(
-            user, AuditEvent.Action.APPROVE, f"Approved version {locked.current.number}", ret=locked
-        )  # type: ignore[union-attr]
+            user, AuditEvent.Action.APPROVE, f"Approved version {_number(locked)}", ret=locked
+        )
 
 
 def reopen(ret: LAReturn, user: Any, reason: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from csww_portal import throttle
 from csww_portal.access import is_dfe, la_code_of, membership
 from csww_portal.context import current_collection
-from csww_portal.models import AuditEvent, LocalAuthority
+from csww_portal.models import AuditEvent
 from csww_portal.services import audit
 
 LOCKED = "Too many failed attempts to sign in. Wait {wait} and try again, or contact the helpdesk."
@@ -44,14 +44,14 @@ class ThrottledSignIn(AuthenticationForm):
             _audit_failure(username, "wrong username or password")
             raise
         throttle.record(username, ip, succeeded=True)
-        _audit_success(self.get_user(), "portal" if self.portal else "admin")
+        _audit_sign_in(self.get_user(), True, f"Signed in ({'portal' if self.portal else 'admin'})")
         return cleaned
 
     portal = True
 
 
 class ThrottledAuthenticationForm(ThrottledSignIn):
-    error_messages: ClassVar[dict[str, str]] = {
+    error_messages = {  # noqa: RUF012  (Django reads it from the class)
         **AuthenticationForm.error_messages,
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
     }
@@ -61,33 +61,24 @@ class ThrottledAdminAuthenticationForm(ThrottledSignIn, AdminAuthenticationForm)
     portal = False
 
 
-def _account_la(user: Any) -> LocalAuthority | None:
-    m = membership(user)
-    return m.la if m is not None else None
-
-
-def _audit_success(user: Any, where: str) -> None:
+def _audit_sign_in(account: Any, succeeded: bool, detail: str) -> None:
+    """A sign-in or a failed one, in the audit log of the account's LA and the current
+    collection. For a username that is no account nothing of what was typed is kept (it
+    may be a password typed into the wrong box)."""
+    m = membership(account) if account is not None else None
     audit.record(
-        user,
-        AuditEvent.Action.LOGIN,
-        f"Signed in ({where})",
+        account if succeeded else None,
+        AuditEvent.Action.LOGIN if succeeded else AuditEvent.Action.LOGIN_FAILED,
+        detail,
         collection=current_collection(),
-        la=_account_la(user),
+        la=m.la if m is not None else None,
+        username=account.get_username() if account is not None else "",
     )
 
 
 def _audit_failure(username: str, why: str) -> None:
-    """A failed sign-in, in the audit log of the account's LA when the account exists (the
-    username typed is kept only when it is a real account's: a mistyped password is not)."""
     account = get_user_model().objects.filter(username=username).first()
-    audit.record(
-        None,
-        AuditEvent.Action.LOGIN_FAILED,
-        f"Sign-in failed: {why}",
-        collection=current_collection(),
-        la=_account_la(account),
-        username=account.get_username() if account is not None else "",
-    )
+    _audit_sign_in(account, False, f"Sign-in failed: {why}")
 
 
 class LoginView(auth_views.LoginView):
@@ -97,7 +88,7 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    http_method_names: ClassVar[list[str]] = ["post", "options"]
+    http_method_names = ["post", "options"]  # noqa: RUF012  (Django reads it from the class)
 
 
 @login_required

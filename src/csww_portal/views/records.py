@@ -118,7 +118,7 @@ def results_page(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     ]
     workers = Paginator(summary.workers, PAGE_SIZE).get_page(request.GET.get("wpage"))
     for w in workers.object_list:
-        w.link = link(w.record)
+        w.link = link(w.record, "")
     return render(
         request,
         "csww_portal/results.html",
@@ -227,9 +227,9 @@ def worker(request: HttpRequest, ret: LAReturn, record: str) -> HttpResponse:
         now = identity.ids_of(ret, version)
         index = identity.position(now, record)
         if index is None:  # the registration number changed: the record has a new id
-            index = version.description.rsplit(" ", 1)[-1]
-            record = now[int(index) - 1]
-        messages.success(request, _saved(version, int(index)))
+            index = int(version.description.rsplit(" ", 1)[-1])
+            record = now[index - 1]
+        messages.success(request, _saved(version, index))
         return redirect("csww_portal:worker", ret.collection.year, ret.la.code, record)
     return render(request, "csww_portal/worker.html", _worker_context(request, ret, record))
 
