@@ -78,8 +78,11 @@ def test_dfe_taking_the_zip_is_in_each_las_audit_log(
 def test_a_403_is_logged_without_a_traceback(
     login: Callable[[str], Client], caplog: pytest.LogCaptureFixture
 ) -> None:
+    from django.conf import settings
+
     from csww_portal.limits import NoClientErrorTracebacks
 
+    assert settings.LOGGING["handlers"]["console"]["filters"] == ["no_client_tracebacks"]
     caplog.handler.addFilter(NoClientErrorTracebacks())
     with caplog.at_level(logging.WARNING, logger="django.request"):
         assert login("submitter").get(f"/dfe/collections/{YEAR}/").status_code == 403
