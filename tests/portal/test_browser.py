@@ -211,8 +211,6 @@ def test_dfe_dashboard_and_reopen(page: Any, people: dict[str, Any], tmp_path: P
     from csww_portal.services import versions, workflow
     from tests.portal.conftest import valid_return
 
-    # One issue a page, so the results pages show their pagination too.
-    monkeypatch.setattr("csww_portal.views.records.PAGE_SIZE", 1)
     ret = LAReturn.objects.select_related("la", "collection").get(la__code="302")
     versions.upload(ret, people["other"], "barnet.xml", xml(valid_return("302")))
     workflow.submit(LAReturn.objects.get(pk=ret.pk), people["other"])
