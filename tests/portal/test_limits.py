@@ -37,8 +37,9 @@ def _measure(tmp_path: Path, name: str, data: bytes) -> dict[str, Any]:
         capture_output=True,
         text=True,
         timeout=120,
-        check=True,
+        check=False,
     )
+    assert done.returncode == 0, done.stderr[-3000:]
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
