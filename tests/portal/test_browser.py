@@ -359,3 +359,96 @@ def test_every_page_passes_axe_on_desktop_and_mobile(
             shot(pg, "12-statistics-mobile")
         sign_out(pg)
     assert pg.errors == []
+
+
+def test_two_tabs_never_overwrite_each_other(
+    browser: Any, live_server: Any, people: dict[str, Any], settings: Any, tmp_path: Path
+) -> None:
+    """Two colleagues at once: a stale edit is refused with the typed value kept; a file
+    without workers waits for confirmation; an earlier version is restored from history."""
+    from csww.model import Return
+    from csww.reader import read
+    from csww.sheets.convert import csv_files, split
+    from csww.spec import spec_for
+    from csww_portal.models import LAReturn
+    from tests.factories import make_header, make_la, make_worker
+
+    settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
+    staff = Return(
+        header=make_header(2018, "301"),
+        la=make_la(),
+        workers=[make_worker("inpost", 2018, SWENo=f"SW2000{i:02d}") for i in range(1, 11)],
+    )
+    file = tmp_path / "staff.xml"
+    file.write_bytes(xml(staff))
+    tabs = []
+    errors: list[str] = []
+    for who in ("sub301", "app301"):
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, base_url=live_server.url
+        )
+        pg = context.new_page()
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        sign_in(pg, who)
+        pg.wait_for_url("**/collections/2018/la/301/")
+        tabs.append(pg)
+    a, b = tabs
+    go(a, a.get_by_role("link", name="Upload your return"))
+    a.get_by_label("Return file").set_input_files(str(file))
+    a.get_by_role("button", name="Upload and check").click()
+    a.wait_for_url("**/results/")
+    # Both open records from the same version; B deletes record 2 first.
+    ret = LAReturn.objects.select_related("current").get(la__code="301")
+    from csww_portal.services.identity import ids_of
+
+    assert ret.current is not None
+    ids = ids_of(ret, ret.current)
+    a.goto(f"/collections/2018/la/301/workers/{ids[3]}/")
+    b.goto(f"/collections/2018/la/301/workers/{ids[1]}/")
+    go(b, b.get_by_role("link", name="Delete this record"))
+    accessible(b)
+    b.get_by_role("button", name="Delete record").click()
+    b.wait_for_url("**/results/")
+    assert "Deleted worker record 2" in b.locator(".govuk-notification-banner").inner_text()
+    # A saves a change to SW200004 from the form built on version 1: refused, value kept.
+    a.get_by_label("FTE as at 30 September").fill("0.6")
+    a.get_by_role("button", name="Save and check again").click()
+    a.wait_for_load_state()
+    accessible(a)
+    shot(a, "13-stale-form-refused")
+    summary = a.locator(".govuk-error-summary").first.inner_text()
+    assert "Your changes were not saved" in summary and "version 2" in summary
+    assert a.get_by_label("FTE as at 30 September").input_value() == "0.6"
+    assert "SW200004" in a.locator("h1").inner_text()
+    a.get_by_role("button", name="Save and check again").click()  # now on purpose
+    a.wait_for_load_state()
+    assert "Saved as version 3" in a.locator(".govuk-notification-banner").inner_text()
+    workers = read(LAReturn.objects.get(la__code="301").current.xml_bytes()).workers  # type: ignore[union-attr]
+    assert [w.values.get("FTE") for w in workers if w.values["SWENo"] == "SW200004"] == ["0.6"]
+    # B uploads a workers.csv with only its heading row: asked first, and keeps version 3.
+    spec = spec_for(2018)[0]
+    heading = tmp_path / "workers.csv"
+    heading.write_text(csv_files(split(staff, spec), spec)["workers.csv"].splitlines()[0] + "\n")
+    b.goto("/collections/2018/la/301/upload/")
+    b.get_by_label("Return file").set_input_files(str(heading))
+    b.get_by_role("button", name="Upload and check").click()
+    b.wait_for_url("**/confirm/")
+    accessible(b)
+    shot(b, "14-confirm-empty-upload")
+    assert "The file has no worker records" in b.locator(".govuk-warning-text").inner_text()
+    b.get_by_role("button", name="Keep the current version").click()
+    b.wait_for_url("**/collections/2018/la/301/")
+    assert LAReturn.objects.get(la__code="301").current.number == 3  # type: ignore[union-attr]
+    # A restores version 1 from the history: a new version 4, with all ten workers.
+    a.goto("/collections/2018/la/301/history/")
+    accessible(a)
+    shot(a, "15-history")
+    go(a, a.get_by_role("link", name="Restore version 1"))
+    accessible(a)
+    a.get_by_role("button", name="Restore version 1").click()
+    a.wait_for_url("**/results/")
+    assert "Version 1 restored as version 4" in a.locator(".govuk-notification-banner").inner_text()
+    assert LAReturn.objects.get(la__code="301").workers == 10
+    assert errors == []
+    for pg in tabs:
+        pg.context.close()

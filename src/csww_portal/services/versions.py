@@ -46,7 +46,8 @@ def stale_message(current: ReturnVersion) -> str:
     who = current.created_by.get_username() if current.created_by else "someone"
     return (
         f"The return has changed since you opened this page: version {current.number} "
-        f"({current.description.lower()}, by {who} at {current.created_at:%H:%M}) is now "
+        f"({current.description.lower()}, by {who} at "
+        f"{timezone.localtime(current.created_at):%H:%M}) is now "
         "current. Nothing was saved. Check the record as it is now, then save again."
     )
 
