@@ -26,7 +26,7 @@ def membership(user: Any) -> Membership | None:
     if not getattr(user, "is_authenticated", False):
         return None
     try:
-        return user.membership  # type: ignore[no-any-return]
+        return user.membership
     except Membership.DoesNotExist:
         return None
 

@@ -5,13 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from csww_portal.models import AuditEvent, Collection, LocalAuthority, Membership
+from csww_portal.access import role_of
+from csww_portal.models import AuditEvent, Collection, LocalAuthority, Membership, Role
 from csww_portal.services.collections import ensure_returns
 
 
+def _administrator_only(request: HttpRequest) -> bool:
+    """Django's admin is for the portal's administrators: an active staff account whose
+    role is Administrator (DfE statisticians and LA users never, even if made staff)."""
+    user = request.user
+    return bool(user.is_active and user.is_staff and role_of(user) == Role.ADMIN)
+
+
+def _sign_in_form() -> Any:
+    from csww_portal.views.auth import ThrottledAdminAuthenticationForm
+
+    return ThrottledAdminAuthenticationForm
+
+
+# The admin's sign-in goes through the same throttle and audit as the portal's.
+admin.site.has_permission = _administrator_only  # type: ignore[method-assign]
+admin.site.login_form = _sign_in_form()
+
+
 @admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class CollectionAdmin(admin.ModelAdmin):
     list_display = (
         "year",
         "familiarisation_start",
@@ -29,20 +49,20 @@ class CollectionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MembershipAdmin(admin.ModelAdmin):
     list_display = ("user", "role", "la")
     list_filter = ("role",)
     search_fields = ("user__username", "la__name", "la__code")
 
 
 @admin.register(LocalAuthority)
-class LocalAuthorityAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LocalAuthorityAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "region")
     search_fields = ("code", "name")
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEventAdmin(admin.ModelAdmin):
     list_display = ("at", "username", "la", "action", "detail")
     list_filter = ("action",)
 

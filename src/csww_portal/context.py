@@ -20,16 +20,10 @@ def current_collection() -> Collection | None:
 def portal(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     context: dict[str, Any] = {"service_name": SERVICE_NAME, "nav_items": []}
-    if request.GET.get("note_error"):
-        # A note that could not be saved: the page shows the error at that note's form.
-        worker, _, rest = request.GET.get("note_key", "").partition("|")
-        rule, _, field = rest.partition("|")
-        context["note_error"] = {
-            "message": request.GET["note_error"][:200],
-            "worker": worker,
-            "rule": rule,
-            "field": field,
-        }
+    session = getattr(request, "session", None)
+    if session is not None and "csww_note_draft" in session:
+        # A note that could not be saved (views.notes): shown once, at that note's form.
+        context["note_error"] = session.pop("csww_note_draft")
         context["page_has_errors"] = True
     if not user.is_authenticated:
         return context

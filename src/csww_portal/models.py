@@ -8,6 +8,7 @@ version in place. Validation results are the core's report, stored as its JSON f
 
 from __future__ import annotations
 
+import secrets
 from datetime import date
 from typing import Any
 
@@ -26,6 +27,11 @@ class Role(models.TextChoices):
 
 
 LA_ROLES = frozenset({Role.LA_SUBMITTER, Role.LA_APPROVER})
+
+
+def new_record_key() -> str:
+    """A return's secret for its workers' record ids (see ``services.identity``)."""
+    return secrets.token_hex(16)
 
 
 class LocalAuthority(models.Model):
@@ -157,6 +163,9 @@ class LAReturn(models.Model):
     )
     reopen_reason = models.TextField(blank=True)
     last_activity = models.DateTimeField(null=True, blank=True)
+    record_key = models.CharField(
+        max_length=32, default=new_record_key, help_text="Keys the workers' record ids."
+    )
 
     class Meta:
         constraints = [
@@ -178,6 +187,8 @@ class Upload(models.Model):
 
     class Outcome(models.TextChoices):
         LOADED = "loaded", "Loaded"
+        HELD = "held", "Waiting for you to confirm"
+        CANCELLED = "cancelled", "Not loaded (you cancelled it)"
         UNREADABLE = "unreadable", "Could not be read"
         REFUSED = "refused", "Refused"
 
@@ -217,6 +228,8 @@ class ReturnVersion(models.Model):
     workers = models.PositiveIntegerField(default=0)
     errors = models.PositiveIntegerField(default=0)
     queries = models.PositiveIntegerField(default=0)
+    # Each worker's record id, in order; filled the first time a page needs them.
+    record_ids = models.JSONField(null=True, blank=True, default=None)
 
     class Meta:
         constraints = [
@@ -285,6 +298,8 @@ class AuditEvent(models.Model):
 
     class Action(models.TextChoices):
         LOGIN = "login", "Signed in"
+        LOGIN_FAILED = "login_failed", "Sign-in failed"
+        RESTORE = "restore", "Restored a version"
         UPLOAD = "upload", "Uploaded a file"
         EDIT = "edit", "Edited the return"
         NOTE = "note", "Added a note"
@@ -310,7 +325,7 @@ class AuditEvent(models.Model):
 
 
 class LoginAttempt(models.Model):
-    """Sign-in attempts, counted per username and address to lock out guessing."""
+    """Sign-in attempts, counted per account and per address (see ``throttle``)."""
 
     username = models.CharField(max_length=150)
     ip = models.GenericIPAddressField(null=True)
@@ -318,4 +333,8 @@ class LoginAttempt(models.Model):
     succeeded = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["username", "ip", "at"])]
+        indexes = [
+            models.Index(fields=["username", "ip", "at"]),
+            models.Index(fields=["username", "at"]),
+            models.Index(fields=["ip", "at"]),
+        ]

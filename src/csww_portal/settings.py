@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "csww_portal.limits.RequestSizeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -112,14 +113,36 @@ LOGIN_URL = "csww_portal:login"
 LOGIN_REDIRECT_URL = "csww_portal:home"
 LOGOUT_REDIRECT_URL = "csww_portal:login"
 
-# Login throttling: this many failures for one username from one address locks it for the window.
+# Sign-in throttling (see throttle.py): per account, back-off after this many failures in the
+# window; per client address, a lock after CSWW_LOGIN_MAX_ADDRESS_FAILURES failures.
 CSWW_LOGIN_MAX_FAILURES = int(os.environ.get("CSWW_LOGIN_MAX_FAILURES", "5"))
 CSWW_LOGIN_WINDOW_MINUTES = int(os.environ.get("CSWW_LOGIN_WINDOW_MINUTES", "15"))
+CSWW_LOGIN_MAX_ADDRESS_FAILURES = int(os.environ.get("CSWW_LOGIN_MAX_ADDRESS_FAILURES", "30"))
+CSWW_LOGIN_BACKOFF_SECONDS = int(os.environ.get("CSWW_LOGIN_BACKOFF_SECONDS", "30"))
+# Behind a reverse proxy that appends the client's address to X-Forwarded-For, the number of
+# such proxies; 0 (the default) trusts only REMOTE_ADDR, as a client can write the header.
+CSWW_TRUSTED_PROXY_HOPS = int(os.environ.get("CSWW_PORTAL_TRUSTED_PROXY_HOPS", "0"))
 
-# Uploads: returns are held in memory while they are checked, so the limit bounds memory too.
-CSWW_MAX_UPLOAD_BYTES = int(os.environ.get("CSWW_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# Django's admin pages: for administrators only, and only where switched on.
+CSWW_ADMIN_ENABLED = _flag("CSWW_PORTAL_ADMIN", False)
+
+# Limits, each checked before any work (docs/portal.md says why each is what it is).
+# A 20,000-worker return is about 10 MB of XML; the largest LA has under 2,000 workers.
+CSWW_MAX_UPLOAD_BYTES = int(os.environ.get("CSWW_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+# The whole request: the file plus the form's few fields. Larger bodies are refused unread.
+CSWW_MAX_REQUEST_BYTES = CSWW_MAX_UPLOAD_BYTES + 256 * 1024
+CSWW_MAX_WORKERS = int(os.environ.get("CSWW_MAX_WORKERS", "20000"))
+CSWW_MAX_STORED_ISSUES = int(os.environ.get("CSWW_MAX_STORED_ISSUES", "20000"))
+CSWW_MAX_UPLOADS = int(os.environ.get("CSWW_MAX_UPLOADS", "500"))
+CSWW_KEEP_UNUSED_UPLOADS = int(os.environ.get("CSWW_KEEP_UNUSED_UPLOADS", "10"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "csww_portal.limits.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Sessions and cookies: HttpOnly and SameSite always; Secure whenever the site is not in DEBUG.
 _secure = _flag("CSWW_PORTAL_SECURE_COOKIES", not DEBUG)
@@ -153,11 +176,19 @@ WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_MAX_AGE = 3600
 
 # Logs carry no personal data: request paths and user ids only, never field values.
+# A refused request (403, 404, 413) is logged as one line, without a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"no_client_tracebacks": {"()": "csww_portal.limits.NoClientErrorTracebacks"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_client_tracebacks"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CSWW_PORTAL_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -4,23 +4,27 @@ through ``access.dfe_view``."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from csww_portal.views import api, audit_log, auth, dfe, downloads, la_return, notes, records
 from csww_portal.views.flows import urlpatterns as flow_patterns
 
-la_patterns = [
+la_patterns: list[URLPattern | URLResolver] = [
     path("", la_return.overview, name="overview"),
     path("upload/", la_return.upload, name="upload"),
     path("results/", records.results_page, name="results"),
     path("workers/add/", records.add_worker, name="add_worker"),
-    path("workers/<int:index>/", records.worker, name="worker"),
-    path("workers/<int:index>/delete/", records.delete_worker, name="delete_worker"),
+    path("workers/<slug:record>/", records.worker, name="worker"),
+    path("workers/<slug:record>/delete/", records.delete_worker, name="delete_worker"),
     path("la-level/", records.la_level, name="la_level"),
     path("notes/", notes.notes, name="notes"),
     path("history/", la_return.history, name="history"),
     path("history/uploads/<int:upload_id>/", downloads.upload_file, name="upload_file"),
+    path("upload/<int:upload_id>/confirm/", la_return.confirm_upload, name="confirm_upload"),
+    path("history/versions/<int:number>/return.xml", downloads.version_xml, name="version_xml"),
+    path("history/versions/<int:number>/restore/", la_return.restore, name="restore"),
     path("submit/", la_return.submit, name="submit"),
     path("approve/", la_return.approve, name="approve"),
     path("download/return.xml", downloads.return_xml, name="download_xml"),
@@ -29,7 +33,7 @@ la_patterns = [
     path("audit/", audit_log.la_audit, name="la_audit"),
 ]
 
-portal_patterns = [
+portal_patterns: list[URLPattern | URLResolver] = [
     path("", auth.home, name="home"),
     path("sign-in/", auth.LoginView.as_view(), name="login"),
     path("sign-out/", auth.LogoutView.as_view(), name="logout"),
@@ -47,10 +51,9 @@ portal_patterns = [
     path("", include(flow_patterns)),
 ]
 
-urlpatterns = [
-    path("", include((portal_patterns, "csww_portal"))),
-    path("admin/", admin.site.urls),
-]
+urlpatterns = [path("", include((portal_patterns, "csww_portal")))]
+if settings.CSWW_ADMIN_ENABLED:  # off unless CSWW_PORTAL_ADMIN=1 (docs/portal.md)
+    urlpatterns.append(path("admin/", admin.site.urls))
 
 handler403 = "csww_portal.views.errors.forbidden"
 handler404 = "csww_portal.views.errors.not_found"

@@ -28,7 +28,14 @@ from django.utils import timezone  # noqa: E402
 
 from csww.model import Return  # noqa: E402
 from csww.writer import to_bytes  # noqa: E402
-from csww_portal.models import Collection, LAReturn, LocalAuthority, Membership, Role  # noqa: E402
+from csww_portal.models import (  # noqa: E402
+    Collection,
+    LAReturn,
+    LocalAuthority,
+    Membership,
+    ReturnVersion,
+    Role,
+)
 from csww_portal.services.collections import create_collection  # noqa: E402
 from tests.factories import make_header, make_la, make_return, make_worker  # noqa: E402
 
@@ -118,3 +125,28 @@ def the_return(la: str = "301") -> LAReturn:
     return LAReturn.objects.select_related("current", "la", "collection").get(
         collection__year=YEAR, la__code=la
     )
+
+
+def current(la: str = "301") -> ReturnVersion:
+    """The current version of the LA's return (there must be one)."""
+    version = the_return(la).current
+    assert version is not None
+    return version
+
+
+def record_id(position: int, la: str = "301") -> str:
+    """The record id of the worker at ``position`` (1-based) in the current version."""
+    from csww_portal.services import identity
+
+    ret = the_return(la)
+    assert ret.current is not None
+    return identity.ids_of(ret, ret.current)[position - 1]
+
+
+def worker_url(position: int, la: str = "301", name: str = "worker") -> str:
+    return la_url(name, la, record_id(position, la))
+
+
+def base() -> dict[str, str]:
+    """The hidden field every edit form posts: the version it was built from."""
+    return {"base": str(current().number)}

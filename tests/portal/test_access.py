@@ -13,7 +13,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from csww_portal.models import AuditEvent, Note, Upload
-from tests.portal.conftest import YEAR, return_with_error_and_query, the_return, upload, xml
+from tests.portal.conftest import (
+    YEAR,
+    record_id,
+    return_with_error_and_query,
+    the_return,
+    upload,
+    xml,
+)
 
 ARGS = {"year": YEAR, "index": 1, "upload_id": 1}
 
@@ -35,7 +42,10 @@ def portal_routes() -> Iterator[tuple[str, str]]:
 
 def fill(template: str, la: str, upload_id: int = 1) -> str:
     path = template.replace("<int:year>", str(YEAR)).replace("<str:la>", la)
-    path = path.replace("<int:index>", "1").replace("<int:upload_id>", str(upload_id))
+    path = path.replace("<int:upload_id>", str(upload_id)).replace("<int:number>", "1")
+    if "<slug:record>" in path:
+        has_data = the_return(la).current_id is not None
+        path = path.replace("<slug:record>", record_id(1, la) if has_data else "0" * 16)
     assert "<" not in path, path
     return "/" + path
 
@@ -50,6 +60,8 @@ CHANGE_VIEWS = {
     "notes",
     "submit",
     "approve",
+    "confirm_upload",
+    "restore",
 }
 DFE_ROUTES = [(n, t) for n, t in portal_routes() if t.startswith("dfe/")]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
@@ -9,7 +10,9 @@ from csww_portal.models import AuditEvent, LAReturn
 from csww_portal.services.status import progress_of
 
 
-def test_seed_demo_makes_every_state_and_working_accounts(db: None, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_seed_demo_makes_every_state_and_working_accounts(
+    db: None, capsys: pytest.CaptureFixture[str]
+) -> None:
     call_command("seed_demo", "--scale", "0.2")
     out = capsys.readouterr().out
     lines = [line.split() for line in out.splitlines()[1:]]

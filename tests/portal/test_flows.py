@@ -1,111 +1,110 @@
-"""Flows in the portal: an LA's continuity report against its submitted return of last year
-and its own attrition row; DfE's attrition over submitted returns; who may see what."""
+"""Fixed flows: one test of "explained" everywhere, read-only pages without forms, the chase
+list's regions, DfE's downloads in the LA's audit log, the demo without DEBUG and refused
+requests logged without a traceback."""
 
 from __future__ import annotations
 
+import logging
+import os
+import subprocess
+import sys
 from collections.abc import Callable
-from datetime import timedelta
+from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
 
-from csww.model import Return
-from csww_portal.models import Collection, LAReturn, State
-from csww_portal.services.collections import create_collection
-from tests.factories import make_header, make_la, make_worker
-from tests.portal.conftest import YEAR, la_url, upload, xml
+from csww_portal.models import AuditEvent
+from csww_portal.services import workflow
+from tests.portal.conftest import (
+    YEAR,
+    la_url,
+    return_with_error_and_query,
+    the_return,
+    upload,
+    valid_return,
+    worker_url,
+    xml,
+)
 
-LAST = YEAR - 1
+
+def test_a_rule_wide_note_shows_as_noted_on_every_page(login: Callable[[str], Client]) -> None:
+    client = login("submitter")
+    upload(client, xml(return_with_error_and_query()))
+    client.post(la_url("notes"), {"rule": "519Q", "text": "Our court team holds large caseloads."})
+    assert the_return().unexplained == 0
+    results = client.get(la_url("results") + "?severity=query").content.decode()
+    assert "Noted" in results and "Add note" not in results
+    worker = client.get(worker_url(2)).content.decode()
+    assert "Noted" in worker and "Note explaining this query" not in worker
 
 
-@pytest.fixture
-def last_year(collection: Collection) -> Collection:
-    today = timezone.localdate()
-    return create_collection(
-        LAST,
-        opens=today - timedelta(days=10),
-        closes=today + timedelta(days=30),
-        la_read_only_until=today + timedelta(days=37),
-        dfe_read_only_from=today + timedelta(days=90),
+def test_read_only_views_offer_no_forms(login: Callable[[str], Client]) -> None:
+    client = login("submitter")
+    upload(client, xml(return_with_error_and_query()))
+    dfe = login("dfe")
+    add = dfe.get(la_url("add_worker")).content.decode()
+    assert 'name="SWENo"' not in add and "Only the local authority adds records" in add
+    assert "Add note" not in dfe.get(la_url("results")).content.decode()
+    ret = the_return()
+    ret.state = "submitted"
+    ret.save()
+    locked = client.get(la_url("add_worker")).content.decode()
+    assert 'name="SWENo"' not in locked and "cannot be changed now" in locked
+    assert "Add note" not in client.get(la_url("results")).content.decode()
+
+
+def test_the_chase_list_names_each_las_region(login: Callable[[str], Client]) -> None:
+    text = login("dfe").get(f"/dfe/collections/{YEAR}/chase-list.csv").content.decode()
+    rows = [line.split(",") for line in text.splitlines()[1:]]
+    assert rows and all(row[2] for row in rows)
+    assert any(row[0] == "301" and row[2] == "London" for row in rows) or any(
+        row[0] == "301" and "London" in row[2] for row in rows
     )
 
 
-def submitted(year: int, la: str) -> None:
-    """Mark a loaded return submitted (the submission workflow has its own tests; these
-    small returns carry queries it would first ask to explain)."""
-    assert LAReturn.objects.get(collection__year=year, la__code=la).current_id is not None
-    LAReturn.objects.filter(collection__year=year, la__code=la).update(state=State.SUBMITTED)
-
-
-def ret(year: int, la: str, *workers: object) -> Return:
-    return Return(header=make_header(year, la), la=make_la(), workers=list(workers))  # type: ignore[arg-type]
-
-
-def scenario(login: Callable[[str], Client]) -> None:
-    """301 in 2017: SW123456 in post (born 1980-05-17), SW223344 a leaver. In 2018 SW123456's
-    date of birth reads 1980-05-18 (725Q) and SW223344 leaves again although not in post in
-    2017 (723Q), for 302, where SW223344 is in post on 30 September 2018 (moved)."""
-    submitter = login("submitter")
-    last = ret(
-        LAST, "301", make_worker("inpost", LAST), make_worker("leaver", LAST, SWENo="SW223344")
-    )
-    submitter.post(
-        f"/collections/{LAST}/la/301/upload/",
-        {"return_file": SimpleUploadedFile("return.xml", xml(last))},
-    )
-    submitted(LAST, "301")
-    now = ret(
-        YEAR,
-        "301",
-        make_worker("inpost", YEAR, PersonBirthDate="1980-05-18"),
-        make_worker("leaver", YEAR, SWENo="SW223344", FTE="1"),
-    )
-    upload(submitter, xml(now))
-    other = ret(
-        YEAR,
-        "302",
-        make_worker("inpost", YEAR, SWENo="SW223344", RoleStartDate="2018-06-01", FTE30="0"),
-    )
-    upload(login("other"), xml(other), la="302")
-    submitted(YEAR, "302")
-
-
-def test_la_sees_its_continuity_report_and_attrition(
-    login: Callable[[str], Client], last_year: Collection
+def test_dfe_taking_the_zip_is_in_each_las_audit_log(
+    login: Callable[[str], Client], people: dict[str, Any]
 ) -> None:
-    scenario(login)
-    response = login("submitter").get(la_url("la_flows"))
-    assert response.status_code == 200
-    counts = dict(response.context["counts"])
-    assert counts["723Q"] == 1 and counts["725Q"] == 1
-    assert sum(counts.values()) == 2
-    page = response.content.decode()
-    assert "Please check: the date of birth differs" in page
-    assert ("725Q", "SW123456", 1, "Date of birth") in response.context["queries"]
-    # Its own row, as published: one leaver who moved, so the classes are suppressed.
-    (row,) = response.context["areas"]
-    assert row[:3] == ["Barking and Dagenham", "1", "1"] and row[3] == "c"
-    assert response.context["others"] == 1
+    client = login("submitter")
+    upload(client, xml(valid_return()))
+    workflow.submit(the_return(), people["submitter"])
+    login("dfe").get(f"/dfe/collections/{YEAR}/submitted-returns.zip")
+    event = AuditEvent.objects.get(action="download", la__code="301")
+    assert "DfE's zip" in event.detail and event.username == "dfe"
+    assert "DfE&#x27;s zip" in client.get(la_url("la_audit")).content.decode()
 
 
-def test_dfe_sees_attrition_over_submitted_returns(
-    login: Callable[[str], Client], last_year: Collection
+def test_a_403_is_logged_without_a_traceback(
+    login: Callable[[str], Client], caplog: pytest.LogCaptureFixture
 ) -> None:
-    scenario(login)
-    submitted(YEAR, "301")
-    response = login("dfe").get(f"/dfe/collections/{YEAR}/flows/")
-    assert response.status_code == 200 and response.context["returns"] == 2
-    england = response.context["areas"][0]
-    # In post 1 + 1; SW223344 (1) moved from 301 to 302: no attrition.
-    assert england == ["England", "2", "1", "1", "0", "0", "0", "0", "0", "0"]
-    csv = login("dfe").get(f"/dfe/collections/{YEAR}/flows/attrition.csv")
-    assert csv.status_code == 200 and csv.content.decode().startswith("time_period,")
+    from django.conf import settings
+
+    from csww_portal.limits import NoClientErrorTracebacks
+
+    config: dict[str, Any] = settings.LOGGING
+    assert config["handlers"]["console"]["filters"] == ["no_client_tracebacks"]
+    caplog.handler.addFilter(NoClientErrorTracebacks())
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert login("submitter").get(f"/dfe/collections/{YEAR}/").status_code == 403
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert records and all(r.exc_info is None for r in records)
+    assert "Traceback" not in caplog.text
 
 
-def test_who_may_see_flows(login: Callable[[str], Client], last_year: Collection) -> None:
-    assert login("other").get(la_url("la_flows")).status_code == 404
-    assert login("submitter").get(f"/dfe/collections/{YEAR}/flows/").status_code == 403
-    page = login("submitter").get(la_url("la_flows")).content.decode()
-    assert "Upload your return" in page
+def test_the_demo_runs_without_debug() -> None:
+    code = (
+        "from csww.cli.serve import _django; _django(True);"
+        "from django.conf import settings; print(settings.DEBUG, settings.CSWW_ADMIN_ENABLED)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CSWW_", "DJANGO_"))}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["False", "True"]
+
+
+def test_a_404_lists_no_urls(login: Callable[[str], Client]) -> None:
+    page = login("submitter").get("/no-such-page/")
+    assert page.status_code == 404 and b"URLconf" not in page.content
+    assert b"&lt;int:year&gt;" not in page.content and b"<int:year>" not in page.content

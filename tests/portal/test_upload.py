@@ -14,7 +14,15 @@ from django.test import Client, override_settings
 
 from csww_portal.models import ReturnVersion, State, Upload
 from csww_portal.services import versions
-from tests.portal.conftest import return_with_error_and_query, the_return, upload, valid_return, xml
+from tests.portal.conftest import (
+    current,
+    return_with_error_and_query,
+    the_return,
+    upload,
+    valid_return,
+    worker_url,
+    xml,
+)
 
 
 def test_xml_with_an_error_and_a_query_is_loaded_with_the_cores_verdict(
@@ -23,6 +31,7 @@ def test_xml_with_an_error_and_a_query_is_loaded_with_the_cores_verdict(
     response = upload(login("submitter"), xml(return_with_error_and_query()))
     assert response.status_code == 302 and response["Location"].endswith("/results/")
     ret = the_return()
+    assert ret.current is not None
     assert ret.state == State.IN_PROGRESS
     assert (ret.workers, ret.errors, ret.queries, ret.unexplained) == (4, 1, 1, 1)
     report = ret.current.report_object()
@@ -39,8 +48,8 @@ def test_results_page_shows_error_summary_counts_and_links_to_records(
     upload(client, xml(return_with_error_and_query()))
     page = client.get("/collections/2018/la/301/results/").content.decode()
     assert "govuk-error-summary" in page and "Your return has 1 error" in page
-    assert 'href="/collections/2018/la/301/workers/1/#f-Ethnicity"' in page
-    assert 'href="/collections/2018/la/301/workers/2/#f-Cases30"' in page
+    assert f'href="{worker_url(1)}#f-Ethnicity"' in page
+    assert f'href="{worker_url(2)}#f-Cases30"' in page
     errors_only = client.get("/collections/2018/la/301/results/?severity=error").content.decode()
     assert "#f-Ethnicity" in errors_only and "#f-Cases30" not in errors_only
     by_rule = client.get("/collections/2018/la/301/results/?rule=519Q").content.decode()
@@ -56,6 +65,7 @@ def test_every_upload_is_kept_and_versions_are_never_overwritten(
     upload(client, first)
     upload(client, second, name="fixed.xml")
     ret = the_return()
+    assert ret.current is not None
     assert [bytes(u.content) for u in Upload.objects.order_by("id")] == [first, second]
     assert list(ret.versions.order_by("number").values_list("number", "errors")) == [(1, 1), (2, 0)]
     assert ret.current.number == 2 and ret.current.xml_bytes() == second
@@ -75,6 +85,7 @@ def test_unreadable_xml_is_kept_but_does_not_replace_the_current_version(
         and "cut short" in response.content.decode()
     )
     ret = the_return()
+    assert ret.current is not None
     assert ret.current.number == 1
     assert Upload.objects.get(filename="cut.xml").outcome == Upload.Outcome.UNREADABLE
 
@@ -184,6 +195,8 @@ def test_xlsx_template_upload_is_read_by_the_sheet_reader(login: Callable[[str],
     response = upload(login("submitter"), buffer.getvalue(), name="return.xlsx")
     assert response.status_code == 302
     ret = the_return()
+    assert ret.current is not None
+    assert ret.current.upload is not None
     assert ret.current.upload.kind == "xlsx" and ret.current.xml  # kept as canonical XML too
     report = ret.current.report_object()
     assert [(i.rule, i.record, i.cell) for i in report.issues] == [
@@ -205,11 +218,14 @@ def test_workers_csv_replaces_the_workers_and_keeps_the_rest(
     response = upload(client, files["workers.csv"].encode(), name="workers.csv")
     assert response.status_code == 302, response.content.decode()[-2000:]
     ret = the_return()
+    assert ret.current is not None
+    assert ret.current.upload is not None
     assert ret.current.number == 2 and ret.current.upload.kind == "csv"
     assert (ret.workers, ret.errors, ret.queries) == (4, 1, 1), ret.current.report["issues"]
     from csww.reader import read
 
-    assert read(ret.current.xml_bytes()).la.values["NumberOfVacancies"] == "0.9"
+    la = read(ret.current.xml_bytes()).la
+    assert la is not None and la.values["NumberOfVacancies"] == "0.9"
 
 
 def test_first_csv_upload_gets_this_las_header(login: Callable[[str], Client]) -> None:
@@ -221,7 +237,7 @@ def test_first_csv_upload_gets_this_las_header(login: Callable[[str], Client]) -
     upload(login("submitter"), files["workers.csv"].encode(), name="workers.csv")
     from csww.reader import read
 
-    header = read(the_return().current.xml_bytes()).header.values
+    header = read(current().xml_bytes()).header.values
     assert header["LEA"] == "301" and header["Year"] == "2018"
 
 

@@ -14,9 +14,13 @@ import sys
 import click
 
 
-def _django(debug: bool) -> None:
-    if debug:
-        os.environ.setdefault("CSWW_PORTAL_DEBUG", "1")
+def _django(demo: bool) -> None:
+    if demo:
+        # A local demo: plain HTTP on loopback, a throwaway key and the admin pages for the
+        # demo administrator. Never DEBUG: its error pages would list every URL.
+        os.environ.setdefault("CSWW_PORTAL_EPHEMERAL_KEY", "1")
+        os.environ.setdefault("CSWW_PORTAL_SECURE_COOKIES", "0")
+        os.environ.setdefault("CSWW_PORTAL_ADMIN", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csww_portal.settings")
     try:
         import django
@@ -84,6 +88,8 @@ def _run(host: str, port: int, demo: bool, threads: int, workers: int) -> None:
         threads=threads,
         connection_limit=max(100, threads * 8),
         channel_timeout=120,
+        # The server refuses a larger body itself, before the portal sees any of it.
+        max_request_body_size=int(settings.CSWW_MAX_REQUEST_BYTES),
         ident="csww",
     )
 
@@ -101,7 +107,7 @@ def _run(host: str, port: int, demo: bool, threads: int, workers: int) -> None:
 )
 def serve_command(demo: bool, host: str, port: int, threads: int) -> None:
     """Run the collection portal. Configure with DATABASE_URL and SECRET_KEY (see docs/portal.md)."""
-    _django(debug=demo)
+    _django(demo=demo)
     _run(host, port, demo, threads, 1)
 
 
@@ -111,5 +117,5 @@ def serve_command(demo: bool, host: str, port: int, threads: int) -> None:
 def demo_command(host: str, port: int) -> None:
     """Run the portal on SQLite with a demo collection and demo users (printed on start)."""
     os.environ.setdefault("CSWW_PORTAL_DB", os.path.join("var", "demo.sqlite3"))
-    _django(debug=True)
+    _django(demo=True)
     _run(host, port, True, 16, 1)

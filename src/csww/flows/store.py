@@ -31,8 +31,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import duckdb
-
 from csww.model import Record, Return, category_of
 from csww.privacy import check_salt, pseudonym
 from csww.reader import ReadError
@@ -137,6 +135,8 @@ class Store:
     def __init__(self, salt: bytes, path: str | Path | None = None) -> None:
         self.salt = check_salt(salt)
         self.path = Path(path) if path is not None else None
+        import duckdb  # loaded when a store is opened, not by every process importing csww
+
         self.db = duckdb.connect(str(path) if path is not None else ":memory:")
         self.db.execute(SCHEMA)
 

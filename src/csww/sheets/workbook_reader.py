@@ -38,6 +38,7 @@ from csww.sheets.layout import (
 from csww.sheets.rows import Grid, SheetError, build
 from csww.sheets.values import CellError
 from csww.sheets.wording import shown, wording
+from csww.sheets.zipguard import ZipBomb, check_archive
 from csww.spec import Spec, UnknownYear, available_years, spec_for
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -87,7 +88,10 @@ def check_file(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
+            check_archive(zf, name)  # from the directory alone, before anything is inflated
             bad = zf.testzip()
+    except ZipBomb as exc:
+        raise SheetError(exc.message) from None
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise SheetError(
             f"{name} is damaged: it looks like a workbook but cannot be unpacked (it may have "

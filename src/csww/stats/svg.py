@@ -7,7 +7,7 @@ import math
 from html import escape
 
 SERIES_COLOURS = ("#1d70b8", "#f47738", "#505a5f", "#00703c", "#912b88")
-FONT = "font-family:Arial,Helvetica,sans-serif"
+FONT = "Arial,Helvetica,sans-serif"
 
 
 def _fmt(value: float, unit: str) -> str:
@@ -18,8 +18,10 @@ def _fmt(value: float, unit: str) -> str:
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> str:
     return (
-        f'<svg viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-label="{escape(title)}" style="max-width:{width}px;{FONT}">'
+        # Sizes and font as SVG attributes, never a style attribute, so a page whose Content
+        # Security Policy forbids inline styles still draws the chart at its own size.
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'class="csww-chart" font-family="{FONT}" role="img" aria-label="{escape(title)}">'
         f"<title>{escape(title)}</title>{''.join(body)}</svg>"
     )
 

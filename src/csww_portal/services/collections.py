@@ -22,19 +22,12 @@ from csww_portal.models import (
 from csww_portal.services import status
 
 
-def region_of(code: str) -> str:
-    """The LA's region, from the statistics module when it knows one."""
-    try:
-        from csww import stats  # type: ignore[attr-defined]
-    except ImportError:
-        return ""
-    lookup = getattr(stats, "region_of", None)
-    if lookup is None:
-        return ""
-    try:
-        return str(lookup(code) or "")
-    except (KeyError, LookupError, ValueError):
-        return ""
+def region_of(code: str, year: int) -> str:
+    """The LA's region as DfE's published statistics place it (the nearest published year)."""
+    from csww.stats.published import area_for
+
+    area = area_for(code, year)
+    return area.region_name if area is not None else ""
 
 
 def ensure_returns(collection: Collection) -> None:
@@ -42,11 +35,14 @@ def ensure_returns(collection: Collection) -> None:
     codes = la_codes_for(collection.year)
     known = {la.code: la for la in LocalAuthority.objects.filter(code__in=codes)}
     new = [
-        LocalAuthority(code=c, name=n, region=region_of(c))
+        LocalAuthority(code=c, name=n, region=region_of(c, collection.year))
         for c, n in codes.items()
         if c not in known
     ]
     LocalAuthority.objects.bulk_create(new, ignore_conflicts=True)
+    for la in known.values():  # LAs made before regions were known get theirs now
+        if not la.region and (region := region_of(la.code, collection.year)):
+            LocalAuthority.objects.filter(pk=la.pk).update(region=region)
     las = LocalAuthority.objects.filter(code__in=codes)
     have = set(LAReturn.objects.filter(collection=collection).values_list("la_id", flat=True))
     LAReturn.objects.bulk_create(

@@ -9,15 +9,19 @@ refused, so a renamed file cannot slip past.
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from django.conf import settings
+
 from csww.model import Return
 from csww.reader import ReadError, StructureNote, read_with_notes
 from csww.report.model import Issue
+from csww.sheets.zipguard import ZipBomb, check_archive
 
 Kind = Literal["xml", "xlsx", "csv"]
 EXTENSIONS: dict[str, Kind] = {".xml": "xml", ".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv"}
@@ -30,6 +34,64 @@ class Refused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class OverLimit(Refused):
+    """The file is beyond a limit: refused before any work, and its bytes are not kept."""
+
+
+WORKER_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?CSWWWorker[\s/>]")
+SHEET_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+# Header rows, the LA-level sheet and the header sheet, on top of the worker rows.
+ROW_ALLOWANCE = 1_000
+
+
+def check_limits(data: bytes, kind: Kind, filename: str) -> None:
+    """Count the worker records (or rows) cheaply, before the file is read or checked."""
+    cap = settings.CSWW_MAX_WORKERS
+    name = Path(filename).name
+    if kind == "xml":
+        count = len(WORKER_TAG.findall(data))
+    elif kind == "csv":
+        count = data.count(b"\n") - 1
+    else:
+        count = _sheet_rows(data, name, cap + ROW_ALLOWANCE) - ROW_ALLOWANCE
+    if count > cap:
+        raise OverLimit(
+            f"{name} has more than {cap:,} worker records (it has {count:,}"
+            f"{' or more' if kind == 'xlsx' else ''}). A return holds one record per worker, "
+            f"and the largest local authority has fewer than 2,000. Check you chose the right "
+            "file, and remove empty records or rows."
+        )
+
+
+def _sheet_rows(data: bytes, name: str, stop: int) -> int:
+    """Rows in the workbook's sheets, counted while inflating them in pieces (after the zip
+    guard has bounded how much there is), stopping once there are more than ``stop``."""
+    count = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        try:
+            check_archive(zf, name)
+        except ZipBomb as exc:
+            raise OverLimit(exc.message) from None
+        for info in zf.infolist():
+            if not info.filename.startswith("xl/worksheets/"):
+                continue
+            tail = b""
+            try:
+                with zf.open(info) as fh:
+                    while chunk := fh.read(1024 * 1024):
+                        piece = tail + chunk
+                        count += len(SHEET_ROW.findall(piece))
+                        # The last bytes are read again with the next piece (a tag may be cut
+                        # there), so what they hold is counted with that piece instead.
+                        tail = piece[-16:]
+                        count -= len(SHEET_ROW.findall(tail))
+                        if count > stop:
+                            return count
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+                return count  # the core reports the damage with its own message
+    return count
 
 
 def sniff(data: bytes, filename: str) -> Kind:

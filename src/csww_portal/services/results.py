@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from csww.report.model import Issue, Report
 from csww.rules import RULES
-from csww_portal.services.status import NoteKey, issue_key
+from csww_portal.services.status import NoteKey, explained
 
 
 @dataclass
@@ -29,6 +30,7 @@ class WorkerIssues:
     errors: int = 0
     queries: int = 0
     unexplained: int = 0
+    link: str = ""
 
 
 @dataclass
@@ -36,6 +38,7 @@ class Row:
     issue: Issue
     explained: bool
     link: str = ""
+    note_link: str = ""
 
 
 @dataclass
@@ -43,9 +46,15 @@ class Summary:
     rules: list[RuleCount] = field(default_factory=list)
     workers: list[WorkerIssues] = field(default_factory=list)
     return_level: list[Issue] = field(default_factory=list)
+    # Set when the stored report kept only the first issues: (issues found, issues kept).
+    truncated: tuple[int, int] | None = None
 
 
-def summarise(report: Report, keys: set[NoteKey]) -> Summary:
+def summarise(
+    report: Report, keys: set[NoteKey], truncated: dict[str, Any] | None = None
+) -> Summary:
+    """Counts per rule and per worker. A report stored in part (see
+    ``versions.stored_report``) still counts every rule in full."""
     counts = Counter(i.rule for i in report.issues)
     first: dict[str, Issue] = {}
     by_record: dict[int, WorkerIssues] = {}
@@ -60,7 +69,7 @@ def summarise(report: Report, keys: set[NoteKey]) -> Summary:
                 entry.errors += 1
             else:
                 entry.queries += 1
-                if issue_key(issue) not in keys:
+                if not explained(issue, keys):
                     entry.unexplained += 1
         else:
             summary.return_level.append(issue)
@@ -69,6 +78,12 @@ def summarise(report: Report, keys: set[NoteKey]) -> Summary:
         summary.rules.append(
             RuleCount(rule_id, issue.severity, issue.message, counts[rule_id], section)
         )
+    if truncated:
+        summary.truncated = (truncated["issues"], len(report.issues))
+        summary.rules = [
+            RuleCount(rule, sev, msg, n, RULES[rule].section if rule in RULES else "")
+            for rule, (sev, msg, n) in truncated["rules"].items()
+        ]
     summary.rules.sort(key=lambda r: (r.severity != "error", -r.count, r.rule))
     summary.workers = sorted(by_record.values(), key=lambda w: w.record)
     return summary

@@ -58,15 +58,19 @@ def note_keys(notes: Iterable[Note]) -> set[NoteKey]:
     return {(n.worker, n.rule, n.field) for n in notes if n.rule}
 
 
+def explained(issue: Issue, notes: set[NoteKey]) -> bool:
+    """Whether a query has a note: its own (registration number, rule, item) or a rule-wide
+    one (a rule alone, explaining every query of that rule, e.g. one reason for all 416Q).
+    ``notes`` is :func:`note_keys` of the return's notes. The one test every page, the
+    dashboard and the submit check use."""
+    return issue.severity == "query" and (
+        ("", issue.rule, "") in notes or issue_key(issue) in notes
+    )
+
+
 def unexplained_queries(report: Report, keys: set[NoteKey]) -> list[Issue]:
-    """Queries with no note of their own and no rule-wide note (a note with a rule only,
-    which explains every query of that rule, e.g. one reason for all 416Q)."""
-    rule_wide = {rule for worker, rule, field in keys if rule and not worker and not field}
-    return [
-        i
-        for i in report.issues
-        if i.severity == "query" and i.rule not in rule_wide and issue_key(i) not in keys
-    ]
+    """Queries without a note (see :func:`explained`)."""
+    return [i for i in report.issues if i.severity == "query" and not explained(i, keys)]
 
 
 def queries_by_rule(issues: Iterable[Issue]) -> list[tuple[str, str, int]]:
@@ -82,11 +86,30 @@ def refresh(ret: LAReturn, report: Report | None = None) -> None:
     if ret.current is None:
         ret.workers = ret.errors = ret.queries = ret.unexplained = 0
         return
+    truncated = None if report is not None else ret.current.report.get("truncated")
     report = report or ret.current.report_object()
+    keys = note_keys(ret.notes.all())
     ret.workers = report.workers
-    ret.errors = report.errors + (1 if report.fatal else 0)
-    ret.queries = report.queries
-    ret.unexplained = len(unexplained_queries(report, note_keys(ret.notes.all())))
+    ret.errors = ret.current.errors + (1 if report.fatal else 0)
+    ret.queries = ret.current.queries
+    ret.unexplained = len(unexplained_queries(report, keys))
+    if truncated:
+        # Only the first issues were stored: count every query of a rule without a
+        # rule-wide note, less the stored ones with a note of their own.
+        wide = {rule for worker, rule, field in keys if not worker and not field}
+        own = sum(
+            1
+            for i in report.issues
+            if i.severity == "query" and i.rule not in wide and issue_key(i) in keys
+        )
+        ret.unexplained = (
+            sum(
+                n
+                for rule, (severity, _m, n) in truncated["rules"].items()
+                if severity == "query" and rule not in wide
+            )
+            - own
+        )
 
 
 def submit_blockers(ret: LAReturn) -> list[str]:

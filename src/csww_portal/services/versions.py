@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -23,8 +24,8 @@ from csww.report.model import Issue, Report
 from csww.spec import joint_partners, spec_for
 from csww.writer import complete_header, to_bytes
 from csww_portal.models import AuditEvent, LAReturn, ReturnVersion, State, Upload
-from csww_portal.services import audit, status
-from csww_portal.services.formats import Refused, read_upload, sniff
+from csww_portal.services import audit, identity, status
+from csww_portal.services.formats import OverLimit, Refused, check_limits, read_upload, sniff
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +38,38 @@ class WorkflowError(Exception):
         self.message = message
 
 
+class StaleForm(WorkflowError):
+    """The form was built from an older version: saving it could overwrite someone's work."""
+
+
+def stale_message(current: ReturnVersion) -> str:
+    who = current.created_by.get_username() if current.created_by else "someone"
+    return (
+        f"The return has changed since you opened this page: version {current.number} "
+        f"({current.description.lower()}, by {who} at "
+        f"{timezone.localtime(current.created_at):%H:%M}) is now "
+        "current. Nothing was saved. Check the record as it is now, then save again."
+    )
+
+
 @dataclass
 class UploadResult:
     upload: Upload
     version: ReturnVersion | None
     message: str = ""
+    held: bool = False
+
+
+@dataclass
+class Examined:
+    """What reading and checking a file found, before anything is stored."""
+
+    kind: str = "unknown"
+    report: Report | None = None
+    parsed: Return | None = None
+    outcome: str = Upload.Outcome.LOADED
+    problem: str = ""
+    keep_bytes: bool = True
 
 
 def check(
@@ -70,8 +98,34 @@ def _lock(ret: LAReturn) -> LAReturn:
     return locked
 
 
+def stored_report(report: Report) -> dict[str, Any]:
+    """The report as stored: beyond ``CSWW_MAX_STORED_ISSUES`` issues only the first are
+    kept, with every rule's count, so a flood of issues is summarised instead of failing."""
+    cap = settings.CSWW_MAX_STORED_ISSUES
+    if len(report.issues) <= cap:
+        return report.as_dict()
+    rules: dict[str, list[Any]] = {}
+    for issue in report.issues:
+        rules.setdefault(issue.rule, [issue.severity, issue.message, 0])[2] += 1
+    kept = replace(report, issues=report.issues[:cap])
+    return {
+        **kept.as_dict(),
+        "valid": report.valid,
+        "errors": report.errors,
+        "queries": report.queries,
+        "truncated": {"issues": len(report.issues), "rules": rules},
+    }
+
+
 def _new_version(
-    ret: LAReturn, user: Any, report: Report, *, xml: bytes, upload: Upload | None, description: str
+    ret: LAReturn,
+    user: Any,
+    report: Report,
+    *,
+    xml: bytes,
+    upload: Upload | None,
+    description: str,
+    parsed: Return | None = None,
 ) -> ReturnVersion:
     number = (ret.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ReturnVersion.objects.create(
@@ -81,10 +135,11 @@ def _new_version(
         upload=upload,
         description=description[:200],
         xml=xml,
-        report=report.as_dict(),
+        report=stored_report(report),
         workers=report.workers,
         errors=report.errors,
         queries=report.queries,
+        record_ids=identity.record_ids(ret.record_key, parsed) if parsed is not None else None,
     )
     ret.current = version
     ret.state = State.IN_PROGRESS
@@ -94,29 +149,30 @@ def _new_version(
     return version
 
 
-def upload(ret: LAReturn, user: Any, filename: str, data: bytes) -> UploadResult:
-    """Keep the file; when it can be read, make it the current version."""
+def _refuse_if_locked(ret: LAReturn) -> None:
     if ret.locked:
         raise WorkflowError(
             f"The return is {ret.get_state_display().lower()}. DfE must reopen it before it can change."
         )
-    digest = hashlib.sha256(data).hexdigest()
+
+
+def examine(ret: LAReturn, filename: str, data: bytes) -> Examined:
+    """Read and check a file with the core (slow; outside any transaction)."""
     year = ret.collection.year
-    kind = "unknown"
-    report: Report | None = None
-    problem = ""
-    outcome = Upload.Outcome.LOADED
+    found = Examined()
     try:
-        kind = sniff(data, filename)
+        found.kind = kind = sniff(data, filename)
+        check_limits(data, kind, filename)
         if kind == "xml":
             # One streaming pass through the core reads and checks the file together.
             report = validate(data, year=year)
             if report.fatal is not None:
-                outcome, problem, report = Upload.Outcome.UNREADABLE, str(report.fatal), None
+                found.outcome, found.problem = Upload.Outcome.UNREADABLE, str(report.fatal)
             elif report.la and report.la not in joint_partners(ret.la.code, year):
-                outcome, problem, report = Upload.Outcome.REFUSED, _wrong_la(report.la, ret), None
+                found.outcome, found.problem = Upload.Outcome.REFUSED, _wrong_la(report.la, ret)
             else:
                 report.source = filename
+                found.report = report
         else:
             loaded = read_upload(data, kind, year, filename)
             parsed = loaded.ret
@@ -125,48 +181,141 @@ def upload(ret: LAReturn, user: Any, filename: str, data: bytes) -> UploadResult
             # The template leaves the software code and date-time to the program, as csww generate does.
             complete_header(parsed, spec_for(year))
             if parsed.lea and parsed.lea not in joint_partners(ret.la.code, year):
-                outcome, problem = Upload.Outcome.REFUSED, _wrong_la(parsed.lea, ret)
+                found.outcome, found.problem = Upload.Outcome.REFUSED, _wrong_la(parsed.lea, ret)
             else:
-                report = check(
+                found.parsed = parsed
+                found.report = check(
                     parsed, loaded.notes, year, source=filename, cell_issues=loaded.cell_issues
                 )
+    except OverLimit as exc:
+        found.outcome, found.problem, found.keep_bytes = Upload.Outcome.REFUSED, exc.message, False
     except Refused as exc:
-        outcome, problem = Upload.Outcome.REFUSED, exc.message
+        found.outcome, found.problem = Upload.Outcome.REFUSED, exc.message
     except ReadError as exc:
-        outcome, problem = Upload.Outcome.UNREADABLE, str(exc)
+        found.outcome, found.problem = Upload.Outcome.UNREADABLE, str(exc)
+    return found
+
+
+def needs_confirmation(ret: LAReturn, report: Report) -> str:
+    """Why loading this report should be confirmed first ("" when it need not): it holds no
+    worker records, or fewer than half of the current version's."""
+    had = ret.current.workers if ret.current is not None else 0
+    if report.workers == 0:
+        return "The file has no worker records. If you load it, the return will have none" + (
+            f" instead of {had:,}." if had else "."
+        )
+    if had and report.workers * 2 < had:
+        return (
+            f"The file has {report.workers:,} worker records, fewer than half of the "
+            f"{had:,} in the current version (version {ret.current.number}). If you load it, "  # type: ignore[union-attr]
+            f"{had - report.workers:,} records will leave the return."
+        )
+    return ""
+
+
+def upload(
+    ret: LAReturn, user: Any, filename: str, data: bytes, *, confirmed: bool = False
+) -> UploadResult:
+    """Keep the file; when it can be read, make it the current version. A file that would
+    leave the return empty or remove most of its workers is held until the user confirms."""
+    _refuse_if_locked(ret)
+    found = examine(ret, filename, data)
+    held = ""
+    if found.report is not None and not confirmed:
+        held = needs_confirmation(ret, found.report)
+        if held:
+            found.outcome = Upload.Outcome.HELD
     with transaction.atomic():
         locked = _lock(ret)
+        _prune_uploads(locked)
         stored = Upload.objects.create(
             la_return=locked,
             uploaded_by=user,
             filename=filename[:255],
-            kind=kind,
+            kind=found.kind,
             size=len(data),
-            sha256=digest,
-            content=data,
-            outcome=outcome,
-            message=problem,
+            sha256=hashlib.sha256(data).hexdigest(),
+            content=data if found.keep_bytes else b"",
+            outcome=found.outcome,
+            message=found.problem or held,
         )
         version = None
-        if report is not None:
-            # An XML upload is stored once: the version reads its bytes from the upload.
-            xml = b"" if kind == "xml" else to_bytes(parsed)
-            version = _new_version(
-                locked,
-                user,
-                report,
-                xml=xml,
-                upload=stored,
-                description=f"Uploaded {filename[:120]}",
-            )
-            detail = f"{filename[:120]} ({kind}, {report.workers} workers): version {version.number}, {report.errors} errors, {report.queries} queries"
+        if found.report is not None and not held:
+            version = _load(locked, user, stored, found)
         else:
             locked.last_activity = timezone.now()
             locked.save(update_fields=["last_activity"])
-            detail = f"{filename[:120]} ({kind}): {stored.get_outcome_display().lower()}"
-        audit.record(user, AuditEvent.Action.UPLOAD, detail, ret=locked)
-    log.info("upload return=%s upload=%s outcome=%s", ret.pk, stored.pk, outcome)
-    return UploadResult(stored, version, problem)
+            audit.record(
+                user,
+                AuditEvent.Action.UPLOAD,
+                f"{filename[:120]} ({found.kind}): {stored.get_outcome_display().lower()}",
+                ret=locked,
+            )
+    log.info("upload return=%s upload=%s outcome=%s", ret.pk, stored.pk, found.outcome)
+    return UploadResult(stored, version, found.problem or held, held=bool(held))
+
+
+def _load(locked: LAReturn, user: Any, stored: Upload, found: Examined) -> ReturnVersion:
+    report = found.report
+    assert report is not None
+    # An XML upload is stored once: the version reads its bytes from the upload.
+    xml = b"" if found.parsed is None else to_bytes(found.parsed)
+    version = _new_version(
+        locked,
+        user,
+        report,
+        xml=xml,
+        upload=stored,
+        description=f"Uploaded {stored.filename[:120]}",
+        parsed=found.parsed,
+    )
+    audit.record(
+        user,
+        AuditEvent.Action.UPLOAD,
+        f"{stored.filename[:120]} ({found.kind}, {report.workers} workers): version "
+        f"{version.number}, {report.errors} errors, {report.queries} queries",
+        ret=locked,
+    )
+    return version
+
+
+def confirm_held(ret: LAReturn, user: Any, upload_id: int, *, load: bool) -> UploadResult:
+    """Load (or, without ``load``, cancel) an upload held for confirmation."""
+    _refuse_if_locked(ret)
+    held = ret.uploads.filter(pk=upload_id, outcome=Upload.Outcome.HELD).first()
+    if held is None:
+        raise WorkflowError("That file is no longer waiting to be loaded. Upload it again.")
+    found = examine(ret, held.filename, bytes(held.content)) if load else Examined()
+    with transaction.atomic():
+        locked = _lock(ret)
+        stored = Upload.objects.select_for_update().get(pk=held.pk)
+        if stored.outcome != Upload.Outcome.HELD:
+            raise WorkflowError("That file is no longer waiting to be loaded. Upload it again.")
+        version = None
+        if not load:
+            stored.outcome = Upload.Outcome.CANCELLED
+        elif found.report is None:
+            stored.outcome, stored.message = found.outcome, found.problem
+        else:
+            stored.outcome, stored.message = Upload.Outcome.LOADED, ""
+            version = _load(locked, user, stored, found)
+        stored.save(update_fields=["outcome", "message"])
+    return UploadResult(stored, version, found.problem)
+
+
+def _prune_uploads(ret: LAReturn) -> None:
+    """Uploads kept per return: a file no version uses keeps its bytes only while it is one
+    of the latest ``CSWW_KEEP_UNUSED_UPLOADS``; older ones keep their details and checksum.
+    Past ``CSWW_MAX_UPLOADS`` uploads in all, the portal stops taking more."""
+    if ret.uploads.count() >= settings.CSWW_MAX_UPLOADS:
+        raise WorkflowError(
+            f"Your local authority has uploaded {settings.CSWW_MAX_UPLOADS:,} files to this "
+            "return, the most the portal keeps. Contact the DfE helpdesk to upload more."
+        )
+    unused = ret.uploads.exclude(outcome=Upload.Outcome.LOADED).exclude(content=b"")
+    old = list(unused.values_list("pk", flat=True)[settings.CSWW_KEEP_UNUSED_UPLOADS - 1 :])
+    if old:
+        Upload.objects.filter(pk__in=old).update(content=b"")
 
 
 def _complete_from_current(parsed: Return, ret: LAReturn) -> None:
@@ -200,21 +349,33 @@ def current_return(ret: LAReturn) -> tuple[Return, list[StructureNote]]:
     return read_with_notes(ret.current.xml_bytes())
 
 
-def _edit(ret: LAReturn, user: Any, change: Any, description: str) -> ReturnVersion:
+def _edit(
+    ret: LAReturn, user: Any, change: Any, description: str, base: int | None
+) -> ReturnVersion:
+    """Apply ``change`` to the current version; ``base`` is the version the form was built
+    from, and anything else being current means the form is stale and nothing is saved."""
     with transaction.atomic():
         locked = _lock(ret)
-        if locked.current is None:
+        current = locked.current
+        if current is None:
             raise WorkflowError("Upload a return before editing it.")
+        if base is not None and current.number != base:
+            raise StaleForm(stale_message(current))
         parsed, notes = current_return(locked)
-        change(parsed)
-        report = check(
-            parsed, notes, locked.collection.year, source=locked.current.report.get("source")
-        )
+        ids = identity.ids_of(locked, current, parsed)
+        detail = change(parsed, ids) or description
+        report = check(parsed, notes, locked.collection.year, source=current.report.get("source"))
         version = _new_version(
-            locked, user, report, xml=to_bytes(parsed), upload=None, description=description
+            locked,
+            user,
+            report,
+            xml=to_bytes(parsed),
+            upload=None,
+            description=detail,
+            parsed=parsed,
         )
         audit.record(
-            user, AuditEvent.Action.EDIT, f"{description}: version {version.number}", ret=locked
+            user, AuditEvent.Action.EDIT, f"{detail}: version {version.number}", ret=locked
         )
     return version
 
@@ -229,37 +390,85 @@ def _apply(record: Record, values: dict[str, str]) -> None:
             record.values.pop(element, None)
 
 
-def edit_worker(ret: LAReturn, user: Any, index: int, values: dict[str, str]) -> ReturnVersion:
-    def change(parsed: Return) -> None:
-        if not 1 <= index <= len(parsed.workers):
-            raise WorkflowError(f"There is no worker record {index}.")
+def _find(ids: list[str], record: str) -> int:
+    index = identity.position(ids, record)
+    if index is None:
+        raise WorkflowError(
+            "That worker record is not in the current version of the return: it was deleted, "
+            "its registration number was changed, or a file without it was uploaded. Nothing "
+            "was saved."
+        )
+    return index
+
+
+def edit_worker(
+    ret: LAReturn, user: Any, record: str, values: dict[str, str], *, base: int | None
+) -> ReturnVersion:
+    def change(parsed: Return, ids: list[str]) -> str:
+        index = _find(ids, record)
         _apply(parsed.workers[index - 1], values)
+        return f"Edited worker record {index}"
 
-    return _edit(ret, user, change, f"Edited worker record {index}")
-
-
-def add_worker(ret: LAReturn, user: Any, values: dict[str, str]) -> ReturnVersion:
-    def change(parsed: Return) -> None:
-        record = Record()
-        _apply(record, values)
-        parsed.workers.append(record)
-
-    return _edit(ret, user, change, "Added a worker record")
+    return _edit(ret, user, change, "Edited a worker record", base)
 
 
-def delete_worker(ret: LAReturn, user: Any, index: int) -> ReturnVersion:
-    def change(parsed: Return) -> None:
-        if not 1 <= index <= len(parsed.workers):
-            raise WorkflowError(f"There is no worker record {index}.")
+def add_worker(
+    ret: LAReturn, user: Any, values: dict[str, str], *, base: int | None = None
+) -> ReturnVersion:
+    def change(parsed: Return, ids: list[str]) -> str:
+        new = Record()
+        _apply(new, values)
+        parsed.workers.append(new)
+        return f"Added worker record {len(parsed.workers)}"
+
+    return _edit(ret, user, change, "Added a worker record", base)
+
+
+def delete_worker(ret: LAReturn, user: Any, record: str, *, base: int | None) -> ReturnVersion:
+    def change(parsed: Return, ids: list[str]) -> str:
+        index = _find(ids, record)
         del parsed.workers[index - 1]
+        return f"Deleted worker record {index}"
 
-    return _edit(ret, user, change, f"Deleted worker record {index}")
+    return _edit(ret, user, change, "Deleted a worker record", base)
 
 
-def edit_la_level(ret: LAReturn, user: Any, values: dict[str, str]) -> ReturnVersion:
-    def change(parsed: Return) -> None:
+def edit_la_level(
+    ret: LAReturn, user: Any, values: dict[str, str], *, base: int | None = None
+) -> ReturnVersion:
+    def change(parsed: Return, ids: list[str]) -> str:
         if parsed.la is None:
             parsed.la = Record()
         _apply(parsed.la, values)
+        return "Edited the LA-level figures"
 
-    return _edit(ret, user, change, "Edited the LA-level figures")
+    return _edit(ret, user, change, "Edited the LA-level figures", base)
+
+
+def restore(ret: LAReturn, user: Any, number: int) -> ReturnVersion:
+    """Make an earlier version current again, as a new version checked by today's rules
+    (history is never rewritten)."""
+    with transaction.atomic():
+        locked = _lock(ret)
+        old = locked.versions.select_related("upload").filter(number=number).first()
+        if old is None:
+            raise WorkflowError(f"There is no version {number}.")
+        data = old.xml_bytes()
+        parsed, notes = read_with_notes(data)
+        report = check(parsed, notes, locked.collection.year, source=old.report.get("source"))
+        version = _new_version(
+            locked,
+            user,
+            report,
+            xml=data,
+            upload=None,
+            description=f"Restored version {number}",
+            parsed=parsed,
+        )
+        audit.record(
+            user,
+            AuditEvent.Action.RESTORE,
+            f"Restored version {number} as version {version.number}",
+            ret=locked,
+        )
+    return version

@@ -12,6 +12,11 @@ from csww_portal.services import audit, status
 from csww_portal.services.versions import WorkflowError
 
 MAX_NOTE = 2000
+SAME_PERSON = (
+    "You submitted this return, so another person must approve it: approval is a second "
+    "check. Ask your local authority's other approver. If nobody else can, ask the DfE "
+    "helpdesk to give a second person (for example your manager) the approver role."
+)
 
 
 def add_note(
@@ -48,6 +53,10 @@ def add_note(
     return note
 
 
+def _number(ret: LAReturn) -> int:
+    return ret.current.number if ret.current is not None else 0
+
+
 def submit(ret: LAReturn, user: Any) -> None:
     with transaction.atomic():
         locked = (
@@ -64,8 +73,8 @@ def submit(ret: LAReturn, user: Any) -> None:
         locked.submitted_by = user
         locked.save()
         audit.record(
-            user, AuditEvent.Action.SUBMIT, f"Submitted version {locked.current.number}", ret=locked
-        )  # type: ignore[union-attr]
+            user, AuditEvent.Action.SUBMIT, f"Submitted version {_number(locked)}", ret=locked
+        )
 
 
 def approve(ret: LAReturn, user: Any, role: str | None) -> None:
@@ -79,13 +88,15 @@ def approve(ret: LAReturn, user: Any, role: str | None) -> None:
         )
         if locked.state != State.SUBMITTED:
             raise WorkflowError("Only a submitted return can be approved.")
+        if locked.submitted_by_id is not None and locked.submitted_by_id == user.pk:
+            raise WorkflowError(SAME_PERSON)
         locked.state = State.APPROVED
         locked.approved_at = locked.last_activity = timezone.now()
         locked.approved_by = user
         locked.save()
         audit.record(
-            user, AuditEvent.Action.APPROVE, f"Approved version {locked.current.number}", ret=locked
-        )  # type: ignore[union-attr]
+            user, AuditEvent.Action.APPROVE, f"Approved version {_number(locked)}", ret=locked
+        )
 
 
 def reopen(ret: LAReturn, user: Any, reason: str) -> None:

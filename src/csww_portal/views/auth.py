@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -12,39 +14,71 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from csww_portal import throttle
-from csww_portal.access import is_dfe, la_code_of
+from csww_portal.access import is_dfe, la_code_of, membership
 from csww_portal.context import current_collection
 from csww_portal.models import AuditEvent
 from csww_portal.services import audit
 
-LOCKED = (
-    "Too many failed attempts to sign in. Wait {minutes} minutes and try again, "
-    "or contact the helpdesk."
-)
+LOCKED = "Too many failed attempts to sign in. Wait {wait} and try again, or contact the helpdesk."
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    error_messages: ClassVar[dict[str, str]] = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
-    }
+def _wait_text(seconds: int) -> str:
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' * (minutes != 1)}" if seconds > 60 else f"{seconds} seconds"
+
+
+class ThrottledSignIn(AuthenticationForm):
+    """The throttle and the audit for any sign-in form (the portal's and the admin's)."""
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         ip = throttle.client_ip(self.request) if self.request else None
-        if throttle.locked_out(username, ip):
-            from django.conf import settings
-
-            raise forms.ValidationError(
-                LOCKED.format(minutes=settings.CSWW_LOGIN_WINDOW_MINUTES), code="locked"
-            )
+        wait = throttle.wait_seconds(username, ip)
+        if wait:
+            _audit_failure(username, "refused while locked")
+            raise forms.ValidationError(LOCKED.format(wait=_wait_text(wait)), code="locked")
         try:
             cleaned = super().clean()
         except forms.ValidationError:
             throttle.record(username, ip, succeeded=False)
+            _audit_failure(username, "wrong username or password")
             raise
         throttle.record(username, ip, succeeded=True)
+        _audit_sign_in(self.get_user(), True, f"Signed in ({'portal' if self.portal else 'admin'})")
         return cleaned
+
+    portal = True
+
+
+class ThrottledAuthenticationForm(ThrottledSignIn):
+    error_messages = {  # noqa: RUF012  (Django reads it from the class)
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+    }
+
+
+class ThrottledAdminAuthenticationForm(ThrottledSignIn, AdminAuthenticationForm):
+    portal = False
+
+
+def _audit_sign_in(account: Any, succeeded: bool, detail: str) -> None:
+    """A sign-in or a failed one, in the audit log of the account's LA and the current
+    collection. For a username that is no account nothing of what was typed is kept (it
+    may be a password typed into the wrong box)."""
+    m = membership(account) if account is not None else None
+    audit.record(
+        account if succeeded else None,
+        AuditEvent.Action.LOGIN if succeeded else AuditEvent.Action.LOGIN_FAILED,
+        detail,
+        collection=current_collection(),
+        la=m.la if m is not None else None,
+        username=account.get_username() if account is not None else "",
+    )
+
+
+def _audit_failure(username: str, why: str) -> None:
+    account = get_user_model().objects.filter(username=username).first()
+    _audit_sign_in(account, False, f"Sign-in failed: {why}")
 
 
 class LoginView(auth_views.LoginView):
@@ -52,14 +86,9 @@ class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
-    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
-        response = super().form_valid(form)
-        audit.record(self.request.user, AuditEvent.Action.LOGIN, "Signed in")
-        return response
-
 
 class LogoutView(auth_views.LogoutView):
-    http_method_names: ClassVar[list[str]] = ["post", "options"]
+    http_method_names = ["post", "options"]  # noqa: RUF012  (Django reads it from the class)
 
 
 @login_required

@@ -141,14 +141,22 @@ def submitted_zip(request: HttpRequest, collection: Collection) -> HttpResponse:
     returns = LAReturn.objects.filter(
         collection=collection, state__in=DONE, current__isnull=False
     ).select_related("la", "current", "current__upload")
+    done = [r for r in returns if r.current is not None]
     items = (
-        (f"csww-{collection.year}-{r.la.code}-v{r.current.number}.xml", r.current.xml_bytes())
-        for r in returns
-    )  # type: ignore[union-attr]
+        (f"csww-{collection.year}-{r.la.code}-v{r.current.number}.xml", r.current.xml_bytes())  # type: ignore[union-attr]
+        for r in done
+    )
     data = exports.returns_zip(items)
     audit.record(
         request.user, AuditEvent.Action.DOWNLOAD, "Zip of submitted returns", collection=collection
     )
+    for r in done:  # each LA sees in its own audit log that DfE took its return
+        audit.record(
+            request.user,
+            AuditEvent.Action.DOWNLOAD,
+            f"Return XML, version {r.current.number}, in DfE's zip of submitted returns",  # type: ignore[union-attr]
+            ret=r,
+        )
     return attachment(data, "application/zip", f"csww-{collection.year}-submitted-returns.zip")
 
 

@@ -78,8 +78,18 @@ def issues_csv(request: HttpRequest, ret: LAReturn) -> HttpResponse:
 
 
 @la_view()
+def version_xml(request: HttpRequest, ret: LAReturn, number: int) -> HttpResponse:
+    """Any version, however it was made, as the XML it holds."""
+    version = get_object_or_404(ret.versions.select_related("upload"), number=number)
+    audit.record(request.user, AuditEvent.Action.DOWNLOAD, f"Return XML, version {number}", ret=ret)
+    return attachment(version.xml_bytes(), "application/xml", _name(ret, number, "xml"))
+
+
+@la_view()
 def upload_file(request: HttpRequest, ret: LAReturn, upload_id: int) -> HttpResponse:
     upload = get_object_or_404(ret.uploads, pk=upload_id)
+    if not upload.content:
+        raise Http404("The file's content is no longer kept.")
     audit.record(request.user, AuditEvent.Action.DOWNLOAD, f"Uploaded file {upload.pk}", ret=ret)
     ext = upload.kind if upload.kind in ("xml", "xlsx", "csv") else "bin"
     return attachment(

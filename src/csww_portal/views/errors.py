@@ -34,3 +34,16 @@ def server_error(request: HttpRequest) -> HttpResponse:
             status=500,
             content_type="text/plain",
         )
+
+
+def too_large(request: HttpRequest) -> HttpResponse:
+    from django.conf import settings
+
+    mb = settings.CSWW_MAX_UPLOAD_BYTES // (1024 * 1024)
+    return _page(
+        request,
+        "The file is too large",
+        f"The selected file must be smaller than {mb} MB. A return for 20,000 workers is about "
+        "10 MB as XML. Check you chose the return file, not another file.",
+        413,
+    )

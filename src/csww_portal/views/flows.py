@@ -109,7 +109,7 @@ def la_flows(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     )
     if ret.current is not None and last is not None and last.current is not None:
         found = continuity.report(ret.current.xml_bytes(), last.current.xml_bytes())
-        items = spec_for(year)[0].worker
+        items = spec_for(year).worker
         context.update(
             continuity=found,
             queries=[

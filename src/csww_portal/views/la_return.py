@@ -6,8 +6,9 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from csww_portal.access import can_approve, is_la_user, la_view, role_of
 from csww_portal.models import LAReturn, State
@@ -51,7 +52,9 @@ def upload(request: HttpRequest, ret: LAReturn) -> HttpResponse:
         return render(request, "csww_portal/upload.html", context)
     error = ""
     file = request.FILES.get("return_file")
-    if file is None:
+    if getattr(request, "csww_too_large", False):
+        error = f"The selected file must be smaller than {context['max_mb']} MB."
+    elif file is None:
         error = "Select your return file (XML, .xlsx or CSV)."
     elif file.size is not None and file.size > settings.CSWW_MAX_UPLOAD_BYTES:
         error = f"The selected file must be smaller than {context['max_mb']} MB."
@@ -77,6 +80,10 @@ def upload(request: HttpRequest, ret: LAReturn) -> HttpResponse:
         # Nothing was committed: the previous version is still the current one.
         log.exception("upload failed for return %s", ret.pk)
         return render(request, "csww_portal/upload_failed.html", context, status=500)
+    if result.held:
+        return redirect(
+            "csww_portal:confirm_upload", ret.collection.year, ret.la.code, result.upload.pk
+        )
     if result.version is None:
         return render(
             request,
@@ -93,9 +100,37 @@ def upload(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     return redirect("csww_portal:results", ret.collection.year, ret.la.code)
 
 
+@la_view(change=True)
+def confirm_upload(request: HttpRequest, ret: LAReturn, upload_id: int) -> HttpResponse:
+    """A file that would empty the return or remove most of its workers: load it only when
+    the user says so."""
+    held = get_object_or_404(ret.uploads.defer("content"), pk=upload_id)
+    if request.method == "POST":
+        load = request.POST.get("choice") == "load"
+        try:
+            result = versions.confirm_held(ret, request.user, upload_id, load=load)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+            return redirect("csww_portal:upload", ret.collection.year, ret.la.code)
+        if not load:
+            messages.success(request, f"{held.filename} was not loaded. Nothing changed.")
+            return redirect("csww_portal:overview", ret.collection.year, ret.la.code)
+        if result.version is None:
+            messages.error(request, result.message)
+            return redirect("csww_portal:upload", ret.collection.year, ret.la.code)
+        v = result.version
+        messages.success(
+            request, f"{held.filename} loaded as version {v.number}: {v.workers} worker records."
+        )
+        return redirect("csww_portal:results", ret.collection.year, ret.la.code)
+    return render(request, "csww_portal/confirm_upload.html", _context(request, ret, held=held))
+
+
 @la_view()
 def history(request: HttpRequest, ret: LAReturn) -> HttpResponse:
-    uploads = ret.uploads.select_related("uploaded_by").defer("content")
+    uploads = (
+        ret.uploads.select_related("uploaded_by").defer("content").annotate(kept=Length("content"))
+    )
     versions_ = ret.versions.select_related("created_by", "upload").defer(
         "xml", "report", "upload__content"
     )
@@ -136,3 +171,22 @@ def approve(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     elif ret.state != State.SUBMITTED:
         problem = "The return must be submitted before it can be approved."
     return render(request, "csww_portal/approve.html", _context(request, ret, problem=problem))
+
+
+@la_view(change=True)
+def restore(request: HttpRequest, ret: LAReturn, number: int) -> HttpResponse:
+    version = get_object_or_404(ret.versions.defer("xml", "report"), number=number)
+    if request.method == "POST":
+        try:
+            new = versions.restore(ret, request.user, number)
+        except WorkflowError as exc:
+            messages.error(request, exc.message)
+            return redirect("csww_portal:history", ret.collection.year, ret.la.code)
+        messages.success(
+            request,
+            f"Version {number} restored as version {new.number}: {new.workers} worker records, "
+            f"{new.errors} error{'s' * (new.errors != 1)} and {new.queries} "
+            f"quer{'ies' if new.queries != 1 else 'y'}.",
+        )
+        return redirect("csww_portal:results", ret.collection.year, ret.la.code)
+    return render(request, "csww_portal/restore.html", _context(request, ret, version=version))

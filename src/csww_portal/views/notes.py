@@ -6,13 +6,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from csww_portal.access import la_view
 from csww_portal.models import LAReturn
 from csww_portal.services import status, workflow
 from csww_portal.services.versions import WorkflowError
 from csww_portal.views.la_return import _context
+from csww_portal.views.records import _links
+
+DRAFT = "csww_note_draft"
 
 
 @la_view(change=True)
@@ -26,6 +29,7 @@ def notes(request: HttpRequest, ret: LAReturn) -> HttpResponse:
         report = ret.current.report_object()
         current_keys = {status.issue_key(i) for i in report.issues}
         outstanding = status.unexplained_queries(report, status.note_keys(all_notes))
+    link = _links(request, ret)
     rows = [
         (n, n.level != "issue" or (n.worker, n.rule, n.field) in current_keys) for n in all_notes
     ]
@@ -36,7 +40,7 @@ def notes(request: HttpRequest, ret: LAReturn) -> HttpResponse:
             request,
             ret,
             rows=rows,
-            outstanding=outstanding[:200],
+            outstanding=[(i, link(i.record, "#queries")) for i in outstanding[:200]],
             outstanding_rules=[
                 {
                     "rule": rule,
@@ -46,7 +50,6 @@ def notes(request: HttpRequest, ret: LAReturn) -> HttpResponse:
                 for rule, message, count in status.queries_by_rule(outstanding)
             ],
             outstanding_count=len(outstanding),
-            error=request.GET.get("error", ""),
         ),
     )
 
@@ -68,10 +71,17 @@ def _add(request: HttpRequest, ret: LAReturn) -> HttpResponse:
             field=post.get("field", ""),
         )
     except WorkflowError as exc:
-        key = "|".join(post.get(k, "") for k in ("worker", "rule", "field"))
-        target = back or request.path
-        target, _, _fragment = target.partition("#")
-        query = urlencode({"note_error": exc.message, "note_key": key})
-        return redirect(f"{target}{'&' if '?' in target else '?'}{query}#note-error")
+        # The message goes through the session (never the URL), with what was typed, so the
+        # page shows the error at the note's own form with the text still in it.
+        messages.error(request, exc.message, extra_tags="note-error")
+        request.session[DRAFT] = {
+            "worker": post.get("worker", "")[:40],
+            "rule": post.get("rule", "")[:10],
+            "field": post.get("field", "")[:40],
+            "text": post.get("text", "")[: workflow.MAX_NOTE * 2],
+            "message": exc.message,
+        }
+        target = (back or request.path).partition("#")[0]
+        return redirect(f"{target}#note-error")
     messages.success(request, "Note saved.")
     return redirect(back or f"{request.path}")

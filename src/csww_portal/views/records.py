@@ -6,19 +6,21 @@ the page shows that record's remaining issues next to its fields.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from csww.model import Record, category_of
 from csww.report.model import Issue
 from csww.spec import CATEGORY_LABELS, Item, Spec, spec_for
 from csww_portal.access import la_view
 from csww_portal.models import LAReturn
-from csww_portal.services import results, status, versions
+from csww_portal.services import identity, results, status, versions
 from csww_portal.services.versions import WorkflowError
 from csww_portal.views.la_return import _context
 
@@ -78,6 +80,21 @@ def fields_for(
     return out
 
 
+def _links(request: HttpRequest, ret: LAReturn) -> Callable[[int | None, str], str]:
+    """Links to worker records by their ids (an issue names its record by position)."""
+    ids = identity.ids_of(ret, ret.current) if ret.current is not None else []
+    year, code = ret.collection.year, ret.la.code
+
+    def link(position: int | None, anchor: str = "") -> str:
+        if position and 1 <= position <= len(ids):
+            url = reverse("csww_portal:worker", args=[year, code, ids[position - 1]])
+        else:
+            url = reverse("csww_portal:la_level", args=[year, code])
+        return f"{url}{anchor}"
+
+    return link
+
+
 @la_view()
 def results_page(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     if ret.current is None:
@@ -86,11 +103,22 @@ def results_page(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     keys = status.note_keys(ret.notes.all())
     severity = request.GET.get("severity", "")
     rule = request.GET.get("rule", "")
-    summary = results.summarise(report, keys)
+    summary = results.summarise(report, keys, ret.current.report.get("truncated"))
     shown = results.filtered(report, severity=severity, rule=rule)
     page = Paginator(shown, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [results.Row(i, status.issue_key(i) in keys) for i in page.object_list]
+    link = _links(request, ret)
+    rows = [
+        results.Row(
+            i,
+            status.explained(i, keys),
+            link(i.record, f"#f-{i.field}" if i.field else ""),
+            link(i.record, "#queries"),
+        )
+        for i in page.object_list
+    ]
     workers = Paginator(summary.workers, PAGE_SIZE).get_page(request.GET.get("wpage"))
+    for w in workers.object_list:
+        w.link = link(w.record, "")
     return render(
         request,
         "csww_portal/results.html",
@@ -105,17 +133,26 @@ def results_page(request: HttpRequest, ret: LAReturn) -> HttpResponse:
             rule=rule,
             workers_page=workers,
             version=ret.current,
-            page_has_errors=bool(report.errors or report.fatal),
+            page_has_errors=bool(ret.current.errors or report.fatal),
         ),
     )
 
 
-def _worker_context(request: HttpRequest, ret: LAReturn, index: int) -> dict[str, Any]:
+def _worker_context(
+    request: HttpRequest,
+    ret: LAReturn,
+    record_id: str,
+    typed: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The worker page; ``typed`` holds values from a form that could not be saved, shown in
+    place of the stored ones so nothing the user typed is lost."""
     if ret.current is None:
         raise Http404("No return has been uploaded yet.")
     parsed, _notes = versions.current_return(ret)
-    if not 1 <= index <= len(parsed.workers):
-        raise Http404("No such worker record.")
+    ids = identity.ids_of(ret, ret.current, parsed)
+    index = identity.position(ids, record_id)
+    if index is None:
+        raise Http404("No such worker record in the current version.")
     record = parsed.workers[index - 1]
     report = ret.current.report_object()
     spec = spec_for(ret.collection.year)
@@ -126,18 +163,21 @@ def _worker_context(request: HttpRequest, ret: LAReturn, index: int) -> dict[str
     unknown = [(e, v) for e, v in record.values.items() if e not in spec.worker] + list(
         record.extras
     )
+    shown = Record(values={**record.values, **typed}) if typed is not None else record
     return _context(
         request,
         ret,
         index=index,
+        record_id=record_id,
+        base=ret.current.number,
         record=record,
         swe=swe,
         category=CATEGORY_LABELS[category_of(record)],
-        fields=fields_for(spec.worker, spec, record, issues),
+        fields=fields_for(spec.worker, spec, shown, issues),
         issues=issues,
         errors=[i for i in issues if i.severity == "error"],
         queries=[
-            results.Row(i, status.issue_key(i) in keys) for i in issues if i.severity == "query"
+            results.Row(i, status.explained(i, keys)) for i in issues if i.severity == "query"
         ],
         notes=notes,
         unknown=unknown,
@@ -146,19 +186,52 @@ def _worker_context(request: HttpRequest, ret: LAReturn, index: int) -> dict[str
     )
 
 
+def _base(request: HttpRequest) -> int | None:
+    """The version a form was built from (every form posts it)."""
+    text = request.POST.get("base", "")
+    return int(text) if text.isdigit() else -1
+
+
+def _refused(
+    request: HttpRequest, ret: LAReturn, record_id: str, exc: WorkflowError, typed: dict[str, str]
+) -> HttpResponse:
+    """A form that could not be saved: the page again, with what was typed and why."""
+    ret.refresh_from_db()
+    problem = [{"href": "#record-issues", "text": exc.message}]
+    try:
+        context = _worker_context(request, ret, record_id, typed)
+        template = "csww_portal/worker.html"
+    except Http404:
+        # The record is gone: offer what was typed as a new record, so nothing is lost.
+        spec = spec_for(ret.collection.year)
+        context = _context(
+            request,
+            ret,
+            base=ret.current.number if ret.current else None,
+            fields=fields_for(spec.worker, spec, Record(values=dict(typed)), []),
+        )
+        template = "csww_portal/add_worker.html"
+    context.update(problem=problem, page_has_errors=True)
+    return render(request, template, context, status=409)
+
+
 @la_view(change=True)
-def worker(request: HttpRequest, ret: LAReturn, index: int) -> HttpResponse:
+def worker(request: HttpRequest, ret: LAReturn, record: str) -> HttpResponse:
     if request.method == "POST":
         spec = spec_for(ret.collection.year)
         values = {element: request.POST.get(element, "") for element in spec.worker}
         try:
-            version = versions.edit_worker(ret, request.user, index, values)
+            version = versions.edit_worker(ret, request.user, record, values, base=_base(request))
         except WorkflowError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _saved(version, index))
-        return redirect("csww_portal:worker", ret.collection.year, ret.la.code, index)
-    return render(request, "csww_portal/worker.html", _worker_context(request, ret, index))
+            return _refused(request, ret, record, exc, values)
+        now = identity.ids_of(ret, version)
+        index = identity.position(now, record)
+        if index is None:  # the registration number changed: the record has a new id
+            index = int(version.description.rsplit(" ", 1)[-1])
+            record = now[index - 1]
+        messages.success(request, _saved(version, index))
+        return redirect("csww_portal:worker", ret.collection.year, ret.la.code, record)
+    return render(request, "csww_portal/worker.html", _worker_context(request, ret, record))
 
 
 def _saved(version: Any, index: int | None) -> str:
@@ -179,17 +252,16 @@ def _saved(version: Any, index: int | None) -> str:
 
 
 @la_view(change=True)
-def delete_worker(request: HttpRequest, ret: LAReturn, index: int) -> HttpResponse:
+def delete_worker(request: HttpRequest, ret: LAReturn, record: str) -> HttpResponse:
     if request.method != "POST":
         return render(
-            request, "csww_portal/delete_worker.html", _worker_context(request, ret, index)
+            request, "csww_portal/delete_worker.html", _worker_context(request, ret, record)
         )
     try:
-        version = versions.delete_worker(ret, request.user, index)
+        version = versions.delete_worker(ret, request.user, record, base=_base(request))
     except WorkflowError as exc:
-        messages.error(request, exc.message)
-        return redirect("csww_portal:worker", ret.collection.year, ret.la.code, index)
-    messages.success(request, f"Record {index} deleted: saved as version {version.number}.")
+        return _refused(request, ret, record, exc, {})
+    messages.success(request, f"{version.description}: saved as version {version.number}.")
     return redirect("csww_portal:results", ret.collection.year, ret.la.code)
 
 
@@ -201,11 +273,18 @@ def add_worker(request: HttpRequest, ret: LAReturn) -> HttpResponse:
         try:
             version = versions.add_worker(ret, request.user, values)
         except WorkflowError as exc:
-            messages.error(request, exc.message)
-            return redirect("csww_portal:add_worker", ret.collection.year, ret.la.code)
+            context = _context(
+                request,
+                ret,
+                fields=fields_for(spec.worker, spec, Record(values=dict(values)), []),
+                problem=[{"href": "#f-SWENo", "text": exc.message}],
+                page_has_errors=True,
+            )
+            return render(request, "csww_portal/add_worker.html", context, status=409)
         index = version.workers
         messages.success(request, _saved(version, index))
-        return redirect("csww_portal:worker", ret.collection.year, ret.la.code, index)
+        record = identity.ids_of(ret, version)[index - 1]
+        return redirect("csww_portal:worker", ret.collection.year, ret.la.code, record)
     return render(
         request,
         "csww_portal/add_worker.html",
@@ -216,34 +295,43 @@ def add_worker(request: HttpRequest, ret: LAReturn) -> HttpResponse:
 @la_view(change=True)
 def la_level(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     spec = spec_for(ret.collection.year)
+    typed: dict[str, str] | None = None
+    problem = None
     if request.method == "POST":
         values = {element: request.POST.get(element, "") for element in spec.la}
         try:
-            version = versions.edit_la_level(ret, request.user, values)
+            version = versions.edit_la_level(ret, request.user, values, base=_base(request))
         except WorkflowError as exc:
-            messages.error(request, exc.message)
+            ret.refresh_from_db()
+            typed, problem = values, [{"href": "#la-form", "text": exc.message}]
         else:
             messages.success(request, _saved(version, None))
-        return redirect("csww_portal:la_level", ret.collection.year, ret.la.code)
+            return redirect("csww_portal:la_level", ret.collection.year, ret.la.code)
     if ret.current is None:
         raise Http404("No return has been uploaded yet.")
     parsed, _notes = versions.current_return(ret)
     report = ret.current.report_object()
     issues = [i for i in report.issues if not i.record]
     keys = status.note_keys(ret.notes.all())
+    shown = parsed.la
+    if typed is not None:
+        shown = Record(values={**(parsed.la.values if parsed.la else {}), **typed})
     return render(
         request,
         "csww_portal/la_level.html",
         _context(
             request,
             ret,
-            fields=fields_for(spec.la, spec, parsed.la, issues),
+            base=ret.current.number,
+            fields=fields_for(spec.la, spec, shown, issues),
             issues=issues,
             la_fields=list(spec.la),
             errors=[i for i in issues if i.severity == "error"],
+            problem=problem,
             queries=[
-                results.Row(i, status.issue_key(i) in keys) for i in issues if i.severity == "query"
+                results.Row(i, status.explained(i, keys)) for i in issues if i.severity == "query"
             ],
-            page_has_errors=any(i.severity == "error" for i in issues),
+            page_has_errors=bool(problem) or any(i.severity == "error" for i in issues),
         ),
+        status=409 if problem else 200,
     )

@@ -1,0 +1,66 @@
+"""Limits at the edge: request bodies refused by their size before they are read, a size
+check while a body streams in, and refused requests logged without a traceback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest, HttpResponse
+
+from csww_portal.views.errors import too_large
+
+
+def _limit() -> int:
+    return int(settings.CSWW_MAX_REQUEST_BYTES)
+
+
+class RequestSizeMiddleware:
+    """A body larger than ``CSWW_MAX_REQUEST_BYTES`` gets a 413 page; nothing of it is read."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > _limit():
+            response = too_large(request)
+            response["Connection"] = "close"  # the unread body is not waited for
+            return response
+        return self.get_response(request)
+
+
+class SizeLimitedUploadHandler(FileUploadHandler):
+    """Counts the bytes of uploaded files as they arrive and stops past the limit (for a body
+    whose length was not declared up front)."""
+
+    received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        if self.received > _limit():
+            if self.request is not None:
+                self.request.csww_too_large = True  # type: ignore[attr-defined]
+            raise StopUpload(connection_reset=True)
+        return raw_data
+
+    def file_complete(self, file_size: int) -> Any:
+        return None
+
+
+class NoClientErrorTracebacks(logging.Filter):
+    """Keep the line that says a request was refused (4xx), drop its traceback: a denied
+    page is the portal working, not a fault."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True
