@@ -7,7 +7,17 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from csww_portal.views import api, audit_log, auth, dfe, downloads, la_return, notes, records
+from csww_portal.views import (
+    api,
+    audit_log,
+    auth,
+    dfe,
+    downloads,
+    la_return,
+    notes,
+    progress,
+    records,
+)
 
 la_patterns = [
     path("", la_return.overview, name="overview"),
@@ -26,6 +36,13 @@ la_patterns = [
     path("download/return.xlsx", downloads.return_xlsx, name="download_xlsx"),
     path("download/issues.csv", downloads.issues_csv, name="download_issues"),
     path("audit/", audit_log.la_audit, name="la_audit"),
+    # Checking uploads in the background (issue 11)
+    path("uploads/<int:upload_id>/", progress.upload_progress, name="upload_progress"),
+    path(
+        "uploads/<int:upload_id>/status.json",
+        progress.upload_progress_json,
+        name="upload_progress_json",
+    ),
 ]
 
 portal_patterns = [

@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from csww.cli.portal_admin import token_command, worker_command
 from csww.cli.privacy import pseudonymise_command
 from csww.cli.serve import demo_command, serve_command
 from csww.cli.sheets import convert_command, generate_command, template_command
@@ -40,6 +41,8 @@ for command in (
     pseudonymise_command,
     serve_command,
     demo_command,
+    worker_command,
+    token_command,
 ):
     cli.add_command(command)
 

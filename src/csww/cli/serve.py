@@ -40,6 +40,7 @@ def _run(host: str, port: int, demo: bool, threads: int, workers: int) -> None:
 
     db = settings.DATABASES["default"]
     click.echo(f"Database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME', '')}")
+    _start_check_workers(workers)
     click.echo(f"Serving the CSWW collection portal on http://{host}:{port}/ (Ctrl+C stops it)")
     sys.stdout.flush()
     try:
@@ -60,6 +61,26 @@ def _run(host: str, port: int, demo: bool, threads: int, workers: int) -> None:
     )
 
 
+def _start_check_workers(count: int) -> None:
+    """Workers that check queued uploads, as threads of this process (the demo's one command);
+    a production site runs ``csww worker`` processes instead."""
+    import threading
+
+    from csww_portal.management.commands.check_worker import run_worker
+
+    for n in range(count):
+        threading.Thread(
+            target=run_worker,
+            kwargs={"interval": 0.5, "signals": False},
+            daemon=True,
+            name=f"check-worker-{n}",
+        ).start()
+    if count:
+        click.echo(
+            f"Checking uploads with {count} worker thread{'s' * (count != 1)} in this process"
+        )
+
+
 @click.command("serve")
 @click.option(
     "--demo",
@@ -71,10 +92,17 @@ def _run(host: str, port: int, demo: bool, threads: int, workers: int) -> None:
 @click.option(
     "--threads", default=16, show_default=True, type=int, help="Worker threads of the WSGI server."
 )
-def serve_command(demo: bool, host: str, port: int, threads: int) -> None:
+@click.option(
+    "--check-workers",
+    default=0,
+    show_default=True,
+    type=int,
+    help="Threads in this process that check uploads; otherwise run `csww worker` beside it.",
+)
+def serve_command(demo: bool, host: str, port: int, threads: int, check_workers: int) -> None:
     """Run the collection portal. Configure with DATABASE_URL and SECRET_KEY (see docs/portal.md)."""
     _django(debug=demo)
-    _run(host, port, demo, threads, 1)
+    _run(host, port, demo, threads, check_workers)
 
 
 @click.command("demo")

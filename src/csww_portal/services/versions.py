@@ -94,17 +94,24 @@ def _new_version(
     return version
 
 
-def upload(ret: LAReturn, user: Any, filename: str, data: bytes) -> UploadResult:
-    """Keep the file; when it can be read, make it the current version."""
-    if ret.locked:
-        raise WorkflowError(
-            f"The return is {ret.get_state_display().lower()}. DfE must reopen it before it can change."
-        )
-    digest = hashlib.sha256(data).hexdigest()
+@dataclass
+class Examined:
+    """What reading and checking a file found, before anything is stored."""
+
+    kind: str
+    outcome: str
+    problem: str
+    report: Report | None
+    xml: bytes  # the return as COLLECT XML; empty for an XML upload (its own bytes are kept)
+
+
+def examine(ret: LAReturn, filename: str, data: bytes) -> Examined:
+    """Read and check a file for ``ret`` (the slow part; it writes nothing)."""
     year = ret.collection.year
     kind = "unknown"
     report: Report | None = None
     problem = ""
+    xml = b""
     outcome = Upload.Outcome.LOADED
     try:
         kind = sniff(data, filename)
@@ -130,43 +137,64 @@ def upload(ret: LAReturn, user: Any, filename: str, data: bytes) -> UploadResult
                 report = check(
                     parsed, loaded.notes, year, source=filename, cell_issues=loaded.cell_issues
                 )
+                xml = to_bytes(parsed)
     except Refused as exc:
         outcome, problem = Upload.Outcome.REFUSED, exc.message
     except ReadError as exc:
         outcome, problem = Upload.Outcome.UNREADABLE, str(exc)
+    return Examined(kind, outcome, problem, report, xml)
+
+
+def record_outcome(
+    locked: LAReturn, user: Any, stored: Upload, found: Examined
+) -> ReturnVersion | None:
+    """Inside the caller's transaction, with ``locked`` locked: a readable upload becomes the
+    current version; either way the return's activity and the audit log say what happened."""
+    filename, kind = stored.filename, found.kind
+    version = None
+    if found.report is not None:
+        report = found.report
+        version = _new_version(
+            locked,
+            user,
+            report,
+            xml=found.xml,
+            upload=stored,
+            description=f"Uploaded {filename[:120]}",
+        )
+        detail = f"{filename[:120]} ({kind}, {report.workers} workers): version {version.number}, {report.errors} errors, {report.queries} queries"
+    else:
+        locked.last_activity = timezone.now()
+        locked.save(update_fields=["last_activity"])
+        detail = f"{filename[:120]} ({kind}): {stored.get_outcome_display().lower()}"
+    audit.record(user, AuditEvent.Action.UPLOAD, detail, ret=locked)
+    return version
+
+
+def upload(ret: LAReturn, user: Any, filename: str, data: bytes) -> UploadResult:
+    """Keep the file; when it can be read, make it the current version (checked in the
+    caller's process: the portal's pages queue uploads instead, see ``csww_portal.tasks``)."""
+    if ret.locked:
+        raise WorkflowError(
+            f"The return is {ret.get_state_display().lower()}. DfE must reopen it before it can change."
+        )
+    found = examine(ret, filename, data)
     with transaction.atomic():
         locked = _lock(ret)
         stored = Upload.objects.create(
             la_return=locked,
             uploaded_by=user,
             filename=filename[:255],
-            kind=kind,
+            kind=found.kind,
             size=len(data),
-            sha256=digest,
+            sha256=hashlib.sha256(data).hexdigest(),
             content=data,
-            outcome=outcome,
-            message=problem,
+            outcome=found.outcome,
+            message=found.problem,
         )
-        version = None
-        if report is not None:
-            # An XML upload is stored once: the version reads its bytes from the upload.
-            xml = b"" if kind == "xml" else to_bytes(parsed)
-            version = _new_version(
-                locked,
-                user,
-                report,
-                xml=xml,
-                upload=stored,
-                description=f"Uploaded {filename[:120]}",
-            )
-            detail = f"{filename[:120]} ({kind}, {report.workers} workers): version {version.number}, {report.errors} errors, {report.queries} queries"
-        else:
-            locked.last_activity = timezone.now()
-            locked.save(update_fields=["last_activity"])
-            detail = f"{filename[:120]} ({kind}): {stored.get_outcome_display().lower()}"
-        audit.record(user, AuditEvent.Action.UPLOAD, detail, ret=locked)
-    log.info("upload return=%s upload=%s outcome=%s", ret.pk, stored.pk, outcome)
-    return UploadResult(stored, version, problem)
+        version = record_outcome(locked, user, stored, found)
+    log.info("upload return=%s upload=%s outcome=%s", ret.pk, stored.pk, found.outcome)
+    return UploadResult(stored, version, found.problem)
 
 
 def _complete_from_current(parsed: Return, ret: LAReturn) -> None:
