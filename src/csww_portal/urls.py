@@ -9,6 +9,7 @@ from django.urls import include, path
 
 from csww_portal.views import (
     api,
+    api_tokens,
     audit_log,
     auth,
     dfe,
@@ -52,6 +53,7 @@ portal_patterns = [
     path("collections/<int:year>/la/<str:la>/", include(la_patterns)),
     path("api/collections/<int:year>/la/<str:la>/status", api.return_status, name="api_status"),
     path("api/collections/<int:year>/la/<str:la>/report", api.return_report, name="api_report"),
+    path("account/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
     path("dfe/collections/<int:year>/", dfe.dashboard, name="dashboard"),
     path("dfe/collections/<int:year>/chase-list.csv", dfe.chase_csv, name="chase_csv"),
     path("dfe/collections/<int:year>/statistics/", dfe.statistics_page, name="statistics"),
@@ -62,8 +64,11 @@ portal_patterns = [
     path("dfe/collections/<int:year>/audit/", dfe.dfe_audit, name="dfe_audit"),
 ]
 
+from csww_portal.api.routes import api as api_v1  # noqa: E402  (API v1, issue 11)
+
 urlpatterns = [
     path("", include((portal_patterns, "csww_portal"))),
+    path("api/", api_v1.urls),
     path("admin/", admin.site.urls),
 ]
 
