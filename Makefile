@@ -28,10 +28,13 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-# The portal's tests run twice: on SQLite (in the full run) and again on PostgreSQL.
-PORTAL_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# The portal's tests run twice: on SQLite (in the full run) and again on PostgreSQL, which
+# scripts/ensure-postgres.sh installs and starts when 127.0.0.1:5432 does not answer.
+PORTAL_PG_DB ?= test
+PORTAL_PG_URL ?= postgresql://postgres@127.0.0.1:5432/$(PORTAL_PG_DB)
 pytest: setup
 	$(BIN)/pytest -q
+	sh scripts/ensure-postgres.sh $(PORTAL_PG_DB)
 	DATABASE_URL=$(PORTAL_PG_URL) $(BIN)/pytest -q tests/portal
 
 test: setup system lint typecheck pytest
