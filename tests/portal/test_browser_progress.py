@@ -11,13 +11,9 @@ import pytest
 from django.core.management import call_command
 
 from tests.portal.conftest import return_with_error_and_query, xml
-from tests.portal.test_browser import (  # noqa: F401  (browser and page are fixtures)
-    accessible,
-    browser,
-    page,
-    shot,
-    sign_in,
-)
+from tests.portal.test_browser import accessible, shot, sign_in
+from tests.portal.test_browser import browser as browser_fixture  # noqa: F401  (fixture "browser")
+from tests.portal.test_browser import page as page_fixture  # noqa: F401  (fixture "page")
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
