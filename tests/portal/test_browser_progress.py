@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the browser and page fixtures are imported from test_browser)
 """In Chromium: the "being checked" page on the real database queue (updating in place with
 JavaScript, refreshing itself without), the API tokens page, and the API's docs page under
 the portal's Content-Security-Policy."""
@@ -11,9 +12,13 @@ import pytest
 from django.core.management import call_command
 
 from tests.portal.conftest import return_with_error_and_query, xml
-from tests.portal.test_browser import accessible, shot, sign_in
-from tests.portal.test_browser import browser as browser_fixture  # noqa: F401  (fixture "browser")
-from tests.portal.test_browser import page as page_fixture  # noqa: F401  (fixture "page")
+from tests.portal.test_browser import (  # noqa: F401  (browser and page are fixtures)
+    accessible,
+    browser,
+    page,
+    shot,
+    sign_in,
+)
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
