@@ -269,9 +269,8 @@ def verify(prepared: list[tuple[str, str, bytes]], workers: int) -> list[str]:
 
 def hash_cost() -> dict[str, float]:
     """CPU seconds to check one password with each hasher (single thread, no load)."""
-    from django.contrib.auth.hashers import check_password, make_password
-
     from argon2 import PasswordHasher
+    from django.contrib.auth.hashers import check_password, make_password
 
     out = {}
     for name, hasher in (("argon2id (portal)", "argon2"), ("pbkdf2 (Django)", "pbkdf2_sha256")):
