@@ -29,10 +29,13 @@ typecheck: setup
 	$(BIN)/mypy
 	$(BIN)/mypy --strict src/csww
 
-# The portal's tests run twice: on SQLite (in the full run) and again on PostgreSQL.
-PORTAL_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# The portal's tests run twice: on SQLite (in the full run) and again on PostgreSQL, which
+# scripts/ensure-postgres.sh installs and starts when 127.0.0.1:5432 does not answer.
+PORTAL_PG_DB ?= test
+PORTAL_PG_URL ?= postgresql://postgres@127.0.0.1:5432/$(PORTAL_PG_DB)
 pytest: setup
 	$(BIN)/pytest -q
+	sh scripts/ensure-postgres.sh $(PORTAL_PG_DB)
 	DATABASE_URL=$(PORTAL_PG_URL) $(BIN)/pytest -q tests/portal
 
 test: setup system lint typecheck pytest
@@ -46,8 +49,13 @@ bench: setup
 	$(BIN)/python benchmarks/stats_national.py
 	$(BIN)/python benchmarks/sheets_generate.py
 
+# Every LA at once on PostgreSQL, with the checks in csww worker processes (a fresh database).
+PORTAL_BENCH_DB ?= csww_load
 bench-portal: setup
-	$(BIN)/python benchmarks/portal_load.py --users 50 --workers 1000
+	sh scripts/ensure-postgres.sh postgres
+	psql -h 127.0.0.1 -U postgres -qc "drop database if exists $(PORTAL_BENCH_DB)" -c "create database $(PORTAL_BENCH_DB)"
+	$(BIN)/python benchmarks/portal_load.py --users 152 --workers 1000 --check-workers 2 \
+		--database-url postgresql://postgres@127.0.0.1:5432/$(PORTAL_BENCH_DB)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -308,6 +308,7 @@ class AuditEvent(models.Model):
         REOPEN = "reopen", "Reopened"
         DOWNLOAD = "download", "Downloaded"
         FAMILIARISATION = "familiarisation", "Deleted familiarisation data"
+        TOKEN = "token", "Issued or revoked an API token"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -338,3 +339,73 @@ class LoginAttempt(models.Model):
             models.Index(fields=["username", "at"]),
             models.Index(fields=["ip", "at"]),
         ]
+
+
+class UploadCheck(models.Model):
+    """An upload's place in the check queue and the outcome of its check.
+
+    The upload and this row (and the queued task) are committed together; a worker claims
+    it (``checking``), reads and checks the file, and in one transaction stores the version
+    and marks it ``done``, or marks it ``failed`` with the reason, leaving the previous
+    version current. A check found ``done`` or ``failed`` is never run again, so a task run
+    twice does no harm. Uploads to one return apply in the order they were received: a
+    check that finishes after a newer upload's has been applied is kept with its counts but
+    does not replace the current version.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be checked"
+        CHECKING = "checking", "Being checked"
+        DONE = "done", "Checked"
+        FAILED = "failed", "Could not be checked"
+
+    upload = models.OneToOneField(
+        Upload, primary_key=True, on_delete=models.CASCADE, related_name="upload_check"
+    )
+    la_return = models.ForeignKey(LAReturn, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    task_id = models.CharField(max_length=64, blank=True)
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    version = models.OneToOneField(
+        ReturnVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied = models.BooleanField(default=False, help_text="Its version became the current one.")
+    confirmed = models.BooleanField(
+        default=False,
+        help_text="Load it even if it empties the return or removes most of its workers.",
+    )
+    workers = models.PositiveIntegerField(null=True, blank=True)
+    errors = models.PositiveIntegerField(null=True, blank=True)
+    queries = models.PositiveIntegerField(null=True, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "enqueued_at"])]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ApiToken(models.Model):
+    """A person's key to API v1. Only a SHA-256 digest of the token is stored (the token is 256
+    random bits, so a fast hash is enough); ``prefix`` lets its owner tell tokens apart."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "ninja",
     "csww_portal",
 ]
 
@@ -99,6 +102,18 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2id first, as Django recommends, at OWASP's minimum setting (csww_portal/hashers.py);
+# PBKDF2 still reads passwords stored before the change (they are re-hashed at the next
+# sign-in). CSWW_PASSWORD_HASHER=pbkdf2 keeps PBKDF2 first.
+_HASHERS = {
+    "argon2": "csww_portal.hashers.Argon2idHasher",
+    "pbkdf2": "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+}
+_first = os.environ.get("CSWW_PASSWORD_HASHER", "argon2")
+if _first not in _HASHERS:
+    raise ImproperlyConfigured("CSWW_PASSWORD_HASHER must be argon2 or pbkdf2.")
+PASSWORD_HASHERS = [_HASHERS[_first], *(h for k, h in _HASHERS.items() if k != _first)]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -192,3 +207,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("CSWW_PORTAL_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Uploads are checked by workers of Django's tasks framework; the queue is a table in this
+# database (django-tasks-db), written in the upload's own transaction. Workers: `csww worker`.
+# Tests set CSWW_TASKS_BACKEND to django_tasks.backends.immediate.ImmediateBackend.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("CSWW_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# A check still running after this long is taken to have died with its worker and is queued
+# again; after this many attempts it is marked failed.
+CSWW_CHECK_LEASE_SECONDS = int(os.environ.get("CSWW_CHECK_LEASE_SECONDS", "300"))
+CSWW_CHECK_MAX_ATTEMPTS = int(os.environ.get("CSWW_CHECK_MAX_ATTEMPTS", "3"))

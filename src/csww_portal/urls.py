@@ -8,7 +8,18 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
-from csww_portal.views import api, audit_log, auth, dfe, downloads, la_return, notes, records
+from csww_portal.views import (
+    api,
+    api_tokens,
+    audit_log,
+    auth,
+    dfe,
+    downloads,
+    la_return,
+    notes,
+    progress,
+    records,
+)
 from csww_portal.views.flows import urlpatterns as flow_patterns
 
 la_patterns: list[URLPattern | URLResolver] = [
@@ -31,6 +42,13 @@ la_patterns: list[URLPattern | URLResolver] = [
     path("download/return.xlsx", downloads.return_xlsx, name="download_xlsx"),
     path("download/issues.csv", downloads.issues_csv, name="download_issues"),
     path("audit/", audit_log.la_audit, name="la_audit"),
+    # Checking uploads in the background (issue 11)
+    path("uploads/<int:upload_id>/", progress.upload_progress, name="upload_progress"),
+    path(
+        "uploads/<int:upload_id>/status.json",
+        progress.upload_progress_json,
+        name="upload_progress_json",
+    ),
 ]
 
 portal_patterns: list[URLPattern | URLResolver] = [
@@ -40,6 +58,7 @@ portal_patterns: list[URLPattern | URLResolver] = [
     path("collections/<int:year>/la/<str:la>/", include(la_patterns)),
     path("api/collections/<int:year>/la/<str:la>/status", api.return_status, name="api_status"),
     path("api/collections/<int:year>/la/<str:la>/report", api.return_report, name="api_report"),
+    path("account/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
     path("dfe/collections/<int:year>/", dfe.dashboard, name="dashboard"),
     path("dfe/collections/<int:year>/chase-list.csv", dfe.chase_csv, name="chase_csv"),
     path("dfe/collections/<int:year>/statistics/", dfe.statistics_page, name="statistics"),
@@ -51,7 +70,12 @@ portal_patterns: list[URLPattern | URLResolver] = [
     path("", include(flow_patterns)),
 ]
 
-urlpatterns = [path("", include((portal_patterns, "csww_portal")))]
+from csww_portal.api.routes import api as api_v1  # noqa: E402  (API v1)
+
+urlpatterns = [
+    path("", include((portal_patterns, "csww_portal"))),
+    path("api/", api_v1.urls),
+]
 if settings.CSWW_ADMIN_ENABLED:  # off unless CSWW_PORTAL_ADMIN=1 (docs/portal.md)
     urlpatterns.append(path("admin/", admin.site.urls))
 

@@ -12,6 +12,9 @@ from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csww_portal.settings")
 os.environ.setdefault("CSWW_PORTAL_EPHEMERAL_KEY", "1")
+# Most tests run the upload check at once, in the request; tests/portal/test_queue.py runs the
+# real database queue and its worker.
+os.environ.setdefault("CSWW_TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 
 import django
 

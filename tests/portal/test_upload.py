@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 from django.test import Client, override_settings
 
-from csww_portal.models import ReturnVersion, State, Upload
+from csww_portal.models import ReturnVersion, State, Upload, UploadCheck
 from csww_portal.services import versions
 from tests.portal.conftest import (
     current,
@@ -157,6 +157,8 @@ def test_a_file_must_be_chosen(login: Callable[[str], Client]) -> None:
 def test_crash_during_validation_leaves_previous_data_intact(
     login: Callable[[str], Client],
 ) -> None:
+    """The file is kept (every upload is), its check fails and says why, and the previous
+    version stays current."""
     client = login("submitter")
     upload(client, xml(valid_return()))
     before = the_return()
@@ -170,20 +172,34 @@ def test_crash_during_validation_leaves_previous_data_intact(
         before.errors,
         before.workers,
     )
-    assert Upload.objects.count() == 1 and ReturnVersion.objects.count() == 1
+    assert ReturnVersion.objects.count() == 1
+    failed = UploadCheck.objects.get(upload__filename="second.xml")
+    assert failed.status == UploadCheck.Status.FAILED and failed.version is None
+    assert "previous version is still current" in failed.message
+    assert "validation blew up" not in failed.message  # no internals shown to the user
 
 
-def test_crash_while_storing_rolls_back_the_upload_too(login: Callable[[str], Client]) -> None:
+def test_crash_while_storing_rolls_back_the_version_and_gives_up_after_the_attempts(
+    login: Callable[[str], Client],
+) -> None:
     client = login("submitter")
     upload(client, xml(valid_return()))
     before = the_return()
-    with mock.patch.object(versions, "_new_version", side_effect=RuntimeError("disk full")):
+    with mock.patch.object(
+        versions, "_new_version", side_effect=RuntimeError("disk full")
+    ) as storing:
         response = upload(client, xml(return_with_error_and_query()), name="second.xml")
     assert response.status_code == 500
+    assert storing.call_count == 3  # CSWW_CHECK_MAX_ATTEMPTS
     after = the_return()
-    assert after.current_id == before.current_id and after.last_activity == before.last_activity
-    assert list(Upload.objects.values_list("filename", flat=True)) == ["return.xml"]
+    assert after.current_id == before.current_id and after.errors == before.errors
+    assert list(Upload.objects.order_by("id").values_list("filename", flat=True)) == [
+        "return.xml",
+        "second.xml",
+    ]
     assert ReturnVersion.objects.count() == 1
+    failed = UploadCheck.objects.get(upload__filename="second.xml")
+    assert (failed.status, failed.attempts) == (UploadCheck.Status.FAILED, 3)
 
 
 def test_xlsx_template_upload_is_read_by_the_sheet_reader(login: Callable[[str], Client]) -> None:

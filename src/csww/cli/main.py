@@ -13,7 +13,7 @@ import click
 
 from csww.cli.flows import flows_command
 from csww.cli.privacy import pseudonymise_command
-from csww.cli.serve import demo_command, serve_command
+from csww.cli.serve import demo_command, serve_command, token_command, worker_command
 from csww.cli.sheets import convert_command, generate_command, template_command
 from csww.cli.stats import compare_command, report_command, stats_command, synth_command
 from csww.cli.validate import rules_command, validate_command, years_command
@@ -43,6 +43,8 @@ for command in (
     pseudonymise_command,
     serve_command,
     demo_command,
+    worker_command,
+    token_command,
 ):
     cli.add_command(command)
 

@@ -227,7 +227,7 @@ def upload(
             found.outcome = Upload.Outcome.HELD
     with transaction.atomic():
         locked = _lock(ret)
-        _prune_uploads(locked)
+        prune_uploads(locked)
         stored = Upload.objects.create(
             la_return=locked,
             uploaded_by=user,
@@ -239,20 +239,29 @@ def upload(
             outcome=found.outcome,
             message=found.problem or held,
         )
-        version = None
-        if found.report is not None and not held:
-            version = _load(locked, user, stored, found)
-        else:
-            locked.last_activity = timezone.now()
-            locked.save(update_fields=["last_activity"])
-            audit.record(
-                user,
-                AuditEvent.Action.UPLOAD,
-                f"{filename[:120]} ({found.kind}): {stored.get_outcome_display().lower()}",
-                ret=locked,
-            )
+        version = record_outcome(locked, user, stored, found, load=not held)
     log.info("upload return=%s upload=%s outcome=%s", ret.pk, stored.pk, found.outcome)
     return UploadResult(stored, version, found.problem or held, held=bool(held))
+
+
+def record_outcome(
+    locked: LAReturn, user: Any, stored: Upload, found: Examined, *, load: bool = True
+) -> ReturnVersion | None:
+    """Inside the caller's transaction, with ``locked`` locked: a readable upload (unless it
+    is held, ``load`` false) becomes the current version; either way the return's activity
+    and the audit log say what happened. Used by the upload check's worker and by
+    :func:`upload`."""
+    if found.report is not None and load:
+        return _load(locked, user, stored, found)
+    locked.last_activity = timezone.now()
+    locked.save(update_fields=["last_activity"])
+    audit.record(
+        user,
+        AuditEvent.Action.UPLOAD,
+        f"{stored.filename[:120]} ({found.kind}): {stored.get_outcome_display().lower()}",
+        ret=locked,
+    )
+    return None
 
 
 def _load(locked: LAReturn, user: Any, stored: Upload, found: Examined) -> ReturnVersion:
@@ -303,7 +312,7 @@ def confirm_held(ret: LAReturn, user: Any, upload_id: int, *, load: bool) -> Upl
     return UploadResult(stored, version, found.problem)
 
 
-def _prune_uploads(ret: LAReturn) -> None:
+def prune_uploads(ret: LAReturn) -> None:
     """Uploads kept per return: a file no version uses keeps its bytes only while it is one
     of the latest ``CSWW_KEEP_UNUSED_UPLOADS``; older ones keep their details and checksum.
     Past ``CSWW_MAX_UPLOADS`` uploads in all, the portal stops taking more."""
@@ -312,7 +321,10 @@ def _prune_uploads(ret: LAReturn) -> None:
             f"Your local authority has uploaded {settings.CSWW_MAX_UPLOADS:,} files to this "
             "return, the most the portal keeps. Contact the DfE helpdesk to upload more."
         )
-    unused = ret.uploads.exclude(outcome=Upload.Outcome.LOADED).exclude(content=b"")
+    # A file still waiting for its check (no outcome yet) keeps its bytes: the check reads them.
+    unused = (
+        ret.uploads.exclude(outcome=Upload.Outcome.LOADED).exclude(outcome="").exclude(content=b"")
+    )
     old = list(unused.values_list("pk", flat=True)[settings.CSWW_KEEP_UNUSED_UPLOADS - 1 :])
     if old:
         Upload.objects.filter(pk__in=old).update(content=b"")

@@ -10,10 +10,12 @@ from django.db.models.functions import Length
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from csww_portal import tasks
 from csww_portal.access import can_approve, is_la_user, la_view, role_of
 from csww_portal.models import LAReturn, State
 from csww_portal.services import status, versions, workflow
 from csww_portal.services.versions import WorkflowError
+from csww_portal.views.progress import after_upload
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +70,7 @@ def upload(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     assert file is not None
     data = file.read()
     try:
-        result = versions.upload(ret, request.user, file.name or "return", data)
+        entry = tasks.accept(ret, request.user, file.name or "return", data)
     except WorkflowError as exc:
         return render(
             request,
@@ -80,24 +82,7 @@ def upload(request: HttpRequest, ret: LAReturn) -> HttpResponse:
         # Nothing was committed: the previous version is still the current one.
         log.exception("upload failed for return %s", ret.pk)
         return render(request, "csww_portal/upload_failed.html", context, status=500)
-    if result.held:
-        return redirect(
-            "csww_portal:confirm_upload", ret.collection.year, ret.la.code, result.upload.pk
-        )
-    if result.version is None:
-        return render(
-            request,
-            "csww_portal/upload.html",
-            {**context, "error": result.message, "page_has_errors": True},
-            status=400,
-        )
-    v = result.version
-    messages.success(
-        request,
-        f"{file.name} loaded as version {v.number}: {v.workers} worker records, "
-        f"{v.errors} error{'s' * (v.errors != 1)} and {v.queries} quer{'ies' if v.queries != 1 else 'y'}.",
-    )
-    return redirect("csww_portal:results", ret.collection.year, ret.la.code)
+    return after_upload(request, ret, entry, context)
 
 
 @la_view(change=True)
