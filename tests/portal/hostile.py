@@ -103,6 +103,7 @@ def _measure(path: str) -> dict[str, object]:
         "message": found.problem,
         "keep_bytes": found.keep_bytes,
         "seconds": round(seconds, 3),
+        "baseline_mb": round(before / 1024, 1),
         "peak_mb": round(peak / 1024, 1),
         "growth_mb": round((peak - before) / 1024, 1),
     }

@@ -344,8 +344,9 @@ def test_every_page_passes_axe_on_desktop_and_mobile(
             shot(pg, "11-statistics-charts")
             pg.set_viewport_size({"width": 375, "height": 900})
             pg.goto("/dfe/collections/2018/statistics/")
-            box = pg.locator("svg.csww-chart").first.bounding_box()
-            assert box is not None and box["width"] <= 375
+            # Labels keep their drawn size (the chart scrolls in its box, the page does not).
+            label = pg.locator("svg.csww-chart text").first.bounding_box()
+            assert label is not None and label["height"] >= 12
             shot(pg, "12-statistics-mobile")
         sign_out(pg)
     assert pg.errors == []

@@ -58,9 +58,7 @@ def test_the_chase_list_names_each_las_region(login: Callable[[str], Client]) ->
     text = login("dfe").get(f"/dfe/collections/{YEAR}/chase-list.csv").content.decode()
     rows = [line.split(",") for line in text.splitlines()[1:]]
     assert rows and all(row[2] for row in rows)
-    assert any(row[0] == "301" and row[2] == "London" for row in rows) or any(
-        row[0] == "301" and "London" in row[2] for row in rows
-    )
+    assert [row[2] for row in rows if row[0] == "301"] == ["Outer London"]
 
 
 def test_dfe_taking_the_zip_is_in_each_las_audit_log(
@@ -108,3 +106,17 @@ def test_a_404_lists_no_urls(login: Callable[[str], Client]) -> None:
     page = login("submitter").get("/no-such-page/")
     assert page.status_code == 404 and b"URLconf" not in page.content
     assert b"&lt;int:year&gt;" not in page.content and b"<int:year>" not in page.content
+
+
+def test_las_made_without_a_region_get_theirs(collection: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from csww_portal.models import LocalAuthority
+
+    LocalAuthority.objects.filter(code__in=["301", "888"]).update(region="")
+    step = importlib.import_module("csww_portal.migrations.0002_integrity_limits_and_sign_in")
+    step._regions(apps, None)
+    assert LocalAuthority.objects.get(code="301").region == "Outer London"
+    assert all(LocalAuthority.objects.values_list("region", flat=True))

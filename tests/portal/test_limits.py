@@ -23,12 +23,21 @@ from tests.portal import hostile
 from tests.portal.conftest import YEAR, la_url, the_return, upload, valid_return, xml
 
 ROOT = Path(__file__).resolve().parents[2]
-# Checking a hostile file may raise the process's peak memory by little: the same files took
-# 6-12.6 GB and 97-110 s before the limits. The peak is measured above the child's own
-# baseline, since a child forked from a large test process starts with the parent's peak on
-# Linux. The time bound is far from 97 s, so a loaded, shared machine cannot fail it by chance.
-GROWTH_MB = 50
+# A Python process with Django and the hostile file loaded is 60-160 MB (more when it was
+# forked from a large test process, whose peak a child inherits on Linux); the check itself
+# may add at most GROWTH_MB. Before the limits, these files took 6-12.6 GB and 97-110 s; the
+# time bound is far from that, so a loaded, shared machine cannot fail it by chance.
+PEAK_MB = 300
+GROWTH_MB = 48
 SECONDS = 30.0
+
+
+def bounded(got: dict[str, Any]) -> bool:
+    return (
+        float(got["peak_mb"]) < PEAK_MB
+        and float(got["growth_mb"]) < GROWTH_MB
+        and float(got["seconds"]) < SECONDS
+    )
 
 
 def _measure(tmp_path: Path, name: str, data: bytes) -> dict[str, Any]:
@@ -53,14 +62,14 @@ def test_a_workbook_that_inflates_a_thousand_times_is_refused_unopened(tmp_path:
     got = _measure(tmp_path, "bomb.xlsx", bomb)
     assert got["outcome"] == "refused" and got["keep_bytes"] is False
     assert "would unpack to 256 MB" in str(got["message"])
-    assert float(got["growth_mb"]) < GROWTH_MB and float(got["seconds"]) < SECONDS, got
+    assert bounded(got), got
 
 
 def test_a_small_member_with_a_bomb_ratio_is_refused(tmp_path: Path) -> None:
     got = _measure(tmp_path, "ratio.xlsx", hostile.inflating_workbook(40))  # under 64 MB
     assert got["outcome"] == "refused"
     assert "more than 100 times its packed size" in str(got["message"])
-    assert float(got["growth_mb"]) < GROWTH_MB and float(got["seconds"]) < SECONDS, got
+    assert bounded(got), got
 
 
 def test_the_core_reader_refuses_the_bomb_too(tmp_path: Path) -> None:
@@ -73,7 +82,7 @@ def test_the_core_reader_refuses_the_bomb_too(tmp_path: Path) -> None:
 def test_a_workbook_of_empty_rows_is_refused_by_its_row_count(tmp_path: Path) -> None:
     got = _measure(tmp_path, "rows.xlsx", hostile.row_flood_workbook(400_000))
     assert got["outcome"] == "refused" and "more than 20,000 worker records" in str(got["message"])
-    assert float(got["growth_mb"]) < GROWTH_MB and float(got["seconds"]) < SECONDS, got
+    assert bounded(got), got
 
 
 def test_an_xml_flood_of_empty_records_is_refused_before_reading(tmp_path: Path) -> None:
@@ -81,7 +90,7 @@ def test_an_xml_flood_of_empty_records_is_refused_before_reading(tmp_path: Path)
     got = _measure(tmp_path, "flood.xml", flood)
     assert got["outcome"] == "refused" and got["keep_bytes"] is False
     assert "(it has 400,000)" in str(got["message"])
-    assert float(got["growth_mb"]) < GROWTH_MB and float(got["seconds"]) < SECONDS, got
+    assert bounded(got), got
 
 
 def test_a_refused_flood_keeps_only_its_details(login: Callable[[str], Client]) -> None:

@@ -16,6 +16,20 @@ def _own_keys(apps: Any, schema_editor: Any) -> None:
         LAReturn.objects.filter(pk=ret.pk).update(record_key=secrets.token_hex(16))
 
 
+def _regions(apps: Any, schema_editor: Any) -> None:
+    """LAs made before the region lookup worked get their region (the chase list shows it)."""
+    from csww.stats.published import area_for
+
+    Collection = apps.get_model("csww_portal", "Collection")
+    LocalAuthority = apps.get_model("csww_portal", "LocalAuthority")
+    latest = Collection.objects.order_by("-year").first()
+    year = latest.year if latest is not None else 2018
+    for la in LocalAuthority.objects.filter(region=""):
+        area = area_for(la.code, year)
+        if area is not None:
+            LocalAuthority.objects.filter(pk=la.pk).update(region=area.region_name)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("csww_portal", "0001_initial"),
@@ -79,4 +93,5 @@ class Migration(migrations.Migration):
             index=models.Index(fields=["ip", "at"], name="csww_portal_ip_78df02_idx"),
         ),
         migrations.RunPython(_own_keys, migrations.RunPython.noop),
+        migrations.RunPython(_regions, migrations.RunPython.noop),
     ]
