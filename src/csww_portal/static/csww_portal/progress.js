@@ -28,8 +28,12 @@
         if (!main || !fresh) { window.location.reload(); return; }
         main.innerHTML = fresh.innerHTML;
         document.title = next.title;
-        var heading = main.querySelector("h1");
-        if (heading) heading.focus();
+        // A failed check leads with its error summary, as GOV.UK pages do; else the heading.
+        var target = main.querySelector(".govuk-error-summary") || main.querySelector("h1");
+        if (target) {
+          target.setAttribute("tabindex", "-1");
+          target.focus();
+        }
       })
       .catch(function () { window.location.reload(); });
   }
