@@ -1,14 +1,19 @@
-"""Load run of the collection portal on loopback: N LA users at once, each uploading a
-1,000-worker return and reading its results page.
+"""Load run of the collection portal on loopback: N LA users at the same instant, each
+uploading a 1,000-worker return, then following its check until the results are ready.
 
-    .venv/bin/python benchmarks/portal_load.py [--users 50] [--workers 1000] [--threads 16]
-                                               [--database-url postgresql://...]
+    .venv/bin/python benchmarks/portal_load.py [--users 152] [--workers 1000] [--threads 16]
+        [--check-workers 2] [--hasher argon2|pbkdf2] [--sign-in-only]
+        [--database-url postgresql://postgres@127.0.0.1:5432/csww_load]
 
 The portal runs as ``csww serve`` (waitress, multi-threaded) in a child process on
-127.0.0.1 with a fresh database; every LA user signs in first (Django's default password
-hashing is deliberately slow, so sign-in is timed separately), then all start together.
-Afterwards the database is checked: every upload stored, each LA's current version holding
-all its workers. Traffic goes to the loopback address only and the run is bounded.
+127.0.0.1 with a fresh database, and the upload checks run in ``csww worker`` processes
+beside it (the production layout). Every LA user signs in first (timed: password hashing is
+deliberately slow), then all upload at once; each follows its check on the progress page's
+JSON until it is finished, then reads its results page. Measured: upload acknowledged,
+results ready (from the upload's start), the progress and results pages while the burst is
+being checked, and failures. Afterwards the database is checked: every upload stored byte for
+byte with exactly one check, one version, and that version current. Traffic goes to the
+loopback address only; every wait is bounded.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def django_env(db_path: Path, database_url: str | None) -> dict[str, str]:
+def django_env(db_path: Path, database_url: str | None, hasher: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
@@ -48,8 +53,10 @@ def django_env(db_path: Path, database_url: str | None) -> dict[str, str]:
             "CSWW_PORTAL_SECURE_COOKIES": "0",  # plain HTTP on loopback
             "CSWW_PORTAL_DB": str(db_path),
             "CSWW_PORTAL_LOG_LEVEL": "WARNING",
+            "CSWW_PASSWORD_HASHER": hasher,
         }
     )
+    env.pop("CSWW_TASKS_BACKEND", None)  # the real database queue
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
@@ -104,22 +111,14 @@ def prepare(users: int, workers: int, env: dict[str, str]) -> list[tuple[str, st
     return out
 
 
+CLI = [sys.executable, "-c", "from csww.cli.main import main; main()"]
+
+
 def start_server(
     port: int, threads: int, env: dict[str, str], log: Path
 ) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from csww.cli.main import main; main()",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--threads",
-            str(threads),
-        ],
+        [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)],
         env=env,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
@@ -133,6 +132,19 @@ def start_server(
             time.sleep(0.3)
     server.terminate()
     raise SystemExit(f"The portal did not start; see {log}")
+
+
+def start_workers(count: int, env: dict[str, str], tmp: Path) -> list[subprocess.Popen[bytes]]:
+    """Queue workers as separate processes (``csww worker``), as in production."""
+    return [
+        subprocess.Popen(
+            [*CLI, "worker", "--interval", "0.2"],
+            env=env,
+            stdout=(tmp / f"worker{n}.log").open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        for n in range(count)
+    ]
 
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -149,6 +161,9 @@ class User:
         self.code, self.username, self.data = code, username, data
         self.client = httpx.Client(base_url=base, timeout=120, follow_redirects=False)
         self.times: dict[str, float] = {}
+        self.page_at: dict[str, float] = {}
+        self.polls: list[float] = []
+        self.ready_at = 0.0
         self.failure = ""
 
     def sign_in(self) -> None:
@@ -166,7 +181,7 @@ class User:
         if response.status_code != 302:
             self.failure = f"sign-in {response.status_code}"
 
-    def work(self, start: threading.Barrier, delay: float) -> None:
+    def work(self, start: threading.Barrier, delay: float, poll: float, limit: float) -> None:
         try:
             form = self.client.get(f"/collections/{YEAR}/la/{self.code}/upload/")
             csrf = token(form)
@@ -179,16 +194,40 @@ class User:
                 files={"return_file": (f"csww-{self.code}.xml", self.data, "application/xml")},
             )
             self.times["upload"] = time.perf_counter() - began
-            if response.status_code != 302:
+            if response.status_code != 302 or "/uploads/" not in response.headers["Location"]:
                 self.failure = f"upload {response.status_code}"
                 return
-            began = time.perf_counter()
-            results = self.client.get(response.headers["Location"])
-            self.times["results"] = time.perf_counter() - began
-            if results.status_code != 200 or "Results" not in results.text:
-                self.failure = f"results {results.status_code}"
+            progress_url = response.headers["Location"]
+            self.timed("progress_page", progress_url, "being checked")
+            state: dict[str, object] = {"finished": False}
+            while not state["finished"]:
+                if time.perf_counter() - began > limit:
+                    self.failure = f"not ready after {limit:g}s ({state.get('status')})"
+                    return
+                time.sleep(poll)
+                asked = time.perf_counter()
+                reply = self.client.get(progress_url + "status.json")
+                self.polls.append(time.perf_counter() - asked)
+                if reply.status_code != 200:
+                    self.failure = f"status {reply.status_code}"
+                    return
+                state = reply.json()
+            self.times["ready"] = time.perf_counter() - began
+            self.ready_at = time.monotonic()
+            if state["status"] != "done" or not state["current"]:
+                self.failure = f"check {state['status']}: {state['message']}"
+                return
+            self.timed("results", f"/collections/{YEAR}/la/{self.code}/results/", "Results")
         except Exception as exc:  # a failed request is a result of the run, not a crash of it
             self.failure = f"{type(exc).__name__}: {exc}"
+
+    def timed(self, kind: str, url: str, expect: str) -> None:
+        began = time.perf_counter()
+        page = self.client.get(url)
+        self.times[kind] = time.perf_counter() - began
+        self.page_at[kind] = time.monotonic()
+        if page.status_code != 200 or expect not in page.text:
+            self.failure = f"{kind} {page.status_code}"
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -198,7 +237,10 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def verify(prepared: list[tuple[str, str, bytes]], workers: int) -> list[str]:
-    from csww_portal.models import LAReturn, Upload
+    """Every upload stored intact with exactly one check, one version, and that one current."""
+    from django_tasks_db.models import DBTaskResult
+
+    from csww_portal.models import LAReturn, ReturnVersion, Upload, UploadCheck
 
     problems = []
     for code, _u, data in prepared:
@@ -206,16 +248,55 @@ def verify(prepared: list[tuple[str, str, bytes]], workers: int) -> list[str]:
         uploads = Upload.objects.filter(la_return=ret)
         if uploads.count() != 1 or bytes(uploads.get().content) != data:
             problems.append(f"{code}: upload not stored intact")
-        if ret.current is None or ret.workers != workers:
-            problems.append(f"{code}: current version missing or has {ret.workers} workers")
+            continue
+        upload = uploads.get()
+        checks = UploadCheck.objects.filter(upload=upload)
+        versions = ReturnVersion.objects.filter(la_return=ret)
+        if checks.count() != 1 or versions.count() != 1:
+            problems.append(f"{code}: {checks.count()} checks and {versions.count()} versions")
+            continue
+        check = checks.get()
+        if check.status != "done" or not check.applied or ret.current_id != check.version_id:
+            problems.append(f"{code}: check {check.status}, not the current version")
+        if ret.workers != workers:
+            problems.append(f"{code}: current version has {ret.workers} workers")
+        jobs = DBTaskResult.objects.filter(args_kwargs__args=[upload.pk], status="SUCCESSFUL")
+        if jobs.count() < 1:
+            problems.append(f"{code}: no finished job")
     return problems
+
+
+def hash_cost() -> dict[str, float]:
+    """CPU seconds to check one password with each hasher (single thread, no load)."""
+    from django.contrib.auth.hashers import check_password, make_password
+
+    out = {}
+    for name, hasher in (("argon2", "argon2"), ("pbkdf2", "pbkdf2_sha256")):
+        encoded = make_password(PASSWORD, hasher=hasher)
+        began = time.process_time()
+        for _ in range(3):
+            assert check_password(PASSWORD, encoded)
+        out[name] = (time.process_time() - began) / 3
+    return out
+
+
+def row(kind: str, values: list[float]) -> str:
+    return (
+        f"| {kind} | {len(values)} | {statistics.median(values):.3f} | "
+        f"{percentile(values, 95):.3f} | {max(values):.3f} |"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--users", type=int, default=152)
     parser.add_argument("--workers", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--check-workers", type=int, default=2, help="csww worker processes")
+    parser.add_argument("--hasher", choices=["argon2", "pbkdf2"], default="argon2")
+    parser.add_argument("--sign-in-only", action="store_true")
+    parser.add_argument("--poll", type=float, default=2.0, help="seconds between status polls")
+    parser.add_argument("--limit", type=float, default=300.0, help="give up on a check after")
     parser.add_argument(
         "--ramp",
         type=float,
@@ -226,65 +307,97 @@ def main() -> None:
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="csww-load-"))
-    env = django_env(tmp / "portal.sqlite3", args.database_url)
+    env = django_env(tmp / "portal.sqlite3", args.database_url, args.hasher)
     print(f"Machine: {machine()}")
+    print(f"Load average before the run (1, 5, 15 min): {os.getloadavg()}")
     t0 = time.perf_counter()
     prepared = prepare(args.users, args.workers, env)
     print(
         f"Prepared {len(prepared)} returns of {args.workers} workers "
         f"({sum(len(d) for *_x, d in prepared) / len(prepared) / 1024:.0f} KB each) in {time.perf_counter() - t0:.1f}s"
     )
+    costs = hash_cost()
+    print(
+        "One password check, CPU seconds: "
+        + ", ".join(f"{k} {v:.3f}" for k, v in costs.items())
+        + f" (sign-ins below use {args.hasher})"
+    )
     port = free_port()
     server = start_server(port, args.threads, env, tmp / "server.log")
+    queue = [] if args.sign_in_only else start_workers(args.check_workers, env, tmp)
+    wall = 0.0
     try:
         base = f"http://127.0.0.1:{port}"
         users = [User(base, code, name, data) for code, name, data in prepared]
         signers = [threading.Thread(target=u.sign_in) for u in users]
+        began = time.perf_counter()
         for t in signers:
             t.start()
         for t in signers:
-            t.join(timeout=300)
-        start = threading.Barrier(len(users), timeout=120)
-        wall = time.perf_counter()
-        step = args.ramp / len(users)
-        threads = [
-            threading.Thread(target=u.work, args=(start, i * step)) for i, u in enumerate(users)
-        ]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(timeout=300)
-        wall = time.perf_counter() - wall
+            t.join(timeout=600)
+        sign_in_wall = time.perf_counter() - began
+        if not args.sign_in_only:
+            start = threading.Barrier(len(users), timeout=120)
+            step = args.ramp / len(users)
+            threads = [
+                threading.Thread(target=u.work, args=(start, i * step, args.poll, args.limit))
+                for i, u in enumerate(users)
+            ]
+            burst = time.monotonic()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=args.limit + 120)
+            wall = time.monotonic() - burst
+            load = os.getloadavg()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for p in [server, *queue]:
+            p.terminate()
+        for p in [server, *queue]:
+            p.wait(timeout=30)
     failures = [f"{u.code}: {u.failure}" for u in users if u.failure]
     print(
-        f"Server: csww serve (waitress, {args.threads} threads), database "
-        f"{'PostgreSQL' if args.database_url else 'SQLite'}"
+        f"Server: csww serve (waitress, {args.threads} threads) and {len(queue)} csww worker "
+        f"processes; database {'PostgreSQL' if args.database_url else 'SQLite'}; "
+        f"passwords {args.hasher}"
     )
-    how = "all at once" if not args.ramp else f"starting evenly over {args.ramp:g}s"
-    print(f"{len(users)} users {how}; all uploads and results pages done in {wall:.1f}s wall time")
+    print(f"{len(users)} users signed in at once in {sign_in_wall:.1f}s wall time")
     print("| request | n | p50 (s) | p95 (s) | max (s) |")
     print("| --- | ---: | ---: | ---: | ---: |")
-    for kind in ("sign_in", "upload", "results"):
+    if "sign_in" in users[0].times:
+        print(row("sign-in", [u.times["sign_in"] for u in users if "sign_in" in u.times]))
+    if args.sign_in_only:
+        sys.exit(1 if failures else 0)
+    last_ready = max((u.ready_at for u in users if u.ready_at), default=0.0)
+    for kind, label in (
+        ("upload", "upload acknowledged"),
+        ("ready", "results ready (from the upload)"),
+        ("progress_page", "progress page, during the burst"),
+        ("results", "results page"),
+    ):
         values = [u.times[kind] for u in users if kind in u.times]
         if values:
-            print(
-                f"| {kind} | {len(values)} | {statistics.median(values):.3f} | "
-                f"{percentile(values, 95):.3f} | {max(values):.3f} |"
-            )
-    both = [u.times[k] for u in users for k in ("upload", "results") if k in u.times]
-    if both:
-        print(
-            f"| upload + results (target) | {len(both)} | {statistics.median(both):.3f} | "
-            f"{percentile(both, 95):.3f} | {max(both):.3f} |"
-        )
+            print(row(label, values))
+    during = [
+        u.times[k]
+        for u in users
+        for k in ("progress_page", "results")
+        if k in u.times and u.page_at[k] <= last_ready
+    ]
+    if during:
+        print(row("pages while checks were still running", during))
+    polls = [p for u in users for p in u.polls]
+    if polls:
+        print(row(f"status poll (every {args.poll:g}s)", polls))
+    how = "all at once" if not args.ramp else f"starting evenly over {args.ramp:g}s"
+    print(f"{len(users)} users {how}; every check finished and read in {wall:.1f}s wall time")
+    print(f"Load average at the end of the burst (1, 5, 15 min): {load}")
     problems = verify(prepared, args.workers)
     print(f"Failures: {len(failures)}{(': ' + '; '.join(failures[:5])) if failures else ''}")
     print(
-        f"Stored and checked: {len(prepared) - len(problems)}/{len(prepared)} uploads intact, "
-        f"current version with {args.workers} workers{(': ' + '; '.join(problems[:5])) if problems else ''}"
+        f"Exactly one result: {len(prepared) - len(problems)}/{len(prepared)} uploads stored "
+        f"intact with one check and one version, current, {args.workers} workers"
+        f"{(': ' + '; '.join(problems[:5])) if problems else ''}"
     )
     sys.exit(1 if failures or problems else 0)
 

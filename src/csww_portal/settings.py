@@ -102,11 +102,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Argon2 first, as Django recommends; PBKDF2 still reads passwords stored before the change.
-PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
-    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-]
+# Argon2 first, as Django recommends; PBKDF2 still reads passwords stored before the change
+# (and is upgraded at the next sign-in). CSWW_PASSWORD_HASHER=pbkdf2 keeps PBKDF2 first.
+_HASHERS = {
+    "argon2": "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "pbkdf2": "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+}
+_first = os.environ.get("CSWW_PASSWORD_HASHER", "argon2")
+if _first not in _HASHERS:
+    raise ImproperlyConfigured("CSWW_PASSWORD_HASHER must be argon2 or pbkdf2.")
+PASSWORD_HASHERS = [_HASHERS[_first], *(h for k, h in _HASHERS.items() if k != _first)]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
