@@ -205,7 +205,8 @@ def report(request: HttpRequest, year: int, la: str) -> dict[str, Any]:
     ret = _return(request, year, la)
     if ret.current is None:
         raise Http404
-    return ret.current.report  # type: ignore[no-any-return]
+    stored: dict[str, Any] = ret.current.report
+    return stored
 
 
 @api.get(
