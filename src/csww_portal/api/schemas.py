@@ -10,6 +10,8 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from csww.report.model import Issue, ReadFailure
+
 
 class Problem(Schema):
     detail: str = Field(description="What went wrong and what to do next.")
@@ -41,24 +43,6 @@ class UploadStatus(Schema):
     message: str = Field(description="Why it failed, or why it did not become current.")
 
 
-class ReadFailure(Schema):
-    message: str
-    line: int | None = None
-    column: int | None = None
-
-
-class Issue(Schema):
-    rule: str
-    severity: Literal["error", "query"]
-    message: str
-    worker: str | None = None
-    record: int | None = None
-    field: str | None = None
-    value: str | None = None
-    line: int | None = None
-    cell: str | None = None
-
-
 class Report(Schema):
     valid: bool
     errors: int
@@ -69,7 +53,7 @@ class Report(Schema):
     workers: int
     source: str | None = None
     fatal: ReadFailure | None = None
-    issues: list[Issue]
+    issues: list[Issue]  # the core's own dataclasses: one definition of an issue
 
 
 class NoteIn(Schema):

@@ -36,5 +36,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                 raw, token = tokens.issue(request.user, name, by=request.user)
                 context.update(new_token=raw, issued=token)
     context["tokens"] = ApiToken.objects.filter(user=request.user)
-    context["page_has_errors"] = "error" in context
+    if "error" in context:
+        context["errors"] = [{"href": "#name", "text": context["error"]}]
+        context["page_has_errors"] = True
     return render(request, "csww_portal/api_tokens.html", context, status=status)

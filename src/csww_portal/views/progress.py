@@ -64,6 +64,7 @@ def after_upload(
 @la_view()
 def upload_progress(request: HttpRequest, ret: LAReturn, upload_id: int) -> HttpResponse:
     entry = _entry(ret, upload_id)
+    failed = entry.status == UploadCheck.Status.FAILED
     return render(
         request,
         "csww_portal/progress.html",
@@ -74,7 +75,8 @@ def upload_progress(request: HttpRequest, ret: LAReturn, upload_id: int) -> Http
             upload=entry.upload,
             summary=tasks.summary(entry),
             refresh_seconds=REFRESH_SECONDS,
-            page_has_errors=entry.status == UploadCheck.Status.FAILED,
+            page_has_errors=failed,
+            errors=[{"href": "#check-message", "text": entry.message}] if failed else [],
         ),
     )
 
