@@ -29,6 +29,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 from machine import machine
@@ -199,12 +200,12 @@ class User:
                 return
             progress_url = response.headers["Location"]
             self.timed("progress_page", progress_url, "being checked")
-            state: dict[str, object] = {"finished": False}
+            state: dict[str, Any] = {"finished": False}
             while not state["finished"]:
                 if time.perf_counter() - began > limit:
                     self.failure = f"not ready after {limit:g}s ({state.get('status')})"
                     return
-                time.sleep(poll)
+                time.sleep(float(state.get("retry_after") or poll))  # as the page's script does
                 asked = time.perf_counter()
                 reply = self.client.get(progress_url + "status.json")
                 self.polls.append(time.perf_counter() - asked)
@@ -295,7 +296,9 @@ def main() -> None:
     parser.add_argument("--check-workers", type=int, default=2, help="csww worker processes")
     parser.add_argument("--hasher", choices=["argon2", "pbkdf2"], default="argon2")
     parser.add_argument("--sign-in-only", action="store_true")
-    parser.add_argument("--poll", type=float, default=2.0, help="seconds between status polls")
+    parser.add_argument(
+        "--poll", type=float, default=2.0, help="first wait; then the server's retry_after"
+    )
     parser.add_argument("--limit", type=float, default=300.0, help="give up on a check after")
     parser.add_argument(
         "--ramp",
@@ -388,7 +391,7 @@ def main() -> None:
         print(row("pages while checks were still running", during))
     polls = [p for u in users for p in u.polls]
     if polls:
-        print(row(f"status poll (every {args.poll:g}s)", polls))
+        print(row("status poll (as retry_after says)", polls))
     how = "all at once" if not args.ramp else f"starting evenly over {args.ramp:g}s"
     print(f"{len(users)} users {how}; every check finished and read in {wall:.1f}s wall time")
     print(f"Load average at the end of the burst (1, 5, 15 min): {load}")

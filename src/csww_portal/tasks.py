@@ -279,15 +279,27 @@ def queue_position(entry: UploadCheck) -> int:
     ).count()
 
 
+def retry_after(entry: UploadCheck, position: int) -> int:
+    """Seconds before asking again is worth it: 2 near the front of the queue, a second more
+    for every ten uploads ahead (workers check several a second), at most 10; 0 when done.
+    Pollers that follow it keep a deadline's burst of status requests from crowding out the
+    uploads and pages themselves."""
+    if entry.finished:
+        return 0
+    return min(10, 2 + position // 10)
+
+
 def summary(entry: UploadCheck) -> dict[str, Any]:
     """The check's state as the progress page's script and API v1 read it."""
     done = entry.status == Status.DONE
+    position = queue_position(entry)
     return {
         "id": entry.pk,
         "status": entry.status,
         "status_label": entry.get_status_display(),
         "finished": entry.finished,
-        "position": queue_position(entry),
+        "position": position,
+        "retry_after": retry_after(entry, position),
         "current": entry.applied,
         "version": entry.version.number if entry.version is not None else None,
         "workers": entry.workers if done else None,

@@ -129,6 +129,11 @@ def test_another_las_return_is_404_and_the_wrong_role_403(
         url = url.replace("/uploads/1", f"/uploads/{mine.json()['id']}")
         expected = 403 if method == "post" else 200  # DfE reads every LA and changes none
         assert call(method, url, dfe).status_code == expected, url
+    from django.contrib.auth import get_user_model
+
+    nobody = get_user_model().objects.create_user(username="no.role", password="x" * 20)
+    raw, _ = tokens.issue(nobody, "no role", by=nobody)
+    assert Client().get(f"{BASE}/301/status", **bearer(raw)).status_code == 403
 
 
 def test_the_api_rejects_oversized_and_malformed_requests(

@@ -162,7 +162,7 @@ def test_one_las_uploads_apply_in_order_and_the_newest_wins(
     upload(client, xml(valid_return()), name="second.xml")
     first, second = UploadCheck.objects.order_by("pk")
     status = client.get(la_url("upload_progress_json", "301", second.pk)).json()
-    assert status["position"] == 1  # the first upload is ahead of it
+    assert (status["position"], status["retry_after"]) == (1, 2)  # the first is ahead of it
     # Two workers race and the newer upload's check finishes first.
     assert tasks.run_check(second.pk) == "done"
     assert tasks.run_check(first.pk) == "superseded"
@@ -287,3 +287,14 @@ def test_worker_processes_check_uploads_and_a_killed_one_is_replaced(
     entry.refresh_from_db()
     assert (entry.status, entry.attempts, entry.workers) == (UploadCheck.Status.DONE, 2, 6000)
     assert ReturnVersion.objects.count() == 1 and the_return().current_id == entry.version_id
+
+
+def test_pollers_are_asked_to_wait_longer_far_back_in_the_queue(
+    login: Callable[[str], Client],
+) -> None:
+    upload(login("submitter"), xml(valid_return()))
+    entry = UploadCheck.objects.get()
+    assert [tasks.retry_after(entry, n) for n in (0, 9, 10, 35, 500)] == [2, 2, 3, 5, 10]
+    work()
+    entry.refresh_from_db()
+    assert tasks.summary(entry)["retry_after"] == 0

@@ -35,6 +35,7 @@ class UploadStatus(Schema):
     )
     finished: bool
     position: int = Field(description="Checks queued ahead of this one (while queued).")
+    retry_after: int = Field(description="Seconds to wait before asking again (0: finished).")
     current: bool = Field(description="Whether this upload became the current version.")
     version: int | None = Field(description="The version it made, when it made one.")
     workers: int | None = Field(description="Worker records, once done.")

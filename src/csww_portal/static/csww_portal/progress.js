@@ -1,4 +1,4 @@
-// The "being checked" page: ask for the check's state every two seconds and, when it has
+// The "being checked" page: ask for the check's state every few seconds and, when it has
 // finished, put the finished page in place of this one (no reload, focus on its heading).
 // Without JavaScript the page refreshes itself instead (a meta refresh inside <noscript>).
 (function () {
@@ -49,7 +49,8 @@
         if (s.finished) { showFinished(); return; }
         if (state) state.textContent = describe(s);
         box.setAttribute("data-status", s.status);
-        window.setTimeout(poll, 2000);
+        // The server says when asking again is worth it (longer while far back in the queue).
+        window.setTimeout(poll, Math.max(1, s.retry_after || 2) * 1000);
       })
       .catch(function () {
         failures += 1;
