@@ -102,10 +102,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Argon2 first, as Django recommends; PBKDF2 still reads passwords stored before the change
-# (and is upgraded at the next sign-in). CSWW_PASSWORD_HASHER=pbkdf2 keeps PBKDF2 first.
+# Argon2id first, as Django recommends, at OWASP's minimum setting (csww_portal/hashers.py);
+# PBKDF2 still reads passwords stored before the change (they are re-hashed at the next
+# sign-in). CSWW_PASSWORD_HASHER=pbkdf2 keeps PBKDF2 first.
 _HASHERS = {
-    "argon2": "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "argon2": "csww_portal.hashers.Argon2idHasher",
     "pbkdf2": "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 }
 _first = os.environ.get("CSWW_PASSWORD_HASHER", "argon2")

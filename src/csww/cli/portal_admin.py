@@ -13,7 +13,13 @@ from csww.cli.serve import _django
     "--interval", default=1.0, show_default=True, help="Seconds between looks at an empty queue."
 )
 @click.option("--batch", is_flag=True, help="Check what is queued now, then stop.")
-def worker_command(interval: float, batch: bool) -> None:
+@click.option(
+    "--nice",
+    default=10,
+    show_default=True,
+    help="Lower the worker's CPU priority so that, on a shared machine, pages come first.",
+)
+def worker_command(interval: float, batch: bool, nice: int) -> None:
     """Check uploaded returns queued by the portal (run one or more beside `csww serve`).
 
     Uses the same DATABASE_URL and SECRET_KEY as the portal; workers may run on other machines.
@@ -21,7 +27,7 @@ def worker_command(interval: float, batch: bool) -> None:
     _django(debug=False)
     from django.core.management import call_command
 
-    call_command("check_worker", interval=interval, batch=batch)
+    call_command("check_worker", interval=interval, batch=batch, nice=nice)
 
 
 @click.command("token")

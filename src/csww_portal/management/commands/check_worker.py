@@ -81,6 +81,13 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Check what is queued, then stop.")
         parser.add_argument("--max-tasks", type=int, default=None)
         parser.add_argument(
+            "--nice",
+            type=int,
+            default=10,
+            help="Lower this process's CPU priority by this much, so that on a shared machine "
+            "the web server's pages and upload acknowledgements come first (0: unchanged).",
+        )
+        parser.add_argument(
             "--recover-every",
             type=float,
             default=60.0,
@@ -89,6 +96,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
+        if options["nice"] and hasattr(os, "nice"):
+            os.nice(options["nice"])
         run_worker(
             interval=options["interval"],
             batch=options["batch"],
