@@ -11,9 +11,8 @@ import sys
 
 import click
 
-from csww.cli.portal_admin import token_command, worker_command
 from csww.cli.privacy import pseudonymise_command
-from csww.cli.serve import demo_command, serve_command
+from csww.cli.serve import demo_command, serve_command, token_command, worker_command
 from csww.cli.sheets import convert_command, generate_command, template_command
 from csww.cli.stats import compare_command, report_command, stats_command, synth_command
 from csww.cli.validate import rules_command, validate_command
