@@ -56,7 +56,9 @@ def _run(host: str, port: int, demo: bool, threads: int, workers: int) -> None:
         host=host,
         port=port,
         threads=threads,
-        connection_limit=max(100, threads * 8),
+        # Every LA's user (152) may hold a keep-alive connection at the deadline, and API
+        # clients more: waitress's default of 100 would stop accepting new ones.
+        connection_limit=max(1000, threads * 8),
         channel_timeout=120,
         ident="csww",
     )
