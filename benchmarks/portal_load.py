@@ -99,6 +99,9 @@ def prepare(users: int, workers: int, env: dict[str, str]) -> list[tuple[str, st
         Membership.objects.update_or_create(
             user=user, defaults={"role": Role.LA_SUBMITTER, "la": la}
         )
+        if not workers:  # sign-in only: no returns to build
+            out.append((la.code, username, b""))
+            continue
         scale = 1.0
         ret = generate(YEAR, la.code, seed=1, scale=scale)
         while len(ret.workers) < workers:
@@ -291,6 +294,15 @@ def hash_cost() -> dict[str, float]:
     return out
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU a child process has used so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def row(kind: str, values: list[float]) -> str:
     return (
         f"| {kind} | {len(values)} | {statistics.median(values):.3f} | "
@@ -324,9 +336,9 @@ def main() -> None:
     print(f"Machine: {machine()}")
     print(f"Load average before the run (1, 5, 15 min): {os.getloadavg()}")
     t0 = time.perf_counter()
-    prepared = prepare(args.users, args.workers, env)
+    prepared = prepare(args.users, 0 if args.sign_in_only else args.workers, env)
     print(
-        f"Prepared {len(prepared)} returns of {args.workers} workers "
+        f"Prepared {len(prepared)} users and returns of {args.workers} workers "
         f"({sum(len(d) for *_x, d in prepared) / len(prepared) / 1024:.0f} KB each) in {time.perf_counter() - t0:.1f}s"
     )
     costs = hash_cost()
@@ -339,6 +351,7 @@ def main() -> None:
     server = start_server(port, args.threads, env, tmp / "server.log")
     queue = [] if args.sign_in_only else start_workers(args.check_workers, env, tmp)
     wall = 0.0
+    cpu: dict[str, float] = {}
     try:
         base = f"http://127.0.0.1:{port}"
         users = [User(base, code, name, data) for code, name, data in prepared]
@@ -363,6 +376,9 @@ def main() -> None:
                 t.join(timeout=args.limit + 120)
             wall = time.monotonic() - burst
             load = os.getloadavg()
+        cpu["web server (whole run)"] = cpu_seconds(server.pid)
+        for n, p in enumerate(queue):
+            cpu[f"csww worker {n + 1}"] = cpu_seconds(p.pid)
     finally:
         for p in [server, *queue]:
             p.terminate()
@@ -380,6 +396,8 @@ def main() -> None:
     if "sign_in" in users[0].times:
         print(row("sign-in", [u.times["sign_in"] for u in users if "sign_in" in u.times]))
     if args.sign_in_only:
+        print(f"CPU seconds used by the web server: {cpu['web server (whole run)']:.1f}")
+        print(f"Failures: {len(failures)}{(': ' + '; '.join(failures[:5])) if failures else ''}")
         sys.exit(1 if failures else 0)
     last_ready = max((u.ready_at for u in users if u.ready_at), default=0.0)
     for kind, label in (
@@ -405,6 +423,11 @@ def main() -> None:
     how = "all at once" if not args.ramp else f"starting evenly over {args.ramp:g}s"
     print(f"{len(users)} users {how}; every check finished and read in {wall:.1f}s wall time")
     print(f"Load average at the end of the burst (1, 5, 15 min): {load}")
+    print(
+        "CPU seconds used: "
+        + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items())
+        + f"; the {len(users)} checks took {sum(v for k, v in cpu.items() if 'worker' in k):.1f}"
+    )
     problems = verify(prepared, args.workers)
     print(f"Failures: {len(failures)}{(': ' + '; '.join(failures[:5])) if failures else ''}")
     print(
