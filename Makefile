@@ -47,8 +47,13 @@ bench: setup
 	$(BIN)/python benchmarks/stats_national.py
 	$(BIN)/python benchmarks/sheets_generate.py
 
+# Every LA at once on PostgreSQL, with the checks in csww worker processes (a fresh database).
+PORTAL_BENCH_DB ?= csww_load
 bench-portal: setup
-	$(BIN)/python benchmarks/portal_load.py --users 50 --workers 1000
+	sh scripts/ensure-postgres.sh postgres
+	psql -h 127.0.0.1 -U postgres -qc "drop database if exists $(PORTAL_BENCH_DB)" -c "create database $(PORTAL_BENCH_DB)"
+	$(BIN)/python benchmarks/portal_load.py --users 152 --workers 1000 --check-workers 2 \
+		--database-url postgresql://postgres@127.0.0.1:5432/$(PORTAL_BENCH_DB)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
