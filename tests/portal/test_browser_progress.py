@@ -24,10 +24,10 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def upload_through_the_page(pg: Any, tmp_path: Path) -> None:
+def upload_through_the_page(pg: Any, tmp_path: Path, data: bytes, name: str = "return.xml") -> None:
     pg.goto("/collections/2018/la/301/upload/")
-    file = tmp_path / "return.xml"
-    file.write_bytes(xml(return_with_error_and_query()))
+    file = tmp_path / name
+    file.write_bytes(data)
     pg.get_by_label("Return file").set_input_files(str(file))
     pg.get_by_role("button", name="Upload and check").click()
     pg.wait_for_url("**/uploads/*/")
@@ -43,7 +43,7 @@ def test_progress_page_updates_in_place_when_the_worker_finishes(
     settings.TASKS = DATABASE_QUEUE
     pg = page
     sign_in(pg, "sub301")
-    upload_through_the_page(pg, tmp_path)
+    upload_through_the_page(pg, tmp_path, xml(return_with_error_and_query()))
     accessible(pg)
     assert pg.locator("h1").inner_text() == "Your return is being checked"
     assert "Waiting to be checked" in pg.locator("#check-status").inner_text()
@@ -69,7 +69,7 @@ def test_progress_page_refreshes_itself_without_javascript(
     context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
     pg = context.new_page()
     sign_in(pg, "sub301", check=False)  # axe-core needs JavaScript; the other tests run it
-    upload_through_the_page(pg, tmp_path)
+    upload_through_the_page(pg, tmp_path, xml(return_with_error_and_query()))
     assert pg.locator("h1").inner_text() == "Your return is being checked"
     work()
     pg.get_by_text("Loaded as version 1").wait_for(timeout=15000)  # the meta refresh
@@ -83,12 +83,7 @@ def test_a_failed_check_says_why(
     settings.TASKS = DATABASE_QUEUE
     pg = page
     sign_in(pg, "sub301")
-    pg.goto("/collections/2018/la/301/upload/")
-    file = tmp_path / "cut.xml"
-    file.write_bytes(b"<Message><Header>")
-    pg.get_by_label("Return file").set_input_files(str(file))
-    pg.get_by_role("button", name="Upload and check").click()
-    pg.wait_for_url("**/uploads/*/")
+    upload_through_the_page(pg, tmp_path, b"<Message><Header>", "cut.xml")
     work()
     pg.get_by_text("Your upload could not be checked").first.wait_for(timeout=15000)
     assert "cut short" in pg.locator(".govuk-error-summary").inner_text()
