@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from csww.model import Record, Return
-from csww.reader import DEFAULT_MAX_BYTES, ReadError, iter_events
+from csww.reader import DEFAULT_MAX_BYTES, ReadError, Source, iter_events
 from csww.report.model import ReadFailure, Report
 from csww.spec import Spec, available_years, load_spec, year_problem
 from csww.values import is_year
@@ -99,7 +99,7 @@ def decide_year(requested: int | None, found: int | None, name: str) -> int:
     return year
 
 
-def header_year(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> int | None:
+def header_year(path: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> int | None:
     """The Year an XML return's header gives (``None`` when it gives none it can read).
 
     Streams only as far as the header, which comes first in a well-formed return; raises

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from csww.model import Return
+from csww.spec import available_years
 from csww.synth import generate
 from csww.writer import to_bytes
 from csww_portal.models import Collection, LAReturn, Membership, Role
@@ -73,8 +74,12 @@ def demo_users() -> list[DemoUser]:
     ]
 
 
-def seed(year: int = 2018, *, today: date | None = None, scale: float = 0.5) -> list[DemoUser]:
-    """Create (or reset the passwords of) the demo users and fill the demo collection."""
+def seed(
+    year: int | None = None, *, today: date | None = None, scale: float = 0.5
+) -> list[DemoUser]:
+    """Create (or reset the passwords of) the demo users and fill the demo collection (by
+    default the latest collection year csww has a specification for)."""
+    year = year if year is not None else available_years()[-1]
     today = today or date.today()
     users = demo_users()
     with transaction.atomic():

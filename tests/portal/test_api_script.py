@@ -13,8 +13,12 @@ from pathlib import Path
 
 import httpx
 
+from csww.spec import available_years
+from tests.factories import make_return
 from tests.paths import ROOT
-from tests.portal.conftest import valid_return, xml
+from tests.portal.conftest import xml
+
+DEMO_YEAR = available_years()[-1]  # the demo fills the latest collection
 
 CLI = [sys.executable, "-c", "from csww.cli.main import main; main()"]
 EXAMPLE = [sys.executable, str(ROOT / "scripts" / "api_example.py")]
@@ -57,11 +61,11 @@ def test_a_script_with_only_a_token_sends_a_return_through_the_demo(tmp_path: Pa
         token = issued.stdout.strip()
         assert token.startswith("csww_"), issued.stderr
         path = tmp_path / "return.xml"
-        path.write_bytes(xml(valid_return("301")))
+        path.write_bytes(xml(make_return(year=DEMO_YEAR, lea="301")))
 
         def script(*args: str) -> subprocess.CompletedProcess[str]:
             return subprocess.run(
-                [*EXAMPLE, str(path), "--url", base, "--year", "2018", *args],
+                [*EXAMPLE, str(path), "--url", base, "--year", str(DEMO_YEAR), *args],
                 env={"CSWW_API_TOKEN": token, "PATH": env.get("PATH", "")},  # nothing else
                 capture_output=True,
                 text=True,

@@ -18,6 +18,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from csww.engine import validate, validate_return
+from csww.inputs import Refused as YearRefused
+from csww.inputs import decide_year, header_year
 from csww.model import Record, Return
 from csww.reader import ReadError, StructureNote, read_with_notes
 from csww.report.model import Issue, Report
@@ -78,9 +80,12 @@ def check(
     year: int,
     source: str | None = None,
     cell_issues: list[Issue] | None = None,
+    previous: bytes | None = None,
 ) -> Report:
     """The core's verdict on a return (the only place the portal asks for one)."""
-    report = validate_return(ret, year=year, notes=notes, extra_issues=cell_issues or ())
+    report = validate_return(
+        ret, year=year, notes=notes, extra_issues=cell_issues or (), previous=previous
+    )
     report.source = source
     return report
 
@@ -149,6 +154,31 @@ def _new_version(
     return version
 
 
+def last_years_return(ret: LAReturn) -> bytes | None:
+    """The LA's submitted (or approved) return of the year before, as XML: the continuity
+    queries (72x) compare this year's records with it. ``None`` when there is none."""
+    before = (
+        LAReturn.objects.filter(
+            collection__year=ret.collection.year - 1,
+            la=ret.la,
+            state__in=(State.SUBMITTED, State.APPROVED),
+            current__isnull=False,
+        )
+        .select_related("current")
+        .first()
+    )
+    if before is None or before.current is None:
+        return None
+    return bytes(before.current.xml_bytes())
+
+
+def _header_year(data: bytes) -> int | None:
+    try:
+        return header_year(data)
+    except ReadError:
+        return None  # the check itself says why the file cannot be read
+
+
 def _refuse_if_locked(ret: LAReturn) -> None:
     if ret.locked:
         raise WorkflowError(
@@ -163,9 +193,14 @@ def examine(ret: LAReturn, filename: str, data: bytes) -> Examined:
     try:
         found.kind = kind = sniff(data, filename)
         check_limits(data, kind, filename)
+        previous = last_years_return(ret)
         if kind == "xml":
-            # One streaming pass through the core reads and checks the file together.
-            report = validate(data, year=year)
+            # The core's front door: a file of another collection year is refused, not checked
+            # against this year's rules.
+            decide_year(year, _header_year(data), filename)
+            # One streaming pass through the core reads and checks the file together (and,
+            # with last year's submitted return, the continuity queries).
+            report = validate(data, year=year, previous=previous)
             if report.fatal is not None:
                 found.outcome, found.problem = Upload.Outcome.UNREADABLE, str(report.fatal)
             elif report.la and report.la not in joint_partners(ret.la.code, year):
@@ -180,16 +215,22 @@ def examine(ret: LAReturn, filename: str, data: bytes) -> Examined:
                 _complete_from_current(parsed, ret)
             # The template leaves the software code and date-time to the program, as csww generate does.
             complete_header(parsed, spec_for(year))
+            decide_year(year, parsed.year, filename)
             if parsed.lea and parsed.lea not in joint_partners(ret.la.code, year):
                 found.outcome, found.problem = Upload.Outcome.REFUSED, _wrong_la(parsed.lea, ret)
             else:
                 found.parsed = parsed
                 found.report = check(
-                    parsed, loaded.notes, year, source=filename, cell_issues=loaded.cell_issues
+                    parsed,
+                    loaded.notes,
+                    year,
+                    source=filename,
+                    cell_issues=loaded.cell_issues,
+                    previous=previous,
                 )
     except OverLimit as exc:
         found.outcome, found.problem, found.keep_bytes = Upload.Outcome.REFUSED, exc.message, False
-    except Refused as exc:
+    except (Refused, YearRefused) as exc:
         found.outcome, found.problem = Upload.Outcome.REFUSED, exc.message
     except ReadError as exc:
         found.outcome, found.problem = Upload.Outcome.UNREADABLE, str(exc)

@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = "Create the demo collection, LA returns in every state, and demo users (new passwords each time)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--year", type=int, default=2018)
+        parser.add_argument("--year", type=int, default=None, help="Default: the latest year.")
         parser.add_argument(
             "--scale",
             type=float,

@@ -1,0 +1,38 @@
+"""The portal speaks the collection's own year: a file of another year is refused with a
+clear message (never checked against this year's rules), and an upload is compared with the
+LA's submitted return of the year before (the continuity queries, 72x)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.test import Client
+
+from csww.model import Return
+from csww_portal.models import Collection, Upload
+from tests.factories import make_return
+from tests.portal.conftest import YEAR, the_return, upload, xml
+from tests.portal.test_workforce_flows import last_year, scenario  # noqa: F401  (a fixture)
+
+
+def test_a_return_of_another_year_is_refused_with_a_message(
+    login: Callable[[str], Client],
+) -> None:
+    client = login("submitter")
+    other: Return = make_return(year=YEAR + 1, lea="301")
+    upload(client, xml(other), name="next-year.xml")
+    stored = Upload.objects.get(filename="next-year.xml")
+    assert stored.outcome == Upload.Outcome.REFUSED
+    assert f"says it is the {YEAR + 1} return, but the {YEAR} collection" in stored.message
+    assert the_return().current is None  # nothing was loaded
+
+
+def test_an_upload_is_compared_with_last_years_submitted_return(
+    login: Callable[[str], Client],
+    last_year: Collection,  # noqa: F811
+) -> None:
+    scenario(login)  # 301's 2017 return submitted, then its 2018 return uploaded
+    current = the_return().current
+    assert current is not None
+    rules = {issue["rule"] for issue in current.report["issues"]}
+    assert {"723Q", "725Q"} <= rules  # the continuity queries, in the upload's own results
