@@ -42,6 +42,14 @@ NOT_RUN = {
     ".venv/bin/python benchmarks/portal_load.py --users 50 --workers 1000 --ramp 30": "a benchmark",
     ".venv/bin/python benchmarks/portal_load.py --database-url "
     "postgresql://postgres@127.0.0.1:5432/csww_load": "a benchmark on PostgreSQL",
+    "make bench-portal": "a benchmark (152 users on PostgreSQL): checked with make -n",
+    ".venv/bin/python benchmarks/portal_load.py --users 152 --sign-in-only --hasher pbkdf2  "
+    "--database-url postgresql://postgres@127.0.0.1:5432/csww_load2": "a benchmark",
+    ".venv/bin/python benchmarks/portal_load.py --users 20 --workers 500": "a benchmark",
+    "CSWW_API_TOKEN=csww_... python3 scripts/api_example.py --url https://portal.example  "
+    '--year 2026 --la 301 return.xml --note "Taken from the HR system on 14 October"': (
+        "needs a running portal and a token: tests/portal/test_api_script.py runs the script"
+    ),
 }
 BIN = Path(sys.executable).parent
 
@@ -127,7 +135,11 @@ def test_every_command_in_the_docs_runs_as_written(doc: Path, tmp_path: Path) ->
 
 def test_the_make_commands_exist() -> None:
     done = subprocess.run(
-        ["make", "-n", "demo", "test"], cwd=ROOT, capture_output=True, text=True, check=False
+        ["make", "-n", "demo", "test", "bench-portal"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
 
@@ -158,5 +170,12 @@ def test_the_benchmark_commands_take_the_options_the_docs_give() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    for option in ("--users", "--workers", "--ramp", "--database-url"):
+    for option in (
+        "--users",
+        "--workers",
+        "--ramp",
+        "--database-url",
+        "--sign-in-only",
+        "--hasher",
+    ):
         assert option in done.stdout

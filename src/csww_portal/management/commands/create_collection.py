@@ -23,6 +23,13 @@ class Command(BaseCommand):
         parser.add_argument("--familiarisation-end", type=date.fromisoformat)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from django.core.management.base import CommandError
+
+        from csww.spec import year_problem
+
+        problem = year_problem(options["year"])
+        if problem is not None:  # a collection is only for a year csww can check
+            raise CommandError(problem)
         collection = create_collection(
             options["year"],
             opens=options["opens"],
