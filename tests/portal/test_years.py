@@ -36,3 +36,34 @@ def test_an_upload_is_compared_with_last_years_submitted_return(
     assert current is not None
     rules = {issue["rule"] for issue in current.report["issues"]}
     assert {"723Q", "725Q"} <= rules  # the continuity queries, in the upload's own results
+
+
+def test_a_2025_return_loads_in_a_2025_collection_with_its_pay_items(
+    login: Callable[[str], Client], collection: Collection
+) -> None:
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from csww_portal.models import LAReturn
+    from csww_portal.services.collections import create_collection
+
+    today = timezone.localdate()
+    create_collection(
+        2025,
+        opens=today - timedelta(days=10),
+        closes=today + timedelta(days=30),
+        la_read_only_until=today + timedelta(days=37),
+        dfe_read_only_from=today + timedelta(days=90),
+    )
+    client = login("submitter")
+    response = client.post(
+        "/collections/2025/la/301/upload/",
+        {"return_file": SimpleUploadedFile("r2025.xml", xml(make_return(year=2025, lea="301")))},
+    )
+    assert response.status_code in (200, 302)
+    loaded = LAReturn.objects.get(collection__year=2025, la__code="301").current
+    assert loaded is not None and (loaded.errors, loaded.queries) == (0, 0)
+    form = client.get("/collections/2025/la/301/la-level/").content.decode()
+    assert "Recruitment bonus offered" in form and "CostSWE" in form
