@@ -40,6 +40,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         items = [
             ("Dashboard", reverse("csww_portal:dashboard", args=[collection.year])),
             ("Statistics", reverse("csww_portal:statistics", args=[collection.year])),
+            ("Flows", reverse("csww_portal:flows", args=[collection.year])),
             ("Audit log", reverse("csww_portal:dfe_audit", args=[collection.year])),
         ]
     elif (code := la_code_of(user)) is not None:
@@ -49,6 +50,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
             ("Results", reverse("csww_portal:results", args=[collection.year, code])),
             ("Notes", reverse("csww_portal:notes", args=[collection.year, code])),
             ("History", reverse("csww_portal:history", args=[collection.year, code])),
+            ("Continuity", reverse("csww_portal:la_flows", args=[collection.year, code])),
             ("Audit log", reverse("csww_portal:la_audit", args=[collection.year, code])),
         ]
     best = max((href for _t, href in items if path.startswith(href)), key=len, default=None)

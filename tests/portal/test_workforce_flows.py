@@ -109,3 +109,12 @@ def test_who_may_see_flows(login: Callable[[str], Client], last_year: Collection
     assert login("submitter").get(f"/dfe/collections/{YEAR}/flows/").status_code == 403
     page = login("submitter").get(la_url("la_flows")).content.decode()
     assert "Upload your return" in page
+
+
+def test_the_flows_pages_are_linked_where_people_look(login: Callable[[str], Client]) -> None:
+    from django.urls import reverse
+
+    overview = login("submitter").get(la_url("overview")).content.decode()
+    assert la_url("la_flows") in overview
+    dashboard = login("dfe").get(reverse("csww_portal:dashboard", args=[YEAR])).content.decode()
+    assert reverse("csww_portal:flows", args=[YEAR]) in dashboard
