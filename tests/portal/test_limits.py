@@ -23,9 +23,9 @@ from tests.portal import hostile
 from tests.portal.conftest import YEAR, la_url, the_return, upload, valid_return, xml
 
 ROOT = Path(__file__).resolve().parents[2]
-# A Python process with Django and the hostile file loaded is 60-160 MB (more when it was
-# forked from a large test process, whose peak a child inherits on Linux); the check itself
-# may add at most GROWTH_MB. Before the limits, these files took 6-12.6 GB and 97-110 s; the
+# A Python process with Django and the hostile file loaded is 60-160 MB (its own peak, not
+# the peak of the test process it was forked from); the check itself may add at most
+# GROWTH_MB. Before the limits, these files took 6-12.6 GB and 97-110 s; the
 # time bound is far from that, so a loaded, shared machine cannot fail it by chance.
 PEAK_MB = 300
 GROWTH_MB = 48
