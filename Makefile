@@ -2,15 +2,24 @@
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# The demo needs the portal's packages only; the tests also need the test tools.
+PORTAL_STAMP := $(VENV)/.installed-portal
 STAMP := $(VENV)/.installed
 
-.PHONY: setup system demo test lint typecheck pytest docs bench bench-portal clean
+.PHONY: setup portal system demo test lint typecheck pytest docs bench bench-portal clean
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+
+$(PORTAL_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install -q -e '.[portal]'
+	touch $(PORTAL_STAMP)
+
+$(STAMP): pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install -q -e '.[portal,dev]'
-	touch $(STAMP)
+	touch $(PORTAL_STAMP) $(STAMP)
+
+portal: $(PORTAL_STAMP)
 
 setup: $(STAMP)
 
@@ -18,7 +27,7 @@ setup: $(STAMP)
 system:
 	sh scripts/install-system-packages.sh
 
-demo: setup
+demo: portal
 	$(BIN)/csww demo
 
 lint: setup
@@ -40,7 +49,7 @@ pytest: setup
 
 test: setup system lint typecheck pytest
 
-docs: setup
+docs: portal
 	$(BIN)/csww rules --format markdown > docs/rules.md
 	$(BIN)/csww years > docs/collection-years.md
 
