@@ -28,7 +28,7 @@ system:
 	sh scripts/install-system-packages.sh
 
 demo: portal
-	$(BIN)/csww demo
+	$(BIN)/csww demo $(DEMO_ARGS)
 
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
