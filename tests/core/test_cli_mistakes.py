@@ -3,7 +3,10 @@ next, never "an internal fault" (exit 3), and nothing overwrites its own input."
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,3 +130,94 @@ def test_an_uploaded_sheet_is_named_as_the_user_named_it(tmp_path: Path) -> None
         read_sheet(temporary)
     assert "return.xlsx" in on_the_command_line.value.message
     assert "'csww template'" in on_the_command_line.value.message
+
+
+def test_a_port_left_in_time_wait_by_a_stopped_portal_is_free(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Restarting the demo within a minute: the stopped server's connections linger in
+    TIME-WAIT on its port, which the server itself (SO_REUSEADDR) may bind again."""
+    from csww.cli.serve import check_port
+
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = server.accept()
+        accepted.close()  # the server closes first: its side of the connection is in TIME-WAIT
+        client.close()
+    with socket.socket() as plain, pytest.raises(OSError):
+        plain.bind(("127.0.0.1", port))  # what the probe used to do, and wrongly refused
+    check_port("127.0.0.1", port)  # no SystemExit
+    assert "in use" not in capsys.readouterr().err
+
+
+TOKEN = [sys.executable, "-c", "from csww.cli.main import main; main()", "token"]
+
+
+def _token(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "CSWW_PORTAL_DB", "SECRET_KEY", "DJANGO_SETTINGS_MODULE")
+    }
+    return subprocess.run(
+        [*TOKEN, *args],
+        cwd=cwd,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_csww_token_without_a_portal_database_says_where_to_run_it(tmp_path: Path) -> None:
+    done = _token(tmp_path, "la.submitter")
+    assert done.returncode == 2, done.stderr
+    assert "no portal database at var/portal.sqlite3" in done.stderr
+    assert "where 'csww serve' or 'csww demo' runs" in done.stderr
+    assert "internal fault" not in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "var").exists()  # no empty database left behind
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "portal.sqlite3").touch()  # a database never set up
+    done = _token(tmp_path, "la.submitter")
+    assert done.returncode == 2 and "has no portal tables yet" in done.stderr, done.stderr
+
+
+def test_csww_token_works_in_the_demos_folder_with_nothing_set(tmp_path: Path) -> None:
+    """As docs/portal.md says: `csww token USERNAME`, with no SECRET_KEY and no database
+    setting, where `csww demo` runs (its database, var/demo.sqlite3, set up here as the demo
+    sets it up, with one demo user)."""
+    setup = (
+        "import django; from django.core.management import call_command;"
+        "django.setup(); call_command('migrate', verbosity=0);"
+        "from django.contrib.auth import get_user_model;"
+        "get_user_model().objects.create_user('la.submitter')"
+    )
+    (tmp_path / "var").mkdir()
+    made = subprocess.run(
+        [sys.executable, "-c", setup],
+        cwd=tmp_path,
+        env=os.environ
+        | {
+            "DJANGO_SETTINGS_MODULE": "csww_portal.settings",
+            "CSWW_PORTAL_DB": str(tmp_path / "var" / "demo.sqlite3"),
+            "CSWW_PORTAL_EPHEMERAL_KEY": "1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    done = _token(tmp_path, "la.submitter")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("csww_") and "demo's database" in done.stderr
+    assert not (tmp_path / "var" / "portal.sqlite3").exists()
+    listed = _token(tmp_path, "la.submitter", "--list")
+    assert listed.returncode == 0 and done.stdout[:11] in listed.stdout
+    nobody = _token(tmp_path, "nobody")
+    assert nobody.returncode == 2 and "no user called 'nobody'" in nobody.stderr

@@ -44,6 +44,10 @@ def check_port(host: str, port: int) -> None:
         )
         sys.exit(2)
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        # As the server itself binds (waitress sets SO_REUSEADDR): connections of a portal
+        # stopped a moment ago linger in TIME-WAIT for a minute, and must not count as a
+        # program holding the port. A program listening on it still does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:
@@ -69,6 +73,10 @@ def _run(host: str, port: int, demo: bool, threads: int, workers: int) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     if demo:
         call_command("seed_demo")
+        click.echo(
+            "API tokens for these users: run 'csww token USERNAME' in this folder "
+            "(in another terminal while the demo runs)."
+        )
     from django.conf import settings
 
     db = settings.DATABASES["default"]
@@ -180,8 +188,14 @@ def worker_command(interval: float, batch: bool, nice: int) -> None:
 @click.option("--list", "list_", is_flag=True, help="List the person's tokens.")
 @click.option("--revoke", metavar="PREFIX", help="Revoke the token that starts with PREFIX.")
 def token_command(username: str, name: str, list_: bool, revoke: str | None) -> None:
-    """Issue an API v1 token for USERNAME (printed once), or list or revoke their tokens."""
+    """Issue an API v1 token for USERNAME (printed once), or list or revoke their tokens.
+
+    Uses the portal's database: DATABASE_URL or CSWW_PORTAL_DB as for `csww serve`, else
+    var/portal.sqlite3 in this folder, else the demo's var/demo.sqlite3 (run it where
+    `csww demo` runs)."""
+    _token_database()
     _django(demo=False)
+    _database_ready()
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
@@ -190,5 +204,57 @@ def token_command(username: str, name: str, list_: bool, revoke: str | None) -> 
         options["revoke"] = revoke
     try:
         call_command("api_token", username, **options)
-    except CommandError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except CommandError as exc:  # no such user, or a prefix that names no token: say so
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+
+
+PORTAL_DB = os.path.join("var", "portal.sqlite3")
+DEMO_DB = os.path.join("var", "demo.sqlite3")
+SETUP = (
+    "Run 'csww token' in the folder where 'csww serve' or 'csww demo' runs, with the same "
+    "DATABASE_URL (or CSWW_PORTAL_DB) as the portal."
+)
+
+
+def _token_database() -> None:
+    """Choose the database ``csww token`` works on, and refuse (exit 2) one that is not there,
+    rather than creating an empty SQLite file. Tokens are stored as digests and nothing is
+    signed, so a SECRET_KEY is not needed here: without one a throwaway key is used."""
+    os.environ.setdefault("CSWW_PORTAL_EPHEMERAL_KEY", "1")
+    if os.environ.get("DATABASE_URL"):
+        return
+    chosen = os.environ.get("CSWW_PORTAL_DB")
+    if chosen is None and not os.path.exists(PORTAL_DB) and os.path.exists(DEMO_DB):
+        chosen = os.environ["CSWW_PORTAL_DB"] = DEMO_DB
+        click.echo(f"Using the demo's database, {DEMO_DB}.", err=True)
+    path = chosen or PORTAL_DB
+    if not os.path.isfile(path):
+        click.echo(
+            f"Error: there is no portal database at {path}"
+            + ("" if chosen else f" (nor the demo's {DEMO_DB})")
+            + ". "
+            + SETUP,
+            err=True,
+        )
+        sys.exit(2)
+
+
+def _database_ready() -> None:
+    """The portal's tables must exist: a database never migrated is the user's setup."""
+    from django.db import DatabaseError, connection
+
+    try:
+        tables = set(connection.introspection.table_names())
+    except DatabaseError as exc:
+        click.echo(f"Error: the portal database cannot be opened ({exc}). {SETUP}", err=True)
+        sys.exit(2)
+    if "auth_user" not in tables:
+        name = connection.settings_dict.get("NAME", "")
+        click.echo(
+            f"Error: the database {name} has no portal tables yet. Start the portal once "
+            "('csww serve' sets them up), or run 'django-admin migrate' with the portal's "
+            "settings. " + SETUP,
+            err=True,
+        )
+        sys.exit(2)
