@@ -80,6 +80,34 @@ def test_mandatory_columns_are_marked_per_category(year: int, tmp_path: Path) ->
         assert marks[element] == status_text(item, "workers")
 
 
+def test_the_la_level_sheet_says_what_each_item_is_from_the_years_items(
+    year: int, tmp_path: Path
+) -> None:
+    """2025 added eight 0/1/2 pay codes and a free-text item to the three vacancy figures:
+    the sheet and the Guidance say so, and never ask for a code "recorded as 0"."""
+    spec = load_spec(year)
+    wb = _template(year, tmp_path)
+    ws = wb["LA level"]
+    row2 = {
+        ws.cell(row=3, column=c).value: ws.cell(row=2, column=c).value
+        for c in range(1, ws.max_column + 1)
+    }
+    assert row2["NumberOfVacancies"] == "Mandatory (record none as 0)"
+    intro = " ".join(
+        str(c.value) for row in wb["Guidance"].iter_rows(max_row=9) for c in row if c.value
+    )
+    codes = [e for e, i in spec.la.items() if i.type == "code"]
+    for element in codes:
+        assert row2[element] == "Mandatory (choose from the list)"
+    if year >= 2025:
+        assert len(codes) == 8 and row2["OtherAllowances"] == "Voluntary (leave blank if none)"
+        assert "LA level sheet (one row of 12 items, 11 of them mandatory: 3 figures" in intro
+        assert "8 codes chosen from a list" in intro
+    else:
+        assert not codes and "LA level sheet (3 figures, recording none as 0)" in intro
+    assert "three vacancy figures" not in intro
+
+
 def test_every_code_list_has_an_in_cell_dropdown_of_code_and_label(
     year: int, tmp_path: Path
 ) -> None:

@@ -9,7 +9,7 @@ SECTION = "Aggregated Data Items"
 MISSING = declare(
     "150",
     "error",
-    "{name} is missing or empty: give the figure, recording a count of zero as 0.",
+    "{name} is missing or empty: every return must give it, never blank (record a count of none as 0; for a code, choose one from its list).",
     fields=("NumberOfVacancies", "NoAgencyFTE", "NoAgencyHeadcount"),
     section=f"{SECTION}; How to record counts of zero",
     scope="la",

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csww.rules.items import describe_format
-from csww.sheets.layout import FIRST_DATA_ROW, SHEETS, parts
+from csww.sheets.layout import FIRST_DATA_ROW, SHEETS, la_summary, parts
 from csww.sheets.values import spellings
 from csww.spec import CATEGORIES, STATUS_LABELS, Item, Spec
 
@@ -130,7 +130,7 @@ def _agency_line(spec: Spec) -> str:
 
 
 INTRO = [
-    "Fill in the Header sheet (your LA code), the LA level sheet (three vacancy figures) and the "
+    "Fill in the Header sheet (your LA code), the LA level sheet ({la}) and the "
     "Workers sheet (one row per worker) from row {first}. Rows 1 and 2 name each item and say who it "
     "is mandatory for; do not rename, delete or merge the columns or sheets.",
     "Record every child and family social worker in post at 30 September, every leaver during the "
@@ -202,6 +202,7 @@ def write_guidance(ws: Worksheet, spec: Spec, year: int) -> None:
         if typed
         else "",
         "first": FIRST_DATA_ROW,
+        "la": la_summary(spec),
         "agency": _agency_line(spec),
         "example": example(code_item, spec) if code_item else "",
     }
@@ -227,7 +228,8 @@ def write_guidance(ws: Worksheet, spec: Spec, year: int) -> None:
             if part.key == "workers":
                 status = [STATUS_LABELS[item.status_for(cat)] for cat in CATEGORIES]
             else:
-                status = ["Mandatory (one per return)"] + [""] * 2
+                once = "Mandatory" if item.required else "Voluntary"
+                status = [f"{once} (one per return)"] + [""] * 2
             values = [
                 SHEETS[part.key],
                 get_column_letter(col),

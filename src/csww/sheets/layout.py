@@ -56,6 +56,8 @@ MESSAGE = "Message element"
 _PAIR = re.compile(r"(other item|message element) (\d{1,4})( value)?", re.ASCII)
 _DASHES = str.maketrans({"–": "-", "—": "-", "‒": "-", "−": "-"})
 
+NUMBER_TYPES = ("decimal", "integer")
+
 SHORT_CATEGORY = {"inpost": "in post", "leaver": "leavers", "agency": "agency"}
 
 
@@ -128,7 +130,13 @@ def status_text(item: Item, part: PartKey) -> str:
     if part == "header":
         return "Mandatory" if item.element in ("LEA",) else "Mandatory (filled in when blank)"
     if part == "la":
-        return "Mandatory (record 0 as 0)"
+        if not item.required:
+            return "Voluntary (leave blank if none)"
+        if item.type == "code":
+            return "Mandatory (choose from the list)"
+        if item.type in NUMBER_TYPES:
+            return "Mandatory (record none as 0)"
+        return "Mandatory"
     by: dict[str, list[str]] = {}
     for cat in CATEGORIES:
         by.setdefault(item.status_for(cat), []).append(SHORT_CATEGORY[cat])
@@ -144,6 +152,25 @@ def status_text(item: Item, part: PartKey) -> str:
     if by.get("not_applicable"):
         words.append("Leave blank for " + ", ".join(by["not_applicable"]))
     return "; ".join(words)
+
+
+def la_summary(spec: Spec) -> str:
+    """What the LA level sheet holds, counted from the year's items: "3 figures" before
+    2025, and the pay and incentive codes as well from 2025."""
+    items = list(spec.la.values())
+    figures = [i for i in items if i.type in NUMBER_TYPES]
+    codes = [i for i in items if i.type == "code"]
+    words = [i for i in items if i not in figures and i not in codes]
+    out = []
+    if figures:
+        out.append(f"{len(figures)} figure{'s' * (len(figures) != 1)}, recording none as 0")
+    if codes:
+        out.append(f"{len(codes)} code{'s' * (len(codes) != 1)} chosen from a list")
+    for item in words:
+        out.append(f"{item.name} in words" + ("" if item.required else " if any"))
+    required = sum(i.required for i in items)
+    head = f"one row of {len(items)} items, {required} of them mandatory: " if words else ""
+    return head + "; ".join(out)
 
 
 def importance(item: Item, part: PartKey) -> Literal["all", "some", "none"]:
