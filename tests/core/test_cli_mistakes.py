@@ -221,3 +221,109 @@ def test_csww_token_works_in_the_demos_folder_with_nothing_set(tmp_path: Path) -
     assert listed.returncode == 0 and done.stdout[:11] in listed.stdout
     nobody = _token(tmp_path, "nobody")
     assert nobody.returncode == 2 and "no user called 'nobody'" in nobody.stderr
+
+
+def test_a_folder_of_returns_leaves_out_what_csww_itself_wrote_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A data manager writes the issue report, the highlighted workbook and the statistics
+    beside the returns, then checks the folder again: those are not returns."""
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    write(make_return(), folder / "r.xml")
+    for args in (
+        ["validate", str(folder / "r.xml"), "--format", "csv", "-o", str(folder / "issues.csv")],
+        ["validate", str(folder / "r.xml"), "--format", "xlsx", "-o", str(folder / "m.xlsx")],
+        ["stats", str(folder / "r.xml"), "-o", str(folder / "stats.csv")],
+    ):
+        assert CliRunner().invoke(cli, args).exit_code in (0, 1)
+    (folder / "all.csv").write_text(
+        CliRunner()
+        .invoke(cli, ["validate", str(folder / "r.xml"), str(SAMPLE), "--format", "csv"])
+        .output,
+        encoding="utf-8",
+    )
+    code, out = run_main(["validate", str(folder)], monkeypatch, capsys)
+    assert code == 0, out
+    assert "1 return: 1 without errors, 0 to fix" in out and "not checked" not in out
+    for name, what in (
+        ("issues.csv", "a csww issue report"),
+        ("all.csv", "a csww issue report"),
+        ("m.xlsx", "a highlighted workbook"),
+        ("stats.csv", "statistics"),
+    ):
+        assert f"Left out {folder / name}: {what}" in out
+
+
+def test_an_empty_csv_file_is_told_it_is_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "workers.csv"
+    empty.write_bytes(b"")
+    for extra in ([], ["--year", "2025"]):
+        code, out = run_main(["validate", str(empty), *extra], monkeypatch, capsys)
+        assert code == 2 and "workers.csv is empty (0 bytes)" in out, out
+        assert "--year" not in out and "not one of the template's CSV files" not in out
+    other = tmp_path / "export.csv"
+    other.write_text("name,salary\nA,1\n", encoding="utf-8")
+    code, out = run_main(["validate", str(other)], monkeypatch, capsys)
+    assert code == 2 and "not one of the template's CSV files" in out and "--year" not in out
+
+
+def test_a_year_mismatch_is_not_called_unreadable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "r.xml"
+    write(make_return(year=2018), path)
+    code, out = run_main(["validate", str(path), "--year", "2019"], monkeypatch, capsys)
+    assert code == 2
+    assert out.startswith(f"{path}: not checked.") and "cannot be read" not in out
+    assert "says it is the 2018 return" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["template", "-o", "{tmp}/no-such-folder/t.xlsx"],
+        ["generate", "{csv}", "-o", "{tmp}/no-such-folder/r.xml"],
+        ["convert", "{xml}", "-o", "{tmp}/no-such-folder/r.xlsx"],
+    ],
+    ids=["template", "generate", "convert"],
+)
+def test_writing_into_a_folder_that_does_not_exist_says_what_to_do(
+    args: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from csww.sheets.convert import write_csv_dir
+
+    write(make_return(year=2018), tmp_path / "r.xml")
+    write_csv_dir(make_return(year=2018), tmp_path / "csv")
+    filled = [a.format(tmp=tmp_path, csv=tmp_path / "csv", xml=tmp_path / "r.xml") for a in args]
+    code, out = run_main(filled, monkeypatch, capsys)
+    assert code == 2, out
+    assert f"the folder {tmp_path / 'no-such-folder'} does not exist" in out
+    assert f"mkdir -p {tmp_path / 'no-such-folder'}" in out
+
+
+def test_a_note_that_names_its_source_is_not_given_a_second_one() -> None:
+    from csww.spec import available_years
+
+    for year in available_years():
+        for note in load_spec(year).notes:
+            assert note.count("(source:") <= 1, (year, note)
+
+
+def test_help_names_the_years_from_the_specification_and_files_as_files() -> None:
+    from csww.spec import available_years
+
+    years = available_years()
+    synth = CliRunner().invoke(cli, ["synth", "--help"], terminal_width=200).output
+    assert f"Collection year, {years[0]} to {years[-1]}" in " ".join(synth.split())
+    stats = " ".join(
+        CliRunner().invoke(cli, ["stats", "--help"], terminal_width=200).output.split()
+    )
+    assert (
+        "--pay-csv, --pay FILE.csv" in stats and "--breakdowns-csv, --breakdowns FILE.csv" in stats
+    )

@@ -153,3 +153,19 @@ def test_spreadsheet_rules_are_listed_by_csww_rules() -> None:
     code, out = run("rules", "--format", "csv")
     assert code == 0
     assert "\n950,error," in out and "\n960Q,query," in out
+
+
+def test_generate_and_validate_place_an_empty_workers_sheet_at_the_same_cell(
+    tmp_path: Path,
+) -> None:
+    """Rule 801 (no worker records) points at the Workers sheet, by either command."""
+    template = tmp_path / "t.xlsx"
+    assert run("template", "--year", "2018", "-o", str(template))[0] == 0
+    said = {}
+    for command in ("generate", "validate"):
+        extra = ["-o", str(tmp_path / "t.xml")] if command == "generate" else []
+        code, out = run(command, str(template), *extra)
+        assert code == 1
+        block = out[out.index("ERROR 801") :]
+        said[command] = block.splitlines()[2].strip()
+    assert said["generate"] == said["validate"] == "- Worker records (CSWWWorker), Workers!A4"

@@ -123,7 +123,7 @@ def test_an_unreadable_file_gives_a_workbook_that_says_so(tmp_path: Path) -> Non
     write_highlighted(tmp_path / "x.xlsx", report, tmp_path / "h.xlsx")
     ws = openpyxl.load_workbook(tmp_path / "h.xlsx")["Summary"]
     assert (
-        "cannot be read" in ws["A1"].value and ws["A2"].value == "x.xlsx is not an Excel workbook."
+        "was not checked" in ws["A1"].value and ws["A2"].value == "x.xlsx is not an Excel workbook."
     )
 
 

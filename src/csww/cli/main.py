@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from csww.cli.files import file_problem
 from csww.cli.flows import flows_command
 from csww.cli.privacy import pseudonymise_command
 from csww.cli.serve import demo_command, serve_command, token_command, worker_command
@@ -47,26 +48,6 @@ for command in (
     token_command,
 ):
     cli.add_command(command)
-
-
-def file_problem(exc: OSError) -> str:
-    """What went wrong with a file or folder the user named, and what to do about it."""
-    name = exc.filename or "a file"
-    parent = os.path.dirname(str(name)) if exc.filename else ""
-    if isinstance(exc, FileNotFoundError) and parent and not os.path.isdir(parent):
-        return (
-            f"Error: the folder {parent} does not exist, so {name} cannot be written. Create it "
-            f"(mkdir -p {parent}) or give a path in a folder that exists."
-        )
-    if isinstance(exc, FileNotFoundError):
-        return f"Error: {name} does not exist. Check the path."
-    if isinstance(exc, PermissionError):
-        return f"Error: csww may not read or write {name}. Choose a path you may write to."
-    if isinstance(exc, IsADirectoryError):
-        return f"Error: {name} is a folder. Give a file name."
-    if isinstance(exc, NotADirectoryError):
-        return f"Error: part of {name} is a file, not a folder. Check the path."
-    return f"Error: {name}: {exc.strerror or exc}. Check the path and the free disk space."
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 import csww.sheets  # noqa: F401  (declares the spreadsheet rules, so 'csww rules' lists them)
+from csww.cli.files import file_problem
 from csww.cli.years import YEAR
 from csww.engine import validate_return
 from csww.report.render import to_text
@@ -67,7 +68,7 @@ def template_command(year: int | None, output: Path | None, csv_dir: Path | None
         target = output or Path(f"csww-template-{spec.year}.xlsx")
         build_workbook(spec)[0].save(target)
     except OSError as exc:
-        _fail(f"Cannot write the template: {exc.strerror or exc}.")
+        _fail(file_problem(exc))
     click.echo(f"Wrote {target} ({spec.year} collection).")
 
 
@@ -85,17 +86,20 @@ def generate_command(source: Path, output: Path | None, strict: bool, year: int 
     """Turn a filled template (SOURCE: .xlsx, a .csv file or a folder of CSV files) into the
     COLLECT XML, after checking it against the rulebook."""
     from csww.sheets.rows import SheetError
-    from csww.sheets.validate import complete, read_sheet
+    from csww.sheets.validate import complete, one_per_problem, read_sheet
     from csww.writer import write
 
     try:
         result = read_sheet(source, year=year)
     except SheetError as exc:
-        _fail(f"{source}: cannot be read: {exc.message}")
+        _fail(f"{source}: no XML written: {exc.message}")
         return
     complete(result, year)
     report = validate_return(result.ret, year=year, extra_issues=result.issues)
     report.source = str(source)
+    # As 'csww validate' places them: one issue per problem, each at its item's cell (rule
+    # 801, no worker records, at the Workers sheet).
+    report.issues = one_per_problem(report.issues, result)
     click.echo(to_text(report), nl=False)
     if strict and report.errors:
         click.echo(f"Not written: {report.errors} errors remain and --strict was given.", err=True)
@@ -106,7 +110,7 @@ def generate_command(source: Path, output: Path | None, strict: bool, year: int 
     try:
         write(result.ret, target)
     except OSError as exc:
-        _fail(f"Cannot write {target}: {exc.strerror or exc}.")
+        _fail(file_problem(exc))
     click.echo(f"Wrote {target} ({len(result.ret.workers):,} worker records).", err=True)
     sys.exit(0 if report.valid else 1)
 
@@ -144,7 +148,7 @@ def convert_command(source: Path, output: Path) -> None:
         else:
             write_csv_dir(ret, output)
     except OSError as exc:
-        _fail(f"Cannot write {output}: {exc.strerror or exc}.")
+        _fail(file_problem(exc))
     note = f"; {kept} worker values kept in 'Other item' columns as written" if kept else ""
     empty = sum(1 for w in ret.workers if not w.values)
     click.echo(f"Wrote {output} ({len(ret.workers) - empty:,} worker records{note}).")

@@ -12,10 +12,13 @@ from csww import inputs
 from csww.cli import progress
 from csww.cli.years import YEAR
 from csww.reader import ReadError
+from csww.spec import available_years
 
 if TYPE_CHECKING:
     from csww.stats.breakdowns import Breakdowns
     from csww.stats.collect import Measured
+
+SPEC_YEARS = f"{available_years()[0]} to {available_years()[-1]}"
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -75,16 +78,21 @@ def _write(text: str, output: Path | None) -> None:
     help="Write here instead of the screen.",
 )
 @click.option(
+    "--breakdowns-csv",
     "--breakdowns",
     "breakdowns_path",
+    metavar="FILE.csv",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write the breakdowns (age, gender, ethnicity, role, ...) as CSV here.",
+    help="Also write the breakdowns (age, gender, ethnicity, role, ...) as CSV to this file.",
 )
 @click.option(
+    "--pay-csv",
     "--pay",
     "pay_path",
+    metavar="FILE.csv",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write pay statistics (from 2025: median base salary by role, incentives) here.",
+    help="Also write pay statistics (from 2025: median base salary by role, incentives) as "
+    "CSV to this file.",
 )
 @click.option("--year", type=YEAR, help="Collection year (default: each return's header).")
 @click.option("--no-suppress", is_flag=True, help="Show figures DfE would suppress (c).")
@@ -311,7 +319,11 @@ def compare_command(
 
 @click.command("synth")
 @click.option(
-    "--year", type=YEAR, required=True, help="Collection year (a published year, 2017 to 2025)."
+    "--year",
+    type=YEAR,
+    required=True,
+    help=f"Collection year, {SPEC_YEARS}: the LA's published figures for that year, or the "
+    "latest published ones for a year DfE has not published yet.",
 )
 @click.option(
     "--la",

@@ -38,6 +38,41 @@ def csv_set(folder: Path) -> bool:
     return any((folder / name).is_file() for name in CSV_FILES.values())
 
 
+def own_output(path: Path) -> str | None:
+    """What ``path`` is when csww itself wrote it (an issue report, statistics in DfE's
+    layout, a highlighted workbook), else None. A folder of returns often holds these beside
+    the returns; they are not returns."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        try:
+            with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+                first = next(csv.reader([f.readline(4096)]), [])
+        except OSError:
+            return None
+        cells = [c.strip() for c in first]
+        if cells in (list(CSV_COLUMNS), ["file", *CSV_COLUMNS]):
+            return "a csww issue report"
+        if cells[:1] == ["time_period"]:  # csww stats, --breakdowns, flows: DfE's layouts
+            return "statistics"
+    elif suffix in inputs.WORKBOOK_SUFFIXES:
+        sheets = _sheet_names(path)
+        if {"Summary", "Issues"} <= sheets:
+            return "a highlighted workbook (csww validate --format xlsx)"
+    return None
+
+
+def _sheet_names(path: Path) -> set[str]:
+    import re
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            text = zf.read("xl/workbook.xml")[:200_000].decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return set()
+    return set(re.findall(r"<(?:\w+:)?sheet\b[^>]*\bname=\"([^\"]*)\"", text))
+
+
 def _returns_in(paths: tuple[Path, ...]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
@@ -46,13 +81,14 @@ def _returns_in(paths: tuple[Path, ...]) -> list[Path]:
         elif path.is_dir():
             sets = sorted({p.parent for p in path.rglob("*.csv") if csv_set(p.parent)})
             found.extend(sets)
-            found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.suffix.lower() in RETURN_SUFFIXES and p.parent not in sets
-                )
-            )
+            for p in sorted(path.rglob("*")):
+                if p.suffix.lower() not in RETURN_SUFFIXES or p.parent in sets or not p.is_file():
+                    continue
+                what = own_output(p)
+                if what is None:
+                    found.append(p)
+                else:
+                    click.echo(f"Left out {p}: {what}, not a return.", err=True)
         else:
             found.append(path)
     return found
@@ -100,7 +136,8 @@ def validate_command(
     One file gets the full report; several get a line each (text), a list of reports (json)
     or every issue with its file (csv).
 
-    Exit status: 0 no errors (queries allowed), 1 errors found, 2 a file cannot be read.
+    Exit status: 0 no errors (queries allowed), 1 errors found, 2 a file cannot be read or
+    cannot be checked as asked (the message says why).
     """
     paths = _returns_in(files)
     if not paths:
@@ -128,11 +165,11 @@ def _one(
         summary = (
             f"{report.errors} errors, {report.queries} queries"
             if report.fatal is None
-            else "cannot be read"
+            else "not checked"
         )
         click.echo(f"Report written to {output} ({summary}).", err=True)
     if report.fatal is not None and (fmt != "text" or output):
-        click.echo(f"{path}: cannot be read: {report.fatal}", err=True)
+        click.echo(f"{path}: not checked: {report.fatal}", err=True)
     sys.exit(_exit_code([report]))
 
 
@@ -181,7 +218,7 @@ def _summary(paths: list[Path], reports: list[Report]) -> str:
     lines = []
     for path, report in zip(paths, reports, strict=True):
         if report.fatal is not None:
-            verdict = f"cannot be read: {report.fatal}"
+            verdict = f"not checked: {report.fatal}"
         else:
             verdict = (
                 f"LA {report.la or '?'}, {report.year}, {report.workers:,} workers: "
@@ -191,7 +228,8 @@ def _summary(paths: list[Path], reports: list[Report]) -> str:
     ready = sum(r.valid for r in reports)
     lines.append("")
     lines.append(
-        f"{len(reports)} returns: {ready} without errors, {len(reports) - ready} to fix. "
+        f"{len(reports)} return{'s' * (len(reports) != 1)}: {ready} without errors, "
+        f"{len(reports) - ready} to fix. "
         "Run 'csww validate FILE' on one for its full report."
     )
     return "\n".join(lines) + "\n"

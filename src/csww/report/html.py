@@ -108,7 +108,7 @@ def to_html(report: Report, title: str | None = None) -> str:
     ]
     if report.fatal is not None:
         parts.append(
-            f"<div class='fatal'><h2>The file cannot be read</h2><p>{escape(str(report.fatal))}</p></div>"
+            f"<div class='fatal'><h2>The file was not checked</h2><p>{escape(str(report.fatal))}</p></div>"
         )
         parts.append("</body></html>")
         return "".join(parts)

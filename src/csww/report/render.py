@@ -82,7 +82,7 @@ def to_text(report: Report, *, limit_per_rule: int = 10) -> str:
     lines: list[str] = []
     name = report.source or "return"
     if report.fatal is not None:
-        return f"{name}: cannot be read.\n  {report.fatal}\n"
+        return f"{name}: not checked.\n  {report.fatal}\n"
     verdict = "no errors" if report.valid else f"{report.errors} error{'s' * (report.errors != 1)}"
     lines.append(
         f"{name}: LA {report.la or '?'}, year {report.year}, {report.workers:,} worker records: "

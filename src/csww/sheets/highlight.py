@@ -219,7 +219,7 @@ def write_highlighted(source_path: str | Path, report: Report, output_path: str 
         ws = wb.active
         assert ws is not None
         ws.title = "Summary"
-        ws["A1"] = f"{source.name} cannot be read, so nothing could be highlighted."
+        ws["A1"] = f"{source.name} was not checked, so nothing could be highlighted."
         ws["A1"].font = Font(bold=True)
         _text(ws, 2, 1, str(report.fatal))
         wb.save(output_path)

@@ -9,12 +9,27 @@ from pathlib import Path
 
 def sheet_year(path: Path, kind: str, requested: int | None) -> int | None:
     if kind == "csv":
-        from csww.sheets.csv_reader import header_year
-
-        return header_year(path)
+        return _csv_year(path)
     from csww.sheets.workbook_reader import read_workbook_with_issues, workbook_template_year
 
     made_for = workbook_template_year(path)
     if made_for is not None:
         return made_for
     return read_workbook_with_issues(path, year=requested).ret.year
+
+
+def _csv_year(path: Path) -> int | None:
+    """The Year in header.csv. A file that is empty, or is not one of the template's CSV
+    files, says so first: asking for its year would send the user the wrong way."""
+    from csww.sheets.csv_reader import _files, header_year
+    from csww.sheets.rows import SheetError
+    from csww.sheets.wording import shown, wording
+    from csww.spec import spec_for
+
+    if path.is_file() and path.stat().st_size == 0:
+        raise SheetError(
+            f"{shown(path)} is empty (0 bytes): it holds no headings and no data. Save the "
+            f"sheet again as CSV, or start from the template's files. {wording().csv_template}"
+        )
+    _files(path, spec_for(None))  # raises SheetError saying what the file is not
+    return header_year(path)

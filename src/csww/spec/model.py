@@ -163,11 +163,13 @@ class Spec:
         """What the user should be told about this year's specification: every fact that is
         less than certain, and the assumption a year rests on, each with its source."""
         out = [self.assumption] if self.assumption else []
-        out.extend(
-            f"{f.note or f.what} (source: {f.source}; confidence: {f.confidence})"
-            for f in self.facts
-            if f.uncertain
-        )
+        for f in self.facts:
+            if not f.uncertain:
+                continue
+            said = f.note or f.what
+            # A note that names its own source is not given a second one.
+            source = "" if "(source:" in said else f"source: {f.source}; "
+            out.append(f"{said} ({source}confidence: {f.confidence})")
         return out
 
 
