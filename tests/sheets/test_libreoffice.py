@@ -144,3 +144,70 @@ def test_the_printed_highlighted_workbook_shows_red_and_amber_cells_where_they_b
     first_red_row = [x for x, y in red if y == red_top]
     assert min(x for x, _y in amber) > min(first_red_row)
     assert min(y for _x, y in amber) > red_top
+
+
+def _pages(pdf: Path) -> list[str]:
+    """The text of each printed page."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def _by_sheet(pages: list[str]) -> dict[str, list[str]]:
+    """Pages grouped by the sheet named in their footer ("Workers – page 3 of 18")."""
+    import re
+
+    out: dict[str, list[str]] = {}
+    for page in pages:
+        found = re.search(r"(\S[^\n]*?) – page \d+ of \d+", page)
+        assert found, page[-300:]
+        out.setdefault(found[1].strip(), []).append(page)
+    return out
+
+
+def _pdfinfo(pdf: Path) -> str:
+    return subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_template_prints_legibly(tmp_path: Path) -> None:
+    """The Guidance on a few landscape pages, its table's heading on each; the data sheets at
+    a readable scale with their heading rows (and on Workers the registration number) on
+    every page. Before: 28 portrait pages, the Guidance cut at the page edge, the Workers
+    sheet shrunk to one page's width."""
+    from csww.sheets.template import build_workbook
+
+    path = tmp_path / "t2025.xlsx"
+    build_workbook(load_spec(2025))[0].save(path)
+    pdf = libreoffice_convert(path, "pdf", tmp_path / "pdf", tmp_path / "lo-profile")
+    assert "841.89 x 595.304 pts (A4)" in _pdfinfo(pdf)  # landscape
+    sheets = _by_sheet(_pages(pdf))
+    assert list(sheets) == ["Guidance", "Header", "LA level", "Workers"]
+    assert len(sheets["Guidance"]) <= 6, len(sheets["Guidance"])
+    for page in sheets["Guidance"][1:]:
+        assert "What to record" in page and "Workers in" in page  # the heading row repeats
+    assert "how to fill in this workbook" in sheets["Guidance"][0]
+    assert "Date of birth" in "".join(sheets["Guidance"])  # every row printed, none cut off
+    spec = load_spec(2025)
+    printed = "".join(sheets["Workers"])
+    for item in spec.worker.values():  # every column on some page, its name whole
+        assert item.name.split()[-1] in printed, item.name
+    for page in sheets["Workers"]:
+        assert "registration" in page and "Mandatory" in page  # columns A:B and row 2 repeat
+
+
+def test_the_highlighted_workbook_prints_its_summary_whole(tmp_path: Path) -> None:
+    source = REFERENCE / "csww-2022-sample.xml"
+    from csww.engine import validate
+
+    report = validate(source)
+    out = tmp_path / "marked.xlsx"
+    write_highlighted(source, report, out)
+    pdf = libreoffice_convert(out, "pdf", tmp_path / "pdf", tmp_path / "lo-profile")
+    sheets = _by_sheet(_pages(pdf))
+    summary = sheets["Summary"][0]
+    for label in ("Collection year", "Worker records", "Errors", "Queries"):
+        assert label in summary, summary[:800]
+    assert "Message" in summary and "Guide section" in summary  # on the same page as the rules
+    assert len(sheets["Summary"]) <= 3
+    assert all("Message" in page for page in sheets["Issues"])  # its heading on every page

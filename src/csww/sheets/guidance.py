@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from csww.rules.items import describe_format
 from csww.sheets.layout import FIRST_DATA_ROW, SHEETS, la_summary, parts
+from csww.sheets.printing import fit_width
 from csww.sheets.values import spellings
 from csww.spec import CATEGORIES, STATUS_LABELS, Item, Spec
 
@@ -161,7 +162,8 @@ COLUMNS = (
     "Leavers",
     "Agency workers",
 )
-WIDTHS = (10, 8, 30, 18, 60, 34, 44, 14, 14, 14)
+# Sized so that the table prints on A4 landscape, every column on the page, at about 70 %.
+WIDTHS = (9, 8, 24, 16, 44, 26, 34, 11, 11, 11)
 
 
 LINE_HEIGHT = 15  # points per line of 11-point text, as Excel and LibreOffice lay it out
@@ -220,6 +222,7 @@ def write_guidance(ws: Worksheet, spec: Spec, year: int) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
     _fit(ws, row, list(zip(COLUMNS, WIDTHS, strict=True)))
     ws.freeze_panes = f"A{row + 1}"
+    fit_width(ws, f"{row}:{row}")
     texts = definitions()
     for part in parts(spec).values():
         table = {"header": "header", "la": "la", "workers": "worker"}[part.key]

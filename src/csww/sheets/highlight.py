@@ -16,14 +16,16 @@ from pathlib import Path
 import openpyxl
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csww.model import Return
 from csww.report.describe import described, item_label
 from csww.report.model import Issue, Report
 from csww.sheets.convert import to_workbook
+from csww.sheets.guidance import LINE_HEIGHT, lines_needed
 from csww.sheets.layout import split_ref
+from csww.sheets.printing import fit_width
 from csww.sheets.rows import SheetError
 from csww.sheets.template import Placement
 from csww.sheets.validate import WORKBOOK_SUFFIXES, read_sheet
@@ -167,10 +169,36 @@ def _summary(wb: Workbook, report: Report, source: Path) -> Worksheet:
         _text(ws, row, 4, issue.message if same else f"{issue.message} (and others: see Issues)")
         _text(ws, row, 5, issue.guide or "")
         ws.cell(row=row, column=2).fill = ERROR_FILL if issue.severity == "error" else QUERY_FILL
-    for letter, width in zip("ABCDE", (12, 10, 8, 110, 50), strict=True):
+    # Column A holds the facts' labels as well as the rule ids: wide enough for "Worker
+    # records"; the message and guide section wrap, so that a printed page holds them.
+    for letter, width in zip("ABCDE", (17, 10, 8, 72, 30), strict=True):
         ws.column_dimensions[letter].width = width
+    _wrap(ws, 12, {"D": 72, "E": 30})
+    ws.merge_cells("A9:E9")
+    ws["A9"].alignment = WRAP
+    ws.row_dimensions[9].height = 30
     ws.freeze_panes = "A12"
+    fit_width(ws, "11:11")
     return ws
+
+
+WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+
+
+def _wrap(ws: Worksheet, first: int, widths: dict[str, float]) -> None:
+    """Wrap the long columns' text from row ``first`` down, each row tall enough for it."""
+    for row in range(first, ws.max_row + 1):
+        for cell in ws[row]:
+            cell.alignment = TOP
+        lines = 1
+        for letter, width in widths.items():
+            cell = ws[f"{letter}{row}"]
+            cell.alignment = WRAP
+            if cell.value is not None:
+                lines = max(lines, lines_needed(str(cell.value), width))
+        if lines > 1:
+            ws.row_dimensions[row].height = LINE_HEIGHT * lines
 
 
 def sort_key_of(rule_id: str) -> tuple[int, str]:
@@ -204,9 +232,11 @@ def _issue_list(wb: Workbook, report: Report, cells: dict[int, str | None]) -> N
             link = ws.cell(row=row, column=7)
             link.hyperlink = f"#{ref}"
             link.font = Font(color="0563C1", underline="single")
-    for letter, width in zip("ABCDEFGHI", (8, 9, 8, 14, 30, 20, 16, 100, 40), strict=True):
+    for letter, width in zip("ABCDEFGHI", (8, 9, 8, 13, 24, 14, 14, 60, 26), strict=True):
         ws.column_dimensions[letter].width = width
+    _wrap(ws, 2, {"E": 24, "F": 14, "H": 60, "I": 26})
     ws.freeze_panes = "A2"
+    fit_width(ws, "1:1")
     ws.auto_filter.ref = f"A1:I{max(2, len(report.issues) + 1)}"
 
 

@@ -19,7 +19,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from csww.sheets.guidance import dropdown_texts, short_title, write_guidance, write_lists
@@ -45,6 +44,7 @@ from csww.sheets.layout import (
     parts,
     status_text,
 )
+from csww.sheets.printing import readable_scale
 from csww.spec import Item, Spec
 
 LAST_ROW = 1048576
@@ -239,8 +239,10 @@ def _sheet(
     ws.row_dimensions[STATUS_ROW].height = 36
     ws.row_dimensions[ELEMENT_ROW].hidden = True
     ws.freeze_panes = "C4" if part.key == "workers" else f"A{FIRST_DATA_ROW}"
-    landscape(ws)
-    ws.print_title_rows = f"{HEADING_ROW}:{STATUS_ROW}"
+    # Rows 1 and 2 (the item and who gives it) on every page; on Workers also columns A and
+    # B (the frozen ones: agency or not, and the registration number), so that every page
+    # says whose row it is.
+    readable_scale(ws, f"{HEADING_ROW}:{STATUS_ROW}", "A:B" if part.key == "workers" else None)
     index = {column.element: n for n, column in enumerate(cols, start=1) if column.kind == "item"}
     first_pair = len(part.items) + 1
     for offset, data in enumerate(rows):
@@ -261,14 +263,6 @@ def _sheet(
         for n, (element, text) in enumerate(message):
             _text(ws, FIRST_DATA_ROW, start + 2 * n, element)
             _text(ws, FIRST_DATA_ROW, start + 2 * n + 1, text)
-
-
-def landscape(ws: Worksheet) -> None:
-    """Print across the page, every column on one page's width."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
 
 
 def template_data(spec: Spec) -> SheetData:
