@@ -186,7 +186,7 @@ def report_command(
     from csww.stats.indicators import MEASURE_COLUMNS
     from csww.stats.neighbours import grouping, neighbour_cells, standings
     from csww.stats.output import notes_for
-    from csww.stats.report_html import Comparator, render
+    from csww.stats.report_html import Comparator, Neighbours, render
 
     measured = _measure(returns, True, None)
     units = table([m.measures for m in measured])
@@ -245,6 +245,8 @@ def report_command(
     places = standings(
         latest.code, series[latest.year], la_rows.get(latest.year, {}), MEASURE_COLUMNS
     )
+    named = _named_neighbours(latest.code, latest.year, la_rows.get(latest.year, {}))
+    near = Neighbours(group.name, *named)
     mine_measured = [m for m in measured if m.unit == (latest.year, latest.code)]
     breakdowns = unit_breakdowns(mine_measured).get((latest.year, latest.code))
     measures = mine_measured[0].measures if len(mine_measured) == 1 else None
@@ -259,9 +261,34 @@ def report_command(
         notes_for(mine_measured, []),
         places or None,
         england_breakdowns,
+        near,
+        latest.code,
     )
     output.write_text(page, encoding="utf-8")
     click.echo(f"Wrote {output}", err=True)
+
+
+def _named_neighbours(
+    code: str, year: int, rows: dict[str, dict[str, str]]
+) -> tuple[list[tuple[str, str, dict[str, str]]], list[str]]:
+    """The LA's statistical neighbours, nearest first, each with its name and figures for
+    ``year`` (``rows`` by unit code); and the neighbours with no figures that year."""
+    from csww.stats import published as pub
+    from csww.stats.neighbours import neighbours_of
+
+    def name(other: str) -> str:
+        area = pub.area_for(other, year)
+        return area.la_name if area is not None else other
+
+    found: list[tuple[str, str, dict[str, str]]] = []
+    missing = []
+    for other in neighbours_of(code, year):
+        unit = next((u for u in rows if other in u.split(" / ")), None)
+        if unit is None:
+            missing.append(f"{name(other)} ({other})")
+        elif unit != code and all(unit != u for _, u, _ in found):
+            found.append((rows[unit].get("la_name") or name(other), unit, rows[unit]))
+    return found, missing
 
 
 def national_breakdowns(measured: list[Measured]) -> Breakdowns | None:

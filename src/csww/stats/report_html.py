@@ -344,6 +344,44 @@ def _table(
     return f"<table><thead><tr><th>Indicator, {year}</th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+@dataclass(frozen=True)
+class Neighbours:
+    """Who the LA's statistical neighbours are, and each one's figures for the year."""
+
+    grouping: str
+    rows: list[tuple[str, str, Cells]]  # (name, unit code, published-format cells), nearest first
+    missing: list[str] = field(default_factory=list)  # neighbours with no figures that year
+
+
+def _neighbours(
+    la_name: str, la_code: str, la: Cells, near: Neighbours, median: Cells | None, year: int
+) -> str:
+    """The neighbours by name, each with its headline figures beside the LA's own and their
+    median, so that a reader sees whom the LA is compared with."""
+    shown = HEADLINES[:5]
+    head = "".join(f"<th>{escape(title)}</th>" for _, title, _, _ in shown)
+
+    def line(name: str, code: str, cells: Cells | None, strong: bool = False) -> str:
+        tag = "th" if strong else "td"
+        figures = "".join(
+            f"<{tag}>{escape(_show(cells.get(c), unit)) if cells else '–'}</{tag}>"
+            for c, _, unit, _ in shown
+        )
+        return f"<tr><{tag}>{escape(name)}</{tag}><{tag}>{escape(code)}</{tag}>{figures}</tr>"
+
+    body = [line(la_name, la_code, la, strong=True)]
+    body += [line(name, code, cells) for name, code, cells in near.rows]
+    if median:
+        body.append(line(f"Median of the {len(near.rows)} neighbours", "", median, strong=True))
+    note = f'<p class="note">Neighbours as in {escape(near.grouping)}, nearest first. ' + (
+        f"No figures for {year}: {escape(', '.join(near.missing))}.</p>" if near.missing else "</p>"
+    )
+    return (
+        f"<table><thead><tr><th>Local authority, {year}</th><th>Code</th>{head}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>{note}"
+    )
+
+
 def thousands(text: str) -> str:
     """Published text with thousands separators (36186.3 → 36,186.3); symbols unchanged."""
     number = parse_published(text)
@@ -372,6 +410,8 @@ def render(
     notes: list[str] | None = None,
     standings: dict[str, Standing] | None = None,
     england_breakdowns: Breakdowns | None = None,
+    neighbours: Neighbours | None = None,
+    la_code: str = "",
 ) -> str:
     """The whole page. ``series_la`` maps each year to the LA's published-format cells;
     ``comparators`` end with England (statistical neighbours and region before it);
@@ -380,15 +420,30 @@ def render(
     la = series_la[year]
     years = sorted(series_la)
     span = f"{years[0]} to {years[-1]}" if len(years) > 1 else str(year)
+    near = next((c for c in comparators if c.neighbours), None)
+    named = (
+        f"<p>Its statistical neighbours: {escape(', '.join(n for n, _, _ in neighbours.rows))} "
+        f"(their figures are in the table below).</p>"
+        if neighbours is not None and neighbours.rows
+        else ""
+    )
     parts = [
         f"<h1>{escape(la_name)}: children's social work workforce</h1>",
         f'<p class="lede">Year ending 30 September {year} · {escape(region_name)} · compared with '
         f"{escape(' and '.join(c.name for c in comparators))} ({escape(source)})</p>",
         _summary(la_name, la, comparators, year),
+        named,
         _tiles(la, comparators, year),
         f"<h2>How {escape(la_name)} compares, {year}</h2>",
         _bench_chart(la_name, la, comparators, year),
     ]
+    if neighbours is not None and neighbours.rows:
+        parts += [
+            f"<h2>{escape(la_name)} and its statistical neighbours, {year}</h2>",
+            _neighbours(
+                la_name, la_code, la, neighbours, near.cells.get(year) if near else None, year
+            ),
+        ]
     if len(years) > 1:
         parts += [f"<h2>Trend, {span}</h2>", _trend(la_name, series_la, comparators)]
     if breakdowns is not None:
