@@ -306,7 +306,9 @@ def national_breakdowns(measured: list[Measured]) -> Breakdowns | None:
 
 @click.command("compare")
 @click.argument("computed", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("published", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "published", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option(
     "--tolerance",
     type=float,
@@ -324,16 +326,26 @@ def national_breakdowns(measured: list[Measured]) -> Breakdowns | None:
     "--all", "every", is_flag=True, help="With --output, write every cell, not only differences."
 )
 def compare_command(
-    computed: Path, published: Path, tolerance: float, output: Path | None, every: bool
+    computed: Path, published: Path | None, tolerance: float, output: Path | None, every: bool
 ) -> None:
     """Compare COMPUTED statistics with PUBLISHED ones (both in DfE's indicators layout).
+    Without PUBLISHED, with DfE's published file that csww carries
+    (csww_indicators_2017_to_2025.csv, docs/methodology.md).
 
     Exit status: 0 when every value matches within the tolerance, 1 when some differ.
     """
+    from importlib import resources
+
     from csww.stats.compare import NotComparable, compare_files, summary, to_csv, to_text
+    from csww.stats.published import DEFAULT_FILE
 
     try:
-        cells = compare_files(computed, published, tolerance)
+        if published is None:
+            shipped = resources.files("csww.stats").joinpath("data", DEFAULT_FILE)
+            with resources.as_file(shipped) as path:
+                cells = compare_files(computed, path, tolerance)
+        else:
+            cells = compare_files(computed, published, tolerance)
     except NotComparable as exc:
         _fail(str(exc))
     click.echo(to_text(cells, tolerance), nl=False)

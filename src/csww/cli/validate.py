@@ -210,6 +210,12 @@ def _many(paths: list[Path], year: int | None, fmt: str, output: Path | None) ->
     else:
         text = _summary(paths, reports)
     _emit(text, output, fmt)
+    if output:
+        click.echo(
+            f"Report written to {output} ({len(reports)} returns: "
+            f"{sum(r.errors for r in reports)} errors, {sum(r.queries for r in reports)} queries).",
+            err=True,
+        )
     sys.exit(_exit_code(reports))
 
 
@@ -221,7 +227,8 @@ def _summary(paths: list[Path], reports: list[Report]) -> str:
             verdict = f"not checked: {report.fatal}"
         else:
             verdict = (
-                f"LA {report.la or '?'}, {report.year}, {report.workers:,} workers: "
+                f"LA {report.la or '?'}, {report.year}, {report.workers:,} "
+                f"worker{'s' * (report.workers != 1)}: "
                 f"{report.errors} errors, {report.queries} queries"
             )
         lines.append(f"{path.name:<{width}}  {verdict}")
