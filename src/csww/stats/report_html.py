@@ -104,7 +104,9 @@ width:100%;font-size:14px}th,td{border-bottom:1px solid #b1b4b6;padding:5px 8px;
 th:first-child,td:first-child{text-align:left}thead th{background:#f3f2f1}
 .key{font-size:15px}.key .sw{display:inline-block;width:14px;height:14px;margin:0 6px -2px 16px}
 .key .sw:first-child{margin-left:0}ul{margin-top:4px}.note{font-size:14px;color:#505a5f}
-@media print{body{background:#fff}main{padding:0}}
+svg{max-width:100%;height:auto}
+@media print{body{background:#fff}main{padding:0}@page{size:A4;margin:14mm}
+h2,h3{break-after:avoid}h3{font-size:15px}table,.tile,.grid>div,svg{break-inside:avoid}tr{break-inside:avoid}}
 """
 
 
