@@ -208,6 +208,22 @@ def test_the_make_commands_exist() -> None:
     assert done.returncode == 0, done.stderr
 
 
+def test_make_demo_installs_only_what_the_demo_needs() -> None:
+    """The demo needs the portal's packages, not the test tools (pytest, Playwright, mypy,
+    schemathesis), which made most of its first start."""
+    done = subprocess.run(
+        ["make", "-n", "-B", "demo", "VENV=/nonexistent-venv"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    installs = [line for line in done.stdout.splitlines() if "pip install" in line]
+    assert installs == ["/nonexistent-venv/bin/pip install -q -e '.[portal]'"], done.stdout
+    assert "csww demo" in done.stdout
+
+
 def test_the_package_install_step_builds_a_wheel_with_the_command(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(tmp_path), str(ROOT)],
