@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from csww.cli.cla import cla_group
 from csww.cli.files import file_problem
 from csww.cli.flows import flows_command
 from csww.cli.privacy import pseudonymise_command
@@ -46,6 +47,7 @@ for command in (
     demo_command,
     worker_command,
     token_command,
+    cla_group,
 ):
     cli.add_command(command)
 
