@@ -163,7 +163,7 @@ COLUMNS = (
     "Agency workers",
 )
 # Sized so that the table prints on A4 landscape, every column on the page, at about 70 %.
-WIDTHS = (9, 8, 24, 16, 44, 26, 34, 11, 11, 11)
+WIDTHS = (9, 8, 24, 19, 42, 26, 34, 11, 11, 11)
 
 
 LINE_HEIGHT = 15  # points per line of 11-point text, as Excel and LibreOffice lay it out
