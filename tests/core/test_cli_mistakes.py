@@ -327,3 +327,19 @@ def test_help_names_the_years_from_the_specification_and_files_as_files() -> Non
     assert (
         "--pay-csv, --pay FILE.csv" in stats and "--breakdowns-csv, --breakdowns FILE.csv" in stats
     )
+
+
+def test_csww_worker_without_a_portal_database_says_where_to_run_it(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [*TOKEN[:-1], "worker", "--batch"],
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CSWW_PORTAL_DB")}
+        | {"SECRET_KEY": "worker-test-" + "x" * 40},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Run 'csww worker' in the folder where 'csww serve'" in done.stderr
+    assert "internal fault" not in done.stderr and not (tmp_path / "var").exists()

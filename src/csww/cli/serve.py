@@ -176,7 +176,9 @@ def worker_command(interval: float, batch: bool, nice: int) -> None:
 
     Uses the same DATABASE_URL and SECRET_KEY as the portal; workers may run on other machines.
     """
+    _portal_database("worker")
     _django(demo=False)
+    _database_ready("worker")
     from django.core.management import call_command
 
     call_command("check_worker", interval=interval, batch=batch, nice=nice)
@@ -193,9 +195,12 @@ def token_command(username: str, name: str, list_: bool, revoke: str | None) -> 
     Uses the portal's database: DATABASE_URL or CSWW_PORTAL_DB as for `csww serve`, else
     var/portal.sqlite3 in this folder, else the demo's var/demo.sqlite3 (run it where
     `csww demo` runs)."""
-    _token_database()
+    # Tokens are stored as digests and nothing is signed, so no SECRET_KEY is needed here:
+    # without one a throwaway key is used.
+    os.environ.setdefault("CSWW_PORTAL_EPHEMERAL_KEY", "1")
+    _portal_database("token")
     _django(demo=False)
-    _database_ready()
+    _database_ready("token")
     from django.core.management import call_command
     from django.core.management.base import CommandError
 
@@ -212,16 +217,14 @@ def token_command(username: str, name: str, list_: bool, revoke: str | None) -> 
 PORTAL_DB = os.path.join("var", "portal.sqlite3")
 DEMO_DB = os.path.join("var", "demo.sqlite3")
 SETUP = (
-    "Run 'csww token' in the folder where 'csww serve' or 'csww demo' runs, with the same "
-    "DATABASE_URL (or CSWW_PORTAL_DB) as the portal."
+    "Run 'csww {command}' in the folder where 'csww serve' or 'csww demo' runs, with the "
+    "same DATABASE_URL (or CSWW_PORTAL_DB) as the portal."
 )
 
 
-def _token_database() -> None:
-    """Choose the database ``csww token`` works on, and refuse (exit 2) one that is not there,
-    rather than creating an empty SQLite file. Tokens are stored as digests and nothing is
-    signed, so a SECRET_KEY is not needed here: without one a throwaway key is used."""
-    os.environ.setdefault("CSWW_PORTAL_EPHEMERAL_KEY", "1")
+def _portal_database(command: str) -> None:
+    """Choose the database ``csww token`` or ``csww worker`` works on, and refuse (exit 2)
+    one that is not there, rather than creating an empty SQLite file."""
     if os.environ.get("DATABASE_URL"):
         return
     chosen = os.environ.get("CSWW_PORTAL_DB")
@@ -234,27 +237,31 @@ def _token_database() -> None:
             f"Error: there is no portal database at {path}"
             + ("" if chosen else f" (nor the demo's {DEMO_DB})")
             + ". "
-            + SETUP,
+            + SETUP.format(command=command),
             err=True,
         )
         sys.exit(2)
 
 
-def _database_ready() -> None:
+def _database_ready(command: str) -> None:
     """The portal's tables must exist: a database never migrated is the user's setup."""
     from django.db import DatabaseError, connection
 
     try:
         tables = set(connection.introspection.table_names())
     except DatabaseError as exc:
-        click.echo(f"Error: the portal database cannot be opened ({exc}). {SETUP}", err=True)
+        click.echo(
+            f"Error: the portal database cannot be opened ({exc}). "
+            + SETUP.format(command=command),
+            err=True,
+        )
         sys.exit(2)
     if "auth_user" not in tables:
         name = connection.settings_dict.get("NAME", "")
         click.echo(
             f"Error: the database {name} has no portal tables yet. Start the portal once "
             "('csww serve' sets them up), or run 'django-admin migrate' with the portal's "
-            "settings. " + SETUP,
+            "settings. " + SETUP.format(command=command),
             err=True,
         )
         sys.exit(2)
