@@ -61,7 +61,7 @@ def test_fixing_a_worker_in_the_form_revalidates_the_whole_return(
     _fix_error(client)
     ret = the_return()
     assert ret.current is not None
-    assert ret.current.number == 2 and ret.current.description == "Edited worker record 1"
+    assert ret.current.number == 2 and ret.current.description == "Edited worker SW100001"
     assert (ret.errors, ret.queries) == (0, 1)
     assert read(ret.current.xml_bytes()).workers[0].values["Ethnicity"] == "WBRI"
     assert ret.versions.get(number=1).errors == 1  # the earlier version is kept as it was

@@ -14,7 +14,8 @@ from csww_portal import tasks
 from csww_portal.access import can_approve, is_la_user, la_view, role_of
 from csww_portal.models import LAReturn, State
 from csww_portal.services import status, versions, workflow
-from csww_portal.services.versions import WorkflowError
+from csww_portal.services.versions import StaleForm, WorkflowError
+from csww_portal.views.base import action_base
 from csww_portal.views.progress import after_upload
 
 log = logging.getLogger(__name__)
@@ -130,7 +131,7 @@ def history(request: HttpRequest, ret: LAReturn) -> HttpResponse:
 def submit(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     if request.method == "POST":
         try:
-            workflow.submit(ret, request.user)
+            workflow.submit(ret, request.user, base=action_base(request))
         except WorkflowError as exc:
             messages.error(request, exc.message)
             return redirect("csww_portal:submit", ret.collection.year, ret.la.code)
@@ -144,7 +145,7 @@ def submit(request: HttpRequest, ret: LAReturn) -> HttpResponse:
 def approve(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     if request.method == "POST":
         try:
-            workflow.approve(ret, request.user, role_of(request.user))
+            workflow.approve(ret, request.user, role_of(request.user), base=action_base(request))
         except WorkflowError as exc:
             messages.error(request, exc.message)
             return redirect("csww_portal:approve", ret.collection.year, ret.la.code)
@@ -155,23 +156,50 @@ def approve(request: HttpRequest, ret: LAReturn) -> HttpResponse:
         problem = "Only the local authority's approver can approve the return."
     elif ret.state != State.SUBMITTED:
         problem = "The return must be submitted before it can be approved."
+    elif ret.submitted_by_id is not None and ret.submitted_by_id == request.user.pk:
+        problem = workflow.SAME_PERSON
     return render(request, "csww_portal/approve.html", _context(request, ret, problem=problem))
 
 
 @la_view(change=True)
 def restore(request: HttpRequest, ret: LAReturn, number: int) -> HttpResponse:
     version = get_object_or_404(ret.versions.defer("xml", "report"), number=number)
+    problem = None
     if request.method == "POST":
         try:
-            new = versions.restore(ret, request.user, number)
+            new = versions.restore(ret, request.user, number, base=action_base(request))
+        except StaleForm as exc:
+            # The page again, as the return is now, listing what restoring would undo.
+            ret.refresh_from_db()
+            problem = [{"href": "#newer", "text": exc.message}]
         except WorkflowError as exc:
             messages.error(request, exc.message)
             return redirect("csww_portal:history", ret.collection.year, ret.la.code)
-        messages.success(
+        else:
+            messages.success(
+                request,
+                f"Version {number} restored as version {new.number}: "
+                f"{new.workers:,} worker record{'s' * (new.workers != 1)}, "
+                f"{new.errors:,} error{'s' * (new.errors != 1)} and {new.queries:,} "
+                f"quer{'ies' if new.queries != 1 else 'y'}.",
+            )
+            return redirect("csww_portal:results", ret.collection.year, ret.la.code)
+    newer = (
+        ret.versions.filter(number__gt=number)
+        .select_related("created_by")
+        .defer("xml", "report")
+        .order_by("number")[:50]
+    )
+    return render(
+        request,
+        "csww_portal/restore.html",
+        _context(
             request,
-            f"Version {number} restored as version {new.number}: {new.workers} worker records, "
-            f"{new.errors} error{'s' * (new.errors != 1)} and {new.queries} "
-            f"quer{'ies' if new.queries != 1 else 'y'}.",
-        )
-        return redirect("csww_portal:results", ret.collection.year, ret.la.code)
-    return render(request, "csww_portal/restore.html", _context(request, ret, version=version))
+            ret,
+            version=version,
+            newer=list(newer),
+            problem=problem,
+            page_has_errors=bool(problem),
+        ),
+        status=409 if problem else 200,
+    )
