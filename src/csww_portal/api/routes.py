@@ -9,6 +9,7 @@ UI from django-ninja's own copy, so it works offline and under the portal's CSP)
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -31,9 +32,12 @@ from csww_portal.api.schemas import (
     UploadAccepted,
     UploadStatus,
 )
+from csww_portal.converters import MAX_ID
 from csww_portal.models import LAReturn, Note, UploadCheck
 from csww_portal.services import status, workflow
 from csww_portal.services.versions import WorkflowError
+
+log = logging.getLogger(__name__)
 
 ERRORS: dict[int, Any] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem}
 CHANGES: dict[int, Any] = {**ERRORS, 409: Problem}
@@ -88,6 +92,14 @@ def _conflict(request: HttpRequest, exc: WorkflowError) -> HttpResponse:
     return _problem(request, exc.message, 409)
 
 
+@api.exception_handler(Exception)
+def _fault(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything unexpected: logged with its traceback (ids only, no data), answered as JSON
+    like every other error, never as an HTML page or a traceback."""
+    log.exception("API request failed: %s %s", request.method, request.path)
+    return _problem(request, "Sorry, there is a problem with the service. Try again later.", 500)
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     where = "; ".join(
@@ -97,6 +109,8 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _return(request: HttpRequest, year: int, la: str, *, change: bool = False) -> LAReturn:
+    if not 0 < year <= MAX_ID:
+        raise Http404
     return return_for(request.user, year, la, change=change)
 
 
@@ -188,6 +202,8 @@ def create_upload(
     tags=["uploads"],
 )
 def upload_status(request: HttpRequest, upload_id: int) -> dict[str, Any]:
+    if not 0 < upload_id <= MAX_ID:
+        raise Http404
     entry = (
         UploadCheck.objects.select_related(
             "upload", "version", "la_return__la", "la_return__collection"

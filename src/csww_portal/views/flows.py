@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
+import csww_portal.converters  # noqa: F401  (registers the id converter)
 from csww.flows import attrition, continuity, movement, suppression
 from csww.flows.store import Store
 from csww.reader import read
@@ -189,7 +190,7 @@ def la_flows(request: HttpRequest, ret: LAReturn) -> HttpResponse:
 
 
 urlpatterns = [
-    path("collections/<int:year>/la/<str:la>/flows/", la_flows, name="la_flows"),
-    path("dfe/collections/<int:year>/flows/", dfe_flows, name="flows"),
-    path("dfe/collections/<int:year>/flows/attrition.csv", dfe_flows_csv, name="flows_csv"),
+    path("collections/<id:year>/la/<str:la>/flows/", la_flows, name="la_flows"),
+    path("dfe/collections/<id:year>/flows/", dfe_flows, name="flows"),
+    path("dfe/collections/<id:year>/flows/attrition.csv", dfe_flows_csv, name="flows_csv"),
 ]
