@@ -204,9 +204,18 @@ class Upload(models.Model):
     content = models.BinaryField()
     outcome = models.CharField(max_length=12, choices=Outcome.choices)
     message = models.TextField(blank=True)
+    # The API token it came through (None: the upload page); uploads are rate-limited per
+    # person and per token.
+    token = models.ForeignKey(
+        "csww_portal.ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
+        indexes = [
+            models.Index(fields=["uploaded_by", "uploaded_at"]),
+            models.Index(fields=["token", "uploaded_at"]),
+        ]
 
 
 class ReturnVersion(models.Model):

@@ -150,6 +150,12 @@ CSWW_MAX_WORKERS = int(os.environ.get("CSWW_MAX_WORKERS", "20000"))
 CSWW_MAX_STORED_ISSUES = int(os.environ.get("CSWW_MAX_STORED_ISSUES", "20000"))
 CSWW_MAX_UPLOADS = int(os.environ.get("CSWW_MAX_UPLOADS", "500"))
 CSWW_KEEP_UNUSED_UPLOADS = int(os.environ.get("CSWW_KEEP_UNUSED_UPLOADS", "10"))
+# Uploads per person, and per API token, in a rolling window: a runaway client slows itself
+# down, and cannot fill the return's allowance (which counts only files that were loaded).
+CSWW_UPLOAD_RATE = int(os.environ.get("CSWW_UPLOAD_RATE", "30"))
+CSWW_UPLOAD_RATE_MINUTES = int(os.environ.get("CSWW_UPLOAD_RATE_MINUTES", "10"))
+# Failed API token checks per client address per minute before the address waits.
+CSWW_API_AUTH_MAX_FAILURES = int(os.environ.get("CSWW_API_AUTH_MAX_FAILURES", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -196,12 +202,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"no_client_tracebacks": {"()": "csww_portal.limits.NoClientErrorTracebacks"}},
+    "filters": {
+        "no_client_tracebacks": {"()": "csww_portal.limits.NoClientErrorTracebacks"},
+        "few_refusals": {"()": "csww_portal.limits.FewRefusals"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["no_client_tracebacks"],
+            "filters": ["no_client_tracebacks", "few_refusals"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("CSWW_PORTAL_LOG_LEVEL", "INFO")},

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django_tasks import task, task_backends
 
 from csww_portal.models import AuditEvent, LAReturn, Upload, UploadCheck
-from csww_portal.services import audit, versions
+from csww_portal.services import audit, upload_rate, versions
 from csww_portal.services.formats import OverLimit, Refused, check_limits, sniff
 from csww_portal.services.versions import WorkflowError
 
@@ -57,9 +57,13 @@ def accept(
     *,
     via: str = "",
     confirmed: bool = False,
+    token: Any = None,
 ) -> UploadCheck:
     """Keep the file and queue its check, together. Raises :class:`WorkflowError` when the
-    return cannot change now (submitted or approved)."""
+    return cannot change now (submitted or approved), or
+    :class:`~csww_portal.services.upload_rate.TooManyUploads` when this person or token has
+    sent too many files lately."""
+    upload_rate.check(user, token)
     kind, over = _over_limit(filename, data)
     with transaction.atomic():
         locked = _lock_return(ret.pk)
@@ -79,6 +83,7 @@ def accept(
             content=b"" if over else data,
             outcome=Upload.Outcome.REFUSED if over else "",
             message=over,
+            token=token,
         )
         entry = UploadCheck.objects.create(upload=stored, la_return=locked, confirmed=confirmed)
         locked.last_activity = timezone.now()

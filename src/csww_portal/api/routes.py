@@ -20,7 +20,7 @@ from ninja import File, NinjaAPI, Status, UploadedFile
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
-from csww_portal import tasks
+from csww_portal import tasks, throttle
 from csww_portal.access import return_for
 from csww_portal.api import tokens
 from csww_portal.api.schemas import (
@@ -35,6 +35,7 @@ from csww_portal.api.schemas import (
 from csww_portal.converters import MAX_ID
 from csww_portal.models import LAReturn, Note, UploadCheck
 from csww_portal.services import status, workflow
+from csww_portal.services.upload_rate import TooManyUploads
 from csww_portal.services.versions import WorkflowError
 
 log = logging.getLogger(__name__)
@@ -43,12 +44,29 @@ ERRORS: dict[int, Any] = {400: Problem, 401: Problem, 403: Problem, 404: Problem
 CHANGES: dict[int, Any] = {**ERRORS, 409: Problem}
 
 
+class Throttled(Exception):
+    def __init__(self, message: str, wait: int) -> None:
+        super().__init__(message)
+        self.message, self.wait = message, wait
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any | None:
-        user = tokens.user_for(token)
-        if user is not None:
-            request.user = user
-        return user
+        address = throttle.client_ip(request)
+        wait = tokens.auth_wait(address)
+        if wait:
+            raise Throttled(
+                "Too many requests with a wrong API token from this address. "
+                f"Wait {wait} seconds, and check the token.",
+                wait,
+            )
+        found = tokens.token_for(token)
+        if found is None:
+            tokens.auth_failed(address)
+            return None
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
+        return found.user
 
 
 api = NinjaAPI(
@@ -90,6 +108,20 @@ def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(WorkflowError)
 def _conflict(request: HttpRequest, exc: WorkflowError) -> HttpResponse:
     return _problem(request, exc.message, 409)
+
+
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = _problem(request, exc.message, 429)
+    response["Retry-After"] = str(exc.wait)
+    return response
+
+
+@api.exception_handler(TooManyUploads)
+def _too_many(request: HttpRequest, exc: TooManyUploads) -> HttpResponse:
+    response = _problem(request, exc.message, 429)
+    response["Retry-After"] = str(exc.wait)
+    return response
 
 
 @api.exception_handler(Exception)
@@ -161,7 +193,7 @@ def _note(note: Note) -> dict[str, Any]:
 
 @api.post(
     "/v1/collections/{year}/las/{la}/uploads",
-    response={202: UploadAccepted, 413: Problem, **CHANGES},
+    response={202: UploadAccepted, 413: Problem, 429: Problem, **CHANGES},
     summary="Send a return file to be checked",
     tags=["uploads"],
 )
@@ -188,6 +220,7 @@ def create_upload(
         file.read(),
         via=" through the API",
         confirmed=confirm,
+        token=getattr(request, "api_token", None),
     )
     return Status(
         202, {"id": entry.pk, "status": entry.status, "status_url": _status_url(request, entry.pk)}

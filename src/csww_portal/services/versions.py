@@ -361,10 +361,12 @@ def confirm_held(ret: LAReturn, user: Any, upload_id: int, *, load: bool) -> Upl
 def prune_uploads(ret: LAReturn) -> None:
     """Uploads kept per return: a file no version uses keeps its bytes only while it is one
     of the latest ``CSWW_KEEP_UNUSED_UPLOADS``; older ones keep their details and checksum.
-    Past ``CSWW_MAX_UPLOADS`` uploads in all, the portal stops taking more."""
-    if ret.uploads.count() >= settings.CSWW_MAX_UPLOADS:
+    Past ``CSWW_MAX_UPLOADS`` files *loaded* as versions, the portal stops taking more: files
+    that were refused, unreadable, held or cancelled do not count, so junk cannot use up the
+    allowance (its rate is limited per person and token instead: ``services.upload_rate``)."""
+    if ret.uploads.filter(outcome=Upload.Outcome.LOADED).count() >= settings.CSWW_MAX_UPLOADS:
         raise WorkflowError(
-            f"Your local authority has uploaded {settings.CSWW_MAX_UPLOADS:,} files to this "
+            f"Your local authority has loaded {settings.CSWW_MAX_UPLOADS:,} files into this "
             "return, the most the portal keeps. Contact the DfE helpdesk to upload more."
         )
     # A file still waiting for its check (no outcome yet) keeps its bytes: the check reads them.

@@ -14,6 +14,7 @@ from csww_portal import tasks
 from csww_portal.access import can_approve, is_la_user, la_view, role_of
 from csww_portal.models import LAReturn, State
 from csww_portal.services import status, versions, workflow
+from csww_portal.services.upload_rate import TooManyUploads
 from csww_portal.services.versions import StaleForm, WorkflowError
 from csww_portal.views.base import action_base
 from csww_portal.views.progress import after_upload
@@ -72,6 +73,15 @@ def upload(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     data = file.read()
     try:
         entry = tasks.accept(ret, request.user, file.name or "return", data)
+    except TooManyUploads as exc:
+        response = render(
+            request,
+            "csww_portal/upload.html",
+            {**context, "error": exc.message, "page_has_errors": True},
+            status=429,
+        )
+        response["Retry-After"] = str(exc.wait)
+        return response
     except WorkflowError as exc:
         return render(
             request,
