@@ -136,7 +136,8 @@ def test_refusals_are_logged_a_few_times_not_once_each() -> None:
 def test_the_portals_log_handler_limits_refusals() -> None:
     from django.conf import settings
 
-    assert "few_refusals" in settings.LOGGING["handlers"]["console"]["filters"]
+    logging_config: dict[str, Any] = settings.LOGGING
+    assert "few_refusals" in logging_config["handlers"]["console"]["filters"]
 
 
 @override_settings(CSWW_LOGIN_MAX_FAILURES=2)
