@@ -150,6 +150,11 @@ CSWW_MAX_WORKERS = int(os.environ.get("CSWW_MAX_WORKERS", "20000"))
 CSWW_MAX_STORED_ISSUES = int(os.environ.get("CSWW_MAX_STORED_ISSUES", "20000"))
 CSWW_MAX_UPLOADS = int(os.environ.get("CSWW_MAX_UPLOADS", "500"))
 CSWW_KEEP_UNUSED_UPLOADS = int(os.environ.get("CSWW_KEEP_UNUSED_UPLOADS", "10"))
+# Files the portal keeps outside the database: workbooks made for download (one per version).
+CSWW_FILES_DIR = os.environ.get("CSWW_FILES_DIR") or str(Path(_default_db).parent / "portal-files")
+# Processes that make workbooks for download, one at a time each (0: in the request's own
+# thread, one at a time per web process).
+CSWW_EXPORT_PROCESSES = int(os.environ.get("CSWW_EXPORT_PROCESSES", "1"))
 # Uploads per person, and per API token, in a rolling window: a runaway client slows itself
 # down, and cannot fill the return's allowance (which counts only files that were loaded).
 CSWW_UPLOAD_RATE = int(os.environ.get("CSWW_UPLOAD_RATE", "30"))
