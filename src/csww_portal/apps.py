@@ -7,4 +7,5 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from csww_portal.services import workbooks  # noqa: F401  (deletes kept workbooks)
+        # Their signal receivers delete kept files with their rows.
+        from csww_portal.services import storage, workbooks  # noqa: F401

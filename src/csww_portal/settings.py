@@ -222,9 +222,10 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Uploads are checked by workers of Django's tasks framework; the queue is a table in this
-# database (django-tasks-db), written in the upload's own transaction. Workers: `csww worker`.
-# Tests set CSWW_TASKS_BACKEND to django_tasks.backends.immediate.ImmediateBackend.
+# Uploads are queued by their own row and checked by `csww worker` (csww_portal.tasks). Django's
+# tasks framework (django-tasks-db) stays configured for other background work; its table
+# holds the queue of portals from before. Tests set CSWW_TASKS_BACKEND to Django's immediate
+# backend, which also checks uploads at once (CSWW_CHECK_AT_ONCE).
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("CSWW_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -234,4 +235,9 @@ TASKS = {
 # A check still running after this long is taken to have died with its worker and is queued
 # again; after this many attempts it is marked failed.
 CSWW_CHECK_LEASE_SECONDS = int(os.environ.get("CSWW_CHECK_LEASE_SECONDS", "300"))
+# Check each upload at once, inside its request, instead of queueing it for `csww worker`
+# (the tests; also when CSWW_TASKS_BACKEND names Django's immediate backend).
+CSWW_CHECK_AT_ONCE = _flag("CSWW_CHECK_AT_ONCE", False) or "Immediate" in os.environ.get(
+    "CSWW_TASKS_BACKEND", ""
+)
 CSWW_CHECK_MAX_ATTEMPTS = int(os.environ.get("CSWW_CHECK_MAX_ATTEMPTS", "3"))

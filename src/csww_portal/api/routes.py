@@ -33,7 +33,7 @@ from csww_portal.api.schemas import (
     UploadStatus,
 )
 from csww_portal.converters import MAX_ID
-from csww_portal.models import LAReturn, Note, UploadCheck
+from csww_portal.models import LAReturn, Note, Upload, UploadCheck
 from csww_portal.services import status, workflow
 from csww_portal.services.upload_rate import TooManyUploads
 from csww_portal.services.versions import WorkflowError
@@ -150,8 +150,7 @@ def _status_url(request: HttpRequest, upload_id: int) -> str:
     return request.build_absolute_uri(reverse("api:upload_status", args=[upload_id]))
 
 
-def _upload_status(entry: UploadCheck) -> dict[str, Any]:
-    ret = entry.la_return
+def _upload_status(entry: UploadCheck, ret: LAReturn) -> dict[str, Any]:
     return {
         **tasks.summary(entry),
         "collection": ret.collection.year,
@@ -223,7 +222,12 @@ def create_upload(
         token=getattr(request, "api_token", None),
     )
     return Status(
-        202, {"id": entry.pk, "status": entry.status, "status_url": _status_url(request, entry.pk)}
+        202,
+        {
+            "id": entry.upload_id,
+            "status": entry.status,
+            "status_url": _status_url(request, entry.upload_id),
+        },
     )
 
 
@@ -237,19 +241,17 @@ def create_upload(
 def upload_status(request: HttpRequest, upload_id: int) -> dict[str, Any]:
     if not 0 < upload_id <= MAX_ID:
         raise Http404
-    entry = (
-        UploadCheck.objects.select_related(
-            "upload", "version", "la_return__la", "la_return__collection"
-        )
-        .defer("upload__content")
+    upload = (
+        Upload.objects.select_related("la_return__la", "la_return__collection")
+        .defer("content")
         .filter(pk=upload_id)
         .first()
     )
-    if entry is None:
+    if upload is None:
         raise Http404
-    ret = entry.la_return
+    ret = upload.la_return
     _return(request, ret.collection.year, ret.la.code)  # the same access check as the pages
-    return _upload_status(entry)
+    return _upload_status(tasks.entry_for(upload), ret)
 
 
 @api.get(

@@ -26,7 +26,7 @@ from csww.report.model import Issue, Report
 from csww.spec import joint_partners, spec_for
 from csww.writer import complete_header, to_bytes
 from csww_portal.models import AuditEvent, LAReturn, ReturnVersion, State, Upload
-from csww_portal.services import audit, identity, status
+from csww_portal.services import audit, identity, status, storage
 from csww_portal.services.formats import OverLimit, Refused, check_limits, read_upload, sniff
 
 log = logging.getLogger(__name__)
@@ -340,7 +340,7 @@ def confirm_held(ret: LAReturn, user: Any, upload_id: int, *, load: bool) -> Upl
     held = ret.uploads.filter(pk=upload_id, outcome=Upload.Outcome.HELD).first()
     if held is None:
         raise WorkflowError("That file is no longer waiting to be loaded. Upload it again.")
-    found = examine(ret, held.filename, bytes(held.content)) if load else Examined()
+    found = examine(ret, held.filename, storage.bytes_of(held)) if load else Examined()
     with transaction.atomic():
         locked = _lock(ret)
         stored = Upload.objects.select_for_update().get(pk=held.pk)
@@ -358,24 +358,40 @@ def confirm_held(ret: LAReturn, user: Any, upload_id: int, *, load: bool) -> Upl
     return UploadResult(stored, version, found.problem)
 
 
-def prune_uploads(ret: LAReturn) -> None:
-    """Uploads kept per return: a file no version uses keeps its bytes only while it is one
-    of the latest ``CSWW_KEEP_UNUSED_UPLOADS``; older ones keep their details and checksum.
-    Past ``CSWW_MAX_UPLOADS`` files *loaded* as versions, the portal stops taking more: files
-    that were refused, unreadable, held or cancelled do not count, so junk cannot use up the
-    allowance (its rate is limited per person and token instead: ``services.upload_rate``)."""
+def allowance_left(ret: LAReturn) -> str:
+    """Why no more files can be loaded into this return ("" while they can): past
+    ``CSWW_MAX_UPLOADS`` files *loaded* as versions. Files that were refused, unreadable,
+    held or cancelled do not count, so junk cannot use up the allowance (its rate is limited
+    per person and token instead: ``services.upload_rate``)."""
     if ret.uploads.filter(outcome=Upload.Outcome.LOADED).count() >= settings.CSWW_MAX_UPLOADS:
-        raise WorkflowError(
+        return (
             f"Your local authority has loaded {settings.CSWW_MAX_UPLOADS:,} files into this "
             "return, the most the portal keeps. Contact the DfE helpdesk to upload more."
         )
+    return ""
+
+
+def prune_uploads(ret: LAReturn) -> None:
+    """Uploads kept per return: a file no version uses keeps its bytes only while it is one
+    of the latest ``CSWW_KEEP_UNUSED_UPLOADS``; older ones keep their details and checksum.
+    Raises :class:`WorkflowError` when the return's allowance is used up (:func:`allowance_left`)."""
+    full = allowance_left(ret)
+    if full:
+        raise WorkflowError(full)
+    forget_unused(ret)
+
+
+def forget_unused(ret: LAReturn) -> None:
+    """Drop the bytes of unused files beyond the latest ``CSWW_KEEP_UNUSED_UPLOADS``."""
     # A file still waiting for its check (no outcome yet) keeps its bytes: the check reads them.
     unused = (
-        ret.uploads.exclude(outcome=Upload.Outcome.LOADED).exclude(outcome="").exclude(content=b"")
+        ret.uploads.exclude(outcome=Upload.Outcome.LOADED)
+        .exclude(outcome="")
+        .exclude(content=b"", stored="")
     )
-    old = list(unused.values_list("pk", flat=True)[settings.CSWW_KEEP_UNUSED_UPLOADS - 1 :])
-    if old:
-        Upload.objects.filter(pk__in=old).update(content=b"")
+    old = list(unused.only("pk", "stored")[settings.CSWW_KEEP_UNUSED_UPLOADS - 1 :])
+    for upload in old:
+        storage.forget(upload)
 
 
 def _complete_from_current(parsed: Return, ret: LAReturn) -> None:

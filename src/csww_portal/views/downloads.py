@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from csww.report.render import for_excel, to_csv
 from csww_portal.access import la_view
 from csww_portal.models import AuditEvent, LAReturn
-from csww_portal.services import audit, workbooks
+from csww_portal.services import audit, storage, workbooks
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -95,12 +95,13 @@ def version_xml(request: HttpRequest, ret: LAReturn, number: int) -> HttpRespons
 @la_view()
 def upload_file(request: HttpRequest, ret: LAReturn, upload_id: int) -> HttpResponse:
     upload = get_object_or_404(ret.uploads, pk=upload_id)
-    if not upload.content:
+    data = storage.bytes_of(upload)
+    if not data:
         raise Http404("The file's content is no longer kept.")
     audit.record(request.user, AuditEvent.Action.DOWNLOAD, f"Uploaded file {upload.pk}", ret=ret)
     ext = upload.kind if upload.kind in ("xml", "xlsx", "csv") else "bin"
     return attachment(
-        bytes(upload.content),
+        data,
         "application/octet-stream",
         f"csww-{ret.collection.year}-{ret.la.code}-upload-{upload.pk}.{ext}",
     )

@@ -51,49 +51,44 @@ def overview(request: HttpRequest, ret: LAReturn) -> HttpResponse:
 
 @la_view(change=True)
 def upload(request: HttpRequest, ret: LAReturn) -> HttpResponse:
-    context = _context(request, ret, max_mb=settings.CSWW_MAX_UPLOAD_BYTES // (1024 * 1024))
+    max_mb = settings.CSWW_MAX_UPLOAD_BYTES // (1024 * 1024)
+
+    def page(status: int = 200, error: str = "", template: str = "upload.html") -> HttpResponse:
+        context = _context(request, ret, max_mb=max_mb)
+        if error:
+            context.update(error=error, page_has_errors=True)
+        return render(request, f"csww_portal/{template}", context, status=status)
+
     if request.method != "POST":
-        return render(request, "csww_portal/upload.html", context)
+        return page()
     error = ""
     file = request.FILES.get("return_file")
     if getattr(request, "csww_too_large", False):
-        error = f"The selected file must be smaller than {context['max_mb']} MB."
+        error = f"The selected file must be smaller than {max_mb} MB."
     elif file is None:
         error = "Select your return file (XML, .xlsx or CSV)."
     elif file.size is not None and file.size > settings.CSWW_MAX_UPLOAD_BYTES:
-        error = f"The selected file must be smaller than {context['max_mb']} MB."
+        error = f"The selected file must be smaller than {max_mb} MB."
     if error:
-        return render(
-            request,
-            "csww_portal/upload.html",
-            {**context, "error": error, "page_has_errors": True},
-            status=400,
-        )
+        return page(400, error)
     assert file is not None
     data = file.read()
     try:
         entry = tasks.accept(ret, request.user, file.name or "return", data)
     except TooManyUploads as exc:
-        response = render(
-            request,
-            "csww_portal/upload.html",
-            {**context, "error": exc.message, "page_has_errors": True},
-            status=429,
-        )
+        response = page(429, exc.message)
         response["Retry-After"] = str(exc.wait)
         return response
     except WorkflowError as exc:
-        return render(
-            request,
-            "csww_portal/upload.html",
-            {**context, "error": exc.message, "page_has_errors": True},
-            status=409,
-        )
+        return page(409, exc.message)
     except Exception:
-        # Nothing was committed: the previous version is still the current one.
+        # Nothing was stored: the previous version is still the current one.
         log.exception("upload failed for return %s", ret.pk)
-        return render(request, "csww_portal/upload_failed.html", context, status=500)
-    return after_upload(request, ret, entry, context)
+        return page(500, template="upload_failed.html")
+    # The acknowledgement: straight to the progress page, nothing more read or written.
+    if not entry.finished:
+        return redirect("csww_portal:upload_progress", ret.collection.year, ret.la.code, entry.pk)
+    return after_upload(request, ret, entry, _context(request, ret, max_mb=max_mb))
 
 
 @la_view(change=True)
@@ -125,7 +120,9 @@ def confirm_upload(request: HttpRequest, ret: LAReturn, upload_id: int) -> HttpR
 @la_view()
 def history(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     uploads = (
-        ret.uploads.select_related("uploaded_by").defer("content").annotate(kept=Length("content"))
+        ret.uploads.select_related("uploaded_by")
+        .defer("content")
+        .annotate(kept=Length("content") + Length("stored"))
     )
     versions_ = ret.versions.select_related("created_by", "upload").defer(
         "xml", "report", "upload__content"
