@@ -70,16 +70,21 @@ def return_for(user: Any, year: int, la_code: str, *, change: bool = False) -> L
             raise Http404("No such return.")
     elif role not in (Role.DFE, Role.ADMIN):
         raise PermissionDenied("Your account has no role in this collection.")
-    collection = collection_or_404(year)
-    # The current version's report, XML and record ids are read when a page needs them (one
-    # query each), not on every request: a 20,000-worker return's report may be megabytes.
-    ret = get_object_or_404(
-        LAReturn.objects.select_related("la", "collection", "current").defer(
-            "current__report", "current__xml", "current__record_ids"
-        ),
-        collection=collection,
-        la__code=la_code,
+    # One query finds the collection and the return. The current version's report, XML and
+    # record ids are read when a page needs them (one query each), not on every request: a
+    # 20,000-worker return's report may be megabytes.
+    ret = (
+        LAReturn.objects.select_related("la", "collection", "current")
+        .defer("current__report", "current__xml", "current__record_ids")
+        .filter(collection__year=year, la__code=la_code)
+        .first()
     )
+    if ret is None:
+        raise Http404("No such return.")
+    collection = ret.collection
+    if clear_familiarisation(collection):
+        ret = return_for(user, year, la_code, change=change)  # as it is after the clearing
+        return ret
     if role in LA_ROLES:
         if not collection.la_can_view():
             raise PermissionDenied(

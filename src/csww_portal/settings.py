@@ -172,6 +172,8 @@ FILE_UPLOAD_HANDLERS = [
 
 # Sessions and cookies: HttpOnly and SameSite always; Secure whenever the site is not in DEBUG.
 _secure = _flag("CSWW_PORTAL_SECURE_COOKIES", not DEBUG)
+# The person, their role and their LA in one query per request.
+AUTHENTICATION_BACKENDS = ["csww_portal.backends.PortalBackend"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = _secure

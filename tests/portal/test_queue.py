@@ -165,12 +165,12 @@ def test_one_las_uploads_apply_in_order_and_the_newest_wins(
     client = login("submitter")
     upload(client, xml(return_with_error_and_query()), name="first.xml")
     upload(client, xml(valid_return()), name="second.xml")
-    first, second = Upload.objects.order_by("pk")
-    status = client.get(la_url("upload_progress_json", "301", second.pk)).json()
+    older, newer = Upload.objects.order_by("pk")
+    status = client.get(la_url("upload_progress_json", "301", newer.pk)).json()
     assert (status["position"], status["retry_after"]) == (1, 2)  # the first is ahead of it
     # Two workers race and the newer upload's check finishes first.
-    assert tasks.run_check(second.pk) == "done"
-    assert tasks.run_check(first.pk) == "superseded"
+    assert tasks.run_check(newer.pk) == "done"
+    assert tasks.run_check(older.pk) == "superseded"
     first, second = UploadCheck.objects.order_by("pk")
     ret = the_return()
     assert ret.current_id == second.version_id and ret.errors == 0
