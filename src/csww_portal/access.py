@@ -14,6 +14,7 @@ from typing import Any, Concatenate, ParamSpec
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from csww_portal.models import LA_ROLES, Collection, LAReturn, Membership, Role
@@ -69,12 +70,21 @@ def return_for(user: Any, year: int, la_code: str, *, change: bool = False) -> L
             raise Http404("No such return.")
     elif role not in (Role.DFE, Role.ADMIN):
         raise PermissionDenied("Your account has no role in this collection.")
-    collection = collection_or_404(year)
-    ret = get_object_or_404(
-        LAReturn.objects.select_related("la", "collection", "current"),
-        collection=collection,
-        la__code=la_code,
+    # One query finds the collection and the return. The current version's report, XML and
+    # record ids are read when a page needs them (one query each), not on every request: a
+    # 20,000-worker return's report may be megabytes.
+    ret = (
+        LAReturn.objects.select_related("la", "collection", "current")
+        .defer("current__report", "current__xml", "current__record_ids")
+        .filter(collection__year=year, la__code=la_code)
+        .first()
     )
+    if ret is None:
+        raise Http404("No such return.")
+    collection = ret.collection
+    if clear_familiarisation(collection):
+        ret = return_for(user, year, la_code, change=change)  # as it is after the clearing
+        return ret
     if role in LA_ROLES:
         if not collection.la_can_view():
             raise PermissionDenied(
@@ -91,21 +101,21 @@ def return_for(user: Any, year: int, la_code: str, *, change: bool = False) -> L
     return ret
 
 
-LAView = Callable[Concatenate[HttpRequest, LAReturn, P], HttpResponse]
+LAView = Callable[Concatenate[HttpRequest, LAReturn, P], HttpResponseBase]
 
 
-def la_view(*, change: bool = False) -> Callable[[LAView[P]], Callable[..., HttpResponse]]:
+def la_view(*, change: bool = False) -> Callable[[LAView[P]], Callable[..., HttpResponseBase]]:
     """Views of one LA's return: resolve ``year`` and ``la`` to a return the user may use.
 
     With ``change``, GET still only needs read access (forms show what is there); any
     other method needs change access.
     """
 
-    def decorate(view: LAView[P]) -> Callable[..., HttpResponse]:
+    def decorate(view: LAView[P]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
         def wrapper(
             request: HttpRequest, year: int, la: str, *args: P.args, **kwargs: P.kwargs
-        ) -> HttpResponse:
+        ) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             reading = request.method in ("GET", "HEAD")

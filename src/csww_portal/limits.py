@@ -4,6 +4,8 @@ check while a body streams in, and refused requests logged without a traceback."
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -63,4 +65,34 @@ class NoClientErrorTracebacks(logging.Filter):
         if isinstance(status, int) and 400 <= status < 500:
             record.exc_info = None
             record.exc_text = None
+        return True
+
+
+class FewRefusals(logging.Filter):
+    """At most one log line per ``every`` seconds for refused API credentials (401) and
+    throttled requests (429): a flood of token guesses writes a line now and then saying how
+    many were left out, not one line each."""
+
+    STATUSES = frozenset({401, 429})
+
+    def __init__(self, every: float = 10.0) -> None:
+        super().__init__()
+        self.every = every
+        self.last: dict[int, float] = {}
+        self.dropped: dict[int, int] = {}
+        self.lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if status not in self.STATUSES:
+            return True
+        now = time.monotonic()
+        with self.lock:
+            if now - self.last.get(status, -self.every) < self.every:
+                self.dropped[status] = self.dropped.get(status, 0) + 1
+                return False
+            self.last[status] = now
+            dropped = self.dropped.pop(status, 0)
+        if dropped:
+            record.msg = f"{record.msg} (and {dropped} more like it, not logged)"
         return True

@@ -201,12 +201,30 @@ class Upload(models.Model):
     kind = models.CharField(max_length=8)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    content = models.BinaryField()
-    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    content = models.BinaryField(blank=True, default=b"")
+    # The file beside the database that holds the bytes (``services.storage``); uploads
+    # from before keep them in ``content``.
+    stored = models.CharField(max_length=80, blank=True, default="")
+    # Empty while the upload waits for its check: the row is then the queue entry.
+    outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
     message = models.TextField(blank=True)
+    # The API token it came through (None: the upload page); uploads are rate-limited per
+    # person and per token.
+    token = models.ForeignKey(
+        "csww_portal.ApiToken", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed = models.BooleanField(
+        default=False,
+        help_text="Load it even if it empties the return or removes most of its workers.",
+    )
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
+        indexes = [
+            models.Index(fields=["uploaded_by", "uploaded_at"]),
+            models.Index(fields=["token", "uploaded_at"]),
+            models.Index(fields=["id"], condition=models.Q(outcome=""), name="upload_waiting"),
+        ]
 
 
 class ReturnVersion(models.Model):
@@ -241,7 +259,9 @@ class ReturnVersion(models.Model):
         if self.xml:
             return bytes(self.xml)
         assert self.upload is not None, "a version without XML must come from an XML upload"
-        return bytes(self.upload.content)
+        from csww_portal.services.storage import bytes_of
+
+        return bytes_of(self.upload)
 
     def report_object(self) -> Report:
         return report_from_dict(self.report)

@@ -150,6 +150,17 @@ CSWW_MAX_WORKERS = int(os.environ.get("CSWW_MAX_WORKERS", "20000"))
 CSWW_MAX_STORED_ISSUES = int(os.environ.get("CSWW_MAX_STORED_ISSUES", "20000"))
 CSWW_MAX_UPLOADS = int(os.environ.get("CSWW_MAX_UPLOADS", "500"))
 CSWW_KEEP_UNUSED_UPLOADS = int(os.environ.get("CSWW_KEEP_UNUSED_UPLOADS", "10"))
+# Files the portal keeps outside the database: workbooks made for download (one per version).
+CSWW_FILES_DIR = os.environ.get("CSWW_FILES_DIR") or str(Path(_default_db).parent / "portal-files")
+# Processes that make workbooks for download, one at a time each (0: in the request's own
+# thread, one at a time per web process).
+CSWW_EXPORT_PROCESSES = int(os.environ.get("CSWW_EXPORT_PROCESSES", "1"))
+# Uploads per person, and per API token, in a rolling window: a runaway client slows itself
+# down, and cannot fill the return's allowance (which counts only files that were loaded).
+CSWW_UPLOAD_RATE = int(os.environ.get("CSWW_UPLOAD_RATE", "30"))
+CSWW_UPLOAD_RATE_MINUTES = int(os.environ.get("CSWW_UPLOAD_RATE_MINUTES", "10"))
+# Failed API token checks per client address per minute before the address waits.
+CSWW_API_AUTH_MAX_FAILURES = int(os.environ.get("CSWW_API_AUTH_MAX_FAILURES", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -161,6 +172,8 @@ FILE_UPLOAD_HANDLERS = [
 
 # Sessions and cookies: HttpOnly and SameSite always; Secure whenever the site is not in DEBUG.
 _secure = _flag("CSWW_PORTAL_SECURE_COOKIES", not DEBUG)
+# The person, their role and their LA in one query per request.
+AUTHENTICATION_BACKENDS = ["csww_portal.backends.PortalBackend"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = _secure
@@ -196,21 +209,25 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"no_client_tracebacks": {"()": "csww_portal.limits.NoClientErrorTracebacks"}},
+    "filters": {
+        "no_client_tracebacks": {"()": "csww_portal.limits.NoClientErrorTracebacks"},
+        "few_refusals": {"()": "csww_portal.limits.FewRefusals"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["no_client_tracebacks"],
+            "filters": ["no_client_tracebacks", "few_refusals"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("CSWW_PORTAL_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Uploads are checked by workers of Django's tasks framework; the queue is a table in this
-# database (django-tasks-db), written in the upload's own transaction. Workers: `csww worker`.
-# Tests set CSWW_TASKS_BACKEND to django_tasks.backends.immediate.ImmediateBackend.
+# Uploads are queued by their own row and checked by `csww worker` (csww_portal.tasks). Django's
+# tasks framework (django-tasks-db) stays configured for other background work; its table
+# holds the queue of portals from before. Tests set CSWW_TASKS_BACKEND to Django's immediate
+# backend, which also checks uploads at once (CSWW_CHECK_AT_ONCE).
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("CSWW_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
@@ -220,4 +237,9 @@ TASKS = {
 # A check still running after this long is taken to have died with its worker and is queued
 # again; after this many attempts it is marked failed.
 CSWW_CHECK_LEASE_SECONDS = int(os.environ.get("CSWW_CHECK_LEASE_SECONDS", "300"))
+# Check each upload at once, inside its request, instead of queueing it for `csww worker`
+# (the tests; also when CSWW_TASKS_BACKEND names Django's immediate backend).
+CSWW_CHECK_AT_ONCE = _flag("CSWW_CHECK_AT_ONCE", False) or "Immediate" in os.environ.get(
+    "CSWW_TASKS_BACKEND", ""
+)
 CSWW_CHECK_MAX_ATTEMPTS = int(os.environ.get("CSWW_CHECK_MAX_ATTEMPTS", "3"))

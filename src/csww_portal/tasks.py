@@ -1,11 +1,14 @@
-"""Checking uploads in the background: queued with the upload, run by a worker, safe to repeat.
+"""Checking uploads in the background: the upload's own row is its place in the queue.
 
-``accept`` stores the file, its :class:`UploadCheck` and the queued task in one transaction
-(the task queue is a table in the portal's own database), so an upload is never without its
-job. A worker runs :func:`check_upload`: it claims the check, reads and validates the file
-outside any transaction (the slow part), then stores the outcome in one transaction. A check
-already ``done`` or ``failed`` is never run again, and the outcome is written only while
-holding the return's lock after looking again, so two runs of one task make one result.
+``accept`` is the acknowledgement, kept near its floor for the deadline's burst: the file is
+written to disk and flushed (``services.storage``) outside any transaction, then **one** row
+is inserted, the upload with no outcome yet, which is the queue entry. A worker
+(:func:`work_once`, run by ``csww worker``) claims the oldest waiting upload by creating its
+:class:`UploadCheck` (``checking``), records its receipt in the audit log, reads and
+validates the file outside any transaction (the slow part), then stores the outcome in one
+transaction. A check already ``done`` or ``failed`` is never run again, and the outcome is
+written only while holding the return's lock after looking again, so two runs make one
+result.
 
 A worker that dies mid-check leaves its check ``checking``; :func:`recover_stalled` (run by
 every ``csww worker`` each minute) queues it again once the lease has passed, up to
@@ -20,13 +23,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django_tasks import task, task_backends
 
 from csww_portal.models import AuditEvent, LAReturn, Upload, UploadCheck
-from csww_portal.services import audit, versions
+from csww_portal.services import audit, storage, upload_rate, versions
 from csww_portal.services.formats import OverLimit, Refused, check_limits, sniff
 from csww_portal.services.versions import WorkflowError
 
@@ -57,49 +59,54 @@ def accept(
     *,
     via: str = "",
     confirmed: bool = False,
+    token: Any = None,
 ) -> UploadCheck:
-    """Keep the file and queue its check, together. Raises :class:`WorkflowError` when the
-    return cannot change now (submitted or approved)."""
-    kind, over = _over_limit(filename, data)
-    with transaction.atomic():
-        locked = _lock_return(ret.pk)
-        if locked.locked:
-            raise WorkflowError(
-                f"The return is {locked.get_state_display().lower()}. DfE must reopen it before it can change."
-            )
-        versions.prune_uploads(locked)
-        stored = Upload.objects.create(
-            la_return=locked,
-            uploaded_by=user,
-            filename=filename[:255],
-            kind=kind if over else "",
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            # A file over a limit is refused unopened, and its bytes are not kept.
-            content=b"" if over else data,
-            outcome=Upload.Outcome.REFUSED if over else "",
-            message=over,
+    """Keep the file and queue its check: the file on disk, then its one row. Raises
+    :class:`WorkflowError` when the return cannot change now (submitted or approved), or
+    :class:`~csww_portal.services.upload_rate.TooManyUploads` when this person or token has
+    sent too many files lately. Returns the check as the progress page shows it (not yet
+    saved while the upload waits)."""
+    if ret.locked:
+        raise WorkflowError(
+            f"The return is {ret.get_state_display().lower()}. DfE must reopen it before it can change."
         )
-        entry = UploadCheck.objects.create(upload=stored, la_return=locked, confirmed=confirmed)
-        locked.last_activity = timezone.now()
-        locked.save(update_fields=["last_activity"])
-        if over:
-            _finish(entry, Status.FAILED, over)
-            what = f"refused unopened: {over[:200]}"
-        else:
-            _enqueue(entry)
-            what = f"queued for checking as upload {stored.pk}"
-        audit.record(
-            user, AuditEvent.Action.UPLOAD, f"{filename[:120]}: received{via}, {what}", ret=locked
-        )
+    upload_rate.check(user, token)
+    stored = Upload.objects.create(
+        la_return=ret,
+        uploaded_by=user,
+        filename=filename[:255],
+        kind="",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        stored=storage.save(ret.pk, data),
+        outcome="",
+        token=token,
+        confirmed=confirmed,
+    )
     log.info("upload return=%s upload=%s queued", ret.pk, stored.pk)
-    entry.refresh_from_db()
-    return entry
+    if settings.CSWW_CHECK_AT_ONCE:  # tests: the check runs now, in the request
+        while run_check(stored.pk) == "queued again":
+            pass  # a fault while storing: tried again, up to CSWW_CHECK_MAX_ATTEMPTS
+    return entry_for(stored)
+
+
+def entry_for(upload: Upload) -> UploadCheck:
+    """The upload's check; while it waits to be claimed, an unsaved one saying ``queued``."""
+    try:
+        return UploadCheck.objects.select_related("upload", "version").get(pk=upload.pk)
+    except UploadCheck.DoesNotExist:
+        return UploadCheck(
+            upload=upload,
+            la_return_id=upload.la_return_id,
+            status=Status.QUEUED,
+            enqueued_at=upload.uploaded_at,
+            confirmed=upload.confirmed,
+        )
 
 
 def _over_limit(filename: str, data: bytes) -> tuple[str, str]:
     """The file's kind, and why it is over a limit ("" when it is not), checked from its size
-    and its zip directory before anything is stored or inflated."""
+    and its zip directory before anything is inflated."""
     try:
         kind = sniff(data, filename)
         check_limits(data, kind, filename)
@@ -110,24 +117,38 @@ def _over_limit(filename: str, data: bytes) -> tuple[str, str]:
     return kind, ""
 
 
-@task()
-def check_upload(upload_id: int) -> str:
-    """The queued job: check one upload (see the module's description)."""
-    return run_check(upload_id)
+def work_once() -> str | None:
+    """Claim the next check (a stalled one queued again first, then the oldest waiting
+    upload) and run it; None when there is nothing to do."""
+    upload_id = _claim_next()
+    if upload_id is None:
+        return None
+    return _run_claimed(upload_id)
 
 
 def run_check(upload_id: int) -> str:
-    entry = _claim(upload_id)
-    if entry is None:
+    """Claim this upload's check and run it (``already finished`` when it was done)."""
+    if not _claim(upload_id):
         return "already finished"
+    return _run_claimed(upload_id)
+
+
+def _run_claimed(upload_id: int) -> str:
+    entry = UploadCheck.objects.get(pk=upload_id)
     ret = LAReturn.objects.select_related("la", "collection", "current").get(pk=entry.la_return_id)
-    upload = Upload.objects.only("filename", "content").get(pk=upload_id)
-    try:
-        found = versions.examine(ret, upload.filename, bytes(upload.content))
-    except Exception:  # a fault in reading or checking: the same file would fail again
-        log.exception("check of upload %s stopped on a fault while reading", upload_id)
-        _fail(upload_id, FAULT.format(id=upload_id))
-        return "failed"
+    upload = Upload.objects.get(pk=upload_id)
+    data = storage.bytes_of(upload)
+    kind, over = _over_limit(upload.filename, data)
+    if over:  # refused unopened, and its bytes are not kept
+        found = versions.Examined(kind=kind, outcome=Upload.Outcome.REFUSED, problem=over)
+        found.keep_bytes = False
+    else:
+        try:
+            found = versions.examine(ret, upload.filename, data)
+        except Exception:  # a fault in reading or checking: the same file would fail again
+            log.exception("check of upload %s stopped on a fault while reading", upload_id)
+            _fail(upload_id, FAULT.format(id=upload_id))
+            return "failed"
     try:
         return _store(upload_id, found)
     except Exception:  # storing failed (database trouble): try again, up to the limit
@@ -147,21 +168,89 @@ def _lock_entry(upload_id: int) -> UploadCheck | None:
     return UploadCheck.objects.select_for_update().filter(pk=upload_id).first()
 
 
-def _enqueue(entry: UploadCheck) -> None:
-    result = check_upload.enqueue(entry.upload_id)
-    UploadCheck.objects.filter(pk=entry.pk).update(task_id=str(result.id)[:64])
+def _receipt(upload: Upload) -> None:
+    """What the acknowledgement leaves out, written when a worker takes the upload: its
+    receipt in the audit log (at the time it was received) and the return's activity."""
+    via = " through the API" if upload.token_id else ""
+    audit.record(
+        upload.uploaded_by,
+        AuditEvent.Action.UPLOAD,
+        f"{upload.filename[:120]}: received{via}, queued for checking as upload {upload.pk}",
+        ret=upload.la_return,
+        at=upload.uploaded_at,
+    )
+    LAReturn.objects.filter(pk=upload.la_return_id).update(last_activity=upload.uploaded_at)
 
 
-def _claim(upload_id: int) -> UploadCheck | None:
-    with transaction.atomic():
-        entry = _lock_entry(upload_id)
-        if entry is None or entry.finished:
-            return None
-        entry.status = Status.CHECKING
-        entry.started_at = timezone.now()
-        entry.attempts += 1
-        entry.save(update_fields=["status", "started_at", "attempts"])
-        return entry
+def _start(upload: Upload) -> bool:
+    """Create the upload's check, claimed (``checking``); False when another worker did."""
+    try:
+        with transaction.atomic():
+            UploadCheck.objects.create(
+                upload=upload,
+                la_return_id=upload.la_return_id,
+                status=Status.CHECKING,
+                enqueued_at=upload.uploaded_at,
+                started_at=timezone.now(),
+                attempts=1,
+                confirmed=upload.confirmed,
+            )
+            _receipt(upload)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _waiting() -> Any:
+    return Upload.objects.filter(outcome="", upload_check__isnull=True)
+
+
+def _claim_next() -> int | None:
+    while True:
+        again = (
+            UploadCheck.objects.filter(status=Status.QUEUED)
+            .order_by("enqueued_at", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if again is not None:
+            if _claim(again):
+                return again
+            continue
+        with transaction.atomic():
+            upload = (
+                _waiting()
+                .select_for_update(skip_locked=True, of=("self",))
+                .select_related("la_return__la", "la_return__collection", "uploaded_by")
+                .order_by("pk")
+                .first()
+            )
+            if upload is None:
+                return None
+            if _start(upload):
+                return upload.pk
+
+
+def _claim(upload_id: int) -> bool:
+    """Claim this upload's check: a waiting upload gets its check, a check queued again is
+    taken (one worker wins; the others find it taken). False when it has finished or is
+    being checked."""
+    upload = (
+        _waiting()
+        .select_related("la_return__la", "la_return__collection", "uploaded_by")
+        .filter(pk=upload_id)
+        .first()
+    )
+    if upload is not None:
+        return _start(upload)
+    now = timezone.now()
+    taken = UploadCheck.objects.filter(pk=upload_id, status=Status.QUEUED)
+    if not taken.update(status=Status.CHECKING, started_at=now):
+        return False
+    from django.db.models import F
+
+    UploadCheck.objects.filter(pk=upload_id).update(attempts=F("attempts") + 1)
+    return True
 
 
 def _store(upload_id: int, found: versions.Examined) -> str:
@@ -173,12 +262,12 @@ def _store(upload_id: int, found: versions.Examined) -> str:
         entry = _lock_entry(upload_id)
         if entry is None or entry.finished:
             return "already finished"
+        versions.forget_unused(locked)  # older unused files, beyond the few kept whole
         upload = Upload.objects.defer("content").select_related("uploaded_by").get(pk=upload_id)
         upload.kind, upload.outcome, upload.message = found.kind, found.outcome, found.problem
         fields = ["kind", "outcome", "message"]
         if not found.keep_bytes:  # over a limit: the bytes are not kept
-            upload.content = b""
-            fields.append("content")
+            storage.forget(upload)
         if found.report is None:
             upload.save(update_fields=fields)
             versions.record_outcome(locked, upload.uploaded_by, upload, found)
@@ -199,6 +288,12 @@ def _store(upload_id: int, found: versions.Examined) -> str:
             versions.record_outcome(locked, upload.uploaded_by, upload, found, load=False)
             _finish(entry, Status.DONE, held)
             return "held"
+        allowance = versions.allowance_left(locked)
+        if allowance:  # the return has had the most loaded files the portal keeps
+            upload.outcome, upload.message = Upload.Outcome.REFUSED, allowance
+            upload.save(update_fields=fields)
+            _finish(entry, Status.FAILED, allowance)
+            return "failed"
         upload.save(update_fields=fields)
         newer = UploadCheck.objects.filter(
             la_return_id=la_return_id, upload_id__gt=upload_id, applied=True
@@ -245,36 +340,7 @@ def _retry(upload_id: int) -> str:
         entry.status = Status.QUEUED
         entry.enqueued_at = timezone.now()
         entry.save(update_fields=["status", "enqueued_at"])
-        _enqueue(entry)
         return "queued again"
-
-
-def _task_waiting(entry: UploadCheck) -> bool:
-    """Whether the check's task is still in the queue, waiting for a worker."""
-    backend = task_backends["default"]
-    if not entry.task_id or not backend.supports_get_result:
-        return False
-    try:
-        result = backend.get_result(entry.task_id)
-    except Exception:  # gone, or an id this backend never gave out
-        return False
-    return bool(result.status == "READY")
-
-
-def _forget_task(entry: UploadCheck) -> None:
-    """Mark a dead worker's task row failed, so the queue's own records match."""
-    if not entry.task_id:
-        return
-    try:
-        from django_tasks_db.models import DBTaskResult
-    except ImportError:
-        return
-    DBTaskResult.objects.filter(id=entry.task_id, status="RUNNING").update(
-        status="FAILED",
-        finished_at=timezone.now(),
-        exception_class_path="csww_portal.tasks.WorkerLost",
-        traceback="The worker stopped before finishing; the check was queued again.",
-    )
 
 
 def recover_stalled(now: datetime | None = None, limit: int = 100) -> int:
@@ -285,16 +351,10 @@ def recover_stalled(now: datetime | None = None, limit: int = 100) -> int:
     with transaction.atomic():
         stale = list(
             UploadCheck.objects.select_for_update(skip_locked=True)
-            .filter(
-                Q(status=Status.CHECKING, started_at__lt=cutoff)
-                | Q(status=Status.QUEUED, enqueued_at__lt=cutoff)
-            )
+            .filter(Q(status=Status.CHECKING, started_at__lt=cutoff))
             .order_by("enqueued_at")[:limit]
         )
         for entry in stale:
-            if entry.status == Status.QUEUED and _task_waiting(entry):
-                continue  # a long queue, not a lost job
-            _forget_task(entry)
             if entry.attempts >= settings.CSWW_CHECK_MAX_ATTEMPTS:
                 Upload.objects.filter(pk=entry.pk).update(message=FAULT.format(id=entry.pk))
                 _finish(entry, Status.FAILED, FAULT.format(id=entry.pk))
@@ -302,7 +362,6 @@ def recover_stalled(now: datetime | None = None, limit: int = 100) -> int:
                 entry.status = Status.QUEUED
                 entry.enqueued_at = now
                 entry.save(update_fields=["status", "enqueued_at"])
-                _enqueue(entry)
             recovered += 1
     if recovered:
         log.warning("recovered %s stalled upload checks", recovered)
@@ -313,9 +372,10 @@ def queue_position(entry: UploadCheck) -> int:
     """How many checks are ahead of this one (0 when it is next or running)."""
     if entry.status != Status.QUEUED:
         return 0
-    return UploadCheck.objects.filter(
-        status=Status.QUEUED, enqueued_at__lt=entry.enqueued_at
-    ).count()
+    again = UploadCheck.objects.filter(status=Status.QUEUED, enqueued_at__lt=entry.enqueued_at)
+    if not entry._state.adding:
+        return again.count()  # queued again: behind the others queued again before it
+    return again.count() + _waiting().filter(pk__lt=entry.upload_id).count()
 
 
 def retry_after(entry: UploadCheck, position: int) -> int:
@@ -333,7 +393,7 @@ def summary(entry: UploadCheck) -> dict[str, Any]:
     done = entry.status == Status.DONE
     position = queue_position(entry)
     return {
-        "id": entry.pk,
+        "id": entry.upload_id,
         "status": entry.status,
         "status_label": entry.get_status_display(),
         "finished": entry.finished,

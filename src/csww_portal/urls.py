@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
+import csww_portal.converters  # noqa: F401  (registers the id converter)
 from csww_portal.views import (
     api,
     api_tokens,
@@ -32,10 +33,10 @@ la_patterns: list[URLPattern | URLResolver] = [
     path("la-level/", records.la_level, name="la_level"),
     path("notes/", notes.notes, name="notes"),
     path("history/", la_return.history, name="history"),
-    path("history/uploads/<int:upload_id>/", downloads.upload_file, name="upload_file"),
-    path("upload/<int:upload_id>/confirm/", la_return.confirm_upload, name="confirm_upload"),
-    path("history/versions/<int:number>/return.xml", downloads.version_xml, name="version_xml"),
-    path("history/versions/<int:number>/restore/", la_return.restore, name="restore"),
+    path("history/uploads/<id:upload_id>/", downloads.upload_file, name="upload_file"),
+    path("upload/<id:upload_id>/confirm/", la_return.confirm_upload, name="confirm_upload"),
+    path("history/versions/<id:number>/return.xml", downloads.version_xml, name="version_xml"),
+    path("history/versions/<id:number>/restore/", la_return.restore, name="restore"),
     path("submit/", la_return.submit, name="submit"),
     path("approve/", la_return.approve, name="approve"),
     path("download/return.xml", downloads.return_xml, name="download_xml"),
@@ -43,9 +44,9 @@ la_patterns: list[URLPattern | URLResolver] = [
     path("download/issues.csv", downloads.issues_csv, name="download_issues"),
     path("audit/", audit_log.la_audit, name="la_audit"),
     # Checking uploads in the background (issue 11)
-    path("uploads/<int:upload_id>/", progress.upload_progress, name="upload_progress"),
+    path("uploads/<id:upload_id>/", progress.upload_progress, name="upload_progress"),
     path(
-        "uploads/<int:upload_id>/status.json",
+        "uploads/<id:upload_id>/status.json",
         progress.upload_progress_json,
         name="upload_progress_json",
     ),
@@ -55,18 +56,18 @@ portal_patterns: list[URLPattern | URLResolver] = [
     path("", auth.home, name="home"),
     path("sign-in/", auth.LoginView.as_view(), name="login"),
     path("sign-out/", auth.LogoutView.as_view(), name="logout"),
-    path("collections/<int:year>/la/<str:la>/", include(la_patterns)),
-    path("api/collections/<int:year>/la/<str:la>/status", api.return_status, name="api_status"),
-    path("api/collections/<int:year>/la/<str:la>/report", api.return_report, name="api_report"),
+    path("collections/<id:year>/la/<str:la>/", include(la_patterns)),
+    path("api/collections/<id:year>/la/<str:la>/status", api.return_status, name="api_status"),
+    path("api/collections/<id:year>/la/<str:la>/report", api.return_report, name="api_report"),
     path("account/api-tokens/", api_tokens.api_tokens, name="api_tokens"),
-    path("dfe/collections/<int:year>/", dfe.dashboard, name="dashboard"),
-    path("dfe/collections/<int:year>/chase-list.csv", dfe.chase_csv, name="chase_csv"),
-    path("dfe/collections/<int:year>/statistics/", dfe.statistics_page, name="statistics"),
+    path("dfe/collections/<id:year>/", dfe.dashboard, name="dashboard"),
+    path("dfe/collections/<id:year>/chase-list.csv", dfe.chase_csv, name="chase_csv"),
+    path("dfe/collections/<id:year>/statistics/", dfe.statistics_page, name="statistics"),
     path(
-        "dfe/collections/<int:year>/submitted-returns.zip", dfe.submitted_zip, name="submitted_zip"
+        "dfe/collections/<id:year>/submitted-returns.zip", dfe.submitted_zip, name="submitted_zip"
     ),
-    path("dfe/collections/<int:year>/la/<str:la>/reopen/", dfe.reopen, name="reopen"),
-    path("dfe/collections/<int:year>/audit/", dfe.dfe_audit, name="dfe_audit"),
+    path("dfe/collections/<id:year>/la/<str:la>/reopen/", dfe.reopen, name="reopen"),
+    path("dfe/collections/<id:year>/audit/", dfe.dfe_audit, name="dfe_audit"),
     path("", include(flow_patterns)),
 ]
 

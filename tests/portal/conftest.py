@@ -153,3 +153,11 @@ def worker_url(position: int, la: str = "301", name: str = "worker") -> str:
 def base() -> dict[str, str]:
     """The hidden field every edit form posts: the version it was built from."""
     return {"base": str(current().number)}
+
+
+@pytest.fixture(autouse=True)
+def _portal_files(tmp_path: Any, settings: Any) -> None:
+    """Files the portal keeps outside the database go to the test's own folder; workbooks are
+    made in the request's thread (``test_downloads.py`` also runs the separate process)."""
+    settings.CSWW_FILES_DIR = str(tmp_path / "portal-files")
+    settings.CSWW_EXPORT_PROCESSES = 0

@@ -41,6 +41,8 @@ def portal_routes() -> Iterator[tuple[str, str]]:
 
 
 def fill(template: str, la: str, upload_id: int = 1) -> str:
+    # Numbers in paths use the portal's id converter (up to 18 digits).
+    template = template.replace("<id:", "<int:")
     path = template.replace("<int:year>", str(YEAR)).replace("<str:la>", la)
     path = path.replace("<int:upload_id>", str(upload_id)).replace("<int:number>", "1")
     if "<slug:record>" in path:

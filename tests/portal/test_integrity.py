@@ -95,7 +95,7 @@ def test_a_stale_delete_is_refused_and_deletes_nobody(login: Callable[[str], Cli
     assert record_id(1) == tenth
     tab_a.post(la_url("delete_worker", "301", tenth), {"base": "2"})
     assert "SW200010" not in _swenos() and "SW200001" in _swenos()
-    assert current().description == "Deleted worker record 1"
+    assert current().description == "Deleted worker SW200010"
 
 
 def test_editing_a_record_that_was_deleted_keeps_what_was_typed(

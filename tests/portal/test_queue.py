@@ -1,9 +1,10 @@
-"""The real queue: uploads wait in the database's task table and a database worker checks them.
+"""The real queue: each upload's own row is its place in the queue, and ``csww worker``
+checks them.
 
-These tests use django-tasks-db's backend (not the immediate one the other portal tests use)
-and its worker, on committed data: the upload and its job commit together, a job whose
-worker died is run again, a job run twice makes one result, one LA's uploads apply in order
-with the newest winning, and a failed check says why and keeps the previous version.
+These tests queue uploads (not the check at once the other portal tests use) and run the
+worker on committed data: the acknowledgement is one row, a check whose worker died is run
+again, a check run twice makes one result, one LA's uploads apply in order with the newest
+winning, and a failed check says why and keeps the previous version.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -22,11 +24,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from csww_portal import tasks
 from csww_portal.models import AuditEvent, ReturnVersion, Upload, UploadCheck
-from csww_portal.services import audit
+from csww_portal.services import storage
 from tests.factories import make_header, make_la, make_worker
 from tests.portal.conftest import (
     YEAR,
@@ -38,14 +39,12 @@ from tests.portal.conftest import (
     xml,
 )
 
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
 def database_queue() -> Iterator[None]:
-    with override_settings(TASKS=DATABASE_QUEUE):
+    with override_settings(CSWW_CHECK_AT_ONCE=False):
         yield
 
 
@@ -58,32 +57,36 @@ def progress_url(upload_id: int) -> str:
     return la_url("upload_progress", "301", upload_id)
 
 
-def test_an_upload_is_queued_with_its_job_and_the_page_shows_progress(
+def test_an_upload_is_queued_by_its_own_row_and_the_page_shows_progress(
     login: Callable[[str], Client],
 ) -> None:
     client = login("submitter")
     response = upload(client, xml(return_with_error_and_query()))
-    entry = UploadCheck.objects.get()
-    assert response.status_code == 302 and response["Location"] == progress_url(entry.pk)
-    assert entry.status == UploadCheck.Status.QUEUED and the_return().current is None
-    job = DBTaskResult.objects.get()
-    assert str(job.id) == entry.task_id and job.status == "READY"
-    assert job.args_kwargs["args"] == [entry.pk]
+    waiting = Upload.objects.get()
+    assert response.status_code == 302 and response["Location"] == progress_url(waiting.pk)
+    # The acknowledgement wrote one row (the queue entry) and the file beside the database.
+    assert waiting.outcome == "" and waiting.stored and not UploadCheck.objects.exists()
+    assert storage.bytes_of(waiting) == xml(return_with_error_and_query())
+    assert the_return().current is None
+    assert not AuditEvent.objects.filter(action="upload").exists()
 
-    page = client.get(progress_url(entry.pk)).content.decode()
+    page = client.get(progress_url(waiting.pk)).content.decode()
     assert "Your return is being checked" in page
     assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
     assert "csww_portal/progress.js" in page and 'role="status"' in page
-    status = client.get(la_url("upload_progress_json", "301", entry.pk)).json()
+    status = client.get(la_url("upload_progress_json", "301", waiting.pk)).json()
     assert (status["status"], status["finished"], status["position"]) == ("queued", False, 0)
 
     work()
 
-    entry.refresh_from_db()
-    assert entry.status == UploadCheck.Status.DONE and entry.applied
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    entry = UploadCheck.objects.get()
+    assert entry.status == UploadCheck.Status.DONE and entry.applied and entry.attempts == 1
     ret = the_return()
     assert ret.current_id == entry.version_id and (ret.errors, ret.queries) == (1, 1)
+    # The worker wrote the receipt the acknowledgement left out, at the time it was received.
+    receipt = AuditEvent.objects.get(detail__contains="received")
+    assert receipt.at == waiting.uploaded_at and receipt.la is not None
+    assert ret.last_activity is not None and ret.last_activity >= waiting.uploaded_at
     page = client.get(progress_url(entry.pk)).content.decode()
     assert "Loaded as version 1" in page and "http-equiv" not in page
     assert "1 error" in page and "See the results" in page
@@ -91,43 +94,45 @@ def test_an_upload_is_queued_with_its_job_and_the_page_shows_progress(
     assert (status["status"], status["workers"], status["errors"]) == ("done", 4, 1)
 
 
-def test_the_upload_and_its_job_commit_together(login: Callable[[str], Client]) -> None:
+def test_a_failed_acknowledgement_leaves_no_row(login: Callable[[str], Client]) -> None:
     client = login("submitter")
-    with mock.patch.object(audit, "record", side_effect=RuntimeError("database went away")):
+    with mock.patch.object(Upload.objects, "create", side_effect=RuntimeError("database away")):
         response = upload(client, xml(valid_return()))
     assert response.status_code == 500
     assert not Upload.objects.exists() and not UploadCheck.objects.exists()
-    assert not DBTaskResult.objects.exists()
+    assert the_return().current is None
 
 
-def test_a_job_run_twice_makes_one_result(login: Callable[[str], Client]) -> None:
+def test_a_check_run_twice_makes_one_result(login: Callable[[str], Client]) -> None:
     upload(login("submitter"), xml(valid_return()))
-    entry = UploadCheck.objects.get()
-    tasks.check_upload.enqueue(entry.pk)  # the same job queued a second time
-    assert DBTaskResult.objects.filter(status="READY").count() == 2
-    work()
-    assert tasks.run_check(entry.pk) == "already finished"  # and a third time, by hand
+    waiting = Upload.objects.get()
+    assert tasks.run_check(waiting.pk) == "done"
+    assert tasks.run_check(waiting.pk) == "already finished"  # a second run, by hand
+    work()  # and the worker finds nothing waiting
     assert ReturnVersion.objects.count() == 1
-    entry.refresh_from_db()
-    assert entry.status == UploadCheck.Status.DONE and entry.attempts == 1
-    assert DBTaskResult.objects.filter(status="SUCCESSFUL").count() == 2
-
-
-def test_a_job_whose_worker_died_is_run_again(login: Callable[[str], Client]) -> None:
-    upload(login("submitter"), xml(valid_return()))
     entry = UploadCheck.objects.get()
-    # What a worker killed mid-check leaves: its task claimed (RUNNING), the check started.
-    job = DBTaskResult.objects.get()
-    job.claim("worker-that-died")
-    assert tasks._claim(entry.pk) is not None
+    assert entry.status == UploadCheck.Status.DONE and entry.attempts == 1
+
+
+def test_two_workers_never_take_one_upload(login: Callable[[str], Client]) -> None:
+    upload(login("submitter"), xml(valid_return()))
+    waiting = Upload.objects.get()
+    assert tasks._claim(waiting.pk) is True
+    assert tasks._claim(waiting.pk) is False  # another worker finds it taken
+    assert tasks.work_once() is None  # nothing else waits
+
+
+def test_a_check_whose_worker_died_is_run_again(login: Callable[[str], Client]) -> None:
+    upload(login("submitter"), xml(valid_return()))
+    waiting = Upload.objects.get()
+    # What a worker killed mid-check leaves: the check claimed and started, never finished.
+    assert tasks._claim(waiting.pk) is True
 
     assert tasks.recover_stalled() == 0  # within the lease it may still be running
     later = timezone.now() + timedelta(minutes=6)
     assert tasks.recover_stalled(now=later) == 1
-    job.refresh_from_db()
-    assert job.status == "FAILED" and job.exception_class_path.endswith("WorkerLost")
     work()
-    entry.refresh_from_db()
+    entry = UploadCheck.objects.get()
     assert (entry.status, entry.attempts) == (UploadCheck.Status.DONE, 2)
     assert the_return().current_id == entry.version_id and ReturnVersion.objects.count() == 1
 
@@ -137,13 +142,13 @@ def test_a_check_that_keeps_dying_fails_and_says_why(login: Callable[[str], Clie
     upload(client, xml(valid_return()))
     work()
     upload(client, xml(return_with_error_and_query()), name="second.xml")
-    entry = UploadCheck.objects.get(upload__filename="second.xml")
+    second = Upload.objects.get(filename="second.xml")
     later = timezone.now()
     for _ in range(3):
-        assert tasks._claim(entry.pk) is not None
+        assert tasks._claim(second.pk) is True
         later += timedelta(minutes=6)
         assert tasks.recover_stalled(now=later) == 1
-    entry.refresh_from_db()
+    entry = UploadCheck.objects.get(pk=second.pk)
     assert (
         entry.status == UploadCheck.Status.FAILED
         and "upload the file again" in entry.message.lower()
@@ -160,14 +165,13 @@ def test_one_las_uploads_apply_in_order_and_the_newest_wins(
     client = login("submitter")
     upload(client, xml(return_with_error_and_query()), name="first.xml")
     upload(client, xml(valid_return()), name="second.xml")
-    first, second = UploadCheck.objects.order_by("pk")
-    status = client.get(la_url("upload_progress_json", "301", second.pk)).json()
+    older, newer = Upload.objects.order_by("pk")
+    status = client.get(la_url("upload_progress_json", "301", newer.pk)).json()
     assert (status["position"], status["retry_after"]) == (1, 2)  # the first is ahead of it
     # Two workers race and the newer upload's check finishes first.
-    assert tasks.run_check(second.pk) == "done"
-    assert tasks.run_check(first.pk) == "superseded"
-    first.refresh_from_db()
-    second.refresh_from_db()
+    assert tasks.run_check(newer.pk) == "done"
+    assert tasks.run_check(older.pk) == "superseded"
+    first, second = UploadCheck.objects.order_by("pk")
     ret = the_return()
     assert ret.current_id == second.version_id and ret.errors == 0
     assert first.status == UploadCheck.Status.DONE and not first.applied
@@ -178,7 +182,7 @@ def test_one_las_uploads_apply_in_order_and_the_newest_wins(
     # In the queue's own order, one worker checks them oldest first and the newest is current.
     upload(client, xml(return_with_error_and_query()), name="third.xml")
     upload(client, xml(valid_return()), name="fourth.xml")
-    work()  # (it also runs the first two jobs' queued tasks: they find their checks finished)
+    work()
     ret = the_return()
     fourth = UploadCheck.objects.get(upload__filename="fourth.xml")
     assert ret.current_id == fourth.version_id
@@ -222,7 +226,7 @@ def test_a_return_submitted_while_an_upload_waited_is_not_changed_by_it(
 
 def test_other_las_cannot_see_an_upload_in_progress(login: Callable[[str], Client]) -> None:
     upload(login("submitter"), xml(valid_return()))
-    entry = UploadCheck.objects.get()
+    entry = Upload.objects.get()
     other = login("other")
     assert other.get(progress_url(entry.pk)).status_code == 404
     assert other.get(la_url("upload_progress", "302", entry.pk)).status_code == 404
@@ -247,7 +251,7 @@ def test_worker_processes_check_uploads_and_a_killed_one_is_replaced(
     """``csww worker`` in separate processes; one is killed with SIGKILL mid-check."""
     client = login("submitter")
     upload(client, big_return(6000), name="big.xml")
-    entry = UploadCheck.objects.get()
+    waiting = Upload.objects.get()
     settings_dict = connection.settings_dict
     url = (
         f"postgresql://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}"
@@ -257,6 +261,7 @@ def test_worker_processes_check_uploads_and_a_killed_one_is_replaced(
         **os.environ,
         "DATABASE_URL": url,
         "CSWW_TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "CSWW_FILES_DIR": str(Path(storage._root())),
         "CSWW_PORTAL_EPHEMERAL_KEY": "1",
         "CSWW_CHECK_LEASE_SECONDS": "1",
     }
@@ -266,10 +271,10 @@ def test_worker_processes_check_uploads_and_a_killed_one_is_replaced(
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            entry.refresh_from_db()
-            if entry.status != UploadCheck.Status.QUEUED:
+            if UploadCheck.objects.filter(pk=waiting.pk).exists():
                 break
             time.sleep(0.01)
+        entry = UploadCheck.objects.get(pk=waiting.pk)
         assert entry.status == UploadCheck.Status.CHECKING, "the worker did not start the check"
         doomed.send_signal(signal.SIGKILL)
         doomed.wait(timeout=10)
@@ -293,10 +298,10 @@ def test_pollers_are_asked_to_wait_longer_far_back_in_the_queue(
     login: Callable[[str], Client],
 ) -> None:
     upload(login("submitter"), xml(valid_return()))
-    entry = UploadCheck.objects.get()
+    entry = tasks.entry_for(Upload.objects.get())
     assert [tasks.retry_after(entry, n) for n in (0, 9, 10, 35, 500)] == [2, 2, 3, 5, 10]
     work()
-    entry.refresh_from_db()
+    entry = UploadCheck.objects.get()
     assert tasks.summary(entry)["retry_after"] == 0
 
 

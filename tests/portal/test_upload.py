@@ -13,7 +13,7 @@ import pytest
 from django.test import Client, override_settings
 
 from csww_portal.models import ReturnVersion, State, Upload, UploadCheck
-from csww_portal.services import versions
+from csww_portal.services import storage, versions
 from tests.portal.conftest import (
     current,
     return_with_error_and_query,
@@ -66,7 +66,7 @@ def test_every_upload_is_kept_and_versions_are_never_overwritten(
     upload(client, second, name="fixed.xml")
     ret = the_return()
     assert ret.current is not None
-    assert [bytes(u.content) for u in Upload.objects.order_by("id")] == [first, second]
+    assert [storage.bytes_of(u) for u in Upload.objects.order_by("id")] == [first, second]
     assert list(ret.versions.order_by("number").values_list("number", "errors")) == [(1, 1), (2, 0)]
     assert ret.current.number == 2 and ret.current.xml_bytes() == second
     history = client.get("/collections/2018/la/301/history/").content.decode()

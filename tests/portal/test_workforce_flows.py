@@ -84,9 +84,9 @@ def test_la_sees_its_continuity_report_and_attrition(
     page = response.content.decode()
     assert "Please check: the date of birth differs" in page
     assert ("725Q", "SW123456", 1, "Date of birth") in response.context["queries"]
-    # Its own row, as published: one leaver who moved, so the classes are suppressed.
+    # Its own row, to the LA itself: its own figures, not suppressed (one leaver, who moved).
     (row,) = response.context["areas"]
-    assert row[:3] == ["Barking and Dagenham", "1", "1"] and row[3] == "c"
+    assert row[:4] == ["Barking and Dagenham", "1", "1", "1"] and "c" not in row
     assert response.context["others"] == 1
 
 
@@ -98,8 +98,10 @@ def test_dfe_sees_attrition_over_submitted_returns(
     response = login("dfe").get(f"/dfe/collections/{YEAR}/flows/")
     assert response.status_code == 200 and response.context["returns"] == 2
     england = response.context["areas"][0]
-    # In post 1 + 1; SW223344 (1) moved from 301 to 302: no attrition.
-    assert england == ["England", "2", "1", "1", "0", "0", "0", "0", "0", "0"]
+    # In post 1 + 1. SW223344, England's only leaver, moved from 301 to 302; 301's row is
+    # suppressed (one leaver), so England's, which would repeat it, is suppressed too.
+    assert england == ["England", "2", *["c"] * 8]
+    assert response.context["areas"][1][0] == "London" and "c" in response.context["areas"][1]
     csv = login("dfe").get(f"/dfe/collections/{YEAR}/flows/attrition.csv")
     assert csv.status_code == 200 and csv.content.decode().startswith("time_period,")
 

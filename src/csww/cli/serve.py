@@ -100,10 +100,17 @@ def _run(host: str, port: int, demo: bool, threads: int, workers: int) -> None:
         # clients more: waitress's default of 100 would stop accepting new ones.
         connection_limit=max(1000, threads * 8),
         channel_timeout=120,
-        # The server refuses a larger body itself, before the portal sees any of it.
-        max_request_body_size=int(settings.CSWW_MAX_REQUEST_BYTES),
+        # Above the portal's own limit, so a body just over it reaches the portal, which
+        # answers with its own page; far larger ones the server refuses unread.
+        max_request_body_size=server_body_limit(int(settings.CSWW_MAX_REQUEST_BYTES)),
         ident="csww",
     )
+
+
+def server_body_limit(portal_limit: int) -> int:
+    """The web server's request body limit: four times the portal's (waitress keeps a large
+    body in a temporary file, not in memory), so the portal's GOV.UK page answers."""
+    return 4 * portal_limit
 
 
 def _start_check_workers(count: int) -> None:

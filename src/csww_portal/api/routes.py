@@ -9,6 +9,7 @@ UI from django-ninja's own copy, so it works offline and under the portal's CSP)
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from ninja import File, NinjaAPI, Status, UploadedFile
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
-from csww_portal import tasks
+from csww_portal import tasks, throttle
 from csww_portal.access import return_for
 from csww_portal.api import tokens
 from csww_portal.api.schemas import (
@@ -31,20 +32,41 @@ from csww_portal.api.schemas import (
     UploadAccepted,
     UploadStatus,
 )
-from csww_portal.models import LAReturn, Note, UploadCheck
+from csww_portal.converters import MAX_ID
+from csww_portal.models import LAReturn, Note, Upload, UploadCheck
 from csww_portal.services import status, workflow
+from csww_portal.services.upload_rate import TooManyUploads
 from csww_portal.services.versions import WorkflowError
+
+log = logging.getLogger(__name__)
 
 ERRORS: dict[int, Any] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem}
 CHANGES: dict[int, Any] = {**ERRORS, 409: Problem}
 
 
+class Throttled(Exception):
+    def __init__(self, message: str, wait: int) -> None:
+        super().__init__(message)
+        self.message, self.wait = message, wait
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any | None:
-        user = tokens.user_for(token)
-        if user is not None:
-            request.user = user
-        return user
+        address = throttle.client_ip(request)
+        wait = tokens.auth_wait(address)
+        if wait:
+            raise Throttled(
+                "Too many requests with a wrong API token from this address. "
+                f"Wait {wait} seconds, and check the token.",
+                wait,
+            )
+        found = tokens.token_for(token)
+        if found is None:
+            tokens.auth_failed(address)
+            return None
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
+        return found.user
 
 
 api = NinjaAPI(
@@ -88,6 +110,28 @@ def _conflict(request: HttpRequest, exc: WorkflowError) -> HttpResponse:
     return _problem(request, exc.message, 409)
 
 
+@api.exception_handler(Throttled)
+def _throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = _problem(request, exc.message, 429)
+    response["Retry-After"] = str(exc.wait)
+    return response
+
+
+@api.exception_handler(TooManyUploads)
+def _too_many(request: HttpRequest, exc: TooManyUploads) -> HttpResponse:
+    response = _problem(request, exc.message, 429)
+    response["Retry-After"] = str(exc.wait)
+    return response
+
+
+@api.exception_handler(Exception)
+def _fault(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Anything unexpected: logged with its traceback (ids only, no data), answered as JSON
+    like every other error, never as an HTML page or a traceback."""
+    log.exception("API request failed: %s %s", request.method, request.path)
+    return _problem(request, "Sorry, there is a problem with the service. Try again later.", 500)
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     where = "; ".join(
@@ -97,6 +141,8 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _return(request: HttpRequest, year: int, la: str, *, change: bool = False) -> LAReturn:
+    if not 0 < year <= MAX_ID:
+        raise Http404
     return return_for(request.user, year, la, change=change)
 
 
@@ -104,8 +150,7 @@ def _status_url(request: HttpRequest, upload_id: int) -> str:
     return request.build_absolute_uri(reverse("api:upload_status", args=[upload_id]))
 
 
-def _upload_status(entry: UploadCheck) -> dict[str, Any]:
-    ret = entry.la_return
+def _upload_status(entry: UploadCheck, ret: LAReturn) -> dict[str, Any]:
     return {
         **tasks.summary(entry),
         "collection": ret.collection.year,
@@ -147,7 +192,7 @@ def _note(note: Note) -> dict[str, Any]:
 
 @api.post(
     "/v1/collections/{year}/las/{la}/uploads",
-    response={202: UploadAccepted, 413: Problem, **CHANGES},
+    response={202: UploadAccepted, 413: Problem, 429: Problem, **CHANGES},
     summary="Send a return file to be checked",
     tags=["uploads"],
 )
@@ -174,9 +219,15 @@ def create_upload(
         file.read(),
         via=" through the API",
         confirmed=confirm,
+        token=getattr(request, "api_token", None),
     )
     return Status(
-        202, {"id": entry.pk, "status": entry.status, "status_url": _status_url(request, entry.pk)}
+        202,
+        {
+            "id": entry.upload_id,
+            "status": entry.status,
+            "status_url": _status_url(request, entry.upload_id),
+        },
     )
 
 
@@ -188,19 +239,19 @@ def create_upload(
     tags=["uploads"],
 )
 def upload_status(request: HttpRequest, upload_id: int) -> dict[str, Any]:
-    entry = (
-        UploadCheck.objects.select_related(
-            "upload", "version", "la_return__la", "la_return__collection"
-        )
-        .defer("upload__content")
+    if not 0 < upload_id <= MAX_ID:
+        raise Http404
+    upload = (
+        Upload.objects.select_related("la_return__la", "la_return__collection")
+        .defer("content")
         .filter(pk=upload_id)
         .first()
     )
-    if entry is None:
+    if upload is None:
         raise Http404
-    ret = entry.la_return
+    ret = upload.la_return
     _return(request, ret.collection.year, ret.la.code)  # the same access check as the pages
-    return _upload_status(entry)
+    return _upload_status(tasks.entry_for(upload), ret)
 
 
 @api.get(

@@ -7,6 +7,8 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,6 +54,34 @@ def revoke(token: ApiToken, *, by: Any) -> None:
 
 def user_for(raw: str) -> Any | None:
     """The active user a token belongs to, or None (unknown, revoked or inactive user)."""
+    token = token_for(raw)
+    return token.user if token is not None else None
+
+
+def _failures_key(address: str | None) -> str:
+    return f"csww-api-auth-failures:{address or '-'}"
+
+
+def auth_wait(address: str | None) -> int:
+    """Seconds this address must wait before its next token is checked (0: go ahead): after
+    ``CSWW_API_AUTH_MAX_FAILURES`` wrong tokens in a minute, the rest of that minute. Counted
+    in the cache of each web process, so guessing costs the guesser time, not the database."""
+    failures = cache.get(_failures_key(address), 0)
+    return 60 if failures >= settings.CSWW_API_AUTH_MAX_FAILURES else 0
+
+
+def auth_failed(address: str | None) -> None:
+    key = _failures_key(address)
+    if cache.add(key, 1, timeout=60):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.add(key, 1, timeout=60)
+
+
+def token_for(raw: str) -> ApiToken | None:
+    """The live token (with its active user), or None (unknown, revoked or inactive user)."""
     if not raw.startswith(PREFIX) or len(raw) > 100:
         return None
     token = (
@@ -64,4 +94,4 @@ def user_for(raw: str) -> Any | None:
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token

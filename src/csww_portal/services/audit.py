@@ -16,6 +16,7 @@ def record(
     collection: Any = None,
     la: Any = None,
     username: str = "",
+    at: Any = None,
 ) -> AuditEvent:
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     return AuditEvent.objects.create(
@@ -25,4 +26,5 @@ def record(
         la=ret.la if ret is not None else la,
         action=action,
         detail=detail[:500],
+        **({"at": at} if at is not None else {}),
     )

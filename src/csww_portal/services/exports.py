@@ -27,6 +27,27 @@ def return_workbook(ret: Return, year: int) -> bytes:
     return out.getvalue()
 
 
+def make_workbook_file(xml: bytes, year: int, path: str) -> None:
+    """The return (COLLECT XML) as a workbook file at ``path``, written whole or not at all.
+    Imports only the core, so a freshly spawned process can run it without Django."""
+    import os
+    import threading
+    from pathlib import Path
+
+    from csww.reader import read_with_notes
+
+    parsed, _notes = read_with_notes(xml)
+    data = return_workbook(parsed, year)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.part")
+    with open(partial, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(partial, target)
+
+
 def csv_text(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

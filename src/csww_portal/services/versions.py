@@ -26,7 +26,7 @@ from csww.report.model import Issue, Report
 from csww.spec import joint_partners, spec_for
 from csww.writer import complete_header, to_bytes
 from csww_portal.models import AuditEvent, LAReturn, ReturnVersion, State, Upload
-from csww_portal.services import audit, identity, status
+from csww_portal.services import audit, identity, status, storage
 from csww_portal.services.formats import OverLimit, Refused, check_limits, read_upload, sniff
 
 log = logging.getLogger(__name__)
@@ -44,14 +44,19 @@ class StaleForm(WorkflowError):
     """The form was built from an older version: saving it could overwrite someone's work."""
 
 
-def stale_message(current: ReturnVersion) -> str:
+def stale_message(current: ReturnVersion, *, restoring: int | None = None) -> str:
     who = current.created_by.get_username() if current.created_by else "someone"
-    return (
+    then = (
         f"The return has changed since you opened this page: version {current.number} "
-        f"({current.description.lower()}, by {who} at "
-        f"{timezone.localtime(current.created_at):%H:%M}) is now "
-        "current. Nothing was saved. Check the record as it is now, then save again."
+        f"({current.description[:1].lower()}{current.description[1:]}, by {who} at "
+        f"{timezone.localtime(current.created_at):%H:%M}) is now current. Nothing was saved."
     )
+    if restoring is not None:
+        return (
+            f"{then} Restoring version {restoring} now would undo that change. Check the "
+            "history, then restore again if you still mean to."
+        )
+    return then
 
 
 @dataclass
@@ -335,7 +340,7 @@ def confirm_held(ret: LAReturn, user: Any, upload_id: int, *, load: bool) -> Upl
     held = ret.uploads.filter(pk=upload_id, outcome=Upload.Outcome.HELD).first()
     if held is None:
         raise WorkflowError("That file is no longer waiting to be loaded. Upload it again.")
-    found = examine(ret, held.filename, bytes(held.content)) if load else Examined()
+    found = examine(ret, held.filename, storage.bytes_of(held)) if load else Examined()
     with transaction.atomic():
         locked = _lock(ret)
         stored = Upload.objects.select_for_update().get(pk=held.pk)
@@ -353,22 +358,40 @@ def confirm_held(ret: LAReturn, user: Any, upload_id: int, *, load: bool) -> Upl
     return UploadResult(stored, version, found.problem)
 
 
+def allowance_left(ret: LAReturn) -> str:
+    """Why no more files can be loaded into this return ("" while they can): past
+    ``CSWW_MAX_UPLOADS`` files *loaded* as versions. Files that were refused, unreadable,
+    held or cancelled do not count, so junk cannot use up the allowance (its rate is limited
+    per person and token instead: ``services.upload_rate``)."""
+    if ret.uploads.filter(outcome=Upload.Outcome.LOADED).count() >= settings.CSWW_MAX_UPLOADS:
+        return (
+            f"Your local authority has loaded {settings.CSWW_MAX_UPLOADS:,} files into this "
+            "return, the most the portal keeps. Contact the DfE helpdesk to upload more."
+        )
+    return ""
+
+
 def prune_uploads(ret: LAReturn) -> None:
     """Uploads kept per return: a file no version uses keeps its bytes only while it is one
     of the latest ``CSWW_KEEP_UNUSED_UPLOADS``; older ones keep their details and checksum.
-    Past ``CSWW_MAX_UPLOADS`` uploads in all, the portal stops taking more."""
-    if ret.uploads.count() >= settings.CSWW_MAX_UPLOADS:
-        raise WorkflowError(
-            f"Your local authority has uploaded {settings.CSWW_MAX_UPLOADS:,} files to this "
-            "return, the most the portal keeps. Contact the DfE helpdesk to upload more."
-        )
+    Raises :class:`WorkflowError` when the return's allowance is used up (:func:`allowance_left`)."""
+    full = allowance_left(ret)
+    if full:
+        raise WorkflowError(full)
+    forget_unused(ret)
+
+
+def forget_unused(ret: LAReturn) -> None:
+    """Drop the bytes of unused files beyond the latest ``CSWW_KEEP_UNUSED_UPLOADS``."""
     # A file still waiting for its check (no outcome yet) keeps its bytes: the check reads them.
     unused = (
-        ret.uploads.exclude(outcome=Upload.Outcome.LOADED).exclude(outcome="").exclude(content=b"")
+        ret.uploads.exclude(outcome=Upload.Outcome.LOADED)
+        .exclude(outcome="")
+        .exclude(content=b"", stored="")
     )
-    old = list(unused.values_list("pk", flat=True)[settings.CSWW_KEEP_UNUSED_UPLOADS - 1 :])
-    if old:
-        Upload.objects.filter(pk__in=old).update(content=b"")
+    old = list(unused.only("pk", "stored")[settings.CSWW_KEEP_UNUSED_UPLOADS - 1 :])
+    for upload in old:
+        storage.forget(upload)
 
 
 def _complete_from_current(parsed: Return, ret: LAReturn) -> None:
@@ -403,10 +426,13 @@ def current_return(ret: LAReturn) -> tuple[Return, list[StructureNote]]:
 
 
 def _edit(
-    ret: LAReturn, user: Any, change: Any, description: str, base: int | None
+    ret: LAReturn, user: Any, change: Any, audit_text: str, base: int | None
 ) -> ReturnVersion:
     """Apply ``change`` to the current version; ``base`` is the version the form was built
-    from, and anything else being current means the form is stale and nothing is saved."""
+    from, and anything else being current means the form is stale and nothing is saved.
+    ``change`` returns the new version's description (it may name the worker by registration
+    number, which the LA sees in its history); the audit log gets ``audit_text``, which names
+    nobody."""
     with transaction.atomic():
         locked = _lock(ret)
         current = locked.current
@@ -416,7 +442,7 @@ def _edit(
             raise StaleForm(stale_message(current))
         parsed, notes = current_return(locked)
         ids = identity.ids_of(locked, current, parsed)
-        detail = change(parsed, ids) or description
+        description = change(parsed, ids)
         report = check(parsed, notes, locked.collection.year, source=current.report.get("source"))
         version = _new_version(
             locked,
@@ -424,13 +450,20 @@ def _edit(
             report,
             xml=to_bytes(parsed),
             upload=None,
-            description=detail,
+            description=description,
             parsed=parsed,
         )
         audit.record(
-            user, AuditEvent.Action.EDIT, f"{detail}: version {version.number}", ret=locked
+            user, AuditEvent.Action.EDIT, f"{audit_text}: version {version.number}", ret=locked
         )
     return version
+
+
+def worker_name(record: Record) -> str:
+    """How history and messages name a worker record: by its registration number, which
+    stays with the worker (a row number changes whenever a record is added or deleted)."""
+    swe = record.values.get("SWENo", "").strip()
+    return f"worker {swe}" if swe else "a worker record with no registration number"
 
 
 def _apply(record: Record, values: dict[str, str]) -> None:
@@ -459,8 +492,12 @@ def edit_worker(
 ) -> ReturnVersion:
     def change(parsed: Return, ids: list[str]) -> str:
         index = _find(ids, record)
+        before = worker_name(parsed.workers[index - 1])
         _apply(parsed.workers[index - 1], values)
-        return f"Edited worker record {index}"
+        after = worker_name(parsed.workers[index - 1])
+        if after != before:
+            return f"Edited {before} (now {after.removeprefix('worker ')})"
+        return f"Edited {before}"
 
     return _edit(ret, user, change, "Edited a worker record", base)
 
@@ -472,7 +509,7 @@ def add_worker(
         new = Record()
         _apply(new, values)
         parsed.workers.append(new)
-        return f"Added worker record {len(parsed.workers)}"
+        return f"Added {worker_name(new)}"
 
     return _edit(ret, user, change, "Added a worker record", base)
 
@@ -480,8 +517,8 @@ def add_worker(
 def delete_worker(ret: LAReturn, user: Any, record: str, *, base: int | None) -> ReturnVersion:
     def change(parsed: Return, ids: list[str]) -> str:
         index = _find(ids, record)
-        del parsed.workers[index - 1]
-        return f"Deleted worker record {index}"
+        gone = parsed.workers.pop(index - 1)
+        return f"Deleted {worker_name(gone)}"
 
     return _edit(ret, user, change, "Deleted a worker record", base)
 
@@ -498,11 +535,16 @@ def edit_la_level(
     return _edit(ret, user, change, "Edited the LA-level figures", base)
 
 
-def restore(ret: LAReturn, user: Any, number: int) -> ReturnVersion:
+def restore(ret: LAReturn, user: Any, number: int, *, base: int | None = None) -> ReturnVersion:
     """Make an earlier version current again, as a new version checked by today's rules
-    (history is never rewritten)."""
+    (history is never rewritten). ``base`` is the version that was current when the person
+    chose to restore: a newer one means someone changed the return since, and restoring
+    would drop that change unseen, so nothing is done."""
     with transaction.atomic():
         locked = _lock(ret)
+        if base is not None and (locked.current.number if locked.current else 0) != base:
+            assert locked.current is not None
+            raise StaleForm(stale_message(locked.current, restoring=number))
         old = locked.versions.select_related("upload").filter(number=number).first()
         if old is None:
             raise WorkflowError(f"There is no version {number}.")

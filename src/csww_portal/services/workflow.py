@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from csww_portal.models import AuditEvent, LAReturn, Note, Role, State
 from csww_portal.services import audit, status
-from csww_portal.services.versions import WorkflowError
+from csww_portal.services.versions import StaleForm, WorkflowError, stale_message
 
 MAX_NOTE = 2000
 SAME_PERSON = (
@@ -57,13 +57,25 @@ def _number(ret: LAReturn) -> int:
     return ret.current.number if ret.current is not None else 0
 
 
-def submit(ret: LAReturn, user: Any) -> None:
+def _same_version(locked: LAReturn, base: int | None, doing: str) -> None:
+    """``base`` is the version the person saw when they chose to act: if another is current
+    now, they would act on a return they have not seen, so nothing is done."""
+    if base is not None and _number(locked) != base:
+        assert locked.current is not None
+        raise StaleForm(
+            stale_message(locked.current) + f" Check the return as it is now before you {doing} it."
+        )
+
+
+def submit(ret: LAReturn, user: Any, *, base: int | None = None) -> None:
     with transaction.atomic():
         locked = (
             LAReturn.objects.select_for_update(of=("self",))
             .select_related("current", "la", "collection")
             .get(pk=ret.pk)
         )
+        if not locked.locked:
+            _same_version(locked, base, "submit")
         status.refresh(locked)
         blockers = status.submit_blockers(locked)
         if blockers:
@@ -77,7 +89,7 @@ def submit(ret: LAReturn, user: Any) -> None:
         )
 
 
-def approve(ret: LAReturn, user: Any, role: str | None) -> None:
+def approve(ret: LAReturn, user: Any, role: str | None, *, base: int | None = None) -> None:
     if role != Role.LA_APPROVER:
         raise WorkflowError("Only the local authority's approver can approve the return.")
     with transaction.atomic():
@@ -90,6 +102,7 @@ def approve(ret: LAReturn, user: Any, role: str | None) -> None:
             raise WorkflowError("Only a submitted return can be approved.")
         if locked.submitted_by_id is not None and locked.submitted_by_id == user.pk:
             raise WorkflowError(SAME_PERSON)
+        _same_version(locked, base, "approve")
         locked.state = State.APPROVED
         locked.approved_at = locked.last_activity = timezone.now()
         locked.approved_by = user
@@ -99,7 +112,7 @@ def approve(ret: LAReturn, user: Any, role: str | None) -> None:
         )
 
 
-def reopen(ret: LAReturn, user: Any, reason: str) -> None:
+def reopen(ret: LAReturn, user: Any, reason: str, *, base: int | None = None) -> None:
     reason = reason.strip()
     if not reason:
         raise WorkflowError("Enter the reason for reopening the return.")
@@ -115,6 +128,7 @@ def reopen(ret: LAReturn, user: Any, reason: str) -> None:
             )
         if not locked.locked:
             raise WorkflowError("Only a submitted or approved return can be reopened.")
+        _same_version(locked, base, "reopen")
         locked.state = State.IN_PROGRESS
         locked.reopen_reason = reason[:2000]
         locked.submitted_at = locked.approved_at = None

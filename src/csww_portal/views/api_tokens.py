@@ -19,11 +19,15 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if "revoke" in request.POST:
-            token = get_object_or_404(
-                ApiToken, pk=request.POST.get("revoke", "").strip() or 0, user=request.user
-            )
-            tokens.revoke(token, by=request.user)
-            context["revoked"] = token
+            text = request.POST.get("revoke", "").strip()
+            if not (text.isascii() and text.isdigit() and len(text) <= 18):
+                context["error"] = "Choose a token to revoke from the list."
+                context["revoke_error"] = True
+                status = 400
+            else:
+                token = get_object_or_404(ApiToken, pk=int(text), user=request.user)
+                tokens.revoke(token, by=request.user)
+                context["revoked"] = token
         else:
             name = request.POST.get("name", "").strip()
             if not name:
@@ -40,6 +44,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     owner: Any = request.user  # signed in (the view requires it)
     context["tokens"] = ApiToken.objects.filter(user=owner)
     if "error" in context:
-        context["errors"] = [{"href": "#name", "text": context["error"]}]
+        where = "#tokens" if "revoke" in request.POST else "#name"
+        context["errors"] = [{"href": where, "text": context["error"]}]
         context["page_has_errors"] = True
     return render(request, "csww_portal/api_tokens.html", context, status=status)

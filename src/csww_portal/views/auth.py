@@ -30,11 +30,14 @@ def _wait_text(seconds: int) -> str:
 class ThrottledSignIn(AuthenticationForm):
     """The throttle and the audit for any sign-in form (the portal's and the admin's)."""
 
+    wait = 0  # seconds, when the throttle refused the attempt
+
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         ip = throttle.client_ip(self.request) if self.request else None
         wait = throttle.wait_seconds(username, ip)
         if wait:
+            self.wait = wait
             _audit_failure(username, "refused while locked")
             raise forms.ValidationError(LOCKED.format(wait=_wait_text(wait)), code="locked")
         try:
@@ -85,6 +88,16 @@ class LoginView(auth_views.LoginView):
     template_name = "csww_portal/login.html"
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        """A throttled attempt is answered 429 Too Many Requests, with when to try again."""
+        response = super().form_invalid(form)
+        if any(e.code == "locked" for e in form.errors.as_data().get("__all__", [])):
+            response.status_code = 429
+            wait = getattr(form, "wait", 0)
+            if wait:
+                response["Retry-After"] = str(wait)
+        return response
 
 
 class LogoutView(auth_views.LogoutView):

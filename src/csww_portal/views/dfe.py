@@ -17,6 +17,7 @@ from csww_portal.access import dfe_view, return_for
 from csww_portal.models import LA_ROLES, AuditEvent, Collection, LAReturn, State
 from csww_portal.services import audit, exports, statistics, status, workflow
 from csww_portal.services.versions import WorkflowError
+from csww_portal.views.base import action_base
 from csww_portal.views.downloads import attachment
 
 DONE = (State.SUBMITTED, State.APPROVED)
@@ -181,9 +182,12 @@ def reopen(request: HttpRequest, collection: Collection, la: str) -> HttpRespons
     error = ""
     if request.method == "POST":
         try:
-            workflow.reopen(ret, request.user, request.POST.get("reason", ""))
+            workflow.reopen(
+                ret, request.user, request.POST.get("reason", ""), base=action_base(request)
+            )
         except WorkflowError as exc:
             error = exc.message
+            ret.refresh_from_db()
         else:
             messages.success(
                 request,

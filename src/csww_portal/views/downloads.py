@@ -3,13 +3,13 @@ CSV, and any file the LA uploaded. Every download is audited."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from csww.report.render import for_excel, to_csv
 from csww_portal.access import la_view
 from csww_portal.models import AuditEvent, LAReturn
-from csww_portal.services import audit, exports, versions
+from csww_portal.services import audit, storage, workbooks
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -45,18 +45,25 @@ def return_xml(request: HttpRequest, ret: LAReturn) -> HttpResponse:
 
 
 @la_view()
-def return_xlsx(request: HttpRequest, ret: LAReturn) -> HttpResponse:
+def return_xlsx(request: HttpRequest, ret: LAReturn) -> FileResponse:
+    """The current version as the template workbook: made once per version in a separate
+    process and streamed from the kept file (``services.workbooks``)."""
     _current(ret)
-    assert ret.current is not None
-    parsed, _notes = versions.current_return(ret)
-    data = exports.return_workbook(parsed, ret.collection.year)
+    version = ret.current
+    assert version is not None
+    path = workbooks.workbook(version, ret.collection.year)
     audit.record(
         request.user,
         AuditEvent.Action.DOWNLOAD,
-        f"Return workbook, version {ret.current.number}",
+        f"Return workbook, version {version.number}",
         ret=ret,
     )
-    return attachment(data, XLSX, _name(ret, ret.current.number, "xlsx"))
+    return FileResponse(
+        open(path, "rb"),
+        as_attachment=True,
+        filename=_name(ret, version.number, "xlsx"),
+        content_type=XLSX,
+    )
 
 
 @la_view()
@@ -88,12 +95,13 @@ def version_xml(request: HttpRequest, ret: LAReturn, number: int) -> HttpRespons
 @la_view()
 def upload_file(request: HttpRequest, ret: LAReturn, upload_id: int) -> HttpResponse:
     upload = get_object_or_404(ret.uploads, pk=upload_id)
-    if not upload.content:
+    data = storage.bytes_of(upload)
+    if not data:
         raise Http404("The file's content is no longer kept.")
     audit.record(request.user, AuditEvent.Action.DOWNLOAD, f"Uploaded file {upload.pk}", ret=ret)
     ext = upload.kind if upload.kind in ("xml", "xlsx", "csv") else "bin"
     return attachment(
-        bytes(upload.content),
+        data,
         "application/octet-stream",
         f"csww-{ret.collection.year}-{ret.la.code}-upload-{upload.pk}.{ext}",
     )

@@ -3,12 +3,15 @@ returns; an LA sees its continuity report against last year's submitted return a
 attrition row.
 
 Returns are loaded into a DuckDB store in memory for the request, with a random salt: the
-pages show counts only, never a pseudonym, and published-style suppression applies to
-everything but the LA's own continuity report (its own records, as on its results page).
+pages show counts only, never a pseudonym. What DfE sees and downloads is suppressed as it
+would be published, primary and secondary (no hidden figure follows from a total by
+subtraction); an LA sees its own figures unsuppressed, as on its results page.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import secrets
 from collections.abc import Iterable
 
@@ -16,12 +19,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
-from csww.flows import attrition, continuity, movement
+import csww_portal.converters  # noqa: F401  (registers the id converter)
+from csww.flows import attrition, continuity, movement, suppression
 from csww.flows.store import Store
 from csww.reader import read
 from csww.rules import RULES
 from csww.spec import spec_for
 from csww.stats import published as pub
+from csww.stats.aggregate import la_geography
 from csww_portal.access import dfe_view, la_view
 from csww_portal.models import Collection, LAReturn, State
 
@@ -57,6 +62,48 @@ def _store(returns: Iterable[LAReturn]) -> Store:
     return store
 
 
+def protected_rows(result: attrition.Result) -> list[dict[str, str]]:
+    """The attrition rows as they may be published: DfE's primary suppression, then
+    secondary suppression (``csww.flows.suppression``) so that no hidden figure follows from
+    a region's or England's total, or a total's breakdown, by adding and subtracting."""
+    year = result.year
+    rows = attrition.rows(result)
+    geos = {u: la_geography(u, year) for u in result.units}
+    by_geo = {_geo_key(g): u for u, g in geos.items()}
+    region_codes = {code for code, _ in pub.regions(year)}
+    parent_region = {
+        part: code for code in region_codes for part in pub.region_members(code) if part != code
+    }
+    area_of: dict[int, str] = {}
+    for i, row in enumerate(rows):
+        level = row["geographic_level"]
+        if level == "National":
+            area_of[i] = "N"
+        elif level == "Regional":
+            area_of[i] = f"R:{row['region_code']}"
+        else:
+            area_of[i] = f"L:{by_geo[_geo_key(row)]}"
+    parent_of: dict[str, str] = {}
+    for code in region_codes:
+        parent_of[f"R:{code}"] = f"R:{parent_region[code]}" if code in parent_region else "N"
+    for unit, geo in geos.items():
+        region = geo["region_code"]
+        parent_of[f"L:{unit}"] = f"R:{region}" if region in region_codes else "N"
+    sizes: dict[suppression.Cell, int] = {}
+    for unit, cells in result.units.items():
+        area: str | None = f"L:{unit}"
+        while area is not None:
+            for (topic, breakdown), tally in cells.items():
+                cell = (area, topic, breakdown)
+                sizes[cell] = sizes.get(cell, 0) + tally.leavers_n
+            area = parent_of.get(area) if area != "N" else None
+    return suppression.protect_rows(rows, area_of, parent_of, sizes, attrition.DISCLOSIVE)
+
+
+def _geo_key(row: dict[str, str]) -> tuple[str, str, str]:
+    return (row["old_la_code"], row["new_la_code"], row["la_name"])
+
+
 def _table(rows: list[dict[str, str]]) -> list[list[str]]:
     out = []
     for row in rows:
@@ -76,7 +123,7 @@ def dfe_flows(request: HttpRequest, collection: Collection) -> HttpResponse:
             result = attrition.measure(store, year)
             found = movement.flows(store, year)
             notes = result.notes + movement.notes(store, year)
-        rows = attrition.rows(result)
+        rows = protected_rows(result)
         context.update(
             headings=HEADINGS,
             areas=_table(rows),
@@ -88,9 +135,14 @@ def dfe_flows(request: HttpRequest, collection: Collection) -> HttpResponse:
 
 @dfe_view
 def dfe_flows_csv(request: HttpRequest, collection: Collection) -> HttpResponse:
-    with _store(_submitted(collection.year)) as store:
-        text = attrition.to_csv([attrition.measure(store, collection.year)])
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    year = collection.year
+    with _store(_submitted(year)) as store:
+        rows = protected_rows(attrition.measure(store, year))
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(attrition.COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"csww_attrition_{collection.year}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -127,15 +179,18 @@ def la_flows(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     if ret.current is not None:
         others = [r for r in _submitted(year) if r.la.code != code]
         with _store([*others, ret]) as store:
+            # The LA's own figures, to that LA: not suppressed (they are its own leavers).
             rows = attrition.rows(
-                attrition.measure(store, year), only_unit=pub.unit_code(code, year)
+                attrition.measure(store, year),
+                suppress=False,
+                only_unit=pub.unit_code(code, year),
             )
         context.update(headings=HEADINGS, areas=_table(rows), others=len(others))
     return render(request, "csww_portal/flows/la.html", context)
 
 
 urlpatterns = [
-    path("collections/<int:year>/la/<str:la>/flows/", la_flows, name="la_flows"),
-    path("dfe/collections/<int:year>/flows/", dfe_flows, name="flows"),
-    path("dfe/collections/<int:year>/flows/attrition.csv", dfe_flows_csv, name="flows_csv"),
+    path("collections/<id:year>/la/<str:la>/flows/", la_flows, name="la_flows"),
+    path("dfe/collections/<id:year>/flows/", dfe_flows, name="flows"),
+    path("dfe/collections/<id:year>/flows/attrition.csv", dfe_flows_csv, name="flows_csv"),
 ]

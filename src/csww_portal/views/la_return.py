@@ -14,7 +14,9 @@ from csww_portal import tasks
 from csww_portal.access import can_approve, is_la_user, la_view, role_of
 from csww_portal.models import LAReturn, State
 from csww_portal.services import status, versions, workflow
-from csww_portal.services.versions import WorkflowError
+from csww_portal.services.upload_rate import TooManyUploads
+from csww_portal.services.versions import StaleForm, WorkflowError
+from csww_portal.views.base import action_base
 from csww_portal.views.progress import after_upload
 
 log = logging.getLogger(__name__)
@@ -49,40 +51,44 @@ def overview(request: HttpRequest, ret: LAReturn) -> HttpResponse:
 
 @la_view(change=True)
 def upload(request: HttpRequest, ret: LAReturn) -> HttpResponse:
-    context = _context(request, ret, max_mb=settings.CSWW_MAX_UPLOAD_BYTES // (1024 * 1024))
+    max_mb = settings.CSWW_MAX_UPLOAD_BYTES // (1024 * 1024)
+
+    def page(status: int = 200, error: str = "", template: str = "upload.html") -> HttpResponse:
+        context = _context(request, ret, max_mb=max_mb)
+        if error:
+            context.update(error=error, page_has_errors=True)
+        return render(request, f"csww_portal/{template}", context, status=status)
+
     if request.method != "POST":
-        return render(request, "csww_portal/upload.html", context)
+        return page()
     error = ""
     file = request.FILES.get("return_file")
     if getattr(request, "csww_too_large", False):
-        error = f"The selected file must be smaller than {context['max_mb']} MB."
+        error = f"The selected file must be smaller than {max_mb} MB."
     elif file is None:
         error = "Select your return file (XML, .xlsx or CSV)."
     elif file.size is not None and file.size > settings.CSWW_MAX_UPLOAD_BYTES:
-        error = f"The selected file must be smaller than {context['max_mb']} MB."
+        error = f"The selected file must be smaller than {max_mb} MB."
     if error:
-        return render(
-            request,
-            "csww_portal/upload.html",
-            {**context, "error": error, "page_has_errors": True},
-            status=400,
-        )
+        return page(400, error)
     assert file is not None
     data = file.read()
     try:
         entry = tasks.accept(ret, request.user, file.name or "return", data)
+    except TooManyUploads as exc:
+        response = page(429, exc.message)
+        response["Retry-After"] = str(exc.wait)
+        return response
     except WorkflowError as exc:
-        return render(
-            request,
-            "csww_portal/upload.html",
-            {**context, "error": exc.message, "page_has_errors": True},
-            status=409,
-        )
+        return page(409, exc.message)
     except Exception:
-        # Nothing was committed: the previous version is still the current one.
+        # Nothing was stored: the previous version is still the current one.
         log.exception("upload failed for return %s", ret.pk)
-        return render(request, "csww_portal/upload_failed.html", context, status=500)
-    return after_upload(request, ret, entry, context)
+        return page(500, template="upload_failed.html")
+    # The acknowledgement: straight to the progress page, nothing more read or written.
+    if not entry.finished:
+        return redirect("csww_portal:upload_progress", ret.collection.year, ret.la.code, entry.pk)
+    return after_upload(request, ret, entry, _context(request, ret, max_mb=max_mb))
 
 
 @la_view(change=True)
@@ -114,7 +120,9 @@ def confirm_upload(request: HttpRequest, ret: LAReturn, upload_id: int) -> HttpR
 @la_view()
 def history(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     uploads = (
-        ret.uploads.select_related("uploaded_by").defer("content").annotate(kept=Length("content"))
+        ret.uploads.select_related("uploaded_by")
+        .defer("content")
+        .annotate(kept=Length("content") + Length("stored"))
     )
     versions_ = ret.versions.select_related("created_by", "upload").defer(
         "xml", "report", "upload__content"
@@ -130,7 +138,7 @@ def history(request: HttpRequest, ret: LAReturn) -> HttpResponse:
 def submit(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     if request.method == "POST":
         try:
-            workflow.submit(ret, request.user)
+            workflow.submit(ret, request.user, base=action_base(request))
         except WorkflowError as exc:
             messages.error(request, exc.message)
             return redirect("csww_portal:submit", ret.collection.year, ret.la.code)
@@ -144,7 +152,7 @@ def submit(request: HttpRequest, ret: LAReturn) -> HttpResponse:
 def approve(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     if request.method == "POST":
         try:
-            workflow.approve(ret, request.user, role_of(request.user))
+            workflow.approve(ret, request.user, role_of(request.user), base=action_base(request))
         except WorkflowError as exc:
             messages.error(request, exc.message)
             return redirect("csww_portal:approve", ret.collection.year, ret.la.code)
@@ -155,23 +163,50 @@ def approve(request: HttpRequest, ret: LAReturn) -> HttpResponse:
         problem = "Only the local authority's approver can approve the return."
     elif ret.state != State.SUBMITTED:
         problem = "The return must be submitted before it can be approved."
+    elif ret.submitted_by_id is not None and ret.submitted_by_id == request.user.pk:
+        problem = workflow.SAME_PERSON
     return render(request, "csww_portal/approve.html", _context(request, ret, problem=problem))
 
 
 @la_view(change=True)
 def restore(request: HttpRequest, ret: LAReturn, number: int) -> HttpResponse:
     version = get_object_or_404(ret.versions.defer("xml", "report"), number=number)
+    problem = None
     if request.method == "POST":
         try:
-            new = versions.restore(ret, request.user, number)
+            new = versions.restore(ret, request.user, number, base=action_base(request))
+        except StaleForm as exc:
+            # The page again, as the return is now, listing what restoring would undo.
+            ret.refresh_from_db()
+            problem = [{"href": "#newer", "text": exc.message}]
         except WorkflowError as exc:
             messages.error(request, exc.message)
             return redirect("csww_portal:history", ret.collection.year, ret.la.code)
-        messages.success(
+        else:
+            messages.success(
+                request,
+                f"Version {number} restored as version {new.number}: "
+                f"{new.workers:,} worker record{'s' * (new.workers != 1)}, "
+                f"{new.errors:,} error{'s' * (new.errors != 1)} and {new.queries:,} "
+                f"quer{'ies' if new.queries != 1 else 'y'}.",
+            )
+            return redirect("csww_portal:results", ret.collection.year, ret.la.code)
+    newer = (
+        ret.versions.filter(number__gt=number)
+        .select_related("created_by")
+        .defer("xml", "report")
+        .order_by("number")[:50]
+    )
+    return render(
+        request,
+        "csww_portal/restore.html",
+        _context(
             request,
-            f"Version {number} restored as version {new.number}: {new.workers} worker records, "
-            f"{new.errors} error{'s' * (new.errors != 1)} and {new.queries} "
-            f"quer{'ies' if new.queries != 1 else 'y'}.",
-        )
-        return redirect("csww_portal:results", ret.collection.year, ret.la.code)
-    return render(request, "csww_portal/restore.html", _context(request, ret, version=version))
+            ret,
+            version=version,
+            newer=list(newer),
+            problem=problem,
+            page_has_errors=bool(problem),
+        ),
+        status=409 if problem else 200,
+    )

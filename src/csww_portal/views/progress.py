@@ -20,15 +20,10 @@ REFRESH_SECONDS = 3
 
 
 def _entry(ret: LAReturn, upload_id: int) -> UploadCheck:
-    entry = (
-        UploadCheck.objects.select_related("upload", "version")
-        .defer("upload__content")
-        .filter(pk=upload_id, la_return=ret)
-        .first()
-    )
-    if entry is None:
+    upload = ret.uploads.filter(pk=upload_id).defer("content").first()
+    if upload is None:
         raise Http404("No such upload.")
-    return entry
+    return tasks.entry_for(upload)
 
 
 def _loaded_message(entry: UploadCheck) -> str:

@@ -20,8 +20,9 @@ from csww.report.model import Issue
 from csww.spec import CATEGORY_LABELS, Item, Spec, spec_for
 from csww_portal.access import la_view
 from csww_portal.models import LAReturn
-from csww_portal.services import identity, results, status, versions
+from csww_portal.services import identity, overlay, results, status, versions
 from csww_portal.services.versions import WorkflowError
+from csww_portal.views.base import form_base
 from csww_portal.views.la_return import _context
 
 PAGE_SIZE = 100
@@ -47,10 +48,16 @@ def _hint(item: Item) -> str:
 
 
 def fields_for(
-    items: dict[str, Item], spec: Spec, record: Record | None, issues: list[Issue]
+    items: dict[str, Item],
+    spec: Spec,
+    record: Record | None,
+    issues: list[Issue],
+    marks: dict[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """What a form shows for each item: value, choices, hint and the core's issues on it."""
+    """What a form shows for each item: value, choices, hint, the core's issues on it and,
+    on a refused form, what changed (``marks``)."""
     values = record.values if record is not None else {}
+    marks = marks or {}
     by_field: dict[str, list[Issue]] = {}
     for issue in issues:
         if issue.field:
@@ -65,12 +72,20 @@ def fields_for(
             if value and value not in codes:
                 choices.insert(0, (value, f"{value} – not a valid code"))
         field_issues = by_field.get(element, [])
+        ident = f"f-{element}"
+        hint = _hint(item)
+        described = [f"{ident}-hint"] if hint else []
+        described += [f"{ident}-issue-{n}" for n in range(1, len(field_issues) + 1)]
+        if element in marks:
+            described.append(f"{ident}-change")
         out.append(
             {
                 "element": element,
-                "id": f"f-{element}",
+                "id": ident,
+                "described_by": " ".join(described),
+                "change": marks.get(element, ""),
                 "label": item.name,
-                "hint": _hint(item),
+                "hint": hint,
                 "value": value,
                 "choices": choices,
                 "issues": field_issues,
@@ -142,10 +157,12 @@ def _worker_context(
     request: HttpRequest,
     ret: LAReturn,
     record_id: str,
-    typed: dict[str, str] | None = None,
+    shown_values: dict[str, str] | None = None,
+    marks: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The worker page; ``typed`` holds values from a form that could not be saved, shown in
-    place of the stored ones so nothing the user typed is lost."""
+    """The worker page. On a refused form, ``shown_values`` are what the form shows (the
+    record as it is now with the person's own changes laid over it) and ``marks`` say, per
+    item, what differs."""
     if ret.current is None:
         raise Http404("No return has been uploaded yet.")
     parsed, _notes = versions.current_return(ret)
@@ -163,7 +180,7 @@ def _worker_context(
     unknown = [(e, v) for e, v in record.values.items() if e not in spec.worker] + list(
         record.extras
     )
-    shown = Record(values={**record.values, **typed}) if typed is not None else record
+    shown = Record(values=shown_values) if shown_values is not None else record
     return _context(
         request,
         ret,
@@ -172,8 +189,9 @@ def _worker_context(
         base=ret.current.number,
         record=record,
         swe=swe,
+        name=versions.worker_name(record),
         category=CATEGORY_LABELS[category_of(record)],
-        fields=fields_for(spec.worker, spec, shown, issues),
+        fields=fields_for(spec.worker, spec, shown, issues, marks),
         issues=issues,
         errors=[i for i in issues if i.severity == "error"],
         queries=[
@@ -186,52 +204,74 @@ def _worker_context(
     )
 
 
-def _base(request: HttpRequest) -> int | None:
-    """The version a form was built from (every form posts it)."""
-    text = request.POST.get("base", "")
-    return int(text) if text.isdigit() else -1
+def _marked(
+    items: dict[str, Item],
+    before: Record | None,
+    typed: dict[str, str],
+    now: Record | None,
+    version: Any,
+) -> tuple[dict[str, str], dict[str, str], list[dict[str, str]]]:
+    """The values to show, each item's mark, and the error summary's links to them."""
+    laid = overlay.overlay(list(items), before, typed, now)
+    marks = {e: overlay.describe(c, items[e].name, version) for e, c in laid.changes.items()}
+    links = [{"href": f"#f-{e}", "text": text} for e, text in marks.items()]
+    return laid.values, marks, links
 
 
 def _refused(
     request: HttpRequest, ret: LAReturn, record_id: str, exc: WorkflowError, typed: dict[str, str]
 ) -> HttpResponse:
-    """A form that could not be saved: the page again, with what was typed and why."""
+    """A form that could not be saved: the record as it is now, with the person's own changes
+    laid over only the items they changed, each difference marked."""
     ret.refresh_from_db()
+    spec = spec_for(ret.collection.year)
     problem = [{"href": "#record-issues", "text": exc.message}]
-    try:
-        context = _worker_context(request, ret, record_id, typed)
-        template = "csww_portal/worker.html"
-    except Http404:
+    now = None
+    if ret.current is not None:
+        parsed, _notes = versions.current_return(ret)
+        index = identity.position(identity.ids_of(ret, ret.current, parsed), record_id)
+        now = parsed.workers[index - 1] if index else None
+    if now is None:
         # The record is gone: offer what was typed as a new record, so nothing is lost.
-        spec = spec_for(ret.collection.year)
         context = _context(
             request,
             ret,
             base=ret.current.number if ret.current else None,
             fields=fields_for(spec.worker, spec, Record(values=dict(typed)), []),
         )
-        template = "csww_portal/add_worker.html"
-    context.update(problem=problem, page_has_errors=True)
-    return render(request, template, context, status=409)
+        context.update(problem=problem, page_has_errors=True)
+        return render(request, "csww_portal/add_worker.html", context, status=409)
+    before = overlay.base_worker(ret, form_base(request), record_id)
+    values, marks, links = _marked(spec.worker, before, typed, now, ret.current)
+    context = _worker_context(request, ret, record_id, values, marks)
+    context.update(problem=problem + links, page_has_errors=True, stale=True)
+    return render(request, "csww_portal/worker.html", context, status=409)
 
 
 @la_view(change=True)
 def worker(request: HttpRequest, ret: LAReturn, record: str) -> HttpResponse:
     if request.method == "POST":
         spec = spec_for(ret.collection.year)
-        values = {element: request.POST.get(element, "") for element in spec.worker}
+        values = {e: request.POST[e] for e in spec.worker if e in request.POST}
         try:
-            version = versions.edit_worker(ret, request.user, record, values, base=_base(request))
+            version = versions.edit_worker(
+                ret, request.user, record, values, base=form_base(request)
+            )
         except WorkflowError as exc:
             return _refused(request, ret, record, exc, values)
         now = identity.ids_of(ret, version)
-        index = identity.position(now, record)
-        if index is None:  # the registration number changed: the record has a new id
-            index = int(version.description.rsplit(" ", 1)[-1])
-            record = now[index - 1]
-        messages.success(request, _saved(version, index))
+        if identity.position(now, record) is None:
+            # The registration number changed, so the record has a new id: the record that
+            # has the new number and is not in the version before.
+            previous = set(identity.ids_of(ret, _previous(ret, version)))
+            record = next((i for i in now if i not in previous), record)
+        messages.success(request, _saved(version, identity.position(now, record)))
         return redirect("csww_portal:worker", ret.collection.year, ret.la.code, record)
     return render(request, "csww_portal/worker.html", _worker_context(request, ret, record))
+
+
+def _previous(ret: LAReturn, version: Any) -> Any:
+    return ret.versions.select_related("upload").get(number=version.number - 1)
 
 
 def _saved(version: Any, index: int | None) -> str:
@@ -243,12 +283,17 @@ def _saved(version: Any, index: int | None) -> str:
     )
     errors = sum(1 for i in mine if i.severity == "error")
     queries = len(mine) - errors
-    where = f"Record {index}" if index else "The LA-level figures"
+    where = "This record" if index else "The LA-level figures"
     return (
-        f"Saved as version {version.number}. {where}: {errors} error{'s' * (errors != 1)}, "
-        f"{queries} quer{'ies' if queries != 1 else 'y'}. The whole return now has "
-        f"{version.errors} errors and {version.queries} queries."
+        f"Saved as version {version.number}. {where}: {_count(errors, 'error', 'errors')}, "
+        f"{_count(queries, 'query', 'queries')}. The whole return now has "
+        f"{_count(version.errors, 'error', 'errors')} and "
+        f"{_count(version.queries, 'query', 'queries')}."
     )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
 
 
 @la_view(change=True)
@@ -258,9 +303,25 @@ def delete_worker(request: HttpRequest, ret: LAReturn, record: str) -> HttpRespo
             request, "csww_portal/delete_worker.html", _worker_context(request, ret, record)
         )
     try:
-        version = versions.delete_worker(ret, request.user, record, base=_base(request))
+        version = versions.delete_worker(ret, request.user, record, base=form_base(request))
     except WorkflowError as exc:
-        return _refused(request, ret, record, exc, {})
+        # The confirmation page again, showing the record as it is now and what changed in
+        # it since the page was opened: deleting is confirmed again, never assumed.
+        ret.refresh_from_db()
+        spec = spec_for(ret.collection.year)
+        try:
+            context = _worker_context(request, ret, record)
+        except Http404:
+            messages.error(request, exc.message + " The record is no longer in the return.")
+            return redirect("csww_portal:results", ret.collection.year, ret.la.code)
+        before = overlay.base_worker(ret, form_base(request), record)
+        _values, marks, links = _marked(spec.worker, before, {}, context["record"], ret.current)
+        context.update(
+            problem=[{"href": "#delete-form", "text": exc.message}, *links],
+            changed=[{"label": spec.worker[e].name, "text": t} for e, t in marks.items()],
+            page_has_errors=True,
+        )
+        return render(request, "csww_portal/delete_worker.html", context, status=409)
     messages.success(request, f"{version.description}: saved as version {version.number}.")
     return redirect("csww_portal:results", ret.collection.year, ret.la.code)
 
@@ -295,15 +356,21 @@ def add_worker(request: HttpRequest, ret: LAReturn) -> HttpResponse:
 @la_view(change=True)
 def la_level(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     spec = spec_for(ret.collection.year)
-    typed: dict[str, str] | None = None
-    problem = None
+    problem: list[dict[str, str]] | None = None
+    marks: dict[str, str] = {}
+    shown_values: dict[str, str] | None = None
     if request.method == "POST":
-        values = {element: request.POST.get(element, "") for element in spec.la}
+        values = {e: request.POST[e] for e in spec.la if e in request.POST}
         try:
-            version = versions.edit_la_level(ret, request.user, values, base=_base(request))
+            version = versions.edit_la_level(ret, request.user, values, base=form_base(request))
         except WorkflowError as exc:
             ret.refresh_from_db()
-            typed, problem = values, [{"href": "#la-form", "text": exc.message}]
+            problem = [{"href": "#la-form", "text": exc.message}]
+            if ret.current is not None:
+                now = versions.current_return(ret)[0].la or Record()
+                before = overlay.base_la(ret, form_base(request))
+                shown_values, marks, links = _marked(spec.la, before, values, now, ret.current)
+                problem += links
         else:
             messages.success(request, _saved(version, None))
             return redirect("csww_portal:la_level", ret.collection.year, ret.la.code)
@@ -313,9 +380,7 @@ def la_level(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     report = ret.current.report_object()
     issues = [i for i in report.issues if not i.record]
     keys = status.note_keys(ret.notes.all())
-    shown = parsed.la
-    if typed is not None:
-        shown = Record(values={**(parsed.la.values if parsed.la else {}), **typed})
+    shown = parsed.la if shown_values is None else Record(values=shown_values)
     return render(
         request,
         "csww_portal/la_level.html",
@@ -323,7 +388,7 @@ def la_level(request: HttpRequest, ret: LAReturn) -> HttpResponse:
             request,
             ret,
             base=ret.current.number,
-            fields=fields_for(spec.la, spec, shown, issues),
+            fields=fields_for(spec.la, spec, shown, issues, marks),
             issues=issues,
             la_fields=list(spec.la),
             errors=[i for i in issues if i.severity == "error"],

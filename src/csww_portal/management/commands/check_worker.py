@@ -1,21 +1,21 @@
 """A worker of the upload-check queue: ``django-admin check_worker`` (``csww worker``).
 
-It runs django-tasks-db's database worker on the portal's queue and, every minute, queues
-again any check whose worker died mid-check (``csww_portal.tasks.recover_stalled``). Run as
-many as the load needs, on this machine or others that reach the same database.
+It takes waiting uploads from the portal's queue (each upload's own row; several workers
+share it safely: ``SELECT … FOR UPDATE SKIP LOCKED``) and, every minute, queues again any
+check whose worker died mid-check (``csww_portal.tasks.recover_stalled``). Run as many as
+the load needs, on this machine or others that reach the same database.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import socket
+import signal
 import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
-from django.utils.crypto import get_random_string
 
 log = logging.getLogger("csww_portal.tasks")
 
@@ -40,10 +40,10 @@ def run_worker(
     recover_every: float = 60.0,
     signals: bool = True,
 ) -> None:
-    """Run one worker until it is stopped (or, with ``batch``, until the queue is empty)."""
-    from django_tasks_db.management.commands.db_worker import Worker
-
-    from csww_portal.tasks import recover_stalled
+    """Run one worker until it is stopped (or, with ``batch``, until the queue is empty): it
+    claims the next waiting upload (``csww_portal.tasks.work_once``), checks it, and looks
+    again, every ``interval`` seconds while nothing waits."""
+    from csww_portal.tasks import recover_stalled, work_once
 
     recover_stalled()
     stop = threading.Event()
@@ -51,21 +51,26 @@ def run_worker(
         threading.Thread(
             target=_recover_forever, args=(recover_every, stop), daemon=True, name="recover"
         ).start()
-    worker_id = f"{socket.gethostname()[:30]}-{os.getpid()}-{get_random_string(8)}"
-    worker = Worker(
-        queue_names=["default"],
-        interval=interval,
-        batch=batch,
-        backend_name="default",
-        startup_delay=not batch,
-        max_tasks=max_tasks,
-        worker_id=worker_id,
-        excluded_queue_names=[],
-    )
-    if signals:
-        worker.configure_signals()
+    if signals and threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_args: stop.set())  # finish the check in hand, then stop
+    done = 0
     try:
-        worker.run()
+        while not stop.is_set():
+            try:
+                outcome = work_once()
+            except Exception:  # the database may be away for a moment: try again shortly
+                log.exception("claiming the next check failed")
+                outcome = None
+                close_old_connections()
+            if outcome is None:
+                if batch:
+                    break
+                stop.wait(interval)
+                continue
+            done += 1
+            if max_tasks is not None and done >= max_tasks:
+                break
     finally:
         stop.set()
         close_old_connections()
@@ -95,7 +100,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
         if options["nice"] and hasattr(os, "nice"):
             os.nice(options["nice"])
         run_worker(

@@ -1,0 +1,125 @@
+"""No request gives a traceback: ids out of range are 404, junk form values a clear 400, the
+API's errors are always JSON, and a body just over the portal's limit meets the portal's own
+page rather than the web server's."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client, override_settings
+
+from csww.cli.serve import server_body_limit
+from csww_portal.api import tokens
+from tests.portal.conftest import YEAR, la_url, upload, valid_return, xml
+
+HUGE = str(2**63)
+HUGER = "9" * 40
+
+
+@pytest.mark.parametrize("number", [HUGE, HUGER])
+def test_ids_out_of_range_are_not_found(login: Callable[[str], Client], number: str) -> None:
+    client = login("submitter")
+    upload(client, xml(valid_return()))
+    base = la_url("overview")
+    for path in (
+        f"{base}uploads/{number}/",
+        f"{base}uploads/{number}/status.json",
+        f"{base}history/uploads/{number}/",
+        f"{base}upload/{number}/confirm/",
+        f"{base}history/versions/{number}/return.xml",
+        f"{base}history/versions/{number}/restore/",
+        f"/collections/{number}/la/301/",
+        f"/dfe/collections/{number}/",
+    ):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "Page not found" in response.content.decode(), path
+
+
+def test_the_apis_ids_out_of_range_and_unknown_urls_answer_json(
+    people: dict[str, Any],
+) -> None:
+    raw, _ = tokens.issue(people["submitter"], "tests", by=people["submitter"])
+    auth = {"Authorization": f"Bearer {raw}"}
+    for path in (
+        f"/api/v1/uploads/{HUGE}",
+        f"/api/v1/uploads/{HUGER}",
+        f"/api/v1/collections/{HUGE}/las/301/status",
+        "/api/v1/no-such-thing",
+    ):
+        response = Client().get(path, headers=auth)
+        assert response.status_code == 404, path
+        assert response["Content-Type"].startswith("application/json"), path
+        assert "detail" in response.json(), path
+
+
+def test_the_apis_server_error_is_json(
+    people: dict[str, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from csww_portal import tasks
+
+    raw, _ = tokens.issue(people["submitter"], "tests", by=people["submitter"])
+    Client().post(
+        f"/api/v1/collections/{YEAR}/las/301/uploads",
+        {"file": _file()},
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+
+    def broken(entry: Any) -> dict[str, Any]:
+        raise RuntimeError("a fault")
+
+    monkeypatch.setattr(tasks, "summary", broken)
+    client = Client(raise_request_exception=False)
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/api/v1/uploads/1", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {
+        "detail": "Sorry, there is a problem with the service. Try again later."
+    }
+    assert "a fault" not in response.content.decode()
+
+
+def _file() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("return.xml", xml(valid_return()))
+
+
+def test_revoking_a_token_that_is_not_a_number_is_a_clear_400(
+    login: Callable[[str], Client],
+) -> None:
+    client = login("submitter")
+    for junk in ("abc", "", "1e3", "²", HUGER):
+        response = client.post("/account/api-tokens/", {"revoke": junk})
+        assert response.status_code == 400, junk
+        assert "Choose a token to revoke from the list." in response.content.decode()
+    assert client.post("/account/api-tokens/", {"revoke": HUGE[:18]}).status_code == 404
+
+
+@override_settings(CSWW_MAX_UPLOAD_BYTES=1024 * 1024, CSWW_MAX_REQUEST_BYTES=1024 * 1024 + 256)
+def test_a_body_just_over_the_limit_meets_the_portals_own_page(
+    login: Callable[[str], Client],
+) -> None:
+    from django.conf import settings
+
+    portal = int(settings.CSWW_MAX_REQUEST_BYTES)
+    # The web server lets a body somewhat over the portal's limit through to the portal.
+    assert server_body_limit(portal) > portal + 1024 * 1024
+    client = login("submitter")
+    big = b"<Message>" + b" " * (portal + 10_000) + b"</Message>"
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(la_url("upload"), {"return_file": SimpleUploadedFile("a.xml", big)})
+    page = response.content.decode()
+    assert response.status_code == 413 and "govuk-template" in page
+    assert "The file is too large" in page
+    # Through the API the same refusal is JSON.
+    api = Client().post(
+        f"/api/v1/collections/{YEAR}/las/301/uploads",
+        {"file": SimpleUploadedFile("a.xml", big)},
+    )
+    assert api.status_code == 413 and "smaller than 1 MB" in api.json()["detail"]
