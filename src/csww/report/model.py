@@ -25,16 +25,12 @@ class Issue:
     item: str | None = None  # the guide's name for ``field`` (see csww.report.describe)
     guide: str | None = None  # the guide section the rule enforces
     # Collections with related tables (SSDA903): whom the issue is about (a child's id) and
-    # the table of the record. Left out of ``as_dict`` when not used.
+    # the table of the record (null for the workforce census's one flat record).
     subject: str | None = None
     table: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key in ("subject", "table"):
-            if data[key] is None:
-                del data[key]
-        return data
+        return asdict(self)
 
 
 @dataclass(frozen=True, slots=True)
