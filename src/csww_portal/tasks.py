@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from csww_portal.models import AuditEvent, LAReturn, Upload, UploadCheck
 from csww_portal.services import audit, receipt, storage, versions
-from csww_portal.services.formats import OverLimit, Refused, check_limits, sniff
+from csww_portal.services.formats import OverLimit, Refused, as_utf8, check_limits, sniff
 from csww_portal.services.versions import WorkflowError
 
 log = logging.getLogger(__name__)
@@ -112,6 +112,7 @@ def _over_limit(filename: str, data: bytes) -> tuple[str, str]:
     """The file's kind, and why it is over a limit ("" when it is not), checked from its size
     and its zip directory before anything is inflated."""
     try:
+        data = as_utf8(data)
         kind = sniff(data, filename)
         check_limits(data, kind, filename)
     except OverLimit as exc:

@@ -152,7 +152,7 @@ def test_la_flow_from_upload_to_approval(page: Any, people: dict[str, Any], tmp_
     pg.get_by_label("Ethnic origin").select_option("WBRI")
     pg.get_by_role("button", name="Save and check again").click()
     pg.wait_for_load_state()
-    assert "Record 1: 0 errors" in pg.locator(".govuk-notification-banner").inner_text()
+    assert "Worker SW100001: 0 errors" in pg.locator(".govuk-notification-banner").inner_text()
     assert pg.locator(".govuk-error-summary").count() == 0
 
     # Explain the query with a note, on the worker's page.
