@@ -203,3 +203,5 @@ def test_the_approve_button_is_not_offered_to_the_person_who_submitted(
     client.post(la_url("submit"), {"base": "1"})
     page = client.get(la_url("approve")).content.decode()
     assert "another person must approve it" in page and "Approve return</button>" not in page
+    overview = client.get(la_url("overview")).content.decode()
+    assert la_url("approve") not in overview  # not offered in the task list either

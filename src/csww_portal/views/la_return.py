@@ -33,7 +33,9 @@ def _context(request: HttpRequest, ret: LAReturn, **extra: object) -> dict[str, 
         "tag_class": status.TAG_CLASSES[status.progress_of(ret)],
         "can_change": is_la and collection.la_can_change() and not ret.locked,
         "is_la": is_la,
-        "is_approver": can_approve(request.user),
+        # The person who submitted is never offered approval: it is a second pair of eyes.
+        "is_approver": can_approve(request.user)
+        and not (ret.submitted_by_id is not None and ret.submitted_by_id == request.user.pk),
         **extra,
     }
 
