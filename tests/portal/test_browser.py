@@ -274,6 +274,13 @@ def test_every_page_passes_axe_on_desktop_and_mobile(
     done = LAReturn.objects.select_related("la", "collection").get(la__code="302")
     versions.upload(done, people["other"], "barnet.xml", xml(valid_return("302")))
     workflow.submit(LAReturn.objects.get(pk=done.pk), people["other"])
+    # Long text with no spaces must wrap, not widen a page: a pasted note, a token's name.
+    workflow.add_note(
+        LAReturn.objects.get(pk=ret.pk), people["submitter"], "https://example.org/" + "x" * 1900
+    )
+    from csww_portal.api import tokens
+
+    tokens.issue(people["submitter"], "HR-system-export-" + "y" * 80, by=people["submitter"])
     base = "/collections/2018/la/301/"
     la_pages = [
         base,
@@ -290,11 +297,16 @@ def test_every_page_passes_axe_on_desktop_and_mobile(
         base + "approve/",
         base + "audit/",
         base + "history/versions/1/restore/",
+        base + "workers/",
+        base + "workers/?q=SW10",
+        base + "flows/",
+        "/account/api-tokens/",
     ]
     dfe_pages = [
         "/dfe/collections/2018/",
         "/dfe/collections/2018/statistics/",
         "/dfe/collections/2018/audit/",
+        "/dfe/collections/2018/flows/",
         "/collections/2018/la/302/",
         "/collections/2018/la/302/results/",
         "/collections/2018/la/302/history/",
