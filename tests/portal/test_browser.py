@@ -412,7 +412,7 @@ def test_two_tabs_never_overwrite_each_other(
     accessible(b)
     b.get_by_role("button", name="Delete record").click()
     b.wait_for_url("**/results/")
-    assert "Deleted worker record 2" in b.locator(".govuk-notification-banner").inner_text()
+    assert "Deleted worker SW200002" in b.locator(".govuk-notification-banner").inner_text()
     # A saves a change to SW200004 from the form built on version 1: refused, value kept.
     a.get_by_label("FTE as at 30 September").fill("0.6")
     a.get_by_role("button", name="Save and check again").click()
