@@ -30,6 +30,25 @@ def _select(parts: list[tuple[str, type[Model], list[tuple[str, str]]]]) -> str:
     )
 
 
+_CONVERTERS: dict[tuple[str, type[Model], tuple[tuple[str, str], ...]], list[Any]] = {}
+
+
+def _converters(model: type[Model], columns: list[tuple[str, str]]) -> list[Any]:
+    """Per column, the (converter, expression) pairs the ORM applies to a value read from
+    this database; worked out once per model."""
+    key = (connection.vendor, model, tuple(columns))
+    found = _CONVERTERS.get(key)
+    if found is None:
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        found = []
+        for attr, _column in columns:
+            col = fields[attr].get_col(model._meta.db_table)
+            pairs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            found.append([(converter, col) for converter in pairs])
+        _CONVERTERS[key] = found
+    return found
+
+
 def _take(
     model: type[Model], columns: list[tuple[str, str]], row: tuple[Any, ...], start: int
 ) -> tuple[Any, int]:
@@ -39,12 +58,8 @@ def _take(
     values = list(row[start:end])
     if values[0] is None:
         return None, end
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    for i, (attr, _column) in enumerate(columns):
-        field = fields[attr]
-        col = field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        for converter in converters:
+    for i, pairs in enumerate(_converters(model, columns)):
+        for converter, col in pairs:
             values[i] = converter(values[i], col, connection)
     return model.from_db(connection.alias, [a for a, _c in columns], values), end
 
