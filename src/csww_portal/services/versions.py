@@ -365,8 +365,12 @@ def _load(locked: LAReturn, user: Any, stored: Upload, found: Examined) -> Retur
     return version
 
 
-def confirm_held(ret: LAReturn, user: Any, upload_id: int, *, load: bool) -> UploadResult:
-    """Load (or, without ``load``, cancel) an upload held for confirmation."""
+def confirm_held(
+    ret: LAReturn, user: Any, upload_id: int, *, load: bool, base: int | None = None
+) -> UploadResult:
+    """Load (or, without ``load``, cancel) an upload held for confirmation. ``base`` is the
+    version current when the person was asked: loading over a newer one is refused, since
+    what the page said the file would remove no longer holds."""
     _refuse_if_locked(ret)
     held = ret.uploads.filter(pk=upload_id, outcome=Upload.Outcome.HELD).first()
     if held is None:
@@ -377,6 +381,13 @@ def confirm_held(ret: LAReturn, user: Any, upload_id: int, *, load: bool) -> Upl
         stored = Upload.objects.select_for_update().get(pk=held.pk)
         if stored.outcome != Upload.Outcome.HELD:
             raise WorkflowError("That file is no longer waiting to be loaded. Upload it again.")
+        now = locked.current.number if locked.current is not None else 0
+        if load and base is not None and now != base:
+            assert locked.current is not None
+            raise StaleForm(
+                stale_message(locked.current)
+                + " Check what loading the file would change now, then choose again."
+            )
         version = None
         if not load:
             stored.outcome = Upload.Outcome.CANCELLED

@@ -101,7 +101,14 @@ def confirm_upload(request: HttpRequest, ret: LAReturn, upload_id: int) -> HttpR
     if request.method == "POST":
         load = request.POST.get("choice") == "load"
         try:
-            result = versions.confirm_held(ret, request.user, upload_id, load=load)
+            result = versions.confirm_held(
+                ret, request.user, upload_id, load=load, base=action_base(request)
+            )
+        except StaleForm as exc:
+            messages.error(request, exc.message)
+            return redirect(
+                "csww_portal:confirm_upload", ret.collection.year, ret.la.code, upload_id
+            )
         except WorkflowError as exc:
             messages.error(request, exc.message)
             return redirect("csww_portal:upload", ret.collection.year, ret.la.code)
