@@ -120,6 +120,10 @@ def test_a_body_just_over_the_limit_meets_the_portals_own_page(
     page = response.content.decode()
     assert response.status_code == 413 and "govuk-template" in page
     assert "The file is too large" in page
+    # No hop-by-hop header (PEP 3333): waitress turned a "Connection: close" into a 500.
+    from wsgiref.util import is_hop_by_hop
+
+    assert not [h for h in response.headers if is_hop_by_hop(h)]
     # Through the API the same refusal is JSON.
     api = Client().post(
         f"/api/v1/collections/{YEAR}/las/301/uploads",
