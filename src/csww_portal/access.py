@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
+from csww_portal import rows
 from csww_portal.models import LA_ROLES, Collection, LAReturn, Membership, Role
 from csww_portal.services.collections import clear_familiarisation
 
@@ -73,12 +74,7 @@ def return_for(user: Any, year: int, la_code: str, *, change: bool = False) -> L
     # One query finds the collection and the return. The current version's report, XML and
     # record ids are read when a page needs them (one query each), not on every request: a
     # 20,000-worker return's report may be megabytes.
-    ret = (
-        LAReturn.objects.select_related("la", "collection", "current")
-        .defer("current__report", "current__xml", "current__record_ids")
-        .filter(collection__year=year, la__code=la_code)
-        .first()
-    )
+    ret = rows.la_return(year, la_code)
     if ret is None:
         raise Http404("No such return.")
     collection = ret.collection

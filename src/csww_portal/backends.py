@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+
+from csww_portal import rows
 
 
 class PortalBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
-        model = get_user_model()
         try:
-            user = model._default_manager.select_related("membership__la").get(pk=user_id)
-        except (model.DoesNotExist, ValueError):
+            user = rows.user_with_role(int(user_id))
+        except (TypeError, ValueError):
             return None
-        return user if self.user_can_authenticate(user) else None
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -1,7 +1,10 @@
 """Demo data: a collection, users for each role, and LAs' returns in every state.
 
-Returns come from ``csww.synth.generate`` (calibrated to DfE's published figures); a few
-known problems are then written into some of them so the demo shows errors and queries.
+Last year's returns come from ``csww.synth.generate`` (calibrated to DfE's published figures)
+and are submitted in last year's collection; this year's are grown from them with the same
+people (``csww.synth.linked``), so continuity and attrition look as they would in England. A
+few known problems are then written into some of this year's so the demo shows errors and
+queries.
 Whether they *are* errors or queries is decided by the core.
 """
 
@@ -18,8 +21,9 @@ from django.db import transaction
 from csww.model import Return
 from csww.spec import available_years
 from csww.synth import generate
+from csww.synth.linked import next_year
 from csww.writer import to_bytes
-from csww_portal.models import Collection, LAReturn, Membership, Role
+from csww_portal.models import Collection, LAReturn, Membership, Role, State
 from csww_portal.services import versions, workflow
 from csww_portal.services.collections import create_collection
 
@@ -96,7 +100,7 @@ def seed(
             )
         accounts = {u.username: _account(u) for u in users}
         if not LAReturn.objects.filter(collection=collection, current__isnull=False).exists():
-            _fill(collection, accounts, scale)
+            _fill(collection, accounts, scale, today)
     return users
 
 
@@ -133,13 +137,55 @@ def _la_accounts(code: str, accounts: dict[str, Any]) -> tuple[Any, Any]:
     return pair[0], pair[1]
 
 
-def _fill(collection: Collection, accounts: dict[str, Any], scale: float) -> None:
+def _linked_years(year: int, scale: float) -> tuple[list[Return], dict[str, Return]]:
+    """Last year's returns of the demo LAs (``csww.synth.generate``) and this year's grown from
+    them (``csww.synth.linked.next_year``): the same people, some staying, some moving between
+    the demo LAs, some leaving, some joining. So the flows pages show attrition as England's
+    looks, not every leaver lost because their new LA's return is unrelated."""
+    previous = [
+        generate(year - 1, code, seed=n, scale=scale) for n, (code, _p) in enumerate(DEMO_LAS)
+    ]
+    return previous, {r.lea or "": r for r in next_year(previous, seed=1)}
+
+
+def _fill_last_year(
+    year: int, today: date, previous: list[Return], accounts: dict[str, Any]
+) -> None:
+    """Last year's collection, finished, with every demo LA's return submitted, for the
+    continuity report and the flows pages."""
+    if year - 1 not in available_years():
+        return
+    collection = Collection.objects.filter(year=year - 1).first()
+    if collection is None:
+        collection = create_collection(
+            year - 1,
+            opens=today - timedelta(days=400),
+            closes=today - timedelta(days=340),
+            la_read_only_until=today - timedelta(days=330),
+            dfe_read_only_from=today - timedelta(days=200),
+        )
+    if LAReturn.objects.filter(collection=collection, current__isnull=False).exists():
+        return
+    for data in previous:
+        code = data.lea or ""
+        submitter, _approver = _la_accounts(code, accounts)
+        ret = LAReturn.objects.select_related("la", "collection").get(
+            collection=collection, la__code=code
+        )
+        result = versions.upload(ret, submitter, f"csww-{year - 1}-{code}.xml", to_bytes(data))
+        if result.version is not None:
+            LAReturn.objects.filter(pk=ret.pk).update(state=State.SUBMITTED)
+
+
+def _fill(collection: Collection, accounts: dict[str, Any], scale: float, today: date) -> None:
+    previous, linked = _linked_years(collection.year, scale)
+    _fill_last_year(collection.year, today, previous, accounts)
     for n, (code, plan) in enumerate(DEMO_LAS):
         submitter, approver = _la_accounts(code, accounts)
         ret = LAReturn.objects.select_related("la", "collection").get(
             collection=collection, la__code=code
         )
-        data = generate(collection.year, code, seed=n, scale=scale)
+        data = linked.get(code) or generate(collection.year, code, seed=n, scale=scale)
         if plan == "errors":
             add_errors(data, 3)
             add_queries(data, 2)

@@ -32,9 +32,9 @@ class RequestSizeMiddleware:
         except ValueError:
             length = 0
         if length > _limit():
-            response = too_large(request)
-            response["Connection"] = "close"  # the unread body is not waited for
-            return response
+            # (No "Connection: close" here: it is a hop-by-hop header, which a WSGI
+            # application may not set; waitress refused the response with a 500.)
+            return too_large(request)
         return self.get_response(request)
 
 

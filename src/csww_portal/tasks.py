@@ -28,8 +28,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from csww_portal.models import AuditEvent, LAReturn, Upload, UploadCheck
-from csww_portal.services import audit, storage, upload_rate, versions
-from csww_portal.services.formats import OverLimit, Refused, check_limits, sniff
+from csww_portal.services import audit, receipt, storage, versions
+from csww_portal.services.formats import OverLimit, Refused, as_utf8, check_limits, sniff
 from csww_portal.services.versions import WorkflowError
 
 log = logging.getLogger(__name__)
@@ -70,16 +70,13 @@ def accept(
         raise WorkflowError(
             f"The return is {ret.get_state_display().lower()}. DfE must reopen it before it can change."
         )
-    upload_rate.check(user, token)
-    stored = Upload.objects.create(
-        la_return=ret,
-        uploaded_by=user,
+    stored = receipt.insert(
+        ret,
+        user,
         filename=filename[:255],
-        kind="",
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         stored=storage.save(ret.pk, data),
-        outcome="",
         token=token,
         confirmed=confirmed,
     )
@@ -87,7 +84,20 @@ def accept(
     if settings.CSWW_CHECK_AT_ONCE:  # tests: the check runs now, in the request
         while run_check(stored.pk) == "queued again":
             pass  # a fault while storing: tried again, up to CSWW_CHECK_MAX_ATTEMPTS
-    return entry_for(stored)
+        return entry_for(stored)
+    return waiting(stored)
+
+
+def waiting(upload: Upload) -> UploadCheck:
+    """An upload's check while it waits to be claimed (not saved: the upload's row is the
+    queue entry)."""
+    return UploadCheck(
+        upload=upload,
+        la_return_id=upload.la_return_id,
+        status=Status.QUEUED,
+        enqueued_at=upload.uploaded_at,
+        confirmed=upload.confirmed,
+    )
 
 
 def entry_for(upload: Upload) -> UploadCheck:
@@ -95,19 +105,14 @@ def entry_for(upload: Upload) -> UploadCheck:
     try:
         return UploadCheck.objects.select_related("upload", "version").get(pk=upload.pk)
     except UploadCheck.DoesNotExist:
-        return UploadCheck(
-            upload=upload,
-            la_return_id=upload.la_return_id,
-            status=Status.QUEUED,
-            enqueued_at=upload.uploaded_at,
-            confirmed=upload.confirmed,
-        )
+        return waiting(upload)
 
 
 def _over_limit(filename: str, data: bytes) -> tuple[str, str]:
     """The file's kind, and why it is over a limit ("" when it is not), checked from its size
     and its zip directory before anything is inflated."""
     try:
+        data = as_utf8(data)
         kind = sniff(data, filename)
         check_limits(data, kind, filename)
     except OverLimit as exc:

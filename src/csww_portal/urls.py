@@ -27,6 +27,7 @@ la_patterns: list[URLPattern | URLResolver] = [
     path("", la_return.overview, name="overview"),
     path("upload/", la_return.upload, name="upload"),
     path("results/", records.results_page, name="results"),
+    path("workers/", records.worker_list, name="workers"),
     path("workers/add/", records.add_worker, name="add_worker"),
     path("workers/<slug:record>/", records.worker, name="worker"),
     path("workers/<slug:record>/delete/", records.delete_worker, name="delete_worker"),

@@ -161,3 +161,13 @@ def _portal_files(tmp_path: Any, settings: Any) -> None:
     made in the request's thread (``test_downloads.py`` also runs the separate process)."""
     settings.CSWW_FILES_DIR = str(tmp_path / "portal-files")
     settings.CSWW_EXPORT_PROCESSES = 0
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Throttles counted in the cache (wrong API tokens) start from nothing in each test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -152,7 +152,7 @@ def test_la_flow_from_upload_to_approval(page: Any, people: dict[str, Any], tmp_
     pg.get_by_label("Ethnic origin").select_option("WBRI")
     pg.get_by_role("button", name="Save and check again").click()
     pg.wait_for_load_state()
-    assert "Record 1: 0 errors" in pg.locator(".govuk-notification-banner").inner_text()
+    assert "Worker SW100001: 0 errors" in pg.locator(".govuk-notification-banner").inner_text()
     assert pg.locator(".govuk-error-summary").count() == 0
 
     # Explain the query with a note, on the worker's page.
@@ -274,6 +274,13 @@ def test_every_page_passes_axe_on_desktop_and_mobile(
     done = LAReturn.objects.select_related("la", "collection").get(la__code="302")
     versions.upload(done, people["other"], "barnet.xml", xml(valid_return("302")))
     workflow.submit(LAReturn.objects.get(pk=done.pk), people["other"])
+    # Long text with no spaces must wrap, not widen a page: a pasted note, a token's name.
+    workflow.add_note(
+        LAReturn.objects.get(pk=ret.pk), people["submitter"], "https://example.org/" + "x" * 1900
+    )
+    from csww_portal.api import tokens
+
+    tokens.issue(people["submitter"], "HR-system-export-" + "y" * 80, by=people["submitter"])
     base = "/collections/2018/la/301/"
     la_pages = [
         base,
@@ -290,11 +297,16 @@ def test_every_page_passes_axe_on_desktop_and_mobile(
         base + "approve/",
         base + "audit/",
         base + "history/versions/1/restore/",
+        base + "workers/",
+        base + "workers/?q=SW10",
+        base + "flows/",
+        "/account/api-tokens/",
     ]
     dfe_pages = [
         "/dfe/collections/2018/",
         "/dfe/collections/2018/statistics/",
         "/dfe/collections/2018/audit/",
+        "/dfe/collections/2018/flows/",
         "/collections/2018/la/302/",
         "/collections/2018/la/302/results/",
         "/collections/2018/la/302/history/",
@@ -400,7 +412,7 @@ def test_two_tabs_never_overwrite_each_other(
     accessible(b)
     b.get_by_role("button", name="Delete record").click()
     b.wait_for_url("**/results/")
-    assert "Deleted worker record 2" in b.locator(".govuk-notification-banner").inner_text()
+    assert "Deleted worker SW200002" in b.locator(".govuk-notification-banner").inner_text()
     # A saves a change to SW200004 from the form built on version 1: refused, value kept.
     a.get_by_label("FTE as at 30 September").fill("0.6")
     a.get_by_role("button", name="Save and check again").click()

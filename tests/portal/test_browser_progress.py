@@ -20,7 +20,6 @@ from tests.portal.test_browser import (  # noqa: F401  (browser and page are fix
     sign_in,
 )
 
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -40,7 +39,7 @@ def work() -> None:
 def test_progress_page_updates_in_place_when_the_worker_finishes(
     page: Any, people: dict[str, Any], settings: Any, tmp_path: Path
 ) -> None:
-    settings.TASKS = DATABASE_QUEUE
+    settings.CSWW_CHECK_AT_ONCE = False  # queued by its row; the worker checks it
     pg = page
     sign_in(pg, "sub301")
     upload_through_the_page(pg, tmp_path, xml(return_with_error_and_query()))
@@ -64,7 +63,7 @@ def test_progress_page_updates_in_place_when_the_worker_finishes(
 def test_progress_page_refreshes_itself_without_javascript(
     browser: Any, live_server: Any, people: dict[str, Any], settings: Any, tmp_path: Path
 ) -> None:
-    settings.TASKS = DATABASE_QUEUE
+    settings.CSWW_CHECK_AT_ONCE = False  # queued by its row; the worker checks it
     settings.SESSION_COOKIE_SECURE = settings.CSRF_COOKIE_SECURE = False
     context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
     pg = context.new_page()
@@ -80,7 +79,7 @@ def test_progress_page_refreshes_itself_without_javascript(
 def test_a_failed_check_says_why(
     page: Any, people: dict[str, Any], settings: Any, tmp_path: Path
 ) -> None:
-    settings.TASKS = DATABASE_QUEUE
+    settings.CSWW_CHECK_AT_ONCE = False  # queued by its row; the worker checks it
     pg = page
     sign_in(pg, "sub301")
     upload_through_the_page(pg, tmp_path, b"<Message><Header>", "cut.xml")

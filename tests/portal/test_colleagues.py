@@ -203,3 +203,33 @@ def test_the_approve_button_is_not_offered_to_the_person_who_submitted(
     client.post(la_url("submit"), {"base": "1"})
     page = client.get(la_url("approve")).content.decode()
     assert "another person must approve it" in page and "Approve return</button>" not in page
+    overview = client.get(la_url("overview")).content.decode()
+    assert la_url("approve") not in overview  # not offered in the task list either
+
+
+def test_loading_a_held_file_over_a_newer_version_asks_again(
+    login: Callable[[str], Client],
+) -> None:
+    from csww_portal.models import Upload
+
+    submitter, approver = login("submitter"), login("approver")
+    upload(submitter, xml(_staff()))
+    small = Return(header=make_header(YEAR, "301"), la=make_la(), workers=_staff().workers[:2])
+    upload(submitter, xml(small), name="two.xml")
+    held = Upload.objects.get(filename="two.xml")
+    assert held.outcome == Upload.Outcome.HELD
+    page = submitter.get(la_url("confirm_upload", "301", held.pk)).content.decode()
+    assert 'name="base" value="1"' in page
+    # A colleague changes the return before the submitter chooses.
+    url = la_url("worker", "301", record_id(1))
+    form = _form(approver, url)
+    form["FTE"] = "0.3"
+    approver.post(url, form)
+    refused = submitter.post(
+        la_url("confirm_upload", "301", held.pk), {"choice": "load", "base": "1"}, follow=True
+    )
+    assert "has changed since you opened this page" in refused.content.decode()
+    assert current().number == 2 and Upload.objects.get(pk=held.pk).outcome == "held"
+    assert 'name="base" value="2"' in refused.content.decode()  # asked again, as it is now
+    submitter.post(la_url("confirm_upload", "301", held.pk), {"choice": "load", "base": "2"})
+    assert current().number == 3 and current().workers == 2

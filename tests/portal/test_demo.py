@@ -33,4 +33,36 @@ def test_seed_demo_makes_every_state_and_working_accounts(
         p[0]: p[1] for p in (line.split() for line in capsys.readouterr().out.splitlines()[1:])
     }
     assert again["la.submitter"] != accounts["la.submitter"]
-    assert LAReturn.objects.exclude(current=None).count() == 8
+    assert LAReturn.objects.filter(collection__year=DEMO_YEAR).exclude(current=None).count() == 8
+
+
+def test_the_demos_flows_look_like_englands(db: None, capsys: pytest.CaptureFixture[str]) -> None:
+    """The demo's returns are linked across years (the same people), so DfE's flows page
+    shows most leavers moving or leaving as England's do, not all of them lost."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from csww_portal.models import Collection
+
+    call_command("seed_demo", "--scale", "0.2")
+    capsys.readouterr()
+    assert Collection.objects.filter(year=DEMO_YEAR - 1).exists()
+    submitted_last_year = LAReturn.objects.filter(
+        collection__year=DEMO_YEAR - 1, state="submitted", current__isnull=False
+    )
+    assert submitted_last_year.count() == 8
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="dfe.statistician"))
+    page = client.get(f"/dfe/collections/{DEMO_YEAR}/flows/")
+    assert page.status_code == 200
+    england = page.context["areas"][0]
+    headings = page.context["headings"]
+    full = float(england[1 + headings.index("Full attrition %")])
+    moved = float(england[1 + headings.index("Moved (FTE)")])
+    assert 0 < full < 30, england  # England's full attrition is around 15 % of in-post FTE
+    assert moved > 0, england  # some leavers moved to another demo LA
+    # An LA sees its continuity with last year's submitted return.
+    la = Client()
+    la.force_login(get_user_model().objects.get(username="la.submitter"))
+    flows = la.get(f"/collections/{DEMO_YEAR}/la/301/flows/")
+    assert flows.status_code == 200 and flows.context.get("continuity") is not None

@@ -62,11 +62,12 @@ def test_the_apis_server_error_is_json(
     from csww_portal import tasks
 
     raw, _ = tokens.issue(people["submitter"], "tests", by=people["submitter"])
-    Client().post(
+    sent = Client().post(
         f"/api/v1/collections/{YEAR}/las/301/uploads",
         {"file": _file()},
         headers={"Authorization": f"Bearer {raw}"},
     )
+    upload_id = sent.json()["id"]
 
     def broken(entry: Any) -> dict[str, Any]:
         raise RuntimeError("a fault")
@@ -74,7 +75,9 @@ def test_the_apis_server_error_is_json(
     monkeypatch.setattr(tasks, "summary", broken)
     client = Client(raise_request_exception=False)
     with caplog.at_level(logging.ERROR):
-        response = client.get("/api/v1/uploads/1", headers={"Authorization": f"Bearer {raw}"})
+        response = client.get(
+            f"/api/v1/uploads/{upload_id}", headers={"Authorization": f"Bearer {raw}"}
+        )
     assert response.status_code == 500
     assert response["Content-Type"].startswith("application/json")
     assert response.json() == {
@@ -117,6 +120,10 @@ def test_a_body_just_over_the_limit_meets_the_portals_own_page(
     page = response.content.decode()
     assert response.status_code == 413 and "govuk-template" in page
     assert "The file is too large" in page
+    # No hop-by-hop header (PEP 3333): waitress turned a "Connection: close" into a 500.
+    from wsgiref.util import is_hop_by_hop
+
+    assert not [h for h in response.headers if is_hop_by_hop(h)]
     # Through the API the same refusal is JSON.
     api = Client().post(
         f"/api/v1/collections/{YEAR}/las/301/uploads",

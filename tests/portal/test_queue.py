@@ -95,10 +95,13 @@ def test_an_upload_is_queued_by_its_own_row_and_the_page_shows_progress(
 
 
 def test_a_failed_acknowledgement_leaves_no_row(login: Callable[[str], Client]) -> None:
+    from csww_portal.services import receipt
+
     client = login("submitter")
-    with mock.patch.object(Upload.objects, "create", side_effect=RuntimeError("database away")):
+    with mock.patch.object(receipt, "insert", side_effect=RuntimeError("database away")):
         response = upload(client, xml(valid_return()))
     assert response.status_code == 500
+    assert "Nothing was changed" in response.content.decode()
     assert not Upload.objects.exists() and not UploadCheck.objects.exists()
     assert the_return().current is None
 

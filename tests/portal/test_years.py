@@ -23,7 +23,8 @@ def test_a_return_of_another_year_is_refused_with_a_message(
     upload(client, xml(other), name="next-year.xml")
     stored = Upload.objects.get(filename="next-year.xml")
     assert stored.outcome == Upload.Outcome.REFUSED
-    assert f"says it is the {YEAR + 1} return, but the {YEAR} collection" in stored.message
+    assert f"says it is the {YEAR + 1} return, but this is the {YEAR} collection" in stored.message
+    assert "--year" not in stored.message  # the portal speaks of files, not of the command line
     assert the_return().current is None  # nothing was loaded
 
 

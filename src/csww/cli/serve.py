@@ -103,6 +103,10 @@ def _run(host: str, port: int, demo: bool, threads: int, workers: int) -> None:
         # Above the portal's own limit, so a body just over it reaches the portal, which
         # answers with its own page; far larger ones the server refuses unread.
         max_request_body_size=server_body_limit(int(settings.CSWW_MAX_REQUEST_BYTES)),
+        # A typical return (under 2 MB) is read in large pieces and kept in memory, not
+        # spooled to a temporary file; larger bodies still go to one.
+        recv_bytes=65536,
+        inbuf_overflow=2 * 1024 * 1024,
         ident="csww",
     )
 

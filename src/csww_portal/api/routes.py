@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from ninja import File, NinjaAPI, Status, UploadedFile
 from ninja.errors import AuthenticationError, ValidationError
@@ -40,7 +40,15 @@ from csww_portal.services.versions import WorkflowError
 
 log = logging.getLogger(__name__)
 
-ERRORS: dict[int, Any] = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 422: Problem}
+# Every route may answer 429: too many wrong tokens from the client's address.
+ERRORS: dict[int, Any] = {
+    400: Problem,
+    401: Problem,
+    403: Problem,
+    404: Problem,
+    422: Problem,
+    429: Problem,
+}
 CHANGES: dict[int, Any] = {**ERRORS, 409: Problem}
 
 
@@ -192,7 +200,7 @@ def _note(note: Note) -> dict[str, Any]:
 
 @api.post(
     "/v1/collections/{year}/las/{la}/uploads",
-    response={202: UploadAccepted, 413: Problem, 429: Problem, **CHANGES},
+    response={202: UploadAccepted, 413: Problem, **CHANGES},
     summary="Send a return file to be checked",
     tags=["uploads"],
 )
@@ -260,13 +268,15 @@ def upload_status(request: HttpRequest, upload_id: int) -> dict[str, Any]:
     summary="The current version's report",
     tags=["returns"],
 )
-def report(request: HttpRequest, year: int, la: str) -> dict[str, Any]:
+def report(request: HttpRequest, year: int, la: str) -> HttpResponse:
     """The same JSON as `csww validate --format json` prints for one file."""
     ret = _return(request, year, la)
     if ret.current is None:
         raise Http404
-    stored: dict[str, Any] = ret.current.report
-    return stored
+    # The stored report as it is, the same JSON as the command line prints (the schema
+    # documents it; serialising it again through the core's dataclasses would add their
+    # unused optional fields).
+    return JsonResponse(ret.current.report)
 
 
 @api.get(

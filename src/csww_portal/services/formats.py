@@ -94,6 +94,23 @@ def _sheet_rows(data: bytes, name: str, stop: int) -> int:
     return count
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+DECLARED = re.compile(rb"""^(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
+
+
+def as_utf8(data: bytes) -> bytes:
+    """A UTF-16 text file (with its byte-order mark, as Windows tools save "Unicode" text)
+    as UTF-8, with its XML declaration saying so; any other file unchanged. The upload is
+    kept as it came; the check reads this copy."""
+    if not data.startswith(UTF16_BOMS):
+        return data
+    try:
+        text = data.decode("utf-16")
+    except UnicodeDecodeError:
+        return data
+    return DECLARED.sub(rb"\1\2UTF-8\2", text.encode("utf-8"), count=1)
+
+
 def sniff(data: bytes, filename: str) -> Kind:
     if not data.strip():
         raise Refused("The selected file is empty.")
@@ -128,6 +145,11 @@ def _by_content(data: bytes) -> Kind:
         raise Refused("The file is a PDF. Upload the return as XML, .xlsx or CSV.")
     text = data[:4096]
     if b"\x00" in text:
+        if b"<\x00" in text or b"\x00<" in text:
+            raise Refused(
+                "The file looks like XML saved as UTF-16 text without its byte-order mark. "
+                "Save it as UTF-8 (in Notepad: Save as, Encoding UTF-8) and upload it again."
+            )
         raise Refused("The file is not text, XML or an Excel workbook.")
     stripped = text.lstrip(b"\xef\xbb\xbf").lstrip()
     if stripped.startswith(b"<"):

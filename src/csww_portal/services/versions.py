@@ -27,7 +27,14 @@ from csww.spec import joint_partners, spec_for
 from csww.writer import complete_header, to_bytes
 from csww_portal.models import AuditEvent, LAReturn, ReturnVersion, State, Upload
 from csww_portal.services import audit, identity, status, storage
-from csww_portal.services.formats import OverLimit, Refused, check_limits, read_upload, sniff
+from csww_portal.services.formats import (
+    OverLimit,
+    Refused,
+    as_utf8,
+    check_limits,
+    read_upload,
+    sniff,
+)
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +84,7 @@ class Examined:
     outcome: str = Upload.Outcome.LOADED
     problem: str = ""
     keep_bytes: bool = True
+    utf8: bytes = b""  # the file as UTF-8, when it came as UTF-16 (the version keeps this)
 
 
 def check(
@@ -184,6 +192,26 @@ def _header_year(data: bytes) -> int | None:
         return None  # the check itself says why the file cannot be read
 
 
+def _decide_year(year: int, found: int | None, filename: str) -> None:
+    """The core's front door for the collection year, in the portal's words (the core's own
+    message speaks to the command line: "give --year")."""
+    try:
+        decide_year(year, found, filename)
+    except YearRefused as exc:
+        if found is not None and found != year:
+            raise YearRefused(
+                f"{filename}'s header says it is the {found} return, but this is the {year} "
+                "collection. Check you chose this year's file; if you did, correct the Year in "
+                "its header and upload it again."
+            ) from exc
+        if found is None:
+            raise YearRefused(
+                f"{filename} does not say which collection year it is: its header has no "
+                f"readable Year. Check it is your {year} return in the format the guide gives."
+            ) from exc
+        raise
+
+
 def _refuse_if_locked(ret: LAReturn) -> None:
     if ret.locked:
         raise WorkflowError(
@@ -195,6 +223,9 @@ def examine(ret: LAReturn, filename: str, data: bytes) -> Examined:
     """Read and check a file with the core (slow; outside any transaction)."""
     year = ret.collection.year
     found = Examined()
+    converted = as_utf8(data)
+    if converted is not data:
+        data = found.utf8 = converted
     try:
         found.kind = kind = sniff(data, filename)
         check_limits(data, kind, filename)
@@ -202,7 +233,7 @@ def examine(ret: LAReturn, filename: str, data: bytes) -> Examined:
         if kind == "xml":
             # The core's front door: a file of another collection year is refused, not checked
             # against this year's rules.
-            decide_year(year, _header_year(data), filename)
+            _decide_year(year, _header_year(data), filename)
             # One streaming pass through the core reads and checks the file together (and,
             # with last year's submitted return, the continuity queries).
             report = validate(data, year=year, previous=previous)
@@ -220,7 +251,7 @@ def examine(ret: LAReturn, filename: str, data: bytes) -> Examined:
                 _complete_from_current(parsed, ret)
             # The template leaves the software code and date-time to the program, as csww generate does.
             complete_header(parsed, spec_for(year))
-            decide_year(year, parsed.year, filename)
+            _decide_year(year, parsed.year, filename)
             if parsed.lea and parsed.lea not in joint_partners(ret.la.code, year):
                 found.outcome, found.problem = Upload.Outcome.REFUSED, _wrong_la(parsed.lea, ret)
             else:
@@ -314,7 +345,7 @@ def _load(locked: LAReturn, user: Any, stored: Upload, found: Examined) -> Retur
     report = found.report
     assert report is not None
     # An XML upload is stored once: the version reads its bytes from the upload.
-    xml = b"" if found.parsed is None else to_bytes(found.parsed)
+    xml = found.utf8 if found.parsed is None else to_bytes(found.parsed)
     version = _new_version(
         locked,
         user,
@@ -334,8 +365,12 @@ def _load(locked: LAReturn, user: Any, stored: Upload, found: Examined) -> Retur
     return version
 
 
-def confirm_held(ret: LAReturn, user: Any, upload_id: int, *, load: bool) -> UploadResult:
-    """Load (or, without ``load``, cancel) an upload held for confirmation."""
+def confirm_held(
+    ret: LAReturn, user: Any, upload_id: int, *, load: bool, base: int | None = None
+) -> UploadResult:
+    """Load (or, without ``load``, cancel) an upload held for confirmation. ``base`` is the
+    version current when the person was asked: loading over a newer one is refused, since
+    what the page said the file would remove no longer holds."""
     _refuse_if_locked(ret)
     held = ret.uploads.filter(pk=upload_id, outcome=Upload.Outcome.HELD).first()
     if held is None:
@@ -346,6 +381,13 @@ def confirm_held(ret: LAReturn, user: Any, upload_id: int, *, load: bool) -> Upl
         stored = Upload.objects.select_for_update().get(pk=held.pk)
         if stored.outcome != Upload.Outcome.HELD:
             raise WorkflowError("That file is no longer waiting to be loaded. Upload it again.")
+        now = locked.current.number if locked.current is not None else 0
+        if load and base is not None and now != base:
+            assert locked.current is not None
+            raise StaleForm(
+                stale_message(locked.current)
+                + " Check what loading the file would change now, then choose again."
+            )
         version = None
         if not load:
             stored.outcome = Upload.Outcome.CANCELLED

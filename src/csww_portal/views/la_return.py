@@ -33,7 +33,9 @@ def _context(request: HttpRequest, ret: LAReturn, **extra: object) -> dict[str, 
         "tag_class": status.TAG_CLASSES[status.progress_of(ret)],
         "can_change": is_la and collection.la_can_change() and not ret.locked,
         "is_la": is_la,
-        "is_approver": can_approve(request.user),
+        # The person who submitted is never offered approval: it is a second pair of eyes.
+        "is_approver": can_approve(request.user)
+        and not (ret.submitted_by_id is not None and ret.submitted_by_id == request.user.pk),
         **extra,
     }
 
@@ -99,7 +101,14 @@ def confirm_upload(request: HttpRequest, ret: LAReturn, upload_id: int) -> HttpR
     if request.method == "POST":
         load = request.POST.get("choice") == "load"
         try:
-            result = versions.confirm_held(ret, request.user, upload_id, load=load)
+            result = versions.confirm_held(
+                ret, request.user, upload_id, load=load, base=action_base(request)
+            )
+        except StaleForm as exc:
+            messages.error(request, exc.message)
+            return redirect(
+                "csww_portal:confirm_upload", ret.collection.year, ret.la.code, upload_id
+            )
         except WorkflowError as exc:
             messages.error(request, exc.message)
             return redirect("csww_portal:upload", ret.collection.year, ret.la.code)

@@ -28,12 +28,19 @@ from csww_portal.views.la_return import _context
 PAGE_SIZE = 100
 
 
+def _number(value: float) -> str:
+    """A limit as people write it: 1,000,000, not 1e+06."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,}"
+
+
 def _hint(item: Item) -> str:
     if item.type == "date":
         return "Date as YYYY-MM-DD, for example 2017-09-30."
     if item.type == "decimal":
         limits = (
-            f" from {item.min:g} to {item.max:g}"
+            f" from {_number(item.min)} to {_number(item.max)}"
             if item.min is not None and item.max is not None
             else ""
         )
@@ -108,6 +115,50 @@ def _links(request: HttpRequest, ret: LAReturn) -> Callable[[int | None, str], s
         return f"{url}{anchor}"
 
     return link
+
+
+@la_view()
+def worker_list(request: HttpRequest, ret: LAReturn) -> HttpResponse:
+    """Every worker record of the current version, found by registration number, category or
+    role, each opening its record: a record with no issue can be corrected too."""
+    if ret.current is None:
+        return render(request, "csww_portal/workers.html", _context(request, ret, rows=None))
+    parsed, _notes = versions.current_return(ret)
+    ids = identity.ids_of(ret, ret.current, parsed)
+    report = ret.current.report_object()
+    counts: dict[int, list[int]] = {}
+    for issue in report.issues:
+        if issue.record:
+            pair = counts.setdefault(issue.record, [0, 0])
+            pair[0 if issue.severity == "error" else 1] += 1
+    spec = spec_for(ret.collection.year)
+    roles = spec.codes(spec.worker["OrgRole"]) if "OrgRole" in spec.worker else {}
+    query = request.GET.get("q", "").strip()[:100]
+    wanted = query.casefold()
+    rows = []
+    for index, (record, record_id) in enumerate(zip(parsed.workers, ids, strict=True), 1):
+        swe = record.values.get("SWENo", "")
+        category = CATEGORY_LABELS[category_of(record)]
+        role = roles.get(record.values.get("OrgRole", ""), "")
+        if wanted and not any(wanted in text.casefold() for text in (swe, category, role)):
+            continue
+        errors, queries = counts.get(index, [0, 0])
+        rows.append(
+            {
+                "id": record_id,
+                "swe": swe,
+                "category": category,
+                "role": role,
+                "errors": errors,
+                "queries": queries,
+            }
+        )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "csww_portal/workers.html",
+        _context(request, ret, rows=page, query=query, total=len(parsed.workers)),
+    )
 
 
 @la_view()
@@ -265,7 +316,10 @@ def worker(request: HttpRequest, ret: LAReturn, record: str) -> HttpResponse:
             # has the new number and is not in the version before.
             previous = set(identity.ids_of(ret, _previous(ret, version)))
             record = next((i for i in now if i not in previous), record)
-        messages.success(request, _saved(version, identity.position(now, record)))
+        index = identity.position(now, record)
+        swe = values.get("SWENo", "").strip()
+        name = f"worker {swe}" if swe else "the worker record"
+        messages.success(request, _saved(version, index, name))
         return redirect("csww_portal:worker", ret.collection.year, ret.la.code, record)
     return render(request, "csww_portal/worker.html", _worker_context(request, ret, record))
 
@@ -274,7 +328,7 @@ def _previous(ret: LAReturn, version: Any) -> Any:
     return ret.versions.select_related("upload").get(number=version.number - 1)
 
 
-def _saved(version: Any, index: int | None) -> str:
+def _saved(version: Any, index: int | None, name: str = "") -> str:
     report = version.report_object()
     mine = (
         results.filtered(report, record=index)
@@ -283,7 +337,11 @@ def _saved(version: Any, index: int | None) -> str:
     )
     errors = sum(1 for i in mine if i.severity == "error")
     queries = len(mine) - errors
-    where = "This record" if index else "The LA-level figures"
+    where = (
+        (name[:1].upper() + name[1:] if name else "This record")
+        if index
+        else "The LA-level figures"
+    )
     return (
         f"Saved as version {version.number}. {where}: {_count(errors, 'error', 'errors')}, "
         f"{_count(queries, 'query', 'queries')}. The whole return now has "

@@ -1,0 +1,100 @@
+"""The acknowledgement's one statement: insert the upload's row (its place in the queue)
+unless this person, or this API token, has sent the most uploads the window allows.
+
+The rate limit and the insert are one ``INSERT … SELECT … WHERE`` with the counts as
+subqueries, written once here in SQL both PostgreSQL and SQLite read, so acknowledging an
+upload costs one round trip and no ORM query building (measured in
+``docs/benchmarks-portal.md``). When nothing is inserted, :mod:`upload_rate` works out the
+message and the wait.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from csww_portal.models import Upload
+from csww_portal.services import upload_rate
+
+TABLE = Upload._meta.db_table
+COLUMNS = (
+    "la_return_id",
+    "uploaded_by_id",
+    "uploaded_at",
+    "filename",
+    "kind",
+    "size",
+    "sha256",
+    "content",
+    "stored",
+    "outcome",
+    "message",
+    "token_id",
+    "confirmed",
+)
+SQL = (
+    f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) "
+    f"SELECT {', '.join(['%s'] * len(COLUMNS))} "
+    f"WHERE (SELECT COUNT(*) FROM {TABLE} WHERE uploaded_by_id = %s AND uploaded_at >= %s) < %s "
+    f"AND (%s IS NULL OR (SELECT COUNT(*) FROM {TABLE} WHERE token_id = %s "
+    "AND uploaded_at >= %s) < %s) "
+    "RETURNING id"
+)
+
+
+def insert(
+    ret: Any,
+    user: Any,
+    *,
+    filename: str,
+    size: int,
+    sha256: str,
+    stored: str,
+    token: Any = None,
+    confirmed: bool = False,
+) -> Upload:
+    """The new upload's row, or :class:`upload_rate.TooManyUploads`."""
+    now = timezone.now()
+    since = now - timedelta(minutes=settings.CSWW_UPLOAD_RATE_MINUTES)
+    limit = settings.CSWW_UPLOAD_RATE
+    token_id = token.pk if token is not None else None
+    values = [
+        ret.pk,
+        user.pk,
+        now,
+        filename,
+        "",
+        size,
+        sha256,
+        b"",
+        stored,
+        "",
+        "",
+        token_id,
+        confirmed,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(SQL, [*values, user.pk, since, limit, token_id, token_id, since, limit])
+        row = cursor.fetchone()
+    if row is None:
+        upload_rate.check(user, token)  # raises, saying who sent too many and how long to wait
+        raise upload_rate.TooManyUploads("Too many uploads. Try again in a minute.", 60)
+    upload = Upload(
+        pk=row[0],
+        la_return=ret,
+        uploaded_by=user,
+        uploaded_at=now,
+        filename=filename,
+        size=size,
+        sha256=sha256,
+        stored=stored,
+        outcome="",
+        token=token,
+        confirmed=confirmed,
+    )
+    upload._state.adding = False
+    return upload
