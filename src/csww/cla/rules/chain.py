@@ -32,8 +32,10 @@ def _changed(item: str) -> pl.Expr:
     return now != before
 
 
-def _placement_changed() -> pl.Expr:
-    return pl.any_horizontal([_changed(i) for i in CHAIN_ITEMS])
+def _placement_changed(columns: list[str]) -> pl.Expr:
+    """Placement type, postcode, URN or provider differ from the previous episode's (the
+    items the year has)."""
+    return pl.any_horizontal([_changed(i) for i in CHAIN_ITEMS if "prev_" + i in columns])
 
 
 def _has_prev() -> pl.Expr:
@@ -221,7 +223,7 @@ def _433(inputs: RuleInputs) -> pl.DataFrame:
 )
 def _434(inputs: RuleInputs) -> pl.DataFrame:
     ep = episodes(inputs)
-    wrong = ~_changed("LS") | _placement_changed()
+    wrong = ~_changed("LS") | _placement_changed(ep.columns)
     return rows(ep.filter(_has_prev() & (c("RNE") == "L") & wrong))
 
 
@@ -240,7 +242,7 @@ def _434(inputs: RuleInputs) -> pl.DataFrame:
 )
 def _435(inputs: RuleInputs) -> pl.DataFrame:
     ep = episodes(inputs)
-    wrong = _changed("LS") | ~_placement_changed()
+    wrong = _changed("LS") | ~_placement_changed(ep.columns)
     return rows(ep.filter(_has_prev() & is_in(c("RNE"), {"P", "T"}) & wrong))
 
 
@@ -257,7 +259,7 @@ def _435(inputs: RuleInputs) -> pl.DataFrame:
 )
 def _436(inputs: RuleInputs) -> pl.DataFrame:
     ep = episodes(inputs)
-    wrong = ~_changed("LS") | ~_placement_changed()
+    wrong = ~_changed("LS") | ~_placement_changed(ep.columns)
     return rows(ep.filter(_has_prev() & is_in(c("RNE"), {"B", "U"}) & wrong))
 
 
@@ -354,9 +356,8 @@ def _continuity(rule: str, item: str, what: str, needs: tuple[str, ...] = ("prev
     )
     def check(inputs: RuleInputs) -> pl.DataFrame:
         both = _against_last_year(inputs).filter(d("DECOM") == pl.col("DECOM:date_last"))
-        for column in (item, item + "_last"):
-            if column not in both.columns:  # an item last year's return did not have
-                both = both.with_columns(pl.lit(None, dtype=pl.String).alias(column))
+        if item not in both.columns or item + "_last" not in both.columns:
+            return rows(both.clear())  # an item last year's return did not have
         if item == "PL_DISTANCE":
             differs = (pl.col(item) - pl.col(item + "_last")).abs() > 0.2
         else:

@@ -44,7 +44,6 @@ FORMATS = (
         True,
     ),
     Format("104", "UASC", "DUC", "date", "Date UASC status ceased is not a valid date."),
-    Format("105", "UASC", "UASC", "code", "Data entry for UASC status of child is invalid."),
     Format(
         "112", "AD1", "DATE_INT", "date", "Date should be placed for adoption is not a valid date."
     ),

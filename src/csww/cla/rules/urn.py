@@ -166,7 +166,7 @@ def _1008(inputs: RuleInputs) -> pl.DataFrame:
     section=SECTION.format(219),
     table="Episodes",
     since=2016,
-    needs=NEEDS_LIST,
+    needs=("urn_codes",),
     assumption=QUERY + ". A list row without placement codes is not checked",
 )
 def _219(inputs: RuleInputs) -> pl.DataFrame:
@@ -187,7 +187,7 @@ def _219(inputs: RuleInputs) -> pl.DataFrame:
     section=SECTION.format(224),
     table="Episodes",
     since=2016,
-    needs=NEEDS_LIST,
+    needs=("urn_codes",),
     assumption=QUERY + ". A list row without provider codes is not checked",
 )
 def _224(inputs: RuleInputs) -> pl.DataFrame:
@@ -209,7 +209,7 @@ def _224(inputs: RuleInputs) -> pl.DataFrame:
     section=SECTION.format(221),
     table="Episodes",
     since=2016,
-    needs=NEEDS_LIST,
+    needs=("urn_postcodes",),
     assumption=QUERY,
 )
 def _221(inputs: RuleInputs) -> pl.DataFrame:
@@ -268,7 +268,7 @@ def _228(inputs: RuleInputs) -> pl.DataFrame:
     section=SECTION.format(229),
     table="Episodes",
     since=2016,
-    needs=NEEDS_LIST,
+    needs=("urn_postcodes",),
     assumption=QUERY + ". The provider's LA is inferred from its postcode in the URN list",
 )
 def _229(inputs: RuleInputs) -> pl.DataFrame:
