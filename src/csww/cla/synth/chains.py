@@ -44,6 +44,7 @@ class Codes:
 
     place: frozenset[str]
     ls: frozenset[str]
+    rec: frozenset[str]
     rne: frozenset[str]
     reasons: frozenset[str]
     temporary: frozenset[str]
@@ -118,12 +119,9 @@ class _Chain:
             postcode = self.pool.placement(rng, inside=0.0)
         if place in codes.urn_exempt:
             return provider, postcode, None
-        setting = self.providers.setting(place, provider, postcode)
-        pl_post = setting.postcode
-        if pl_post == home:  # a reused setting at the child's home postcode: a new one
-            setting = self.providers.setting(place, provider, postcode)
-            pl_post = postcode
-        return provider, pl_post, setting.urn
+        avoid = (home, previous) if previous else (home,)
+        setting = self.providers.setting(place, provider, postcode, avoid)
+        return provider, setting.postcode, setting.urn
 
     def new_placement(
         self, ep: Episode, day: dt.date, dob: dt.date, rne: str, ls: str, temporary: bool
@@ -179,13 +177,13 @@ def episode_chain(
             out.append(ep)
             return out
         if end == adult:
-            mix = weights("ceasing_at_18")
+            mix = weights("ceasing_at_18", allowed=codes.rec)
             if ep.place not in codes.foster:
                 mix.pop("E17", None)
             out.append(replace(ep, dec=end, rec=draw(rng, mix)))
             return out
         if not temporary and rng.random() < leave_chance:
-            out.append(replace(ep, dec=end, rec=draw(rng, weights("ceasing"))))
+            out.append(replace(ep, dec=end, rec=draw(rng, weights("ceasing", allowed=codes.rec))))
             return out
         kind = "P" if temporary else draw(rng, weights("new_episode", allowed=codes.rne))
         if kind in ("L", "B", "U") and ep.ls not in LS_NEXT:
@@ -214,4 +212,5 @@ def episode_chain(
             else None
         )
         out.append(replace(ep, dec=end, rec="X1", reason=reason))
+        providers.record(nxt.urn, nxt.place)
         ep = nxt

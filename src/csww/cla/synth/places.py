@@ -118,15 +118,23 @@ class Providers:
         agency.place_codes.add(place)
         return agency
 
-    def setting(self, place: str, provider: str, postcode: str) -> Provider:
+    def setting(
+        self, place: str, provider: str, postcode: str, avoid: tuple[str, ...] = ()
+    ) -> Provider:
         """A setting (children's home, secure home, school...) at ``postcode``; settings are
-        reused, so several children live in one home."""
-        homes = self.homes.setdefault((place, provider), [])
+        reused, so several children live in one home (never one at a postcode in ``avoid``:
+        the child's home, or the placement being left)."""
+        homes = [h for h in self.homes.setdefault((place, provider), []) if h.postcode not in avoid]
         if homes and self.rng.random() < 0.5:
             return self.rng.choice(homes)
         home = self._new(place, provider, postcode)
-        homes.append(home)
+        self.homes[(place, provider)].append(home)
         return home
+
+    def record(self, urn: str | None, place: str) -> None:
+        """A placement of type ``place`` was made with the provider of ``urn``."""
+        if urn in self.by_urn:
+            self.by_urn[urn].place_codes.add(place)
 
     def frame(self) -> pl.DataFrame:
         """The synthetic URN list, in csww's plain layout's columns."""

@@ -84,6 +84,7 @@ def codes_for(spec: ClaSpec, previous: ClaSpec | None = None) -> Codes:
     return Codes(
         place=both("PLACE"),
         ls=both("LS") - {"V3", "V4"},
+        rec=both("REC"),
         rne=spec.codes("RNE"),
         reasons=spec.codes("REASON_PLACE_CHANGE"),
         temporary=group("temporary"),
