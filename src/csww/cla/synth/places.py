@@ -32,7 +32,7 @@ class PostcodePool:
     def for_la(
         cls, lookup: PostcodeLookup, la: str, rng: random.Random, size: int = 3000
     ) -> PostcodePool:
-        located = lookup.frame.filter(pl.col(EAST).is_not_null() & pl.col(LA).is_not_null())
+        located = lookup.located()
         own = located.filter(pl.col(LA) == la)
         if own.is_empty():
             raise NoPostcodes(f"the postcode directory has no postcodes in LA {la}")
@@ -40,11 +40,11 @@ class PostcodePool:
         n0, n1 = own[NORTH].min(), own[NORTH].max()
         assert isinstance(e0, float) and isinstance(e1, float)
         assert isinstance(n0, float) and isinstance(n1, float)
-        others = located.filter((pl.col(LA) != la) & ENGLAND_ONLY)
-        near = others.filter(
-            pl.col(EAST).is_between(e0 - NEARBY_METRES, e1 + NEARBY_METRES)
-            & pl.col(NORTH).is_between(n0 - NEARBY_METRES, n1 + NEARBY_METRES)
-        )
+        box = pl.col(EAST).is_between(e0 - NEARBY_METRES, e1 + NEARBY_METRES) & pl.col(
+            NORTH
+        ).is_between(n0 - NEARBY_METRES, n1 + NEARBY_METRES)
+        outside = (pl.col(LA) != la) & ENGLAND_ONLY
+        near = located.filter(outside & box)
         seed = rng.randrange(2**31)
 
         def sample(frame: pl.DataFrame, n: int) -> list[str]:
@@ -53,9 +53,11 @@ class PostcodePool:
             keys = frame.sample(min(n, frame.height), seed=seed)[KEY].sort().to_list()
             return [str(canonical(k)) for k in keys]
 
-        far = others.filter(~pl.col(KEY).is_in(near[KEY].implode()))
+        # Far: a sample of England, less what lies near the LA.
+        spread = located.sample(min(20 * size, located.height), seed=seed)
+        far = spread.filter(outside & ~box)
         return cls(
-            sample(own, size), sample(near, size) or sample(others, size), sample(far, size // 3)
+            sample(own, size), sample(near, size) or sample(far, size), sample(far, size // 3)
         )
 
     def home(self, rng: random.Random) -> str:
