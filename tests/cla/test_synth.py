@@ -147,11 +147,33 @@ def test_postcodes_are_real_and_placements_inside_and_outside_the_la(
 ) -> None:
     derived = derive(cumberland.tables["Episodes"], la="942", postcodes=ons)
     assert derived["PL_LA"].null_count() == 0
-    homes = ons.locate(derived["HOME_POST"])["LA"]
-    assert (homes == "942").all()
-    inside = (derived["PL_LOCATION"] == "IN").mean()
+    uasc = cumberland.tables["UASC"]["CHILD"].implode()
+    local = derived.filter(~pl.col("CHILD").is_in(uasc))
+    assert (ons.locate(local["HOME_POST"])["LA"] == "942").all()
+    inside = (local["PL_LOCATION"] == "IN").mean()
     assert inside is not None and 0.4 < inside < 0.8
-    assert (derived["PL_DISTANCE"] < 999.9).all()
+    assert (local["PL_DISTANCE"] < 999.9).all()
+    # Unaccompanied asylum-seeking children have no home postcode, so no distance (406).
+    asylum = derived.filter(pl.col("CHILD").is_in(uasc))
+    assert asylum.height > 0
+    assert asylum["HOME_POST"].null_count() == asylum.height
+    assert (asylum["PL_DISTANCE"] == 999.9).all() and (asylum["CIN"] == "N8").all()
+
+
+def test_missing_episodes_lie_within_care(cumberland: SynthReturn) -> None:
+    missing = cumberland.tables["Missing"]
+    assert missing.height > 0 and set(missing["MISSING"].to_list()) <= {"M", "A"}
+    eps = cumberland.tables["Episodes"].select(
+        "CHILD",
+        _date("DECOM").alias("s"),
+        pl.col("DEC").str.strptime(pl.Date, "%d/%m/%Y").alias("e"),
+    )
+    spans = missing.select("CHILD", _date("MIS_START").alias("ms"), _date("MIS_END").alias("me"))
+    inside = spans.join(eps, on="CHILD").filter(
+        (pl.col("ms") > pl.col("s")) & (pl.col("e").is_null() | (pl.col("me") <= pl.col("e")))
+    )
+    assert inside.select("CHILD", "ms").unique().height == missing.height
+    assert (spans["me"] >= spans["ms"]).all()
 
 
 def test_urn_list_knows_every_urn_and_the_settings_postcodes(cumberland: SynthReturn) -> None:

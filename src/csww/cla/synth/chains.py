@@ -62,7 +62,7 @@ class Episode:
     cin: str
     place: str
     provider: str | None
-    home_post: str
+    home_post: str | None
     pl_post: str
     urn: str | None
     dec: dt.date | None = None
@@ -94,11 +94,11 @@ class _Chain:
         return draw(self.rng, mix) if mix else "U6"
 
     def placed(
-        self, place: str, home: str, previous: str | None
+        self, place: str, home: str | None, previous: str | None
     ) -> tuple[str | None, str, str | None]:
         """Provider, placement postcode and URN for a new placement of type ``place``."""
         rng, codes = self.rng, self.codes
-        if place == "P1":
+        if place == "P1" and home is not None:
             return "PR0", home, None
         postcode = self.pool.placement(rng)
         while postcode in (home, previous):
@@ -119,7 +119,7 @@ class _Chain:
             postcode = self.pool.placement(rng, inside=0.0)
         if place in codes.urn_exempt:
             return provider, postcode, None
-        avoid = (home, previous) if previous else (home,)
+        avoid = tuple(p for p in (home, previous) if p)
         setting = self.providers.setting(place, provider, postcode, avoid)
         return provider, setting.postcode, setting.urn
 
@@ -129,7 +129,10 @@ class _Chain:
         if temporary:
             place = self.rng.choice(sorted(self.codes.temporary))
         else:
-            place = self.place_for(age_on(dob, day), avoid="P1" if ep.place == "P1" else None)
+            # No second placement with parents in a row; none at all without a home postcode
+            # (an unaccompanied asylum-seeking child).
+            avoid = "P1" if ep.place == "P1" or ep.home_post is None else None
+            place = self.place_for(age_on(dob, day), avoid=avoid)
             while place in self.codes.temporary:
                 place = self.place_for(age_on(dob, day), avoid=None)
         provider, pl_post, urn = self.placed(place, ep.home_post, ep.pl_post)
@@ -148,7 +151,7 @@ def episode_chain(
     dob: dt.date,
     start: dt.date,
     horizon: dt.date,
-    home_post: str,
+    home_post: str | None,
     codes: Codes,
     pool: PostcodePool,
     providers: Providers,

@@ -8,8 +8,8 @@ still open at the year's end has no DEC, REC or reason), so the episode open on 
 years. Everything is drawn from one ``random.Random(seed)``: the same seed gives the same
 return.
 
-Not drawn yet (the tables are empty): unaccompanied asylum-seeking children (UASC), adoption
-(AD1, PlacedAdoption), care leavers (OC3), missing episodes, social worker episodes, DoLo.
+Not drawn yet (the tables are empty): adoption (AD1, PlacedAdoption), care leavers (OC3),
+social worker episodes, DoLo.
 """
 
 from __future__ import annotations
@@ -33,6 +33,12 @@ UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 # The sexes the return codes, in the order of the codes a year uses ("1"/"2" or "M"/"F").
 SEX_CODES = (("1", "2"), ("M", "F"))
 YEARS_BACK = 6
+# Unaccompanied asylum-seeking children among children starting care: csww's choice, near
+# DfE's 2024 share of children looked after at 31 March in need because of absent parenting
+# (N8, 9%).
+UASC_SHARE = 0.08
+# Children aged 11 or more with a missing or away episode in a year (csww's choice).
+MISSING_SHARE = 0.12
 
 
 def upn(body: str) -> str:
@@ -53,6 +59,8 @@ class Child:
     ethnic: str
     upn: str
     episodes: list[Episode]
+    uasc: bool = False
+    missing: list[tuple[str, dt.date, dt.date]] = field(default_factory=list)
 
 
 @dataclass
@@ -118,6 +126,29 @@ def _in_year(episodes: list[Episode], spec: ClaSpec) -> list[Episode]:
             )
         out.append(ep)
     return out
+
+
+def _missing(rng: random.Random, child: Child) -> list[tuple[str, dt.date, dt.date]]:
+    """A few missing (M) or away without authorisation (A) episodes of 1-5 days, inside an
+    episode of care, for children aged 11 or more."""
+    out = []
+    for ep in child.episodes:
+        end = ep.dec or ep.decom + dt.timedelta(days=3 * 365)
+        if (end - ep.decom).days < 20 or age_on(child.dob, ep.decom) < 11:
+            continue
+        if rng.random() >= MISSING_SHARE:
+            continue
+        starts = sorted(
+            ep.decom + dt.timedelta(days=rng.randrange(1, (end - ep.decom).days - 6))
+            for _ in range(rng.randint(1, 3))
+        )
+        last_end = ep.decom
+        for start in starts:
+            if start <= last_end:  # never two at once
+                continue
+            last_end = start + dt.timedelta(days=rng.randint(1, 5))
+            out.append((draw(rng, {"M": 85, "A": 15}), start, last_end))
+    return sorted(out, key=lambda m: m[1])
 
 
 def _sex(spec: ClaSpec, male: bool) -> str:
@@ -238,6 +269,28 @@ def build_tables(children: list[Child], spec: ClaSpec, rng: random.Random) -> Ta
             b.add(
                 "Reviews", {"CHILD": child.id, "DOB": dob, "REVIEW": fmt(day), "REVIEW_CODE": code}
             )
+        if child.uasc:
+            b.add(
+                "UASC",
+                {
+                    "CHILD": child.id,
+                    "SEX": _sex(spec, child.male),
+                    "DOB": dob,
+                    "DUC": fmt(birthday(child.dob, 18)),
+                },
+            )
+        for kind, start, end in child.missing:
+            if spec.start <= start <= spec.end and end <= spec.end:
+                b.add(
+                    "Missing",
+                    {
+                        "CHILD": child.id,
+                        "DOB": dob,
+                        "MISSING": kind,
+                        "MIS_START": fmt(start),
+                        "MIS_END": fmt(end),
+                    },
+                )
         oc2 = _oc2(child, eps, spec, rng)
         if oc2 is not None:
             b.add("OC2", {"CHILD": child.id, "DOB": dob, **oc2})
@@ -260,6 +313,7 @@ def draw_children(
     """Children until ``count`` of them are looked after during ``spec``'s year."""
     codes = codes_for(spec, previous) if previous else codes_for(spec)
     ethnic = weights("ethnic", allowed=spec.codes("ETHNIC"))
+    uasc_ethnic = weights("uasc_ethnic", allowed=spec.codes("ETHNIC"))
     ages = weights("age_at_31_march")
     first = spec.start - dt.timedelta(days=365 * YEARS_BACK)
     span = (spec.end - first).days
@@ -269,7 +323,8 @@ def draw_children(
     while in_year < count:
         serial += 1
         start = first + dt.timedelta(days=rng.randrange(span))
-        low, high = (int(x) for x in draw(rng, ages).split("-"))
+        uasc = rng.random() < UASC_SHARE
+        low, high = (14, 17) if uasc else (int(x) for x in draw(rng, ages).split("-"))
         dob = start - dt.timedelta(days=rng.randint(low * 365 + 1, high * 365 + 364))
         child_id = f"{la}{serial:06d}"
         body = f"{la}{rng.randrange(10**4):04d}{dob.year % 100:02d}{serial % 1000:03d}"
@@ -278,13 +333,17 @@ def draw_children(
             dob=dob,
             start=start,
             horizon=spec.end,
-            home_post=pool.home(rng),
+            home_post=None if uasc else pool.home(rng),
             codes=codes,
             pool=pool,
             providers=providers,
             la=la,
+            cin="N8" if uasc else None,
         )
-        child = Child(child_id, rng.random() < 0.56, dob, draw(rng, ethnic), upn(body), episodes)
+        male = rng.random() < (0.9 if uasc else 0.56)
+        ethnic_code = draw(rng, uasc_ethnic if uasc and uasc_ethnic else ethnic)
+        child = Child(child_id, male, dob, ethnic_code, upn(body), episodes, uasc)
+        child.missing = _missing(rng, child)
         if any(_overlaps(e, spec.start, spec.end) for e in episodes):
             in_year += 1
             children.append(child)
