@@ -78,7 +78,7 @@ def _read(source: Source) -> tuple[Tables | None, ReadFailure | None, list[Any],
     return result.tables, None, list(result.notes), name
 
 
-def _structure_issues(notes: list[Any]) -> list[Issue]:
+def structure_issues(notes: list[Any]) -> list[Issue]:
     """The reader's notes on the file's structure, as queries (their text is never shown:
     it may be personal data)."""
     return [
@@ -182,7 +182,7 @@ def validate(
         tables=this, year=chosen, spec=spec, previous=last, references=references, la=la
     )
     outcome = evaluate(CLA_RULES, inputs, subject="CHILD", missing=missing)
-    report.issues = _structure_issues(notes) + outcome.issues
+    report.issues = structure_issues(notes) + outcome.issues
     report.not_run = outcome.not_run
     report.year = chosen
     report.spec_year = chosen
