@@ -104,9 +104,8 @@ def measure_floor(folder: Path) -> dict[str, Any]:
 
 def measure_csww(folder: Path, kind: str) -> dict[str, Any]:
     from csww.cla.read import read_return
-    from csww.cla.references.postcodes import PostcodeLookup
     from csww.cla.references.urn_list import read_urn_list
-    from csww.cla.validate import validate
+    from csww.cla.validate import postcodes_for, validate
 
     start = cpu()
     this = folder / ("return.xml" if kind == "xml" else "csv")
@@ -114,11 +113,7 @@ def measure_csww(folder: Path, kind: str) -> dict[str, Any]:
     read = read_return(this)
     previous = read_return(last)
     assert read.tables is not None and previous.tables is not None
-    used: list[str] = []
-    for tables in (read.tables, previous.tables):
-        for column in ("HOME_POST", "PL_POST"):
-            used.extend(tables["Episodes"][column].drop_nulls().unique().to_list())
-    lookup = PostcodeLookup.from_package(used)
+    lookup = postcodes_for([read.tables, previous.tables])
     urns = read_urn_list(folder / "urns.csv", postcodes=lookup)
     report = validate(
         read.tables, la=LA, year=YEAR, previous=previous.tables, urn_list=urns, postcodes=lookup
@@ -176,12 +171,20 @@ def child(kind: str, folder: Path) -> None:
 # ---- the run ---------------------------------------------------------------------------------
 
 
-def run(kind: str, folder: Path) -> dict[str, Any]:
+def run(kind: str, folder: Path, timeout: float) -> dict[str, Any]:
+    try:
+        return _run(kind, folder, timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"did not finish in {timeout:.0f} s"}
+
+
+def _run(kind: str, folder: Path, timeout: float) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, __file__, "--child", kind, str(folder)],
         capture_output=True,
         text=True,
         check=False,
+        timeout=timeout,
         env={**os.environ, "POLARS_MAX_THREADS": os.environ.get("POLARS_MAX_THREADS", "")}
         if os.environ.get("POLARS_MAX_THREADS")
         else None,
@@ -199,6 +202,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/csww-bench-cla"))
     parser.add_argument("--skip-d2i", action="store_true")
     parser.add_argument("--only", choices=["la", "national"])
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per measurement")
     args = parser.parse_args()
     if args.child:
         child(args.child[0], Path(args.child[1]))
@@ -216,7 +220,7 @@ def main() -> None:
         facts = json.loads((folder / "done").read_text())
         print(f"\n{name}: {facts}")
         kinds = ["floor", "csww-xml", "csww-csv"] + ([] if args.skip_d2i else ["d2i"])
-        results = {kind: run(kind, folder) for kind in kinds}
+        results = {kind: run(kind, folder, args.timeout) for kind in kinds}
         floor = results["floor"].get("work_cpu") or 0.0
         print(f"{'run':<10} {'work CPU s':>10} {'x floor':>8} {'process CPU s':>13} {'peak MB':>8}")
         for kind, r in results.items():

@@ -59,3 +59,11 @@ def test_validate_refuses_a_bad_la_and_an_unreadable_file(tmp_path: Path) -> Non
 def test_validate_with_a_broken_year_option() -> None:
     code, out = run("validate", str(FAKE), "--la", "202", "--year", "20x5")
     assert code == 2 and "not a year" in out
+
+
+def test_cla_doc_counts_match_the_rulebook() -> None:
+    from csww.cla.rules.listing import counts
+
+    text = (DOCS / "cla.md").read_text(encoding="utf-8")
+    for year, (total, errors, queries) in counts(CLA_RULES).items():
+        assert f"| {year} | {total} | {errors} | {queries} |" in text

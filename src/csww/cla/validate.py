@@ -197,3 +197,27 @@ def _spec_notes(spec: ClaSpec) -> list[str]:
 
 
 __all__ = ["MISSING", "validate", "year_of"]
+
+
+def postcodes_for(tables: Sequence[Tables]) -> Any:
+    """The ONS postcode lookup cut down to the postcodes these returns use (None when the
+    postcode package is not installed: the rules that need it are then not run)."""
+    from csww.cla.references.postcodes import KEY, PostcodeLookup, PostcodesMissing, compact
+
+    used: set[str] = set()
+    for t in tables:
+        episodes = t.get("Episodes")
+        if episodes is None:
+            continue
+        for column in ("HOME_POST", "PL_POST"):
+            if column in episodes.columns:
+                keys = episodes.select(compact(pl.col(column)).alias("k"))["k"].drop_nulls()
+                used.update(keys.unique().to_list())
+    try:
+        lookup = PostcodeLookup.from_package(sorted(used))
+    except PostcodesMissing:
+        return None
+    wanted = pl.Series(KEY, sorted(used), dtype=pl.String)
+    return PostcodeLookup(
+        lookup.frame.filter(pl.col(KEY).is_in(wanted)), source=lookup.source, unique=True
+    )

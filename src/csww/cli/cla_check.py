@@ -47,24 +47,6 @@ def _la(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return code
 
 
-def _postcodes(tables: list[Any]) -> Any:
-    """The ONS postcode lookup for the postcodes these returns use, or None (the rules that
-    need it are then reported as not run)."""
-    from csww.cla.references.postcodes import PostcodeLookup, PostcodesMissing
-
-    used: list[str | None] = []
-    for t in tables:
-        episodes = t.get("Episodes")
-        if episodes is not None:
-            for column in ("HOME_POST", "PL_POST"):
-                if column in episodes.columns:
-                    used.extend(episodes[column].drop_nulls().unique().to_list())
-    try:
-        return PostcodeLookup.from_package(used)
-    except PostcodesMissing:
-        return None
-
-
 @cla_group.command("validate")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option("--la", "la", required=True, callback=_la, help="The LA's DfE code (3 digits).")
@@ -102,7 +84,7 @@ def validate_command(
     from csww.cla import report as render
     from csww.cla.read import read_return
     from csww.cla.references.urn_list import UrnListError, read_urn_list
-    from csww.cla.validate import validate
+    from csww.cla.validate import postcodes_for, validate
     from csww.report.model import ReadFailure, Report
 
     if fmt == "xlsx" and output is None:
@@ -115,7 +97,7 @@ def validate_command(
         report.fatal = ReadFailure(str(failure) if failure else "The return cannot be read.")
     else:
         given = [read.tables] + ([last.tables] if last is not None and last.tables else [])
-        lookup = _postcodes(given)
+        lookup = postcodes_for(given)
         urns = None
         if urn_lists:
             try:
