@@ -78,7 +78,7 @@ def _read(source: Source) -> tuple[Tables | None, ReadFailure | None, list[Any],
     return result.tables, None, list(result.notes), name
 
 
-def _structure_issues(notes: list[Any]) -> list[Issue]:
+def structure_issues(notes: list[Any]) -> list[Issue]:
     """The reader's notes on the file's structure, as queries (their text is never shown:
     it may be personal data)."""
     return [
@@ -182,7 +182,7 @@ def validate(
         tables=this, year=chosen, spec=spec, previous=last, references=references, la=la
     )
     outcome = evaluate(CLA_RULES, inputs, subject="CHILD", missing=missing)
-    report.issues = _structure_issues(notes) + outcome.issues
+    report.issues = structure_issues(notes) + outcome.issues
     report.not_run = outcome.not_run
     report.year = chosen
     report.spec_year = chosen
@@ -197,3 +197,27 @@ def _spec_notes(spec: ClaSpec) -> list[str]:
 
 
 __all__ = ["MISSING", "validate", "year_of"]
+
+
+def postcodes_for(tables: Sequence[Tables]) -> Any:
+    """The ONS postcode lookup cut down to the postcodes these returns use (None when the
+    postcode package is not installed: the rules that need it are then not run)."""
+    from csww.cla.references.postcodes import KEY, PostcodeLookup, PostcodesMissing, compact
+
+    used: set[str] = set()
+    for t in tables:
+        episodes = t.get("Episodes")
+        if episodes is None:
+            continue
+        for column in ("HOME_POST", "PL_POST"):
+            if column in episodes.columns:
+                keys = episodes.select(compact(pl.col(column)).alias("k"))["k"].drop_nulls()
+                used.update(keys.unique().to_list())
+    try:
+        lookup = PostcodeLookup.from_package(sorted(used))
+    except PostcodesMissing:
+        return None
+    wanted = pl.Series(KEY, sorted(used), dtype=pl.String)
+    return PostcodeLookup(
+        lookup.frame.filter(pl.col(KEY).is_in(wanted)), source=lookup.source, unique=True
+    )

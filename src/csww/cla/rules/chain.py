@@ -20,6 +20,7 @@ from csww.cla.rules.support import (
     rows,
     spec,
 )
+from csww.cla.spec import available_years, spec_for
 from csww.core.evaluate import RuleInputs
 
 SECTION = "DfE rule {} (episodes)"
@@ -356,7 +357,10 @@ def _continuity(rule: str, item: str, what: str, needs: tuple[str, ...] = ("prev
     )
     def check(inputs: RuleInputs) -> pl.DataFrame:
         both = _against_last_year(inputs).filter(d("DECOM") == pl.col("DECOM:date_last"))
-        if item not in both.columns or item + "_last" not in both.columns:
+        last_year = spec(inputs).year - 1
+        had = last_year in available_years() and spec_for(last_year).table("Episodes").has(item)
+        derived = item.startswith("PL_") and item != "PL_POST"
+        if not (had or derived) or item + "_last" not in both.columns:
             return rows(both.clear())  # an item last year's return did not have
         if item == "PL_DISTANCE":
             differs = (pl.col(item) - pl.col(item + "_last")).abs() > 0.2
@@ -370,10 +374,9 @@ def _continuity(rule: str, item: str, what: str, needs: tuple[str, ...] = ("prev
                 .fill_null("")
             )
             differs = now != then
-            if item == "PLACE":
-                pairs = [p.split(">") for p in spec(inputs).group("continuity_place")]
-                for old, new in pairs:
-                    differs = differs & ~((then == old) & (now == new))
+            recoded = spec(inputs).groups.get("continuity_" + item.lower(), frozenset())
+            for old, new in (p.split(">") for p in recoded):
+                differs = differs & ~((then == old) & (now == new))
         return rows(both.filter(differs.fill_null(False)))
 
 

@@ -256,4 +256,5 @@ def _fact(year: int, raw: dict[str, Any]) -> Fact:
         confidence=cast(Confidence, confidence),
         year=year,
         note=raw.get("note"),
+        scope=str(raw.get("scope", "always")),
     )

@@ -41,6 +41,8 @@ class Fact:
     confidence: Confidence
     year: int
     note: str | None = None
+    # "year": the note concerns this year only (not the years that extend it).
+    scope: str = "always"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,4 +147,6 @@ class ClaSpec:
 
     def notes(self) -> list[str]:
         """What a user should know about this year's specification (facts below 'high')."""
-        return [f.note for f in self.history if f.note]
+        return [
+            f.note for f in self.history if f.note and (f.scope != "year" or f.year == self.year)
+        ]
