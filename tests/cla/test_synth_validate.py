@@ -27,6 +27,7 @@ def ons() -> PostcodeLookup:
         ("201", 2026),  # City of London: few postcodes of its own
         ("330", 2019),  # Birmingham, E45-E48 and CUSTOD's first year
         ("873", 2017),  # Cambridgeshire, a county of districts
+        ("213", 2016),  # Westminster, the first year of T/U, reasons and URNs, with 2015
         ("933", 2027),  # Somerset, with DoLo's year
     ],
 )
