@@ -13,6 +13,7 @@ from csww.cla.read import read_return
 from csww.cla.references.postcodes import PostcodeLookup
 from csww.cla.spec import spec_for
 from csww.cla.synth import synth_return
+from csww.cla.synth.chains import age_on
 from csww.cla.synth.returns import SynthReturn, upn
 from csww.cla.write import write_xml
 
@@ -43,10 +44,29 @@ def test_same_seed_same_return_other_seed_other_return(ons: PostcodeLookup) -> N
 
 def test_size_and_every_table_present(cumberland: SynthReturn) -> None:
     t = cumberland.tables
-    assert t["Header"].height == 400
-    assert t["Header"]["CHILD"].n_unique() == 400
+    assert t["Episodes"]["CHILD"].n_unique() == 400  # looked after in the year
+    leavers = t["OC3"].height
+    assert leavers > 0 and t["Header"].height == 400 + leavers
+    assert t["Header"]["CHILD"].n_unique() == t["Header"].height
     assert t["Episodes"]["CHILD"].is_in(t["Header"]["CHILD"].implode()).all()
-    assert t["Reviews"].height > 0 and t["OC2"].height > 0
+    assert t["Reviews"].height > 0 and t["OC2"].height > 0 and t["UASC"].height > 0
+
+
+def test_care_leavers_left_care_at_16_or_more_and_last_year_knew_them(
+    cumberland: SynthReturn,
+) -> None:
+    t, prev = cumberland.tables, cumberland.previous
+    oc3 = t["OC3"].with_columns(_date("DOB").alias("dob"))
+    assert not oc3["CHILD"].is_in(t["Episodes"]["CHILD"].implode()).any()
+    ages = [age_on(d, dt.date(2025, 3, 31)) for d in oc3["dob"].to_list()]
+    assert set(ages) <= {17, 18, 19, 20, 21} and len(set(ages)) > 1
+    known = pl.concat([prev["Episodes"]["CHILD"], prev["OC3"]["CHILD"]]).implode()
+    assert oc3["CHILD"].is_in(known).all()
+    # No other data for them (1012), and "in touch" always with an activity and accommodation.
+    for name in ("Reviews", "OC2", "PrevPerm", "UASC", "Missing"):
+        assert not t[name]["CHILD"].is_in(oc3["CHILD"].implode()).any(), name
+    in_touch = oc3.filter(pl.col("IN_TOUCH") == "YES")
+    assert (in_touch["ACTIV"] != "0").all() and (in_touch["ACCOM"] != "0").all()
 
 
 def test_codes_are_the_years_own(cumberland: SynthReturn) -> None:

@@ -36,7 +36,7 @@ def test_synth_then_convert_round_trip_then_pseudonymise(tmp_path: Path) -> None
         str(tmp_path / "urns.csv"),
     )
     assert code == 0, text
-    assert "942 Cumberland: 40 children" in text
+    assert "942 Cumberland: 40 children looked after" in text
     assert (tmp_path / "prev.xml").stat().st_size > 0
     code, text = run("cla", "urns", str(tmp_path / "urns.csv"))
     assert code == 0 and "URN list (csww's plain CSV)" in text

@@ -216,8 +216,9 @@ def synth_command(
             result.urn_list.write_csv(urn_target)
         facts = summary(result)
         click.echo(
-            f"{code} {names[code]}: {facts['children']:,} children, {facts['episodes']:,} episodes, "
-            f"{facts['urns']:,} URNs (last year {facts['previous_children']:,} children).",
+            f"{code} {names[code]}: {facts['children']:,} children looked after, "
+            f"{facts['episodes']:,} episodes, {facts['care_leavers']:,} care leavers, "
+            f"{facts['urns']:,} URNs (last year {facts['previous_children']:,} looked after).",
             err=True,
         )
         made += 1

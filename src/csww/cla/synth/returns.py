@@ -8,8 +8,8 @@ still open at the year's end has no DEC, REC or reason), so the episode open on 
 years. Everything is drawn from one ``random.Random(seed)``: the same seed gives the same
 return.
 
-Not drawn yet (the tables are empty): adoption (AD1, PlacedAdoption), care leavers (OC3),
-social worker episodes, DoLo.
+Not drawn yet (the tables are empty): adoption (AD1, PlacedAdoption), social worker
+episodes, DoLo.
 """
 
 from __future__ import annotations
@@ -151,6 +151,36 @@ def _missing(rng: random.Random, child: Child) -> list[tuple[str, dt.date, dt.da
     return sorted(out, key=lambda m: m[1])
 
 
+def care_leaver(child: Child, spec: ClaSpec) -> bool:
+    """A young person of care-leaver age in ``spec``'s year, with no care in it, whose care
+    ended (not by death or transfer) at 16 or more after 13 weeks looked after since 14."""
+    if not child.episodes or any(_overlaps(e, spec.start, spec.end) for e in child.episodes):
+        return False
+    last = child.episodes[-1]
+    if last.dec is None or last.rec in ("X1", "E2", "E3") or age_on(child.dob, last.dec) < 16:
+        return False
+    fourteen = birthday(child.dob, 14)
+    days = sum(max(0, ((e.dec or spec.end) - max(e.decom, fourteen)).days) for e in child.episodes)
+    return days >= 91 and age_on(child.dob, spec.end) in spec.cohorts.get("oc3_ages", ())
+
+
+def _oc3(child: Child, spec: ClaSpec, rng: random.Random) -> dict[str, str]:
+    touch = draw(rng, weights("in_touch", allowed=spec.codes("IN_TOUCH")))
+    if touch != "YES":
+        return {"IN_TOUCH": touch, "ACTIV": "0", "ACCOM": "0"}
+    letters = weights("accommodation")
+    age = age_on(child.dob, spec.end)
+    if age == 17:
+        letters.pop("Z", None)
+    if age < 19:
+        letters.pop("T", None)
+    accom = draw(rng, letters) + ("1" if rng.random() < 0.88 else "2")
+    if accom not in spec.codes("ACCOM"):
+        accom = "B1"
+    activity = draw(rng, weights("activity", allowed=spec.codes("ACTIV")))
+    return {"IN_TOUCH": touch, "ACTIV": activity, "ACCOM": accom}
+
+
 def _sex(spec: ClaSpec, male: bool) -> str:
     codes = spec.codes("SEX")
     for pair in SEX_CODES:
@@ -221,15 +251,35 @@ def _older(spec: ClaSpec, item: str, code: str | None) -> str | None:
     return older.get(code, code)
 
 
-def build_tables(children: list[Child], spec: ClaSpec, rng: random.Random) -> Tables:
-    """One year's return from children's histories (items the year lacks left blank)."""
+def build_tables(
+    children: list[Child], spec: ClaSpec, rng: random.Random, previous: ClaSpec | None = None
+) -> Tables:
+    """One year's return from children's histories (items the year lacks left blank). Care
+    leavers are those of :func:`care_leaver`; with ``previous``, only those last year's return
+    knew (by an episode or as a care leaver)."""
     b = TableBuilder()
     items = _episode_items(spec)
     for child in children:
         eps = _in_year(child.episodes, spec)
-        if not eps:
-            continue
         dob = fmt(child.dob)
+        if not eps:
+            if care_leaver(child, spec) and (
+                previous is None
+                or care_leaver(child, previous)
+                or any(_overlaps(e, previous.start, previous.end) for e in child.episodes)
+            ):
+                b.add(
+                    "Header",
+                    {
+                        "CHILD": child.id,
+                        "SEX": _sex(spec, child.male),
+                        "DOB": dob,
+                        "ETHNIC": child.ethnic,
+                        "UPN": child.upn,
+                    },
+                )
+                b.add("OC3", {"CHILD": child.id, "DOB": dob, **_oc3(child, spec, rng)})
+            continue
         b.add(
             "Header",
             {
@@ -347,8 +397,12 @@ def draw_children(
         if any(_overlaps(e, spec.start, spec.end) for e in episodes):
             in_year += 1
             children.append(child)
-        elif previous is not None and any(
-            _overlaps(e, previous.start, previous.end) for e in episodes
+        elif care_leaver(child, spec) or (
+            previous is not None
+            and (
+                any(_overlaps(e, previous.start, previous.end) for e in episodes)
+                or care_leaver(child, previous)
+            )
         ):
             children.append(child)
     return children
@@ -376,7 +430,7 @@ def synth_return(
     drawn = draw_children(
         rng, la=la, spec=spec, previous=previous, count=count, pool=pool, providers=providers
     )
-    this = build_tables(drawn, spec, random.Random(f"{seed}-{la}-{year}-tables"))
+    this = build_tables(drawn, spec, random.Random(f"{seed}-{la}-{year}-tables"), previous)
     last = (
         build_tables(drawn, previous, random.Random(f"{seed}-{la}-{year - 1}-tables"))
         if previous
@@ -390,9 +444,10 @@ def summary(result: SynthReturn) -> dict[str, Any]:
     eps = result.tables["Episodes"]
     changes = eps.filter(pl.col("REASON_PLACE_CHANGE").is_not_null())
     return {
-        "children": result.tables["Header"].height,
+        "children": eps["CHILD"].n_unique(),
+        "care_leavers": result.tables["OC3"].height,
         "episodes": eps.height,
-        "previous_children": result.previous["Header"].height,
+        "previous_children": result.previous["Episodes"]["CHILD"].n_unique(),
         "urns": result.urn_list.height,
         "rne": dict(sorted(eps.group_by("RNE").len().rows())),
         "reasons": dict(sorted(changes.group_by("REASON_PLACE_CHANGE").len().rows())),
