@@ -14,3 +14,9 @@ def cla_group() -> None:
 
     Years are named by their 31 March: 2025 is 1 April 2024 to 31 March 2025.
     """
+
+
+from csww.cli import cla_check  # noqa: E402,F401  (csww cla validate, csww cla rules)
+
+# isort: split
+from csww.cli import cla_io  # noqa: E402,F401  (adds the 903 file commands)
