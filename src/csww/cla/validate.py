@@ -217,7 +217,7 @@ def postcodes_for(tables: Sequence[Tables]) -> Any:
         lookup = PostcodeLookup.from_package(sorted(used))
     except PostcodesMissing:
         return None
-    wanted = pl.Series(KEY, sorted(used), dtype=pl.String)
+    wanted = pl.DataFrame({KEY: sorted(used)}, schema={KEY: pl.String})
     return PostcodeLookup(
-        lookup.frame.filter(pl.col(KEY).is_in(wanted)), source=lookup.source, unique=True
+        lookup.frame.join(wanted, on=KEY, how="semi"), source=lookup.source, unique=True
     )
