@@ -16,5 +16,5 @@ def cla_group() -> None:
     """
 
 
-from csww.cli import cla_check  # noqa: E402,F401  (csww cla validate, csww cla rules)
+from csww.cli import cla_check  # noqa: E402,F401,I001  (csww cla validate, csww cla rules)
 from csww.cli import cla_io  # noqa: E402,F401  (adds the 903 file commands)
