@@ -147,8 +147,21 @@ def measure_d2i(folder: Path) -> dict[str, Any]:
         files=files,  # type: ignore[arg-type]
         registry=registry,
     )
+    work = cpu() - start
+    flagged: dict[str, int] = {}
+    for table, frame in validator.ds_results.items():
+        if table == "metadata" or not hasattr(frame, "columns"):
+            continue
+        for column in frame.columns:
+            if str(column).startswith("ERR_"):
+                count = int((frame[column] == True).sum())  # noqa: E712 (pandas)
+                if count:
+                    flagged[column[4:]] = flagged.get(column[4:], 0) + count
+    top = sorted(flagged.items(), key=lambda kv: -kv[1])
     return {
-        "work_cpu": cpu() - start,
+        "work_cpu": work,
+        "issues": sum(flagged.values()),
+        "rules_flagging": top[:10],
         "rules_run": len(validator.dones),
         "rules_failed": len(validator.fails),
         "rules_skipped": len(validator.skips),

@@ -598,6 +598,13 @@ NEAR_MISS: list[Case] = [
         ),
     ),
     Case("1002", nothing),
+    Case(
+        "1002",
+        nothing,
+        year=2016,
+        prev=lambda r: r.__setitem__("OC3", []),
+        note="18 in 2015, outside that year's ages 19-21: last year need not name them",
+    ),
     Case("1010", nothing),
     Case(
         "1011",

@@ -132,10 +132,14 @@ def validate(
     year: int | None = None,
     previous: Source | None = None,
     urn_list: Any = None,
-    postcodes: Any = None,
+    postcodes: Any = "auto",
 ) -> Report:
     """Check one 903 return for the LA ``la`` (DfE 3-digit code) in the year ending 31 March
-    ``year`` (default: the year its episodes point to)."""
+    ``year`` (default: the year its episodes point to).
+
+    ``postcodes`` is a :class:`~csww.cla.references.postcodes.PostcodeLookup`; by default the
+    ONS postcodes the return uses are loaded from the installed package; ``None`` runs
+    without them (the postcode rules are then reported as not run)."""
     tables, fatal, notes, name = _read(source)
     report = Report(collection="cla", la=la, source=name)
     if tables is None:
@@ -167,6 +171,8 @@ def validate(
             last = typed(
                 last_tables, spec_for(chosen - 1) if chosen - 1 in available_years() else spec
             )
+    if isinstance(postcodes, str) and postcodes == "auto":
+        postcodes = postcodes_for([this] + ([last] if last is not None else []))
     if postcodes is not None:
         this = _with_derived(this, la, postcodes)
         if last is not None:
@@ -217,7 +223,7 @@ def postcodes_for(tables: Sequence[Tables]) -> Any:
         lookup = PostcodeLookup.from_package(sorted(used))
     except PostcodesMissing:
         return None
-    wanted = pl.Series(KEY, sorted(used), dtype=pl.String)
+    wanted = pl.DataFrame({KEY: sorted(used)}, schema={KEY: pl.String})
     return PostcodeLookup(
-        lookup.frame.filter(pl.col(KEY).is_in(wanted)), source=lookup.source, unique=True
+        lookup.frame.join(wanted, on=KEY, how="semi"), source=lookup.source, unique=True
     )

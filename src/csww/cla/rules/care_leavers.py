@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -22,6 +22,7 @@ from csww.cla.rules.support import (
     rows,
     spec,
 )
+from csww.cla.spec import available_years, spec_for
 from csww.core.evaluate import RuleInputs
 
 SECTION = "DfE rule {} (care leavers)"
@@ -280,14 +281,20 @@ def _1000(inputs: RuleInputs) -> pl.DataFrame:
     since=2015,
     needs=("previous",),
     assumption=QUERY
-    + ". Only this year's and last year's returns are seen: a care leaver whose care ended "
-    "before last year is flagged when last year's return does not name them",
+    + ". Only this year's and last year's returns are seen, so a young person is flagged only "
+    "when last year's return must have named them: in last year's care-leaver ages, or 17 "
+    "now (looked after at 16, so last year or this)",
 )
 def _1002(inputs: RuleInputs) -> pl.DataFrame:
+    s = spec(inputs)
+    last_year = s.year - 1
+    last_ages = spec_for(last_year).cohorts["oc3_ages"] if last_year in available_years() else ()
     known = [episodes(inputs).select("CHILD"), previous_episodes(inputs).select("CHILD")]
-    last_oc3 = previous_table(inputs, "OC3").select("CHILD")
-    known.append(last_oc3)
-    return rows(_oc3(inputs).join(pl.concat(known), on="CHILD", how="anti"))
+    known.append(previous_table(inputs, "OC3").select("CHILD"))
+    unseen = _oc3(inputs).join(pl.concat(known), on="CHILD", how="anti")
+    age_then = age_on(d("DOB"), s.start - timedelta(days=1))
+    expected = age_then.is_in(list(last_ages)) | (age_on(d("DOB"), s.end) == 17)
+    return rows(unseen.filter(expected.fill_null(False)))
 
 
 @CLA_RULES.rule(
