@@ -1,0 +1,121 @@
+"""Computed 903 tables against DfE's published files, value by value.
+
+A cell's status:
+
+* ``same``: the text is identical;
+* ``within rounding``: both are numbers and differ by no more than DfE's rounding step (10 for
+  a national or regional count, 1 for a percentage; LA counts are unrounded, so 0);
+* ``suppressed``: one side is ``c`` (a figure hidden on one side is never compared as a
+  number; both ``c`` is ``same``);
+* ``differs``: anything else; ``missing``: the row is on one side only.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from csww.cla.stats import layout
+from csww.cla.stats.published import Row
+
+GEO_KEY = ("time_period", "geographic_level", "old_la_code", "region_code")
+
+
+@dataclass(frozen=True)
+class Cell:
+    table: str
+    key: tuple[str, ...]
+    column: str
+    computed: str
+    published: str
+    status: str
+
+
+def _num(text: str) -> float | None:
+    try:
+        return float(text.replace(",", "").rstrip("%"))
+    except ValueError:
+        return None
+
+
+def status(computed: str, published: str, column: str, level: str) -> str:
+    c, p = computed.strip(), published.strip()
+    if c == p:
+        return "same"
+    if "c" in (c, p):
+        return "suppressed"
+    a, b = _num(c), _num(p)
+    if c == "k" and b is not None and b < 0.5:
+        return "within rounding"
+    if a is None or b is None:
+        if {c, p} <= {"k", "0"}:
+            return "within rounding"
+        return "differs"
+    is_pct = "percent" in column
+    step = 1.0 if is_pct else (0.0 if level == "Local authority" else 10.0)
+    return "within rounding" if abs(a - b) <= step else "differs"
+
+
+def _key(row: Row, labels: Sequence[str]) -> tuple[str, ...]:
+    level = row.get("geographic_level", "")
+    geo = (row.get("time_period", ""), level)
+    if level == "Local authority":
+        geo += (row.get("old_la_code", ""),)
+    elif level == "Regional":
+        geo += (row.get("region_code", ""),)
+    return geo + tuple(row.get(c, "").strip() for c in labels)
+
+
+def compare(
+    table: str,
+    computed: Iterable[Row],
+    published: Iterable[Row],
+    *,
+    published_columns: dict[str, str] | None = None,
+    only: Iterable[tuple[str, ...]] | None = None,
+) -> list[Cell]:
+    """Compare one table over the rows the published file has (for the geographies and years
+    computed). ``published_columns`` renames published columns to csww's (e.g. a release that
+    calls ``number`` ``children_count``); ``only`` limits to the given geography keys."""
+    labels, count_col, pct_col = layout.TABLES[table]
+    rename = published_columns or {}
+    mine = {_key(r, labels): r for r in computed}
+    geos = {k[:3] if k[1] != "National" else k[:2] for k in mine}
+    allowed = set(only) if only is not None else None
+    cells: list[Cell] = []
+    for raw in published:
+        row = {rename.get(k, k): v for k, v in raw.items()}
+        key = _key(row, labels)
+        geo = key[:3] if key[1] != "National" else key[:2]
+        if geo not in geos or (allowed is not None and geo not in allowed):
+            continue
+        other = mine.get(key)
+        for column in (count_col, pct_col):
+            if not column or column not in row:
+                continue
+            if other is None:
+                cells.append(Cell(table, key, column, "", row[column], "missing"))
+                continue
+            cells.append(
+                Cell(table, key, column, other[column], row[column], status(other[column], row[column], column, key[1]))
+            )
+    return cells
+
+
+def summary(cells: Iterable[Cell]) -> Counter[tuple[str, str, str]]:
+    """Counts of cells by (table, level, status)."""
+    return Counter((c.table, c.key[1], c.status) for c in cells)
+
+
+def to_csv(cells: Iterable[Cell], only_differences: bool = True) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["table", "key", "column", "computed", "published", "status"])
+    for c in cells:
+        if only_differences and c.status in ("same", "within rounding"):
+            continue
+        writer.writerow([c.table, " | ".join(c.key), c.column, c.computed, c.published, c.status])
+    return out.getvalue()
