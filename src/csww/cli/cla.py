@@ -14,3 +14,4 @@ def cla_group() -> None:
 
     Years are named by their 31 March: 2025 is 1 April 2024 to 31 March 2025.
     """
+from csww.cli import cla_stats  # noqa: E402,F401  (adds ``csww cla stats``)
