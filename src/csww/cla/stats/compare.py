@@ -5,6 +5,7 @@ A cell's status:
 * ``same``: the text is identical;
 * ``within rounding``: both are numbers and differ by no more than DfE's rounding step (10 for
   a national or regional count, 1 for a percentage; LA counts are unrounded, so 0);
+* ``not published``: DfE gives ``z`` or ``x`` (not applicable, not available);
 * ``suppressed``: one side is ``c`` (a figure hidden on one side is never compared as a
   number; both ``c`` is ``same``);
 * ``differs``: anything else; ``missing``: the row is on one side only.
@@ -45,6 +46,8 @@ def status(computed: str, published: str, column: str, level: str) -> str:
     c, p = computed.strip(), published.strip()
     if c == p:
         return "same"
+    if p in ("z", "x"):
+        return "not published"
     if "c" in (c, p):
         return "suppressed"
     a, b = _num(c), _num(p)

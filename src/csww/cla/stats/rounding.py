@@ -8,7 +8,8 @@ suppression"), and what DfE's own LA files show:
 * ``c`` protects confidentiality: an LA count from 1 to 5 is never shown in the new-placement
   and stability files (2021–2025: the smallest LA count shown is 6), and no group of figures
   that adds to a shown total ever has exactly one ``c`` (secondary suppression: one more
-  figure, the smallest other non-zero one, is hidden so the first cannot be worked out);
+  figure, the smallest other one, is hidden so the first cannot be worked out; DfE hides
+  zeros this way too: South Tyneside 2025 care leavers 17–18, 40 + c + c = 41);
 * percentages are whole numbers, rounded from the unrounded counts; ``c`` when the count or
   its denominator is suppressed (a zero count still shows 0%, as in DfE's LA files),
   ``k`` when a percentage would round to zero but is not zero;
@@ -79,7 +80,7 @@ def suppress(cells: Sequence[Cell], level: str) -> None:
     parts = [c for c in cells if not c.is_total]
     hidden = [c for c in parts if c.suppressed]
     if len(hidden) == 1:
-        others = [c for c in parts if not c.suppressed and c.count]
+        others = [c for c in parts if not c.suppressed and c.count is not None]
         if others:
             min(others, key=lambda c: c.count or 0).suppressed = True
 
