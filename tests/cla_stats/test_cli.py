@@ -1,0 +1,73 @@
+"""``csww cla stats`` from a CSV set on disk: postcodes give distance and locality."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import polars as pl
+from click.testing import CliRunner
+
+from csww.cla.stats.compute import compute
+from csww.cla.stats.load import Given, load
+from csww.cli.main import cli
+
+from .build import COLUMNS
+
+HOME, NEAR_IN, NEAR_OUT = "N1 0AS", "N1 0AT", "N1 3GN"  # Camden, Camden, Islington (ONS)
+
+
+def _write(folder: Path) -> None:
+    folder.mkdir()
+    rows = {
+        "Header": [{"CHILD": "A", "SEX": "M", "DOB": "01/06/2015"}],
+        "Episodes": [
+            {"CHILD": "A", "DECOM": "01/01/2024", "RNE": "S", "LS": "C2", "CIN": "N1", "PLACE": "U4",
+             "PLACE_PROVIDER": "PR1", "DEC": "01/06/2024", "REC": "X1", "REASON_PLACE_CHANGE": "CARPL",
+             "HOME_POST": HOME, "PL_POST": NEAR_IN},
+            {"CHILD": "A", "DECOM": "01/06/2024", "RNE": "P", "LS": "C2", "CIN": "N1", "PLACE": "U4",
+             "PLACE_PROVIDER": "PR2", "HOME_POST": HOME, "PL_POST": NEAR_OUT},
+        ],
+    }
+    for name, data in rows.items():
+        with open(folder / f"{name}.csv", "w", newline="") as handle:
+            w = csv.DictWriter(handle, fieldnames=COLUMNS[name])
+            w.writeheader()
+            w.writerows(data)
+
+
+def test_distance_and_locality_come_from_postcodes(tmp_path: Path) -> None:
+    _write(tmp_path / "r")
+    r, notes = load(Given("202", 2025, tmp_path / "r"))
+    assert notes == []
+    eps = r.tables["Episodes"]
+    assert eps["PL_LOCATION"].to_list() == ["IN", "OUT"]
+    assert eps["PL_LA"].to_list() == ["202", "204"]
+    c = compute([r]).counts[0].tables["new_placements_la"]
+    loc = "Location of new placements during the year"
+    assert c[(loc, "Placed outside LA boundary less than 20 miles from home")] == 1
+    assert c[(loc, "Total new placements")] == 1  # the June move; January was last year
+
+
+def test_command_writes_dfe_files(tmp_path: Path) -> None:
+    _write(tmp_path / "r")
+    out = tmp_path / "out"
+    report = tmp_path / "camden.html"
+    result = CliRunner().invoke(cli, ["cla", "stats", f"202:2025:{tmp_path / 'r'}", "-o", str(out), "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    assert "Counted 1 return(s): 202 2025" in result.output
+    table = pl.read_csv(out / "la_cla_during_year_new_placements.csv", infer_schema_length=0)
+    la = table.filter(pl.col("geographic_level") == "Local authority")
+    assert set(la["la_name"]) == {"Camden"}
+    assert la.filter(pl.col("breakdown") == "Total new placements")["children_count"].to_list() == ["c"]
+    assert (out / "national_reason_for_placement_change_during_year.csv").exists()
+    assert "<svg" in report.read_text()
+
+
+def test_bad_input_gets_a_message_not_a_traceback(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["cla", "stats", str(tmp_path / "nothing.xml")])
+    assert result.exit_code != 0 and "LA:YEAR:PATH" in result.output
+    result = runner.invoke(cli, ["cla", "stats", f"202:2025:{tmp_path / 'nothing.xml'}"])
+    assert result.exit_code != 0 and "No such file" in result.output
+    assert "Traceback" not in result.output
