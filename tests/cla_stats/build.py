@@ -10,8 +10,19 @@ from csww.core.tables import with_bookkeeping
 COLUMNS = {
     "Header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
     "Episodes": [
-        "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-        "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN",
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
     ],
     "OC3": ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"],
     "PrevPerm": ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
@@ -42,10 +53,29 @@ def tables(
     )
 
 
-def ep(child: str, decom: str, rne: str, ls: str, cin: str, place: str, dec: str = "", rec: str = "",
-       reason: str = "", where: str = "", miles: str = "") -> dict[str, str]:
+def ep(
+    child: str,
+    decom: str,
+    rne: str,
+    ls: str,
+    cin: str,
+    place: str,
+    dec: str = "",
+    rec: str = "",
+    reason: str = "",
+    where: str = "",
+    miles: str = "",
+) -> dict[str, str]:
     return {
-        "CHILD": child, "DECOM": decom, "RNE": rne, "LS": ls, "CIN": cin, "PLACE": place,
-        "DEC": dec, "REC": rec, "REASON_PLACE_CHANGE": reason, "PL_LOCATION": where,
+        "CHILD": child,
+        "DECOM": decom,
+        "RNE": rne,
+        "LS": ls,
+        "CIN": cin,
+        "PLACE": place,
+        "DEC": dec,
+        "REC": rec,
+        "REASON_PLACE_CHANGE": reason,
+        "PL_LOCATION": where,
         "PL_DISTANCE": miles,
     }

@@ -22,11 +22,31 @@ def _write(folder: Path) -> None:
     rows = {
         "Header": [{"CHILD": "A", "SEX": "M", "DOB": "01/06/2015"}],
         "Episodes": [
-            {"CHILD": "A", "DECOM": "01/01/2024", "RNE": "S", "LS": "C2", "CIN": "N1", "PLACE": "U4",
-             "PLACE_PROVIDER": "PR1", "DEC": "01/06/2024", "REC": "X1", "REASON_PLACE_CHANGE": "CARPL",
-             "HOME_POST": HOME, "PL_POST": NEAR_IN},
-            {"CHILD": "A", "DECOM": "01/06/2024", "RNE": "P", "LS": "C2", "CIN": "N1", "PLACE": "U4",
-             "PLACE_PROVIDER": "PR2", "HOME_POST": HOME, "PL_POST": NEAR_OUT},
+            {
+                "CHILD": "A",
+                "DECOM": "01/01/2024",
+                "RNE": "S",
+                "LS": "C2",
+                "CIN": "N1",
+                "PLACE": "U4",
+                "PLACE_PROVIDER": "PR1",
+                "DEC": "01/06/2024",
+                "REC": "X1",
+                "REASON_PLACE_CHANGE": "CARPL",
+                "HOME_POST": HOME,
+                "PL_POST": NEAR_IN,
+            },
+            {
+                "CHILD": "A",
+                "DECOM": "01/06/2024",
+                "RNE": "P",
+                "LS": "C2",
+                "CIN": "N1",
+                "PLACE": "U4",
+                "PLACE_PROVIDER": "PR2",
+                "HOME_POST": HOME,
+                "PL_POST": NEAR_OUT,
+            },
         ],
     }
     for name, data in rows.items():
@@ -53,13 +73,17 @@ def test_command_writes_dfe_files(tmp_path: Path) -> None:
     _write(tmp_path / "r")
     out = tmp_path / "out"
     report = tmp_path / "camden.html"
-    result = CliRunner().invoke(cli, ["cla", "stats", f"202:2025:{tmp_path / 'r'}", "-o", str(out), "--report", str(report)])
+    result = CliRunner().invoke(
+        cli, ["cla", "stats", f"202:2025:{tmp_path / 'r'}", "-o", str(out), "--report", str(report)]
+    )
     assert result.exit_code == 0, result.output
     assert "Counted 1 return(s): 202 2025" in result.output
     table = pl.read_csv(out / "la_cla_during_year_new_placements.csv", infer_schema_length=0)
     la = table.filter(pl.col("geographic_level") == "Local authority")
     assert set(la["la_name"]) == {"Camden"}
-    assert la.filter(pl.col("breakdown") == "Total new placements")["children_count"].to_list() == ["c"]
+    assert la.filter(pl.col("breakdown") == "Total new placements")["children_count"].to_list() == [
+        "c"
+    ]
     assert (out / "national_reason_for_placement_change_during_year.csv").exists()
     assert "<svg" in report.read_text()
 

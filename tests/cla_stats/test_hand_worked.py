@@ -68,20 +68,67 @@ def test_placement_changes_by_reason_and_breakdown(result) -> None:
     }
     # ages at the end of the placement: A 9 (birthday that day), B 15 then 16, C 4
     assert c[("Age", "5 to 9 years", "Change in the status of a placement only")] == 1
-    assert c[("Age", "10 to 15 years", "Carer requests placement ends due to child's behaviour")] == 1
+    assert (
+        c[("Age", "10 to 15 years", "Carer requests placement ends due to child's behaviour")] == 1
+    )
     assert c[("Age", "16 years and over", "Change to/Implementation of care plan")] == 1
     assert c[("Age", "1 to 4 years", "Other")] == 1
     # A's placement lasted 1 Jan 2020 – 1 Jun 2024; B's 81 days and 4 months; C's 61 days
-    assert c[("Duration of Placement", "7. From 3 years to under 5 years", "Change in the status of a placement only")] == 1
-    assert c[("Duration of Placement", "3. From 8 weeks to under 6 months", "Carer requests placement ends due to child's behaviour")] == 1
-    assert c[("Duration of Placement", "3. From 8 weeks to under 6 months", "Change to/Implementation of care plan")] == 1
+    assert (
+        c[
+            (
+                "Duration of Placement",
+                "7. From 3 years to under 5 years",
+                "Change in the status of a placement only",
+            )
+        ]
+        == 1
+    )
+    assert (
+        c[
+            (
+                "Duration of Placement",
+                "3. From 8 weeks to under 6 months",
+                "Carer requests placement ends due to child's behaviour",
+            )
+        ]
+        == 1
+    )
+    assert (
+        c[
+            (
+                "Duration of Placement",
+                "3. From 8 weeks to under 6 months",
+                "Change to/Implementation of care plan",
+            )
+        ]
+        == 1
+    )
     assert c[("Duration of Placement", "3. From 8 weeks to under 6 months", "Other")] == 1
-    assert c[("Placement type", "Secure homes and children's homes", "Carer requests placement ends due to child's behaviour")] == 1
+    assert (
+        c[
+            (
+                "Placement type",
+                "Secure homes and children's homes",
+                "Carer requests placement ends due to child's behaviour",
+            )
+        ]
+        == 1
+    )
     assert c[("Placement type", "Foster placements", "Change to/Implementation of care plan")] == 1
     assert c[("Placement type", "Other residential settings", "Other")] == 1
     assert c[("Gender", "Female", "Change to/Implementation of care plan")] == 1
     assert c[("Gender", "Male", "Other")] == 1
-    assert c[("Category of need", "N4. Family in acute stress", "Change to/Implementation of care plan")] == 1
+    assert (
+        c[
+            (
+                "Category of need",
+                "N4. Family in acute stress",
+                "Change to/Implementation of care plan",
+            )
+        ]
+        == 1
+    )
     assert c[("Category of need", "N2. Child’s disability", "Other")] == 1
     assert sum(v for k, v in c.items() if k[0] == "Gender") == 8  # 4 by sex + 4 in Total
 
@@ -106,7 +153,15 @@ def test_children_at_31_march_by_distance(result) -> None:
     assert c[("All children", "1.i 20 miles or less inside LA boundary")] == 1
     assert c[("All children", "1.ii 20 miles or less outside LA boundary")] == 1
     assert c[("Foster placements", "1.i 20 miles or less inside LA boundary")] == 1
-    assert c[("Independent and semi-independent living arrangements/ supported accommodation", "Total")] == 1
+    assert (
+        c[
+            (
+                "Independent and semi-independent living arrangements/ supported accommodation",
+                "Total",
+            )
+        ]
+        == 1
+    )
 
 
 def test_stability(result) -> None:
@@ -132,7 +187,16 @@ def test_care_leavers(result) -> None:
     c = counts(result, "care_leavers")
     # E is 18 (in touch, full-time education, with former foster carers, suitable); F is 20
     # and not in touch; G died and is left out
-    assert c[("18 years", "Activity of care leaver", "Full-time education other than higher education")] == 1
+    assert (
+        c[
+            (
+                "18 years",
+                "Activity of care leaver",
+                "Full-time education other than higher education",
+            )
+        ]
+        == 1
+    )
     assert c[("18 years", "Accommodation of care leaver", "With former foster carers")] == 1
     assert c[("18 years", "Suitability", "Accommodation considered suitable")] == 1
     assert c[("20 years", "Activity of care leaver", "LA not in touch")] == 1
@@ -146,7 +210,8 @@ def test_care_leavers(result) -> None:
 
 def _row(result, table: str, level: str, **labels: str) -> dict[str, str]:
     found = [
-        r for r in result.tables[table]
+        r
+        for r in result.tables[table]
         if r["geographic_level"] == level and all(r[k] == v for k, v in labels.items())
     ]
     assert len(found) == 1, (table, labels, len(found))
@@ -158,14 +223,40 @@ def test_published_rows_are_suppressed_and_rounded(result) -> None:
     loc = "Location of new placements during the year"
     la = _row(result, t, "Local authority", characteristic=loc, breakdown="Total new placements")
     assert (la["children_count"], la["children_percent"]) == ("c", "c")  # 4 is 1 to 5
-    zero = _row(result, t, "Local authority", characteristic=loc, breakdown="Placed inside LA boundary more than 20 miles from home")
+    zero = _row(
+        result,
+        t,
+        "Local authority",
+        characteristic=loc,
+        breakdown="Placed inside LA boundary more than 20 miles from home",
+    )
     assert (zero["children_count"], zero["children_percent"]) == ("0", "0")
     england = _row(result, t, "National", characteristic=loc, breakdown="Total new placements")
     assert england["children_count"] == "0"  # 4 rounds to 0 nationally
     assert england["la_name"] == "" and england["country_code"] == "E92000001"
-    inner = _row(result, t, "Regional", characteristic=loc, breakdown="Total new placements", region_name="Inner London")
+    inner = _row(
+        result,
+        t,
+        "Regional",
+        characteristic=loc,
+        breakdown="Total new placements",
+        region_name="Inner London",
+    )
     assert inner["region_code"] == "E13000001"
-    london = _row(result, t, "Regional", characteristic=loc, breakdown="Total new placements", region_name="London")
+    london = _row(
+        result,
+        t,
+        "Regional",
+        characteristic=loc,
+        breakdown="Total new placements",
+        region_name="London",
+    )
     assert london["children_count"] == "0"
-    camden = _row(result, "la_cla_placement_stability", "Local authority", placement_stability="Total children", cla_group=STABILITY_YEAR)
+    camden = _row(
+        result,
+        "la_cla_placement_stability",
+        "Local authority",
+        placement_stability="Total children",
+        cla_group=STABILITY_YEAR,
+    )
     assert camden["la_name"] == "Camden" and camden["new_la_code"] == "E09000007"

@@ -26,9 +26,16 @@ Y2025 = [
 
 def test_two_year_measure_needs_the_previous_return() -> None:
     alone = compute([Return("202", 2025, tables(HEADER, Y2025))]).counts[0].tables["stability"]
-    linked = compute(
-        [Return("202", 2024, tables(HEADER, Y2024), counted=False), Return("202", 2025, tables(HEADER, Y2025))]
-    ).counts[0].tables["stability"]
+    linked = (
+        compute(
+            [
+                Return("202", 2024, tables(HEADER, Y2024), counted=False),
+                Return("202", 2025, tables(HEADER, Y2025)),
+            ]
+        )
+        .counts[0]
+        .tables["stability"]
+    )
     # alone, K's care seems to start in May 2023: not looked after 2 years, no long-term cohort
     assert alone[(STABILITY_TWO, "Total children")] == 0
     # linked: looked after since March 2021 (2 years on 31 March 2025 and 2.5 years), three
@@ -42,12 +49,18 @@ def test_two_year_measure_needs_the_previous_return() -> None:
 def test_the_latest_return_wins_and_open_episodes_are_closed() -> None:
     linked = link([tables(HEADER, Y2024), tables(HEADER, Y2025)])
     eps = linked.episodes
-    assert eps["DECOM"].dt.strftime("%Y-%m-%d").to_list() == ["2021-03-01", "2023-05-01", "2024-06-01"]
+    assert eps["DECOM"].dt.strftime("%Y-%m-%d").to_list() == [
+        "2021-03-01",
+        "2023-05-01",
+        "2024-06-01",
+    ]
     assert eps["PLACE"].to_list() == ["U4", "U5", "U4"]  # 2025's amendment kept
     assert linked.repairs["duplicate episodes"] == 1
     assert eps["carer"].to_list() == [1, 2, 3]
     # an open episode followed by a later one (a return that never closed it) is closed
-    gap = link([tables(HEADER, [Y2024[1]]), tables(HEADER, [ep("K", "01/09/2023", "P", "C2", "N1", "U4")])])
+    gap = link(
+        [tables(HEADER, [Y2024[1]]), tables(HEADER, [ep("K", "01/09/2023", "P", "C2", "N1", "U4")])]
+    )
     assert gap.repairs["open episodes closed"] == 1
     assert gap.episodes["DEC"].dt.strftime("%Y-%m-%d").to_list()[0] == "2023-09-01"
     assert gap.episodes["REC"].to_list()[0] == "X1"

@@ -2,7 +2,15 @@ from csww.cla.stats import rounding as rnd
 
 
 def test_national_numbers_round_to_ten_half_up() -> None:
-    assert [rnd.round_to_ten(n) for n in (0, 4, 5, 14, 15, 66074, 66075)] == [0, 0, 10, 10, 20, 66070, 66080]
+    assert [rnd.round_to_ten(n) for n in (0, 4, 5, 14, 15, 66074, 66075)] == [
+        0,
+        0,
+        10,
+        10,
+        20,
+        66070,
+        66080,
+    ]
     assert rnd.number(66074, "National") == "66070"
     assert rnd.number(66074, "Local authority") == "66074"
 

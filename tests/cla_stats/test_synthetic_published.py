@@ -21,12 +21,22 @@ from csww.cla.stats.compare import compare
 from csww.cla.stats.compute import Return, compute
 
 FOLDER = pub.reference_folder()
-pytestmark = pytest.mark.skipif(FOLDER is None, reason="needs CSWW_SHARED with reference/ssda903/ees_cla")
-TABLES = ("la_cla_during_year_new_placements", "la_cla_placement_stability", "la_care_leavers_accommodation_suitability")
+pytestmark = pytest.mark.skipif(
+    FOLDER is None, reason="needs CSWW_SHARED with reference/ssda903/ees_cla"
+)
+TABLES = (
+    "la_cla_during_year_new_placements",
+    "la_cla_placement_stability",
+    "la_care_leavers_accommodation_suitability",
+)
 LABEL = {
     "la_cla_during_year_new_placements": ("characteristic", "breakdown", "children_count"),
     "la_cla_placement_stability": ("cla_group", "placement_stability", "children_count"),
-    "la_care_leavers_accommodation_suitability": ("care_leaver_age", "breakdown", "care_leaver_count"),
+    "la_care_leavers_accommodation_suitability": (
+        "care_leaver_age",
+        "breakdown",
+        "care_leaver_count",
+    ),
 }
 
 
@@ -40,7 +50,10 @@ def run(request):
         before, now = targets.build(t)
         returns += [Return(la, y - 1, before, counted=False), Return(la, y, now)]
     result = compute(returns)
-    published = {t: [r for r in pub.read(release / f"{t}.csv") if r["time_period"] == str(year)] for t in TABLES}
+    published = {
+        t: [r for r in pub.read(release / f"{t}.csv") if r["time_period"] == str(year)]
+        for t in TABLES
+    }
     return year, found, result, published
 
 
@@ -58,9 +71,15 @@ def test_returns_keep_the_contract(run) -> None:
 @pytest.mark.parametrize("table", TABLES)
 def test_every_shown_la_figure_is_reproduced(run, table) -> None:
     _year, _found, result, published = run
-    cells = [c for c in compare(table, result.tables[table], published[table]) if c.key[1] == "Local authority"]
+    cells = [
+        c
+        for c in compare(table, result.tables[table], published[table])
+        if c.key[1] == "Local authority"
+    ]
     status = Counter(c.status for c in cells)
-    assert status["differs"] == 0 and status["missing"] == 0, [c for c in cells if c.status in ("differs", "missing")][:5]
+    assert status["differs"] == 0 and status["missing"] == 0, [
+        c for c in cells if c.status in ("differs", "missing")
+    ][:5]
     # DfE's care-leaver file shows some LA counts of 1 to 5 (e.g. 4 for "No information")
     # that its other files never show and csww's rule hides: fewer cells there are "same"
     assert status["same"] > (0.85 if "care_leavers" in table else 0.93) * len(cells)
@@ -74,14 +93,15 @@ def test_every_shown_la_figure_is_reproduced(run, table) -> None:
 
 @pytest.mark.parametrize("table", TABLES)
 def test_regional_and_national_figures_within_rounding_and_hidden_figures(run, table) -> None:
-    year, _found, result, published = run
+    _year, _found, result, published = run
     group_col, label_col, count_col = LABEL[table]
     hidden: Counter[tuple[str, str, str]] = Counter()
     for r in published[table]:
         if r["geographic_level"] == "Local authority" and r[count_col] == "c":
             hidden[(r["region_code"], r[group_col], r[label_col])] += 1
     cells = [
-        c for c in compare(table, result.tables[table], published[table])
+        c
+        for c in compare(table, result.tables[table], published[table])
         if c.key[1] != "Local authority" and c.column == count_col
     ]
     assert cells
@@ -94,8 +114,12 @@ def test_regional_and_national_figures_within_rounding_and_hidden_figures(run, t
             continue  # DfE hid a small regional figure; csww suppresses LA figures only
         region = c.key[2] if c.key[1] == "Regional" else None
         behind = sum(
-            n for (reg, g, lab), n in hidden.items()
-            if (g, lab) == c.key[-2:] and (region is None or reg == region or (region == "E12000007" and reg.startswith("E13")))
+            n
+            for (reg, g, lab), n in hidden.items()
+            if (g, lab) == c.key[-2:]
+            and (
+                region is None or reg == region or (region == "E12000007" and reg.startswith("E13"))
+            )
         )
         assert c.status == "differs" and behind > 0, c
         assert abs(float(c.computed) - float(c.published)) <= 10 + 2 * behind, (c, behind)
@@ -105,6 +129,8 @@ def test_regional_and_national_figures_within_rounding_and_hidden_figures(run, t
 def test_stability_reproduced_exactly_in_england(run) -> None:
     _year, _found, result, published = run
     table = "la_cla_placement_stability"
-    cells = [c for c in compare(table, result.tables[table], published[table]) if c.key[1] == "National"]
+    cells = [
+        c for c in compare(table, result.tables[table], published[table]) if c.key[1] == "National"
+    ]
     assert len(cells) == 12
     assert {c.status for c in cells} == {"same"}

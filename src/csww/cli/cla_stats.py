@@ -22,7 +22,9 @@ from csww.cli.cla import cla_group
 )
 @click.option("--la", help="DfE 3-digit LA code for returns given as bare paths.")
 @click.option("--year", type=int, help="Collection year (its 31 March) for bare paths.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Folder for the tables (one CSV each).")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Folder for the tables (one CSV each)."
+)
 @click.option("--report", type=click.Path(path_type=Path), help="Write the LA's HTML report here.")
 def stats_command(
     returns: tuple[str, ...],
@@ -58,7 +60,10 @@ def stats_command(
     for (code, y), repairs in sorted(result.repairs.items()):
         done = {k: v for k, v in repairs.items() if v}
         if done:
-            click.echo(f"  {code} {y}: linked episodes repaired: " + ", ".join(f"{k} {v}" for k, v in done.items()))
+            click.echo(
+                f"  {code} {y}: linked episodes repaired: "
+                + ", ".join(f"{k} {v}" for k, v in done.items())
+            )
     for note in notes + result.notes():
         click.echo(f"  note: {note}")
     for name, rows in result.tables.items():

@@ -64,7 +64,7 @@ def status(computed: str, published: str, column: str, level: str) -> str:
 
 def _key(row: Row, labels: Sequence[str]) -> tuple[str, ...]:
     level = row.get("geographic_level", "")
-    geo = (row.get("time_period", ""), level)
+    geo: tuple[str, ...] = (row.get("time_period", ""), level)
     if level == "Local authority":
         geo += (row.get("old_la_code", ""),)
     elif level == "Regional":
@@ -103,7 +103,14 @@ def compare(
                 cells.append(Cell(table, key, column, "", row[column], "missing"))
                 continue
             cells.append(
-                Cell(table, key, column, other[column], row[column], status(other[column], row[column], column, key[1]))
+                Cell(
+                    table,
+                    key,
+                    column,
+                    other[column],
+                    row[column],
+                    status(other[column], row[column], column, key[1]),
+                )
             )
     return cells
 

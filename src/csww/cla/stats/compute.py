@@ -36,7 +36,9 @@ class Result:
         return [f"{c.la} {c.year}: {n}" for c in self.counts for n in c.notes]
 
 
-def count_returns(returns: Sequence[Return]) -> tuple[list[Counts], dict[tuple[str, int], dict[str, int]]]:
+def count_returns(
+    returns: Sequence[Return],
+) -> tuple[list[Counts], dict[tuple[str, int], dict[str, int]]]:
     by_la: dict[str, list[Return]] = defaultdict(list)
     for r in returns:
         by_la[r.la].append(r)
@@ -50,7 +52,11 @@ def count_returns(returns: Sequence[Return]) -> tuple[list[Counts], dict[tuple[s
             history = given[: n + 1]
             linked = link([h.tables for h in history])
             repairs[(la, r.year)] = linked.repairs
-            out.append(count(r.year, la, [h.tables for h in history], linked, years=[h.year for h in history]))
+            out.append(
+                count(
+                    r.year, la, [h.tables for h in history], linked, years=[h.year for h in history]
+                )
+            )
     return out, repairs
 
 
@@ -70,7 +76,9 @@ def tabulate(counts: Sequence[Counts]) -> dict[str, list[dict[str, str]]]:
     areas = layout.areas()
     for year in years:
         here = [c for c in counts if c.year == year]
-        units: list[tuple[dict[str, str], list[Counts]]] = [(layout.geography(year, "National"), here)]
+        units: list[tuple[dict[str, str], list[Counts]]] = [
+            (layout.geography(year, "National"), here)
+        ]
         for code, name in layout.regions():
             members = layout.region_members(code)
             inside = [c for c in here if c.la in areas and areas[c.la].region_code in members]

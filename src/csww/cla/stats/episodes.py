@@ -83,7 +83,9 @@ def episodes_of(tables: Tables, order: int) -> pl.DataFrame:
     """One return's episodes, typed for counting (raw text left in the return)."""
     frame = tables.get("Episodes", pl.DataFrame())
     if frame.is_empty():
-        frame = pl.DataFrame({c: [] for c in EPISODE_ITEMS}, schema=dict.fromkeys(EPISODE_ITEMS, pl.String))
+        frame = pl.DataFrame(
+            {c: [] for c in EPISODE_ITEMS}, schema=dict.fromkeys(EPISODE_ITEMS, pl.String)
+        )
     distance = (
         _text(frame, "PL_DISTANCE").cast(pl.Float64, strict=False)
         if "PL_DISTANCE" in frame.columns
@@ -91,8 +93,12 @@ def episodes_of(tables: Tables, order: int) -> pl.DataFrame:
     )
     out = frame.select(
         _text(frame, "CHILD").alias("CHILD"),
-        parse("DECOM").alias("DECOM") if "DECOM" in frame.columns else pl.lit(None, dtype=pl.Date).alias("DECOM"),
-        parse("DEC").alias("DEC") if "DEC" in frame.columns else pl.lit(None, dtype=pl.Date).alias("DEC"),
+        parse("DECOM").alias("DECOM")
+        if "DECOM" in frame.columns
+        else pl.lit(None, dtype=pl.Date).alias("DECOM"),
+        parse("DEC").alias("DEC")
+        if "DEC" in frame.columns
+        else pl.lit(None, dtype=pl.Date).alias("DEC"),
         *(_code(frame, c) for c in ("RNE", "LS", "CIN", "PLACE", "REC", "REASON_PLACE_CHANGE")),
         *(_code(frame, c) for c in ("URN", "PL_POST", "PL_LA", "PL_LOCATION")),
         distance.alias("PL_DISTANCE"),
@@ -110,7 +116,9 @@ def header_of(tables: Tables, order: int) -> pl.DataFrame:
     return frame.select(
         _text(frame, "CHILD").alias("CHILD"),
         _code(frame, "SEX"),
-        parse("DOB").alias("DOB") if "DOB" in frame.columns else pl.lit(None, dtype=pl.Date).alias("DOB"),
+        parse("DOB").alias("DOB")
+        if "DOB" in frame.columns
+        else pl.lit(None, dtype=pl.Date).alias("DOB"),
         pl.lit(order, dtype=pl.Int32).alias("_return"),
     ).filter(pl.col("CHILD").is_not_null())
 
@@ -124,14 +132,18 @@ def link(returns: Sequence[Tables]) -> Linked:
         for t in returns[-1:]
     )
     pooled = eps.height
-    eps = eps.sort(["CHILD", "DECOM", "_return"]).unique(["CHILD", "DECOM"], keep="last", maintain_order=True)
+    eps = eps.sort(["CHILD", "DECOM", "_return"]).unique(
+        ["CHILD", "DECOM"], keep="last", maintain_order=True
+    )
     duplicates = pooled - eps.height
     eps = eps.filter(~pl.col("LS").is_in(SHORT_BREAKS) | pl.col("LS").is_null())
     nxt_start = pl.col("DECOM").shift(-1).over("CHILD")
     nxt_rne = pl.col("RNE").shift(-1).over("CHILD")
     closed = pl.col("DEC").is_null() & nxt_start.is_not_null()
     overlap = pl.col("DEC").is_not_null() & nxt_start.is_not_null() & (pl.col("DEC") > nxt_start)
-    repairs = eps.select(closed.sum().alias("closed"), overlap.sum().alias("cut")).row(0, named=True)
+    repairs = eps.select(closed.sum().alias("closed"), overlap.sum().alias("cut")).row(
+        0, named=True
+    )
     eps = eps.with_columns(
         pl.when(closed | overlap).then(nxt_start).otherwise(pl.col("DEC")).alias("DEC"),
         pl.when(closed & (nxt_rne != "S")).then(pl.lit("X1")).otherwise(pl.col("REC")).alias("REC"),
@@ -142,7 +154,11 @@ def link(returns: Sequence[Tables]) -> Linked:
     return Linked(
         eps,
         header,
-        {"duplicate episodes": duplicates, "open episodes closed": repairs["closed"], "overlaps cut": repairs["cut"]},
+        {
+            "duplicate episodes": duplicates,
+            "open episodes closed": repairs["closed"],
+            "overlaps cut": repairs["cut"],
+        },
         has_derived,
     )
 
@@ -170,8 +186,16 @@ def derive(eps: pl.DataFrame) -> pl.DataFrame:
         (pl.col("RNE") == "S").fill_null(False).alias("new_period"),
     )
     eps = eps.with_columns(
-        (pl.col("new_period") | pl.col("_first")).cast(pl.Int32).cum_sum().over("CHILD").alias("period"),
-        (pl.col("new_placement") | pl.col("_first")).cast(pl.Int32).cum_sum().over("CHILD").alias("placement"),
+        (pl.col("new_period") | pl.col("_first"))
+        .cast(pl.Int32)
+        .cum_sum()
+        .over("CHILD")
+        .alias("period"),
+        (pl.col("new_placement") | pl.col("_first"))
+        .cast(pl.Int32)
+        .cum_sum()
+        .over("CHILD")
+        .alias("placement"),
         (pl.col("new_carer") | pl.col("new_period") | pl.col("_first"))
         .cast(pl.Int32)
         .cum_sum()

@@ -51,7 +51,11 @@ TABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "number",
         "percent",
     ),
-    "la_cla_during_year_new_placements": (("characteristic", "breakdown"), "children_count", "children_percent"),
+    "la_cla_during_year_new_placements": (
+        ("characteristic", "breakdown"),
+        "children_count",
+        "children_percent",
+    ),
     "national_cla_during_year_by_placement_type_and_locality_of_placement": (
         ("cla_group", "characteristic"),
         "number",
@@ -62,8 +66,16 @@ TABLES: dict[str, tuple[tuple[str, ...], str, str]] = {
         "number",
         "percentage",
     ),
-    "la_cla_placement_stability": (("cla_group", "placement_stability"), "children_count", "children_percent"),
-    "national_cla_started_to_be_looked_after": (("cla_group", "characteristic"), "number", "percentage"),
+    "la_cla_placement_stability": (
+        ("cla_group", "placement_stability"),
+        "children_count",
+        "children_percent",
+    ),
+    "national_cla_started_to_be_looked_after": (
+        ("cla_group", "characteristic"),
+        "number",
+        "percentage",
+    ),
     "la_care_leavers_accommodation_suitability": (
         ("care_leaver_age", "breakdown"),
         "care_leaver_count",
@@ -115,7 +127,11 @@ def areas() -> dict[str, Area]:
     out: dict[str, Area] = {}
     for row in csv.DictReader(io.StringIO(text)):
         out[row["old_la_code"]] = Area(
-            row["old_la_code"], row["new_la_code"], row["la_name"], row["region_code"], row["region_name"]
+            row["old_la_code"],
+            row["new_la_code"],
+            row["la_name"],
+            row["region_code"],
+            row["region_name"],
         )
     return out
 
@@ -148,7 +164,9 @@ def geography(year: int, level: str, code: str = "", name: str = "") -> dict[str
     return g
 
 
-def _share(lines: Iterable[tuple[tuple[str, ...], int]], total_labels: tuple[str, ...], total: int) -> Group:
+def _share(
+    lines: Iterable[tuple[tuple[str, ...], int]], total_labels: tuple[str, ...], total: int
+) -> Group:
     group = [Line(labels, n, total) for labels, n in lines]
     group.append(Line(total_labels, total, total, is_total=True))
     return group
@@ -168,8 +186,13 @@ def _reasons(c: Counter[Key], unavailable: set[str]) -> list[Group]:
         grand = sum(c[(cla_group, "Total", r)] for r in reasons)
         for value in [*values, "Total"]:
             all_here = sum(c[(cla_group, value, r)] for r in reasons)
-            group = [Line((cla_group, value, r), c[(cla_group, value, r)], all_here) for r in sorted(reasons)]
-            group.insert(0, Line((cla_group, value, "All Placements"), all_here, grand, is_total=True))
+            group = [
+                Line((cla_group, value, r), c[(cla_group, value, r)], all_here)
+                for r in sorted(reasons)
+            ]
+            group.insert(
+                0, Line((cla_group, value, "All Placements"), all_here, grand, is_total=True)
+            )
             groups.append(group)
     return groups
 
@@ -186,11 +209,19 @@ def _new_placements_la(c: Counter[Key], unavailable: set[str]) -> list[Group]:
         "Placed outside LA boundary more than 20 miles from home",
     ]
     if "new_placements_la_location" not in unavailable:
-        groups.append(_share((((char, n), c[(char, n)]) for n in names), (char, "Total new placements"), total))
+        groups.append(
+            _share(
+                (((char, n), c[(char, n)]) for n in names), (char, "Total new placements"), total
+            )
+        )
     char = "Reason for placement change during the year"
     reasons = sorted(lab.mapping("reason", "la").values())
     total = sum(c[(char, r)] for r in reasons)
-    groups.append(_share((((char, r), c[(char, r)]) for r in reasons), (char, "Total placements changing"), total))
+    groups.append(
+        _share(
+            (((char, r), c[(char, r)]) for r in reasons), (char, "Total placements changing"), total
+        )
+    )
     return groups
 
 
@@ -204,7 +235,9 @@ BANDS = (
 )
 
 
-def _distance(all_name: str, group_names: list[str], not_known: str) -> Callable[[Counter[Key], set[str]], list[Group]]:
+def _distance(
+    all_name: str, group_names: list[str], not_known: str
+) -> Callable[[Counter[Key], set[str]], list[Group]]:
     def build(c: Counter[Key], unavailable: set[str]) -> list[Group]:
         groups: list[Group] = []
         for g in [all_name, *group_names]:
@@ -228,23 +261,36 @@ def _stability(c: Counter[Key], unavailable: set[str]) -> list[Group]:
     groups: list[Group] = []
     for cohort, measure in measures:
         total = c[(cohort, "Total children")]
-        groups.append(_share([((cohort, measure), c[(cohort, measure)])], (cohort, "Total children"), total))
+        groups.append(
+            _share([((cohort, measure), c[(cohort, measure)])], (cohort, "Total children"), total)
+        )
     return groups
 
 
 def _permanence(c: Counter[Key], unavailable: set[str]) -> list[Group]:
     g = "Previous permanence arrangement"
     names = sorted(lab.mapping("previous_permanence").values())
-    return [_share((((g, n), c[(g, n)]) for n in names), (g, "Total children"), c[(g, "Total children")])]
+    return [
+        _share(
+            (((g, n), c[(g, n)]) for n in names), (g, "Total children"), c[(g, "Total children")]
+        )
+    ]
 
 
 AGES = ("17 years", "18 years", "19 years", "20 years", "21 years", "19 to 21 years")
-SUITABILITY = ("Accommodation considered suitable", "Accommodation considered unsuitable", "No information")
+SUITABILITY = (
+    "Accommodation considered suitable",
+    "Accommodation considered unsuitable",
+    "No information",
+)
 
 
 def _suitability_la(c: Counter[Key], unavailable: set[str]) -> list[Group]:
     groups: list[Group] = []
-    for label, ages in (("17 to 18 years", ("17 years", "18 years")), ("19 to 21 years", ("19 to 21 years",))):
+    for label, ages in (
+        ("17 to 18 years", ("17 years", "18 years")),
+        ("19 to 21 years", ("19 to 21 years",)),
+    ):
         total = sum(c[(a, "Suitability", "Total")] for a in ages)
         lines = [((label, s), sum(c[(a, "Suitability", s)] for a in ages)) for s in SUITABILITY]
         groups.append(_share(lines, (label, "Suitability total"), total))
@@ -253,37 +299,83 @@ def _suitability_la(c: Counter[Key], unavailable: set[str]) -> list[Group]:
 
 def _suitability(c: Counter[Key], unavailable: set[str]) -> list[Group]:
     return [
-        _share((((a, s), c[(a, "Suitability", s)]) for s in SUITABILITY), (a, "Total"), c[(a, "Suitability", "Total")])
+        _share(
+            (((a, s), c[(a, "Suitability", s)]) for s in SUITABILITY),
+            (a, "Total"),
+            c[(a, "Suitability", "Total")],
+        )
         for a in AGES
     ]
 
 
 def _activity(c: Counter[Key], unavailable: set[str]) -> list[Group]:
     g = "Care leavers group"
-    acts = sorted({*lab.mapping("care_leaver_activity").values(), *lab.mapping("care_leaver_not_in_touch", "activity").values()})
+    acts = sorted(
+        {
+            *lab.mapping("care_leaver_activity").values(),
+            *lab.mapping("care_leaver_not_in_touch", "activity").values(),
+        }
+    )
     totals = list(lab.labels()["care_leaver_activity_totals"])
     touch = list(lab.mapping("care_leaver_not_in_touch", "in_touch").values())
     groups: list[Group] = []
     for a in AGES:
         m = "Activity of care leaver"
         total = c[(a, m, "Total activity of care leavers")]
-        groups.append(_share((((a, g, m, x), c[(a, m, x)]) for x in acts), (a, g, m, "Total activity of care leavers"), total))
+        groups.append(
+            _share(
+                (((a, g, m, x), c[(a, m, x)]) for x in acts),
+                (a, g, m, "Total activity of care leavers"),
+                total,
+            )
+        )
         groups.append([Line((a, g, m, x), c[(a, m, x)], total) for x in totals])
         m = "Gender"
-        groups.append(_share((((a, g, m, x), c[(a, m, x)]) for x in ("Female", "Male")), (a, g, m, "Total gender"), c[(a, m, "Total gender")]))
+        groups.append(
+            _share(
+                (((a, g, m, x), c[(a, m, x)]) for x in ("Female", "Male")),
+                (a, g, m, "Total gender"),
+                c[(a, m, "Total gender")],
+            )
+        )
         m = "LA in-touch with the care leaver"
-        groups.append(_share((((a, g, m, x), c[(a, m, x)]) for x in touch), (a, g, m, "Total in touch"), c[(a, m, "Total in touch")]))
+        groups.append(
+            _share(
+                (((a, g, m, x), c[(a, m, x)]) for x in touch),
+                (a, g, m, "Total in touch"),
+                c[(a, m, "Total in touch")],
+            )
+        )
     return groups
 
 
 def _accommodation(c: Counter[Key], unavailable: set[str]) -> list[Group]:
     g, m = "Care leavers group", "Accommodation of care leaver"
-    kinds = sorted({*lab.mapping("care_leaver_accommodation").values(), *lab.mapping("care_leaver_not_in_touch", "accommodation").values()})
+    kinds = sorted(
+        {
+            *lab.mapping("care_leaver_accommodation").values(),
+            *lab.mapping("care_leaver_not_in_touch", "accommodation").values(),
+        }
+    )
     groups: list[Group] = []
     for a in AGES:
         total = c[(a, m, "Total care leavers")]
-        groups.append(_share((((a, g, m, x), c[(a, m, x)]) for x in kinds), (a, g, m, "Total care leavers"), total))
-        groups.append([Line((a, g, m, "Total information not known"), c[(a, m, "Total information not known")], total)])
+        groups.append(
+            _share(
+                (((a, g, m, x), c[(a, m, x)]) for x in kinds),
+                (a, g, m, "Total care leavers"),
+                total,
+            )
+        )
+        groups.append(
+            [
+                Line(
+                    (a, g, m, "Total information not known"),
+                    c[(a, m, "Total information not known")],
+                    total,
+                )
+            ]
+        )
     return groups
 
 
@@ -329,14 +421,19 @@ BUILDERS: dict[str, tuple[str, Callable[[Counter[Key], set[str]], list[Group]]]]
     "la_cla_placement_stability": ("stability", _stability),
     "national_cla_started_to_be_looked_after": ("previous_permanence", _permanence),
     "la_care_leavers_accommodation_suitability": ("care_leavers", _suitability_la),
-    "national_care_leavers_by_whether_their_accommodation_is_suitable": ("care_leavers", _suitability),
+    "national_care_leavers_by_whether_their_accommodation_is_suitable": (
+        "care_leavers",
+        _suitability,
+    ),
     "national_activity_of_care_leaver": ("care_leavers", _activity),
     "national_accommodation_of_care_leavers": ("care_leavers", _accommodation),
     "national_care_leavers_staying_put": ("staying_put", _staying_put),
 }
 
 
-def rows(table: str, counts: Counter[Key], unavailable: set[str], geo: dict[str, str]) -> list[dict[str, str]]:
+def rows(
+    table: str, counts: Counter[Key], unavailable: set[str], geo: dict[str, str]
+) -> list[dict[str, str]]:
     """One geography's rows of ``table``, rounded and suppressed as DfE does."""
     source, build = BUILDERS[table]
     label_cols, count_col, pct_col = TABLES[table]
@@ -354,7 +451,10 @@ def rows(table: str, counts: Counter[Key], unavailable: set[str], geo: dict[str,
             else:
                 number, pct = rnd.shown(cell, level, total_hidden and not cell.is_total)
             if table == "national_care_leavers_staying_put":
-                if line.labels[1].startswith("3.") and number not in (rnd.NOT_AVAILABLE, rnd.SUPPRESSED):
+                if line.labels[1].startswith("3.") and number not in (
+                    rnd.NOT_AVAILABLE,
+                    rnd.SUPPRESSED,
+                ):
                     number = f"{rnd.percent(line.count or 0, line.denominator or 0)}%"
                 row[count_col] = number
             else:

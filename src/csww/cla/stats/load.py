@@ -42,7 +42,9 @@ def parse_given(text: str, la: str | None, year: int | None) -> Given:
     return Given(la, year, Path(text))
 
 
-def with_derived(tables: Tables, la: str, postcodes: PostcodeLookup | None) -> tuple[Tables, str | None]:
+def with_derived(
+    tables: Tables, la: str, postcodes: PostcodeLookup | None
+) -> tuple[Tables, str | None]:
     """The tables with PL_LA, PL_LOCATION and PL_DISTANCE on the episodes (derived from
     HOME_POST and PL_POST unless the return has them); a note when they cannot be."""
     eps = tables["Episodes"]
@@ -57,7 +59,9 @@ def with_derived(tables: Tables, la: str, postcodes: PostcodeLookup | None) -> t
     return Tables({**tables.frames, "Episodes": derive(eps, la=la, postcodes=postcodes)}), None
 
 
-def load(given: Given, *, counted: bool = True, postcodes: PostcodeLookup | None = None) -> tuple[Return, list[str]]:
+def load(
+    given: Given, *, counted: bool = True, postcodes: PostcodeLookup | None = None
+) -> tuple[Return, list[str]]:
     result = read_return(given.path)
     if result.tables is None:
         raise StatsInputError(f"{given.path.name}: {result.failure}")

@@ -61,17 +61,17 @@ class Counts:
 
 
 def _age_band(age: pl.Expr) -> pl.Expr:
-    expr = pl.when(age.is_null()).then(None)
-    for below, label in AGE_BANDS:
-        expr = expr.when(age < below).then(pl.lit(label))
-    return expr.otherwise(pl.lit(AGE_TOP))
+    expr: pl.Expr = pl.lit(AGE_TOP)
+    for below, label in reversed(AGE_BANDS):
+        expr = pl.when(age < below).then(pl.lit(label)).otherwise(expr)
+    return pl.when(age.is_null()).then(None).otherwise(expr)
 
 
 def _duration_band(since: pl.Expr, until: pl.Expr) -> pl.Expr:
-    expr = pl.when(since.is_null() | until.is_null()).then(None)
-    for offset, label in DURATIONS:
-        expr = expr.when(until < since.dt.offset_by(offset)).then(pl.lit(label))
-    return expr.otherwise(pl.lit(DURATION_TOP))
+    expr: pl.Expr = pl.lit(DURATION_TOP)
+    for offset, label in reversed(DURATIONS):
+        expr = pl.when(until < since.dt.offset_by(offset)).then(pl.lit(label)).otherwise(expr)
+    return pl.when(since.is_null() | until.is_null()).then(None).otherwise(expr)
 
 
 def _rows(frame: pl.DataFrame, columns: list[str]) -> list[Key]:
@@ -102,9 +102,13 @@ def placement_changes(c: Counts, linked: Linked) -> None:
         pl.col("REASON_PLACE_CHANGE").replace_strict(la_reasons).alias("la_reason"),
         _age_band(age_at(pl.col("DOB"), pl.col("DEC"))).alias("Age"),
         pl.col("SEX").replace_strict(lab.mapping("sex"), default=None).alias("Gender"),
-        pl.col("PLACE").replace_strict(lab.groups("placement_group"), default=None).alias("Placement type"),
+        pl.col("PLACE")
+        .replace_strict(lab.groups("placement_group"), default=None)
+        .alias("Placement type"),
         _duration_band(pl.col("placement_start"), pl.col("DEC")).alias("Duration of Placement"),
-        pl.col("period_CIN").replace_strict(lab.mapping("need"), default=None).alias("Category of need"),
+        pl.col("period_CIN")
+        .replace_strict(lab.mapping("need"), default=None)
+        .alias("Category of need"),
     )
     keys: list[Key] = []
     for group in ("Age", "Gender", "Placement type", "Duration of Placement", "Category of need"):
@@ -112,13 +116,22 @@ def placement_changes(c: Counts, linked: Linked) -> None:
         keys += [(group, v, r) for v, r in _rows(known, [group, "reason"])]
         keys += [(group, "Total", r) for (r,) in _rows(eps, ["reason"])]
     c.add("reason_for_placement_change", keys)
-    c.add("new_placements_la", [("Reason for placement change during the year", r) for (r,) in _rows(eps, ["la_reason"])])
+    c.add(
+        "new_placements_la",
+        [("Reason for placement change during the year", r) for (r,) in _rows(eps, ["la_reason"])],
+    )
 
 
 def _locality(frame: pl.DataFrame) -> pl.DataFrame:
     miles = pl.col("PL_DISTANCE")
     known = miles.is_not_null() & (miles != NOT_KNOWN_MILES) & (miles >= 0)
-    band = pl.when(~known).then(None).when(miles <= NEAR_MILES).then(pl.lit("near")).otherwise(pl.lit("far"))
+    band = (
+        pl.when(~known)
+        .then(None)
+        .when(miles <= NEAR_MILES)
+        .then(pl.lit("near"))
+        .otherwise(pl.lit("far"))
+    )
     return frame.with_columns(band.alias("band"), pl.col("PL_LOCATION").alias("where"))
 
 
@@ -141,7 +154,9 @@ LA_BANDS = {
 def _distance_keys(rows: list[Key], not_known: str) -> list[Key]:
     keys: list[Key] = []
     for group, band, where in rows:
-        labels = NATIONAL_BANDS.get((band, where if where in ("IN", "OUT") else None)) if band else None
+        labels = (
+            NATIONAL_BANDS.get((band, where if where in ("IN", "OUT") else None)) if band else None
+        )
         for label in labels or (not_known,):
             keys.append((group, label))
             keys.append(("All", label))
@@ -155,12 +170,18 @@ def new_placements(c: Counts, linked: Linked) -> None:
     distance from home; a placement whose distance is 999.9 or blank is "not known"."""
     if not linked.has_derived:
         c.unavailable |= {"new_placements_distance", "new_placements_la_location"}
-        c.notes.append("placement distance and locality need PL_LOCATION and PL_DISTANCE (postcodes)")
+        c.notes.append(
+            "placement distance and locality need PL_LOCATION and PL_DISTANCE (postcodes)"
+        )
         return
     a, b = start(c.year), end(c.year)
     eps = _locality(
         linked.episodes.filter(pl.col("DECOM").is_between(a, b) & pl.col("new_placement"))
-    ).with_columns(pl.col("PLACE").replace_strict(lab.groups("placement_group"), default="Other placement").alias("group"))
+    ).with_columns(
+        pl.col("PLACE")
+        .replace_strict(lab.groups("placement_group"), default="Other placement")
+        .alias("group")
+    )
     rows = _rows(eps, ["group", "band", "where"])
     c.add("new_placements_distance", _distance_keys(rows, "Distance not Known or not recorded"))
     la: list[Key] = []
@@ -185,9 +206,13 @@ def distance_31_march(c: Counts, linked: Linked) -> None:
         c.unavailable.add("distance_31_march")
         return
     eps = _locality(at_31_march(linked, c.year)).with_columns(
-        pl.col("PLACE").replace_strict(lab.groups("placement_group_31_march"), default="Other placements").alias("group")
+        pl.col("PLACE")
+        .replace_strict(lab.groups("placement_group_31_march"), default="Other placements")
+        .alias("group")
     )
-    keys = _distance_keys(_rows(eps, ["group", "band", "where"]), "Distance not known or not recorded")
+    keys = _distance_keys(
+        _rows(eps, ["group", "band", "where"]), "Distance not known or not recorded"
+    )
     c.add("distance_31_march", [("All children" if g == "All" else g, v) for g, v in keys])
 
 
@@ -228,14 +253,14 @@ def stability(c: Counts, linked: Linked) -> None:
         keys.append((STABILITY_TWO, "Total children"))
         if n is not None and int(n) >= 3:
             keys.append((STABILITY_TWO, "With 3 or more placements during the previous 2 years"))
-    long = now.filter(
-        (age_at(pl.col("DOB"), b) < 16) & (pl.col("period_start") <= two_and_half)
-    )
+    long = now.filter((age_at(pl.col("DOB"), b) < 16) & (pl.col("period_start") <= two_and_half))
     for (since,) in _rows(long, ["carer_start"]):
         keys.append((STABILITY_LONG, "Total children"))
-        if since is not None and since <= two:
+        if isinstance(since, date) and since <= two:
             keys.append((STABILITY_LONG, "Living with the same carer for at least 2 years"))
-    truncated = now.filter(~pl.col("history_known") & (pl.col("period_start") > two_and_half)).height
+    truncated = now.filter(
+        ~pl.col("history_known") & (pl.col("period_start") > two_and_half)
+    ).height
     if truncated:
         c.notes.append(
             f"{truncated} child(ren) at 31 March whose first episode given is not RNE S and began "
@@ -248,7 +273,9 @@ def previous_permanence(c: Counts, linked: Linked, tables: Tables) -> None:
     """Children who started to be looked after in the year (first start only) by previous
     permanence (``PREV_PERM``; a child with no PrevPerm record counts as unknown)."""
     a, b = start(c.year), end(c.year)
-    starters = linked.episodes.filter(pl.col("DECOM").is_between(a, b) & (pl.col("RNE") == "S")).unique("CHILD")
+    starters = linked.episodes.filter(
+        pl.col("DECOM").is_between(a, b) & (pl.col("RNE") == "S")
+    ).unique("CHILD")
     perm = tables.get("PrevPerm", pl.DataFrame())
     names = lab.mapping("previous_permanence")
     if perm.is_empty() or "PREV_PERM" not in perm.columns:
@@ -262,7 +289,10 @@ def previous_permanence(c: Counts, linked: Linked, tables: Tables) -> None:
     )
     keys: list[Key] = []
     for (label,) in _rows(rows, ["label"]):
-        keys += [("Previous permanence arrangement", label), ("Previous permanence arrangement", "Total children")]
+        keys += [
+            ("Previous permanence arrangement", label),
+            ("Previous permanence arrangement", "Total children"),
+        ]
     c.add("previous_permanence", keys)
 
 
@@ -284,19 +314,29 @@ def care_leavers(c: Counts, linked: Linked, tables: Tables) -> None:
     b = end(c.year)
     frame = oc3.select(
         pl.col("CHILD").cast(pl.String).str.strip_chars(),
-        *(pl.col(x).cast(pl.String).str.strip_chars().str.to_uppercase().alias(x) for x in ("IN_TOUCH", "ACTIV", "ACCOM")),
-        parse("DOB").alias("oc3_dob") if "DOB" in oc3.columns else pl.lit(None, dtype=pl.Date).alias("oc3_dob"),
+        *(
+            pl.col(x).cast(pl.String).str.strip_chars().str.to_uppercase().alias(x)
+            for x in ("IN_TOUCH", "ACTIV", "ACCOM")
+        ),
+        parse("DOB").alias("oc3_dob")
+        if "DOB" in oc3.columns
+        else pl.lit(None, dtype=pl.Date).alias("oc3_dob"),
     ).join(linked.header.select("CHILD", "SEX", "DOB"), on="CHILD", how="left")
     frame = frame.with_columns(pl.coalesce("DOB", "oc3_dob").alias("DOB"))
     frame = frame.with_columns(age_at(pl.col("DOB"), b).alias("age")).filter(
-        pl.col("age").is_between(17, 21) & ~pl.col("IN_TOUCH").is_in(("DIED", "RHOM")).fill_null(False)
+        pl.col("age").is_between(17, 21)
+        & ~pl.col("IN_TOUCH").is_in(("DIED", "RHOM")).fill_null(False)
     )
     activity = lab.mapping("care_leaver_activity")
     accom = lab.mapping("care_leaver_accommodation")
     out_act = lab.mapping("care_leaver_not_in_touch", "activity")
     out_acc = lab.mapping("care_leaver_not_in_touch", "accommodation")
     touch = lab.mapping("care_leaver_not_in_touch", "in_touch")
-    totals = {code: t for t, codes in lab.labels()["care_leaver_activity_totals"].items() for code in codes}
+    totals = {
+        code: t
+        for t, codes in lab.labels()["care_leaver_activity_totals"].items()
+        for code in codes
+    }
     unknown_suit = set(lab.labels()["care_leaver_suitability"]["unknown_suitability"])
     sexes = lab.mapping("sex")
     keys: list[Key] = []
@@ -326,7 +366,10 @@ def care_leavers(c: Counts, linked: Linked, tables: Tables) -> None:
             keys.append((age_label, *k, "Total care leavers"))
             suit = None
             if letter in accom and letter not in unknown_suit:
-                suit = {"1": "Accommodation considered suitable", "2": "Accommodation considered unsuitable"}.get(acc[1:2])
+                suit = {
+                    "1": "Accommodation considered suitable",
+                    "2": "Accommodation considered unsuitable",
+                }.get(acc[1:2])
             elif touch_code in out_acc:
                 suit = "No information"
             if suit:
@@ -361,7 +404,9 @@ def staying_put(c: Counts, linked: Linked, cohort: pl.DataFrame) -> None:
             c.unavailable.add(f"staying_put:{age}")
 
 
-def count(year: int, la: str, returns: list[Tables], linked: Linked, years: Iterable[int] = ()) -> Counts:
+def count(
+    year: int, la: str, returns: list[Tables], linked: Linked, years: Iterable[int] = ()
+) -> Counts:
     """Everything one LA's returns count (``returns`` oldest first; the last is ``year``;
     ``years``: the years of the returns given)."""
     c = Counts(year, la, covered=set(years) | {year})

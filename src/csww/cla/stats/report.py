@@ -23,20 +23,63 @@ Rows = Sequence[Mapping[str, str]]
 
 # (label, table, label columns → values, percentage column)
 MEASURES = (
-    ("3 or more placements in the year", "la_cla_placement_stability",
-     {"cla_group": STABILITY_YEAR, "placement_stability": "With 3 or more placements during the year"}, "children_percent"),
-    ("3 or more placements in 2 years (looked after 2 years)", "la_cla_placement_stability",
-     {"cla_group": STABILITY_TWO, "placement_stability": "With 3 or more placements during the previous 2 years"}, "children_percent"),
-    ("Same carer for 2 years (under 16, looked after 2.5 years)", "la_cla_placement_stability",
-     {"cla_group": STABILITY_LONG, "placement_stability": "Living with the same carer for at least 2 years"}, "children_percent"),
-    ("New placements outside the LA, over 20 miles", "la_cla_during_year_new_placements",
-     {"characteristic": "Location of new placements during the year", "breakdown": "Placed outside LA boundary more than 20 miles from home"}, "children_percent"),
-    ("New placements inside the LA, within 20 miles", "la_cla_during_year_new_placements",
-     {"characteristic": "Location of new placements during the year", "breakdown": "Placed inside LA boundary less than 20 miles from home"}, "children_percent"),
-    ("Care leavers 17–18 in suitable accommodation", "la_care_leavers_accommodation_suitability",
-     {"care_leaver_age": "17 to 18 years", "breakdown": "Accommodation considered suitable"}, "care_leaver_percent"),
-    ("Care leavers 19–21 in suitable accommodation", "la_care_leavers_accommodation_suitability",
-     {"care_leaver_age": "19 to 21 years", "breakdown": "Accommodation considered suitable"}, "care_leaver_percent"),
+    (
+        "3 or more placements in the year",
+        "la_cla_placement_stability",
+        {
+            "cla_group": STABILITY_YEAR,
+            "placement_stability": "With 3 or more placements during the year",
+        },
+        "children_percent",
+    ),
+    (
+        "3 or more placements in 2 years (looked after 2 years)",
+        "la_cla_placement_stability",
+        {
+            "cla_group": STABILITY_TWO,
+            "placement_stability": "With 3 or more placements during the previous 2 years",
+        },
+        "children_percent",
+    ),
+    (
+        "Same carer for 2 years (under 16, looked after 2.5 years)",
+        "la_cla_placement_stability",
+        {
+            "cla_group": STABILITY_LONG,
+            "placement_stability": "Living with the same carer for at least 2 years",
+        },
+        "children_percent",
+    ),
+    (
+        "New placements outside the LA, over 20 miles",
+        "la_cla_during_year_new_placements",
+        {
+            "characteristic": "Location of new placements during the year",
+            "breakdown": "Placed outside LA boundary more than 20 miles from home",
+        },
+        "children_percent",
+    ),
+    (
+        "New placements inside the LA, within 20 miles",
+        "la_cla_during_year_new_placements",
+        {
+            "characteristic": "Location of new placements during the year",
+            "breakdown": "Placed inside LA boundary less than 20 miles from home",
+        },
+        "children_percent",
+    ),
+    (
+        "Care leavers 17–18 in suitable accommodation",
+        "la_care_leavers_accommodation_suitability",
+        {"care_leaver_age": "17 to 18 years", "breakdown": "Accommodation considered suitable"},
+        "care_leaver_percent",
+    ),
+    (
+        "Care leavers 19–21 in suitable accommodation",
+        "la_care_leavers_accommodation_suitability",
+        {"care_leaver_age": "19 to 21 years", "breakdown": "Accommodation considered suitable"},
+        "care_leaver_percent",
+    ),
 )
 STYLE = (
     "body{font-family:Arial,Helvetica,sans-serif;max-width:960px;margin:2em auto;color:#0b0c0c}"
@@ -54,7 +97,9 @@ def _value(text: str | None) -> float | None:
         return None
 
 
-def _find(rows: Rows, year: str, level: str, code: str, labels: Mapping[str, str]) -> Mapping[str, str] | None:
+def _find(
+    rows: Rows, year: str, level: str, code: str, labels: Mapping[str, str]
+) -> Mapping[str, str] | None:
     for r in rows:
         if r.get("time_period") != year or r.get("geographic_level") != level:
             continue
@@ -68,8 +113,14 @@ def _find(rows: Rows, year: str, level: str, code: str, labels: Mapping[str, str
 
 
 def _figure(
-    tables: Mapping[str, Rows], published: Mapping[str, Rows], table: str, year: str, level: str, code: str,
-    labels: Mapping[str, str], column: str,
+    tables: Mapping[str, Rows],
+    published: Mapping[str, Rows],
+    table: str,
+    year: str,
+    level: str,
+    code: str,
+    labels: Mapping[str, str],
+    column: str,
 ) -> str | None:
     for source in (tables, published):
         row = _find(source.get(table, ()), year, level, code, labels)
@@ -95,13 +146,21 @@ def render(result: Result, la: str, published: Mapping[str, Rows] | None = None)
     chart = []
     for label, table, labels, column in MEASURES:
         mine = _figure(result.tables, pub, table, year, "Local authority", la, labels, column)
-        others = [_value(_figure(result.tables, pub, table, year, "Local authority", n, labels, column)) for n in neighbours]
+        others = [
+            _value(_figure(result.tables, pub, table, year, "Local authority", n, labels, column))
+            for n in neighbours
+        ]
         near = median(others)
         reg = _figure(result.tables, pub, table, year, "Regional", region, labels, column)
         eng = _figure(result.tables, pub, table, year, "National", "", labels, column)
         shown = [mine or "–", "–" if near is None else f"{near:.0f}", reg or "–", eng or "–"]
         table_rows.append(
-            f"<tr><td>{escape(label)}</td>" + "".join(f"<td>{escape(s)}%</td>" if _value(s) is not None else f"<td>{escape(s)}</td>" for s in shown) + "</tr>"
+            f"<tr><td>{escape(label)}</td>"
+            + "".join(
+                f"<td>{escape(s)}%</td>" if _value(s) is not None else f"<td>{escape(s)}</td>"
+                for s in shown
+            )
+            + "</tr>"
         )
         chart.append((label, [_value(mine), near, _value(reg), _value(eng)]))
     parts = [
@@ -109,21 +168,37 @@ def render(result: Result, la: str, published: Mapping[str, Rows] | None = None)
         f'<p class="lede">Figures from the LA\'s own SSDA903 return(s), counted as DfE publishes them, '
         f"beside the median of its {len(neighbours)} statistical neighbours, {escape(region_name)} and England.</p>",
         "<h2>How the LA compares</h2>",
-        "<table><thead><tr><th>Measure</th>" + "".join(f"<th>{escape(s)}</th>" for s in series) + "</tr></thead><tbody>"
-        + "".join(table_rows) + "</tbody></table>",
+        "<table><thead><tr><th>Measure</th>"
+        + "".join(f"<th>{escape(s)}</th>" for s in series)
+        + "</tr></thead><tbody>"
+        + "".join(table_rows)
+        + "</tbody></table>",
         grouped_bars(f"{name} compared, {year}", chart, series, unit="%"),
     ]
     reasons = [
-        r for r in result.tables.get("la_cla_during_year_new_placements", [])
-        if r["time_period"] == year and r["geographic_level"] == "Local authority" and r["old_la_code"] == la
-        and r["characteristic"] == "Reason for placement change during the year" and not r["breakdown"].startswith("Total")
+        r
+        for r in result.tables.get("la_cla_during_year_new_placements", [])
+        if r["time_period"] == year
+        and r["geographic_level"] == "Local authority"
+        and r["old_la_code"] == la
+        and r["characteristic"] == "Reason for placement change during the year"
+        and not r["breakdown"].startswith("Total")
     ]
-    items = [(r["breakdown"], v) for r in reasons if (v := _value(r["children_percent"])) is not None]
+    items = [
+        (r["breakdown"], v) for r in reasons if (v := _value(r["children_percent"])) is not None
+    ]
     if items:
-        parts += ["<h2>Why placements changed</h2>", bars(f"Placement changes by reason, {name} {year}", sorted(items, key=lambda i: -i[1]))]
+        parts += [
+            "<h2>Why placements changed</h2>",
+            bars(f"Placement changes by reason, {name} {year}", sorted(items, key=lambda i: -i[1])),
+        ]
     notes = [n for c in result.counts if c.la == la for n in c.notes]
     if notes:
-        parts.append("<h2>Notes</h2><ul>" + "".join(f'<li class="note">{escape(n)}</li>' for n in notes) + "</ul>")
+        parts.append(
+            "<h2>Notes</h2><ul>"
+            + "".join(f'<li class="note">{escape(n)}</li>' for n in notes)
+            + "</ul>"
+        )
     parts.append(
         '<p class="note">LA figures are unrounded; 1 to 5 are shown as c (DfE\'s suppression). '
         "Regional and national counts are rounded to the nearest 10; percentages are worked out from the unrounded counts. "

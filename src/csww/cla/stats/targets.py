@@ -40,18 +40,50 @@ from csww.core.tables import with_bookkeeping
 COLUMNS = {
     "Header": ["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
     "Episodes": [
-        "CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-        "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN", "PL_LA", "PL_LOCATION", "PL_DISTANCE",
+        "CHILD",
+        "DECOM",
+        "RNE",
+        "LS",
+        "CIN",
+        "PLACE",
+        "PLACE_PROVIDER",
+        "DEC",
+        "REC",
+        "REASON_PLACE_CHANGE",
+        "HOME_POST",
+        "PL_POST",
+        "URN",
+        "PL_LA",
+        "PL_LOCATION",
+        "PL_DISTANCE",
     ],
     "UASC": ["CHILD", "SEX", "DOB", "DUC"],
     "Reviews": ["CHILD", "DOB", "REVIEW", "REVIEW_CODE"],
     "OC2": [
-        "CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS",
-        "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED",
+        "CHILD",
+        "DOB",
+        "SDQ_SCORE",
+        "SDQ_REASON",
+        "CONVICTED",
+        "HEALTH_CHECK",
+        "IMMUNISATIONS",
+        "TEETH_CHECK",
+        "HEALTH_ASSESSMENT",
+        "SUBSTANCE_MISUSE",
+        "INTERVENTION_RECEIVED",
         "INTERVENTION_OFFERED",
     ],
     "OC3": ["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"],
-    "AD1": ["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"],
+    "AD1": [
+        "CHILD",
+        "DOB",
+        "DATE_INT",
+        "DATE_MATCH",
+        "FOSTER_CARE",
+        "NB_ADOPTR",
+        "SEX_ADOPTR",
+        "LS_ADOPTR",
+    ],
     "PlacedAdoption": ["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"],
     "PrevPerm": ["CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"],
     "Missing": ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"],
@@ -103,7 +135,9 @@ class _Group:
     additive: bool = True  # the parts add up to the total
 
 
-def _distribute(remainder: int, weights: dict[str, float], size: dict[str, float]) -> dict[str, int]:
+def _distribute(
+    remainder: int, weights: dict[str, float], size: dict[str, float]
+) -> dict[str, int]:
     """Split ``remainder`` over the hidden cells: each 1..5 by weight (its mean hidden value
     over all LAs) when it can be; when the remainder is more than five a cell, one cell was
     hidden by secondary suppression and is larger: the one whose hidden figures are largest
@@ -111,7 +145,9 @@ def _distribute(remainder: int, weights: dict[str, float], size: dict[str, float
     names = list(weights)
     if not names:
         return {}
-    if remainder < len(names):  # secondary suppression hid a zero (South Tyneside 2025: 40, c, c, total 41)
+    if remainder < len(
+        names
+    ):  # secondary suppression hid a zero (South Tyneside 2025: 40, c, c, total 41)
         ranked = sorted(names, key=lambda n: weights[n], reverse=True)
         return {n: (1 if i < max(0, remainder) else 0) for i, n in enumerate(ranked)}
     if remainder > 5 * len(names):
@@ -169,16 +205,18 @@ def _fill(
             cells = _fill_group(g, weight, size)
             values[g.key] = cells
             filled[g.key] = sum(1 for t in g.cells.values() if pub.number(t) is None)
-            for n, t in g.cells.items():
-                if pub.number(t) is None:
-                    got[(g.key[0], g.key[2], n)] += cells[n]
+            for label, text in g.cells.items():
+                if pub.number(text) is None:
+                    got[(g.key[0], g.key[2], label)] += cells[label]
         for k in weight:
             if got[k] > 0 and want[k] > 0:
                 weight[k] = min(5.0, max(0.5, weight[k] * want[k] / got[k]))
     return values, filled
 
 
-def _fill_group(g: _Group, weight: dict[tuple[str, str, str], float], size: dict[tuple[str, str, str], float]) -> dict[str, int]:
+def _fill_group(
+    g: _Group, weight: dict[tuple[str, str, str], float], size: dict[tuple[str, str, str], float]
+) -> dict[str, int]:
     cells = {n: pub.number(t) for n, t in g.cells.items()}
     unknown = [n for n, v in cells.items() if v is None]
     parts = [n for n in cells if n != g.total_label]
@@ -191,14 +229,20 @@ def _fill_group(g: _Group, weight: dict[tuple[str, str, str], float], size: dict
         for n in unknown:
             cells[n] = min(5, max(1, round(w(n))))
         if total is None:
-            cells[g.total_label] = sum(cells[n] or 0 for n in parts) if g.additive else max(
-                [cells[n] or 0 for n in parts] + [cells.get(g.total_label) or 0]
+            cells[g.total_label] = (
+                sum(cells[n] or 0 for n in parts)
+                if g.additive
+                else max([cells[n] or 0 for n in parts] + [cells.get(g.total_label) or 0])
             )
     else:
         rest = total - sum(cells[n] or 0 for n in parts if cells[n] is not None)
         hide = [n for n in unknown if n != g.total_label]
         cells.update(
-            _distribute(rest, {n: w(n) for n in hide}, {n: size.get((g.key[0], g.key[2], n), 3.0) for n in hide})
+            _distribute(
+                rest,
+                {n: w(n) for n in hide},
+                {n: size.get((g.key[0], g.key[2], n), 3.0) for n in hide},
+            )
         )
     return {n: int(v or 0) for n, v in cells.items()}
 
@@ -290,7 +334,9 @@ class _Return:
         for name, cols in COLUMNS.items():
             rows = self.rows.get(name, [])
             data = {c: [r.get(c) or None for r in rows] for c in cols}
-            frames[name] = with_bookkeeping(pl.DataFrame(data, schema=dict.fromkeys(cols, pl.String)))
+            frames[name] = with_bookkeeping(
+                pl.DataFrame(data, schema=dict.fromkeys(cols, pl.String))
+            )
         return Tables(frames)
 
 
@@ -317,11 +363,28 @@ def build(t: Target, seed: int = 0) -> tuple[Tables, Tables]:
             before.child(child, _dob(b, age), sex)
         return child
 
-    def ep(ret: _Return, child: str, decom: date, rne: str, place: str = "U4", dec: date | None = None, rec: str = "") -> dict[str, str]:
+    def ep(
+        ret: _Return,
+        child: str,
+        decom: date,
+        rne: str,
+        place: str = "U4",
+        dec: date | None = None,
+        rec: str = "",
+    ) -> dict[str, str]:
         row = {
-            "CHILD": child, "DECOM": _d(decom), "RNE": rne, "LS": "C2", "CIN": "N1", "PLACE": place,
-            "PLACE_PROVIDER": "PR1", "DEC": _d(dec) if dec else "", "REC": rec,
-            "PL_LA": t.la, "PL_LOCATION": "IN", "PL_DISTANCE": "3.0",
+            "CHILD": child,
+            "DECOM": _d(decom),
+            "RNE": rne,
+            "LS": "C2",
+            "CIN": "N1",
+            "PLACE": place,
+            "PLACE_PROVIDER": "PR1",
+            "DEC": _d(dec) if dec else "",
+            "REC": rec,
+            "PL_LA": t.la,
+            "PL_LOCATION": "IN",
+            "PL_DISTANCE": "3.0",
         }
         ret.episode(row)
         if ret is now and a <= decom <= b and rne in ("S", "P", "B", "T", "U"):
@@ -418,6 +481,12 @@ def build(t: Target, seed: int = 0) -> tuple[Tables, Tables]:
         for _ in range(n):
             child = new_child(age)
             now.rows["OC3"].append(
-                {"CHILD": child, "DOB": _dob(b, age), "IN_TOUCH": touch, "ACTIV": activ, "ACCOM": accom}
+                {
+                    "CHILD": child,
+                    "DOB": _dob(b, age),
+                    "IN_TOUCH": touch,
+                    "ACTIV": activ,
+                    "ACCOM": accom,
+                }
             )
     return before.tables(), now.tables()
