@@ -6,6 +6,8 @@ A cell's status:
 * ``within rounding``: both are numbers and differ by no more than DfE's rounding step (10 for
   a national or regional count, 1 for a percentage; LA counts are unrounded, so 0);
 * ``not published``: DfE gives ``z`` or ``x`` (not applicable, not available);
+* ``not available``: csww cannot count it from the returns given (e.g. staying put at 19
+  and 20 needs the returns of the years the young people turned 18);
 * ``suppressed``: one side is ``c`` (a figure hidden on one side is never compared as a
   number; both ``c`` is ``same``);
 * ``differs``: anything else; ``missing``: the row is on one side only.
@@ -48,6 +50,8 @@ def status(computed: str, published: str, column: str, level: str) -> str:
         return "same"
     if p in ("z", "x"):
         return "not published"
+    if c == "x":
+        return "not available"
     if "c" in (c, p):
         return "suppressed"
     a, b = _num(c), _num(p)
@@ -69,7 +73,9 @@ def _key(row: Row, labels: Sequence[str]) -> tuple[str, ...]:
         geo += (row.get("old_la_code", ""),)
     elif level == "Regional":
         geo += (row.get("region_code", ""),)
-    return geo + tuple(row.get(c, "").strip() for c in labels)
+    # labels compared without case: DfE's files spell a few differently from year to year
+    # ("In touch with Care Leaver" / "In touch with care leaver", "Gone Abroad" / "Gone abroad")
+    return geo + tuple(row.get(c, "").strip().lower() for c in labels)
 
 
 def compare(
@@ -100,7 +106,8 @@ def compare(
             if not column or column not in row:
                 continue
             if other is None:
-                cells.append(Cell(table, key, column, "", row[column], "missing"))
+                gone = "not published" if row[column].strip() in ("z", "x") else "missing"
+                cells.append(Cell(table, key, column, "", row[column], gone))
                 continue
             cells.append(
                 Cell(
