@@ -95,3 +95,33 @@ def test_bad_input_gets_a_message_not_a_traceback(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["cla", "stats", f"202:2025:{tmp_path / 'nothing.xml'}"])
     assert result.exit_code != 0 and "No such file" in result.output
     assert "Traceback" not in result.output
+
+
+def test_compare_takes_a_903_table(tmp_path: Path) -> None:
+    _write(tmp_path / "r")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert (
+        runner.invoke(cli, ["cla", "stats", f"202:2025:{tmp_path / 'r'}", "-o", str(out)]).exit_code
+        == 0
+    )
+    mine = out / "la_cla_placement_stability.csv"
+    same = runner.invoke(cli, ["compare", str(mine), str(mine)])
+    assert same.exit_code == 0, same.output
+    assert "Local authority: same 12" in same.output  # 6 rows, number and percentage
+    # DfE's file with one figure changed: compare finds it and exits 1
+    text = mine.read_text().splitlines()
+    changed = [
+        line for line in text if ",National," in line and "CLA on 31 March,Total children" in line
+    ][0]
+    altered = tmp_path / "published.csv"
+    altered.write_text(
+        "\n".join(text).replace(changed, changed.replace(",0,100", ",20,100")) + "\n"
+    )
+    differs = runner.invoke(cli, ["compare", str(mine), str(altered)])
+    assert differs.exit_code == 1
+    assert "National: differs 1" in differs.output and "computed 0, published 20" in differs.output
+    wrong = runner.invoke(
+        cli, ["compare", str(mine), str(out / "national_care_leavers_staying_put.csv")]
+    )
+    assert wrong.exit_code == 2 and "is not DfE's la_cla_placement_stability file" in wrong.output

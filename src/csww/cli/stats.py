@@ -291,12 +291,17 @@ def national_breakdowns(measured: list[Measured]) -> Breakdowns | None:
 def compare_command(
     computed: Path, published: Path, tolerance: float, output: Path | None, every: bool
 ) -> None:
-    """Compare COMPUTED statistics with PUBLISHED ones (both in DfE's indicators layout).
+    """Compare COMPUTED statistics with PUBLISHED ones (both in DfE's indicators layout, or a
+    903 table written by ``csww cla stats -o`` and DfE's file of that table).
 
     Exit status: 0 when every value matches within the tolerance, 1 when some differ.
     """
     from csww.stats.compare import NotComparable, compare_files, summary, to_csv, to_text
 
+    from csww.cla.stats import compare as cla_compare  # 903 tables (csww cla stats -o)
+
+    if cla_compare.table_of(computed) is not None:
+        sys.exit(cla_compare.run(computed, published, output, every))
     try:
         cells = compare_files(computed, published, tolerance)
     except NotComparable as exc:

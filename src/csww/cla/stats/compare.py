@@ -19,6 +19,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from dataclasses import dataclass
 
 from csww.cla.stats import layout
@@ -136,3 +137,67 @@ def to_csv(cells: Iterable[Cell], only_differences: bool = True) -> str:
             continue
         writer.writerow([c.table, " | ".join(c.key), c.column, c.computed, c.published, c.status])
     return out.getvalue()
+
+
+def table_of(path: str | Path) -> str | None:
+    """The 903 table a CSV holds (by its headings), or None for any other file."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            head = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError):
+        return None
+    columns = [h.strip().lstrip("\ufeff") for h in head]
+    for table in layout.TABLES:
+        if columns == layout.columns(table):
+            return table
+    return None
+
+
+def compare_paths(computed: str | Path, published: str | Path) -> list[Cell]:
+    """Compare a table ``csww cla stats`` wrote with DfE's published file of that table."""
+    table = table_of(computed)
+    if table is None:
+        raise ValueError(f"{Path(computed).name} is not a table csww cla stats writes.")
+    mine = read_rows(computed)
+    theirs = read_rows(published)
+    labels, count_col, _pct = layout.TABLES[table]
+    if not theirs or not {*labels, count_col} <= set(theirs[0]):
+        raise ValueError(
+            f"{Path(published).name} is not DfE's {table} file (it lacks {', '.join(labels)} or {count_col})."
+        )
+    return compare(table, mine, theirs)
+
+
+def read_rows(path: str | Path) -> list[Row]:
+    from csww.cla.stats.published import read
+
+    return read(path)
+
+
+def to_text(cells: Sequence[Cell], limit: int = 40) -> str:
+    counts = Counter((c.key[1], c.status) for c in cells)
+    lines = [f"{len(cells)} values compared."]
+    for (level, state), n in sorted(counts.items()):
+        lines.append(f"  {level}: {state} {n}")
+    shown = [c for c in cells if c.status in ("differs", "missing")][:limit]
+    for c in shown:
+        lines.append(
+            f"  {' | '.join(c.key)} [{c.column}]: computed {c.computed or '-'}, published {c.published}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def run(computed: str | Path, published: str | Path, output: Path | None, every: bool) -> int:
+    """``csww compare`` for a 903 table: prints a summary, writes the cells, exit status 1
+    when some value differs (beyond DfE's rounding)."""
+    import click
+
+    try:
+        cells = compare_paths(computed, published)
+    except ValueError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        return 2
+    click.echo(to_text(cells), nl=False)
+    if output is not None:
+        output.write_text(to_csv(cells, only_differences=not every), encoding="utf-8")
+    return 1 if any(c.status in ("differs", "missing") for c in cells) else 0
