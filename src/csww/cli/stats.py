@@ -296,9 +296,8 @@ def compare_command(
 
     Exit status: 0 when every value matches within the tolerance, 1 when some differ.
     """
-    from csww.stats.compare import NotComparable, compare_files, summary, to_csv, to_text
-
     from csww.cla.stats import compare as cla_compare  # 903 tables (csww cla stats -o)
+    from csww.stats.compare import NotComparable, compare_files, summary, to_csv, to_text
 
     if cla_compare.table_of(computed) is not None:
         sys.exit(cla_compare.run(computed, published, output, every))

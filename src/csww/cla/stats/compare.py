@@ -19,8 +19,8 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 from csww.cla.stats import layout
 from csww.cla.stats.published import Row
