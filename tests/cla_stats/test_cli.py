@@ -111,9 +111,9 @@ def test_compare_takes_a_903_table(tmp_path: Path) -> None:
     assert "Local authority: same 12" in same.output  # 6 rows, number and percentage
     # DfE's file with one figure changed: compare finds it and exits 1
     text = mine.read_text().splitlines()
-    changed = [
+    changed = next(
         line for line in text if ",National," in line and "CLA on 31 March,Total children" in line
-    ][0]
+    )
     altered = tmp_path / "published.csv"
     altered.write_text(
         "\n".join(text).replace(changed, changed.replace(",0,100", ",20,100")) + "\n"
