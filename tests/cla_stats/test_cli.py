@@ -6,8 +6,10 @@ import csv
 from pathlib import Path
 
 import polars as pl
+import pytest
 from click.testing import CliRunner
 
+from csww.cla.stats import published as pub
 from csww.cla.stats.compute import compute
 from csww.cla.stats.load import Given, load
 from csww.cli.main import cli
@@ -86,6 +88,31 @@ def test_command_writes_dfe_files(tmp_path: Path) -> None:
     ]
     assert (out / "national_reason_for_placement_change_during_year.csv").exists()
     assert "<svg" in report.read_text()
+
+
+@pytest.mark.skipif(pub.reference_folder() is None, reason="needs CSWW_SHARED (DfE's files)")
+def test_report_takes_comparators_from_published_files(tmp_path: Path) -> None:
+    release = Path(str(pub.reference_folder())) / "release_2025"
+    _write(tmp_path / "r")
+    report = tmp_path / "camden.html"
+    args = [
+        "cla",
+        "stats",
+        f"202:2025:{tmp_path / 'r'}",
+        "--report",
+        str(report),
+        "--published",
+        str(release),
+    ]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    page = report.read_text()
+    # England's published 2025 figure: 10% with 3 or more placements in the year
+    # Camden's own figure (one child, 0 with 3 placements), then DfE's: neighbours' median,
+    # Inner London 10%, England 10% (2025)
+    assert "<td>3 or more placements in the year</td><td>0%</td>" in page
+    row = page.split("<td>3 or more placements in the year</td>")[1].split("</tr>")[0]
+    assert row.endswith("<td>10%</td><td>10%</td>")
 
 
 def test_bad_input_gets_a_message_not_a_traceback(tmp_path: Path) -> None:

@@ -26,6 +26,12 @@ from csww.cli.cla import cla_group
     "-o", "--output", type=click.Path(path_type=Path), help="Folder for the tables (one CSV each)."
 )
 @click.option("--report", type=click.Path(path_type=Path), help="Write the LA's HTML report here.")
+@click.option(
+    "--published",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder of DfE's published LA files (e.g. ees_cla/release_2025): comparators for "
+    "the report where the run has none.",
+)
 def stats_command(
     returns: tuple[str, ...],
     previous: tuple[str, ...],
@@ -33,6 +39,7 @@ def stats_command(
     year: int | None,
     output: Path | None,
     report: Path | None,
+    published: Path | None,
 ) -> None:
     """DfE's published tables (placement moves by reason, new placements and children at
     31 March by distance and locality, stability, previous permanence, care leavers) from
@@ -72,10 +79,16 @@ def stats_command(
         written = write_tables(result.tables, output)
         click.echo(f"Wrote {len(written)} tables to {output}")
     if report is not None:
+        from csww.cla.stats.published import read
         from csww.cla.stats.report import render
 
         code = la or counted[-1][0]
-        report.write_text(render(result, code), encoding="utf-8")
+        files = {}
+        if published is not None:
+            for name in result.tables:
+                if (published / f"{name}.csv").is_file():
+                    files[name] = read(published / f"{name}.csv")
+        report.write_text(render(result, code, files), encoding="utf-8")
         click.echo(f"Wrote the report for {code} to {report}")
 
 

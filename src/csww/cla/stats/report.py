@@ -115,6 +115,7 @@ def _find(
 def _figure(
     tables: Mapping[str, Rows],
     published: Mapping[str, Rows],
+    comparator: bool,
     table: str,
     year: str,
     level: str,
@@ -122,7 +123,10 @@ def _figure(
     labels: Mapping[str, str],
     column: str,
 ) -> str | None:
-    for source in (tables, published):
+    # the LA's own figure from the run; a comparator from DfE's files when they are given (a
+    # run of one LA "has" England, but only as that LA)
+    order = (published, tables) if comparator and published else (tables, published)
+    for source in order:
         row = _find(source.get(table, ()), year, level, code, labels)
         if row is not None and row.get(column) not in (None, "", "x"):
             return row[column]
@@ -145,14 +149,18 @@ def render(result: Result, la: str, published: Mapping[str, Rows] | None = None)
     table_rows = []
     chart = []
     for label, table, labels, column in MEASURES:
-        mine = _figure(result.tables, pub, table, year, "Local authority", la, labels, column)
+        mine = _figure(
+            result.tables, pub, False, table, year, "Local authority", la, labels, column
+        )
         others = [
-            _value(_figure(result.tables, pub, table, year, "Local authority", n, labels, column))
+            _value(
+                _figure(result.tables, pub, True, table, year, "Local authority", n, labels, column)
+            )
             for n in neighbours
         ]
         near = median(others)
-        reg = _figure(result.tables, pub, table, year, "Regional", region, labels, column)
-        eng = _figure(result.tables, pub, table, year, "National", "", labels, column)
+        reg = _figure(result.tables, pub, True, table, year, "Regional", region, labels, column)
+        eng = _figure(result.tables, pub, True, table, year, "National", "", labels, column)
         shown = [mine or "–", "–" if near is None else f"{near:.0f}", reg or "–", eng or "–"]
         table_rows.append(
             f"<tr><td>{escape(label)}</td>"
