@@ -14,4 +14,9 @@ def cla_group() -> None:
 
     Years are named by their 31 March: 2025 is 1 April 2024 to 31 March 2025.
     """
-from csww.cli import cla_stats  # noqa: E402,F401  (adds ``csww cla stats``)
+
+
+from csww.cli import (
+    cla_io,  # noqa: F401  (adds the 903 file commands)
+    cla_stats,  # noqa: F401  (adds ``csww cla stats``)
+)

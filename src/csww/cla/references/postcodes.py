@@ -100,6 +100,7 @@ class PostcodeLookup:
             frame = frame.unique(KEY, keep="first", maintain_order=True)
         self.frame = frame
         self.source = source
+        self._located: pl.DataFrame | None = None
 
     @classmethod
     def from_package(cls, postcodes: Iterable[str | None] | None = None) -> PostcodeLookup:
@@ -135,6 +136,12 @@ class PostcodeLookup:
 
     def __len__(self) -> int:
         return self.frame.height
+
+    def located(self) -> pl.DataFrame:
+        """The postcodes with a grid reference and a known LA (computed once)."""
+        if self._located is None:
+            self._located = self.frame.filter(pl.col(EAST).is_not_null() & pl.col(LA).is_not_null())
+        return self._located
 
     def locate(self, postcodes: pl.Series) -> pl.DataFrame:
         """For each postcode (in order): ``EAST``, ``NORTH``, ``DISTRICT``, ``LA`` (nulls when

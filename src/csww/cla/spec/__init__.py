@@ -158,6 +158,9 @@ def _merge_tables(
         for item, fields in items.items():
             fields = dict(fields)
             after = fields.pop("after", None)
+            if item in current:  # a later year changes some of an item's fields
+                current[item] = {**current[item], **fields}
+                continue
             if after is None or after not in current:
                 current[item] = fields
                 continue

@@ -1,0 +1,14 @@
+"""The SSDA903 rulebook: DfE's rule ids, each declared once with its years and inputs.
+
+Modules by family: :mod:`formats` (item formats and code lists), :mod:`chain` (a child's
+episodes, and last year's), :mod:`reasons` (reason for placement change), :mod:`urn` (the
+Ofsted URN), :mod:`care_leavers` (OC3 and the "not for" rules), :mod:`placement` (postcodes,
+distance, placement LA and provider).
+"""
+
+from __future__ import annotations
+
+from csww.cla.rules import care_leavers, chain, formats, placement, reasons, urn  # noqa: F401
+from csww.cla.rules.book import CLA_RULES
+
+__all__ = ["CLA_RULES"]
