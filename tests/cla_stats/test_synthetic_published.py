@@ -98,7 +98,7 @@ def test_regional_and_national_figures_within_rounding_and_hidden_figures(run, t
     hidden: Counter[tuple[str, str, str]] = Counter()
     for r in published[table]:
         if r["geographic_level"] == "Local authority" and r[count_col] == "c":
-            hidden[(r["region_code"], r[group_col], r[label_col])] += 1
+            hidden[(r["region_code"], r[group_col].lower(), r[label_col].lower())] += 1
     cells = [
         c
         for c in compare(table, result.tables[table], published[table])

@@ -16,7 +16,5 @@ def cla_group() -> None:
     """
 
 
-from csww.cli import (
-    cla_io,  # noqa: F401  (adds the 903 file commands)
-    cla_stats,  # noqa: F401  (adds ``csww cla stats``)
-)
+from csww.cli import cla_io  # noqa: E402,F401,I001  (adds the 903 file commands)
+from csww.cli import cla_stats  # noqa: E402,F401  (adds ``csww cla stats``)
