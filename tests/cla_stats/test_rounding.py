@@ -49,3 +49,15 @@ def test_zero_shows_zero_percent_when_the_total_is_hidden() -> None:
     assert rnd.shown(cells[0], "Local authority", denominator_suppressed=True) == ("c", "c")
     plain = rnd.Cell(0, 4)
     assert rnd.shown(plain, "Local authority", denominator_suppressed=True) == ("0", "0")
+
+
+def test_a_figure_shown_whatever_its_size_is_never_hidden_for_itself() -> None:
+    # DfE's suitability file: "No information" 2 is shown, so nothing else need be hidden
+    cells = [
+        rnd.Cell(34, 36),
+        rnd.Cell(0, 36),
+        rnd.Cell(2, 36, exempt=True),
+        rnd.Cell(36, 36, is_total=True),
+    ]
+    rnd.suppress(cells, "Local authority")
+    assert not any(c.suppressed for c in cells)

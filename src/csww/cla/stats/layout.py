@@ -106,9 +106,11 @@ class Line:
     count: int | None
     denominator: int | None
     is_total: bool = False
+    exempt: bool = False  # shown whatever its size
 
 
 Group = list[Line]
+SHOWN_ANY_SIZE = ("No information",)  # DfE's suitability file never hides it
 
 
 @dataclass(frozen=True)
@@ -441,7 +443,15 @@ def rows(
     out: list[dict[str, str]] = []
     missing = source in unavailable
     for group in build(counts, unavailable):
-        cells = [rnd.Cell(line.count, line.denominator, line.is_total) for line in group]
+        cells = [
+            rnd.Cell(
+                line.count,
+                line.denominator,
+                line.is_total,
+                exempt=line.labels[-1] in SHOWN_ANY_SIZE,
+            )
+            for line in group
+        ]
         rnd.suppress(cells, level)
         total_hidden = any(cell.suppressed for cell in cells if cell.is_total)
         for line, cell in zip(group, cells, strict=True):

@@ -10,6 +10,8 @@ suppression"), and what DfE's own LA files show:
   that adds to a shown total ever has exactly one ``c`` (secondary suppression: one more
   figure, the smallest other one, is hidden so the first cannot be worked out; DfE hides
   zeros this way too: South Tyneside 2025 care leavers 17–18, 40 + c + c = 41);
+* in the care leavers' suitability file DfE shows "No information" (the LA not in touch)
+  whatever its size: every LA count of 1 to 5 it shows in 2021–2025 is one of those;
 * percentages are whole numbers, rounded from the unrounded counts; ``c`` when the count or
   its denominator is suppressed (a zero count still shows 0%, as in DfE's LA files),
   ``k`` when a percentage would round to zero but is not zero;
@@ -65,6 +67,7 @@ class Cell:
     denominator: int | None = None  # None: no percentage
     is_total: bool = False
     suppressed: bool = False
+    exempt: bool = False  # never hidden for itself (DfE shows it whatever its size)
 
 
 def suppress(cells: Sequence[Cell], level: str) -> None:
@@ -76,7 +79,7 @@ def suppress(cells: Sequence[Cell], level: str) -> None:
     if level != "Local authority":
         return
     for cell in cells:
-        cell.suppressed = primary(cell.count, level)
+        cell.suppressed = primary(cell.count, level) and not cell.exempt
     parts = [c for c in cells if not c.is_total]
     hidden = [c for c in parts if c.suppressed]
     if len(hidden) == 1:
