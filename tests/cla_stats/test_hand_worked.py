@@ -169,9 +169,10 @@ def test_stability(result) -> None:
     # at 31 March: A (1 carer: the T move keeps the carer) and B (3 carers)
     assert c[(STABILITY_YEAR, "Total children")] == 2
     assert c[(STABILITY_YEAR, "With 3 or more placements during the year")] == 1
-    # looked after 2 years: A only (B started February 2024)
-    assert c[(STABILITY_TWO, "Total children")] == 1
-    assert c[(STABILITY_TWO, "With 3 or more placements during the previous 2 years")] == 0
+    # "CLA 2 years": at 31 March and in care at least a day the year before: A, and B (started
+    # February 2024); B had 3 carers from 1 April 2023
+    assert c[(STABILITY_TWO, "Total children")] == 2
+    assert c[(STABILITY_TWO, "With 3 or more placements during the previous 2 years")] == 1
     # under 16 and looked after 2.5 years: A, with the same carer since 2020
     assert c[(STABILITY_LONG, "Total children")] == 1
     assert c[(STABILITY_LONG, "Living with the same carer for at least 2 years")] == 1

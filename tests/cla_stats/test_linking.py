@@ -36,10 +36,13 @@ def test_two_year_measure_needs_the_previous_return() -> None:
         .counts[0]
         .tables["stability"]
     )
-    # alone, K's care seems to start in May 2023: not looked after 2 years, no long-term cohort
-    assert alone[(STABILITY_TWO, "Total children")] == 0
-    # linked: looked after since March 2021 (2 years on 31 March 2025 and 2.5 years), three
-    # carers since 1 April 2023, and not with the same carer for 2 years
+    # alone, K's care seems to start in May 2023: in care last year, but only 2 carers seen
+    # since 1 April 2023, and not looked after 2.5 years
+    assert alone[(STABILITY_TWO, "Total children")] == 1
+    assert alone[(STABILITY_TWO, "With 3 or more placements during the previous 2 years")] == 0
+    assert alone[(STABILITY_LONG, "Total children")] == 0
+    # linked: looked after since March 2021 (2.5 years), three carers since 1 April 2023
+    # (carer 1's placement was open then), and not with the same carer for 2 years
     assert linked[(STABILITY_TWO, "Total children")] == 1
     assert linked[(STABILITY_TWO, "With 3 or more placements during the previous 2 years")] == 1
     assert linked[(STABILITY_LONG, "Total children")] == 1
@@ -76,4 +79,24 @@ def test_moves_with_the_same_carer_and_temporary_placements_keep_the_carer() -> 
     linked = link([tables(HEADER, eps)])
     assert linked.episodes["carer"].to_list() == [1, 1, 1, 1]
     c = compute([Return("202", 2025, tables(HEADER, eps))]).counts[0].tables["stability"]
+    assert c[(STABILITY_LONG, "Living with the same carer for at least 2 years")] == 1
+
+
+def test_short_breaks_then_care_and_placed_for_adoption() -> None:
+    header = [
+        {"CHILD": "M", "SEX": "1", "DOB": "01/01/2018"},
+        {"CHILD": "N", "SEX": "2", "DOB": "01/01/2019"},
+    ]
+    eps = [
+        # M: short breaks from 2020, then continuously looked after from 2021 with one carer:
+        # DfE leaves such a period out of the long-term measure
+        ep("M", "01/01/2020", "S", "V3", "N2", "K2", "02/01/2020", "X1"),
+        ep("M", "02/01/2020", "L", "C2", "N2", "U4", "", "", "", "IN", "2.0"),
+        # N: foster carer since 2021, placed for adoption with new adopters in 2024: the
+        # adoptive and previous placements combined last over 2 years
+        ep("N", "01/03/2021", "S", "C2", "N1", "U4", "01/09/2024", "X1", "CARPL", "IN", "2.0"),
+        ep("N", "01/09/2024", "P", "E1", "N1", "A4", "", "", "", "OUT", "30.0"),
+    ]
+    c = compute([Return("202", 2025, tables(header, eps))]).counts[0].tables["stability"]
+    assert c[(STABILITY_LONG, "Total children")] == 1  # N only
     assert c[(STABILITY_LONG, "Living with the same carer for at least 2 years")] == 1

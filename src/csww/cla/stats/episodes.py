@@ -14,7 +14,8 @@ data (documented in docs/cla-statistics.md):
 4. an episode whose ``DEC`` runs past the next episode's start is cut back to that start.
 
 Episodes under an agreed series of short breaks (``LS`` V3/V4) are left out: DfE's figures
-"exclude children looked after under an agreed series of short term placements".
+"exclude children looked after under an agreed series of short term placements"; a period of
+care that began under short breaks is marked (``short_break_start``).
 
 Derived per episode (the counting rules, stated in docs/cla-statistics.md):
 
@@ -136,6 +137,23 @@ def link(returns: Sequence[Tables]) -> Linked:
         ["CHILD", "DECOM"], keep="last", maintain_order=True
     )
     duplicates = pooled - eps.height
+    # a period of care (from RNE S) that began under short breaks and later became
+    # continuous is left out of the long-term measure (data guidance, stability footnote 2)
+    eps = eps.sort(["CHILD", "DECOM"]).with_columns(
+        ((pl.col("RNE") == "S").fill_null(False) | (pl.int_range(pl.len()).over("CHILD") == 0))
+        .cast(pl.Int32)
+        .cum_sum()
+        .over("CHILD")
+        .alias("_period_all")
+    )
+    eps = eps.with_columns(
+        pl.col("LS")
+        .first()
+        .over(["CHILD", "_period_all"])
+        .is_in(SHORT_BREAKS)
+        .fill_null(False)
+        .alias("short_break_start")
+    ).drop("_period_all")
     eps = eps.filter(~pl.col("LS").is_in(SHORT_BREAKS) | pl.col("LS").is_null())
     nxt_start = pl.col("DECOM").shift(-1).over("CHILD")
     nxt_rne = pl.col("RNE").shift(-1).over("CHILD")
@@ -202,10 +220,17 @@ def derive(eps: pl.DataFrame) -> pl.DataFrame:
         .over("CHILD")
         .alias("carer"),
     )
+    eps = eps.with_columns(pl.col("DECOM").min().over(["CHILD", "carer"]).alias("carer_start"))
+    # the start of the carer before this one (for a placement for adoption: "their adoptive
+    # placement and their previous placement combined")
+    starts = eps.group_by(["CHILD", "carer"]).agg(pl.col("carer_start").first().alias("_s"))
+    starts = starts.with_columns((pl.col("carer") + 1).alias("carer")).rename(
+        {"_s": "previous_carer_start"}
+    )
+    eps = eps.join(starts, on=["CHILD", "carer"], how="left", maintain_order="left")
     return eps.with_columns(
         pl.col("DECOM").min().over(["CHILD", "period"]).alias("period_start"),
         pl.col("CIN").first().over(["CHILD", "period"]).alias("period_CIN"),
         pl.col("DECOM").min().over(["CHILD", "placement"]).alias("placement_start"),
-        pl.col("DECOM").min().over(["CHILD", "carer"]).alias("carer_start"),
         (pl.col("RNE").first().over("CHILD") == "S").fill_null(False).alias("history_known"),
     ).drop("_first")

@@ -43,6 +43,7 @@ STABILITY_LONG = (
     "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years"
 )
 FOSTER = ("U1", "U2", "U3", "U4", "U5", "U6")
+ADOPTION = ("A3", "A4", "A5", "A6")
 
 
 @dataclass
@@ -226,20 +227,26 @@ def _carers_in(eps: pl.DataFrame, since: date, until: date) -> pl.DataFrame:
 
 
 def stability(c: Counts, linked: Linked) -> None:
-    """Placement stability of children looked after at 31 March.
+    """Placement stability of children looked after at 31 March (DfE's data guidance,
+    ``la_cla_placement_stability`` footnotes, followed as written):
 
     * 3 or more placements during the year: distinct carers (see ``new_carer``) whose
       placement was open at some time from 1 April to 31 March;
-    * looked after for at least 2 years (period of care began on or before 31 March two
-      years earlier): 3 or more placements from 1 April two years earlier;
-    * under 16 at 31 March, looked after for at least 2.5 years: living with the same carer
-      for at least 2 years (carer's placement began on or before 31 March two years
-      earlier; moves with the same carer, ``RNE`` T/U, and temporary placements do not
-      break it).
+    * "CLA 2 years on 31 March": looked after on 31 March "who also spent at least one day
+      in care in the previous year ending 31 March"; 3 or more placements from 1 April two
+      years earlier;
+    * under 16 at 31 March, "period of care start date on or before 30 September" two and a
+      half years earlier, not begun under short breaks: "with the same carer for at least 2
+      years if their episode start date for the relevant placement was on or before 31
+      March" two years earlier — csww's relevant placement is the carer's (moves with the
+      same carer, ``RNE`` T/U, and temporary placements do not break it); a child placed for
+      adoption counts when "their adoptive placement and their previous placement combined
+      last for at least two years".
     """
     a, b = start(c.year), end(c.year)
     two = years_before(b, 2)
     two_and_half = years_before(b, 2, 6)
+    last_year = years_before(a, 1)
     now = _with_child(at_31_march(linked, c.year), linked.header)
     year = now.join(_carers_in(linked.episodes, a, b), on="CHILD", how="left")
     keys: list[Key] = []
@@ -247,14 +254,32 @@ def stability(c: Counts, linked: Linked) -> None:
         keys.append((STABILITY_YEAR, "Total children"))
         if n is not None and int(n) >= 3:
             keys.append((STABILITY_YEAR, "With 3 or more placements during the year"))
-    cohort = now.filter(pl.col("period_start") <= two)
-    cohort = cohort.join(_carers_in(linked.episodes, years_before(a, 1), b), on="CHILD", how="left")
+    in_care_last_year = (
+        linked.episodes.filter(
+            (pl.col("DECOM") < a) & (pl.col("DEC").is_null() | (pl.col("DEC") >= last_year))
+        )
+        .select("CHILD")
+        .unique()
+    )
+    cohort = now.join(in_care_last_year, on="CHILD", how="semi")
+    cohort = cohort.join(_carers_in(linked.episodes, last_year, b), on="CHILD", how="left")
     for (n,) in _rows(cohort, ["carers"]):
         keys.append((STABILITY_TWO, "Total children"))
         if n is not None and int(n) >= 3:
             keys.append((STABILITY_TWO, "With 3 or more placements during the previous 2 years"))
-    long = now.filter((age_at(pl.col("DOB"), b) < 16) & (pl.col("period_start") <= two_and_half))
-    for (since,) in _rows(long, ["carer_start"]):
+    long = now.filter(
+        (age_at(pl.col("DOB"), b) < 16)
+        & (pl.col("period_start") <= two_and_half)
+        & ~pl.col("short_break_start")
+    )
+    adoption = pl.col("PLACE").is_in(ADOPTION) & pl.col("previous_carer_start").is_not_null()
+    long = long.with_columns(
+        pl.when(adoption)
+        .then(pl.col("previous_carer_start"))
+        .otherwise(pl.col("carer_start"))
+        .alias("since")
+    )
+    for (since,) in _rows(long, ["since"]):
         keys.append((STABILITY_LONG, "Total children"))
         if isinstance(since, date) and since <= two:
             keys.append((STABILITY_LONG, "Living with the same carer for at least 2 years"))
