@@ -9,6 +9,8 @@ from datetime import date
 
 import polars as pl
 
+from csww.cla.typing import parse_date
+
 
 def start(year: int) -> date:
     return date(year - 1, 4, 1)
@@ -32,8 +34,9 @@ def years_before(day: date, years: int, months: int = 0) -> date:
 
 
 def parse(column: str) -> pl.Expr:
-    """A dd/mm/yyyy text column as a date (null when blank or not a date)."""
-    return pl.col(column).str.strip_chars().str.to_date("%d/%m/%Y", strict=False)
+    """A dd/mm/yyyy text column as a date (null when blank or not a date), as the 903's typed
+    view reads dates (:func:`csww.cla.typing.parse_date`)."""
+    return parse_date(pl.col(column))
 
 
 def age_at(dob: pl.Expr, day: pl.Expr | date) -> pl.Expr:
