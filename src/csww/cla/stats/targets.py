@@ -16,7 +16,7 @@ be larger than 5; the remainder of its group goes to it). A published ``z`` or `
 applicable, not available) leaves that table out of the LA's return.
 
 Every table is a ``csww.core.Tables`` with the shared contract's CSV columns, raw text, plus
-the derived PL_LA, PL_LOCATION and PL_DISTANCE (as cla-io's ``derive`` adds them).
+the derived PL_LA, PL_LOCATION and PL_DISTANCE (as ``csww.cla.derive`` adds them).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``csww cla stats`` on returns made by cla-io's synthetic generator and written by its
+"""``csww cla stats`` on returns made by csww's 903 synthetic generator (csww.cla.synth) and written by its
 writer as DfE's XML: read back, distance derived from the postcodes, and counted. Two
 figures are checked against a plain count of the same XML's episodes."""
 
