@@ -261,3 +261,35 @@ def test_published_rows_are_suppressed_and_rounded(result) -> None:
         cla_group=STABILITY_YEAR,
     )
     assert camden["la_name"] == "Camden" and camden["new_la_code"] == "E09000007"
+
+
+def test_without_distance_and_locality_the_tables_say_not_available() -> None:
+    result = compute([Return("202", 2025, tables(HEADER, EPISODES, OC3, PREV_PERM, derived=False))])
+    (c,) = result.counts
+    assert {
+        "new_placements_distance",
+        "new_placements_la_location",
+        "distance_31_march",
+    } <= c.unavailable
+    assert any("PL_LOCATION and PL_DISTANCE" in n for n in c.notes)
+    rows = [
+        r
+        for r in result.tables[
+            "national_cla_on_31_march_by_placement_distance_and_placement_locality"
+        ]
+        if r["geographic_level"] == "Local authority"
+    ]
+    assert rows and {r["number"] for r in rows} == {"x"}
+    # the LA file's location rows are x; its reasons are still counted
+    la = [
+        r
+        for r in result.tables["la_cla_during_year_new_placements"]
+        if r["geographic_level"] == "Local authority"
+    ]
+    where = {r["children_count"] for r in la if r["characteristic"].startswith("Location")}
+    reasons = {
+        r["breakdown"]: r["children_count"] for r in la if r["characteristic"].startswith("Reason")
+    }
+    assert where == {"x"}
+    assert reasons["Total placements changing"] == "c"  # 4, hidden
+    assert reasons["Approval removed"] == "0"

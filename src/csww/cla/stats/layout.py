@@ -210,7 +210,9 @@ def _new_placements_la(c: Counter[Key], unavailable: set[str]) -> list[Group]:
         "Placed outside LA boundary less than 20 miles from home",
         "Placed outside LA boundary more than 20 miles from home",
     ]
-    if "new_placements_la_location" not in unavailable:
+    if "new_placements_la_location" in unavailable:  # no distance or locality: x
+        groups.append([Line((char, n), None, None) for n in [*names, "Total new placements"]])
+    else:
         groups.append(
             _share(
                 (((char, n), c[(char, n)]) for n in names), (char, "Total new placements"), total
