@@ -100,3 +100,14 @@ def test_short_breaks_then_care_and_placed_for_adoption() -> None:
     c = compute([Return("202", 2025, tables(header, eps))]).counts[0].tables["stability"]
     assert c[(STABILITY_LONG, "Total children")] == 1  # N only
     assert c[(STABILITY_LONG, "Living with the same carer for at least 2 years")] == 1
+
+
+def test_report_over_several_years_has_a_trend() -> None:
+    from csww.cla.stats.report import render
+
+    result = compute(
+        [Return("202", 2024, tables(HEADER, Y2024)), Return("202", 2025, tables(HEADER, Y2025))]
+    )
+    page = render(result, "202")
+    assert "Placement stability, 2024 to 2025" in page
+    assert page.count("<svg") == 3  # comparison, trend, reasons

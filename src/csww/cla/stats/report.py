@@ -17,7 +17,7 @@ from csww.cla.stats import layout
 from csww.cla.stats.compute import Result
 from csww.cla.stats.measures import STABILITY_LONG, STABILITY_TWO, STABILITY_YEAR
 from csww.stats.neighbours import median, neighbours_of
-from csww.stats.svg import bars, grouped_bars
+from csww.stats.svg import bars, grouped_bars, lines
 
 Rows = Sequence[Mapping[str, str]]
 
@@ -183,6 +183,30 @@ def render(result: Result, la: str, published: Mapping[str, Rows] | None = None)
         + "</tbody></table>",
         grouped_bars(f"{name} compared, {year}", chart, series, unit="%"),
     ]
+    if len(years) > 1:
+        trend = []
+        for label, table, labels, column in MEASURES[:3]:
+            values = [
+                _value(
+                    _figure(
+                        result.tables,
+                        pub,
+                        False,
+                        table,
+                        str(y),
+                        "Local authority",
+                        la,
+                        labels,
+                        column,
+                    )
+                )
+                for y in years
+            ]
+            trend.append((label, values))
+        parts += [
+            f"<h2>Placement stability, {years[0]} to {years[-1]}</h2>",
+            lines(f"{name}: placement stability by year", years, trend, unit="%"),
+        ]
     reasons = [
         r
         for r in result.tables.get("la_cla_during_year_new_placements", [])
