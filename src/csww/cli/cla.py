@@ -20,3 +20,6 @@ from csww.cli import cla_check  # noqa: E402,F401  (csww cla validate, csww cla 
 
 # isort: split
 from csww.cli import cla_io  # noqa: E402,F401  (adds the 903 file commands)
+
+# isort: split
+from csww.cli import cla_stats  # noqa: E402,F401  (adds ``csww cla stats``)

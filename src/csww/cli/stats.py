@@ -328,17 +328,21 @@ def national_breakdowns(measured: list[Measured]) -> Breakdowns | None:
 def compare_command(
     computed: Path, published: Path | None, tolerance: float, output: Path | None, every: bool
 ) -> None:
-    """Compare COMPUTED statistics with PUBLISHED ones (both in DfE's indicators layout).
-    Without PUBLISHED, with DfE's published file that csww carries
+    """Compare COMPUTED statistics with PUBLISHED ones (both in DfE's indicators layout, or a
+    903 table written by ``csww cla stats -o`` and DfE's file of that table). Without
+    PUBLISHED, a workforce file is compared with DfE's published file that csww carries
     (csww_indicators_2017_to_2025.csv, docs/methodology.md).
 
     Exit status: 0 when every value matches within the tolerance, 1 when some differ.
     """
     from importlib import resources
 
+    from csww.cla.stats import compare as cla_compare  # 903 tables (csww cla stats -o)
     from csww.stats.compare import NotComparable, compare_files, summary, to_csv, to_text
     from csww.stats.published import DEFAULT_FILE
 
+    if cla_compare.table_of(computed) is not None:
+        sys.exit(cla_compare.run(computed, published, output, every))
     try:
         if published is None:
             shipped = resources.files("csww.stats").joinpath("data", DEFAULT_FILE)
