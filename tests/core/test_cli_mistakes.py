@@ -237,6 +237,8 @@ def test_a_folder_of_returns_leaves_out_what_csww_itself_wrote_there(
         ["stats", str(folder / "r.xml"), "-o", str(folder / "stats.csv")],
     ):
         assert CliRunner().invoke(cli, args).exit_code in (0, 1)
+    (folder / "retention.csv").write_text("area,area_code,cohort,years_after\n", encoding="utf-8")
+    (folder / "continuity.csv").write_text("rule,note,guide_section\n", encoding="utf-8")
     (folder / "all.csv").write_text(
         CliRunner()
         .invoke(cli, ["validate", str(folder / "r.xml"), str(SAMPLE), "--format", "csv"])
@@ -251,6 +253,8 @@ def test_a_folder_of_returns_leaves_out_what_csww_itself_wrote_there(
         ("all.csv", "a csww issue report"),
         ("m.xlsx", "a highlighted workbook"),
         ("stats.csv", "statistics"),
+        ("retention.csv", "statistics"),
+        ("continuity.csv", "a csww continuity report"),
     ):
         assert f"Left out {folder / name}: {what}" in out
 

@@ -108,6 +108,25 @@ def test_the_la_level_sheet_says_what_each_item_is_from_the_years_items(
     assert "three vacancy figures" not in intro
 
 
+def test_header_items_that_may_stay_blank_are_not_called_mandatory(
+    year: int, tmp_path: Path
+) -> None:
+    """XVersion, Release and Serial No "can remain empty" (the guide): row 2 and the
+    heading's colour say so."""
+    spec = load_spec(year)
+    ws = _template(year, tmp_path)["Header"]
+    row2 = {
+        ws.cell(row=3, column=c).value: ws.cell(row=2, column=c)
+        for c in range(1, ws.max_column + 1)
+    }
+    optional = [e for e, i in spec.header.items() if not i.required]
+    assert optional
+    for element in optional:
+        assert row2[element].value == "Voluntary (may stay blank)"
+        assert ws.cell(row=1, column=row2[element].column).font.color.rgb.endswith("000000")
+    assert row2["LEA"].value == "Mandatory"
+
+
 def test_every_code_list_has_an_in_cell_dropdown_of_code_and_label(
     year: int, tmp_path: Path
 ) -> None:

@@ -52,8 +52,10 @@ def own_output(path: Path) -> str | None:
         cells = [c.strip() for c in first]
         if cells in (list(CSV_COLUMNS), ["file", *CSV_COLUMNS]):
             return "a csww issue report"
-        if cells[:1] == ["time_period"]:  # csww stats, --breakdowns, flows: DfE's layouts
-            return "statistics"
+        if cells[:1] == ["time_period"] or cells[:2] == ["area", "area_code"]:
+            return "statistics"  # csww stats, --breakdowns, --pay-csv, compare, flows
+        if cells[:2] == ["rule", "note"]:
+            return "a csww continuity report"
     elif suffix in inputs.WORKBOOK_SUFFIXES:
         sheets = _sheet_names(path)
         if {"Summary", "Issues"} <= sheets:

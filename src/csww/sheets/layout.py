@@ -128,6 +128,8 @@ def pair_columns(count: int, message: bool = False) -> list[Column]:
 def status_text(item: Item, part: PartKey) -> str:
     """Row 2's words: who must give the item, and who should leave it blank."""
     if part == "header":
+        if not item.required:
+            return "Voluntary (may stay blank)"
         return "Mandatory" if item.element in ("LEA",) else "Mandatory (filled in when blank)"
     if part == "la":
         if not item.required:
@@ -176,6 +178,8 @@ def la_summary(spec: Spec) -> str:
 def importance(item: Item, part: PartKey) -> Literal["all", "some", "none"]:
     """How widely an item is mandatory: it picks the heading's colour."""
     if part != "workers":
+        if not item.required:
+            return "none"
         return "all" if item.element not in ("SoftwareCode", "DateTime") else "some"
     statuses = [item.status_for(cat) for cat in CATEGORIES]
     if all(s == "mandatory" for s in statuses):

@@ -196,6 +196,11 @@ def _columns(part: Part, rows: list[Row], message: list[tuple[str, str]] | None)
     return cols
 
 
+# Workers' columns A and B (agency or not, the registration number) are frozen on screen and
+# printed on every page, so that every part of a row says whose it is.
+REPEATED_COLUMNS = 2
+
+
 def _sheet(
     wb: Workbook,
     part: Part,
@@ -223,7 +228,10 @@ def _sheet(
         note.font, note.fill = Font(italic=True, size=9), STATUS_FILL
         note.alignment = Alignment(wrap_text=True, vertical="top")
         _text(ws, ELEMENT_ROW, col, column.element or column.heading)
-        ws.column_dimensions[letter].width = max(14, min(34, len(column.heading) * 0.9 + 4))
+        width = max(14, min(34, len(column.heading) * 0.9 + 4))
+        if part.key == "workers" and col <= REPEATED_COLUMNS:
+            width = min(width, 20)  # printed on every page: narrow, its heading wrapped
+        ws.column_dimensions[letter].width = width
         if item is None:
             continue
         ws.column_dimensions[letter].number_format = FORMATS.get(item.type, "@")
@@ -242,7 +250,11 @@ def _sheet(
     # Rows 1 and 2 (the item and who gives it) on every page; on Workers also columns A and
     # B (the frozen ones: agency or not, and the registration number), so that every page
     # says whose row it is.
-    readable_scale(ws, f"{HEADING_ROW}:{STATUS_ROW}", "A:B" if part.key == "workers" else None)
+    readable_scale(
+        ws,
+        f"{HEADING_ROW}:{STATUS_ROW}",
+        f"A:{get_column_letter(REPEATED_COLUMNS)}" if part.key == "workers" else None,
+    )
     index = {column.element: n for n, column in enumerate(cols, start=1) if column.kind == "item"}
     first_pair = len(part.items) + 1
     for offset, data in enumerate(rows):
