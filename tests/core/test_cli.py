@@ -46,6 +46,8 @@ def test_json_top_level_layout() -> None:
         "cell",
         "item",
         "guide",
+        "subject",
+        "table",
     }
     gender = next(i for i in data["issues"] if i["field"] == "GenderCurrent")
     assert gender["item"] == "Gender" and gender["guide"]

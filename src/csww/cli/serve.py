@@ -236,8 +236,10 @@ SETUP = (
 def _portal_database(command: str) -> None:
     """Choose the database ``csww token`` or ``csww worker`` works on, and refuse (exit 2)
     one that is not there, rather than creating an empty SQLite file."""
-    if os.environ.get("DATABASE_URL"):
-        return
+    from django.conf import settings
+
+    if os.environ.get("DATABASE_URL") or settings.configured:
+        return  # a database named by URL, or Django already set up by the caller
     chosen = os.environ.get("CSWW_PORTAL_DB")
     if chosen is None and not os.path.exists(PORTAL_DB) and os.path.exists(DEMO_DB):
         chosen = os.environ["CSWW_PORTAL_DB"] = DEMO_DB

@@ -342,6 +342,10 @@ def compare_command(
     from csww.stats.published import DEFAULT_FILE
 
     if cla_compare.table_of(computed) is not None:
+        if published is None:
+            raise click.UsageError(
+                "a 903 table is compared with DfE's file of that table: give PUBLISHED"
+            )
         sys.exit(cla_compare.run(computed, published, output, every))
     try:
         if published is None:
