@@ -197,6 +197,7 @@ def read_csv_with_issues(path: str | Path, *, year: int | None = None) -> SheetR
         else:
             ret.workers = built.records
             workers_cell = grid.ref(1, grid.first_row)
+    ret.workers_cell = workers_cell
     if "header" not in files:
         ret.header = Record()
     return SheetResult(ret, issues, None, str(path), workers_cell)
