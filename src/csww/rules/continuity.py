@@ -13,7 +13,7 @@ in its docstring.
 
 from __future__ import annotations
 
-from csww.flows.sex import normalise
+from csww.sex import normalise
 from csww.rules.records import WorkerKey
 from csww.rules.registry import Context, rule
 
