@@ -269,6 +269,17 @@ class ItemChecker:
         for element in empty:
             if element not in mandatory:
                 emit("903Q", element, "")
+        for element in self._missing(raw, cat, empty):
+            emit(self.missing_rule[element], element, None)
+        not_applicable = self.not_applicable[cat].intersection(raw.keys())
+        for element in sorted(not_applicable) if not_applicable else ():
+            if raw[element] != "" and not _exempt(element, cat, typed, self.ctx):
+                emit(self.na_rule[element], element, raw[element])
+        return typed
+
+    def _missing(self, raw: dict[str, str], cat: str, empty: list[str]) -> list[str]:
+        """The mandatory items a worker lacks (absent or empty), in rule order."""
+        mandatory = self.mandatory[cat]
         missing = mandatory.difference(raw.keys())
         if empty:
             missing = missing.union(e for e in empty if e in mandatory)
@@ -280,14 +291,9 @@ class ItemChecker:
             missing = missing.union((LEAVING_DATE,))
         if missing and self.stand_ins:
             missing = missing.difference(new for old, new in self.stand_ins.items() if raw.get(old))
-        if missing:
-            for element in sorted(missing, key=lambda e: self.missing_rule[e]):
-                emit(self.missing_rule[element], element, None)
-        not_applicable = self.not_applicable[cat].intersection(raw.keys())
-        for element in sorted(not_applicable) if not_applicable else ():
-            if raw[element] != "" and not _exempt(element, cat, typed, self.ctx):
-                emit(self.na_rule[element], element, raw[element])
-        return typed
+        if not missing:
+            return []
+        return sorted(missing, key=lambda e: self.missing_rule[e])
 
 
 def item_messages(spec: Spec) -> dict[str, str]:
