@@ -7,21 +7,20 @@ cannot be read at all gives a report whose ``fatal`` says why and where.
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
-from csww.model import Record, Return, category_of
+from csww.model import Record, Return
 from csww.reader import DEFAULT_MAX_BYTES, ReadError, Source, StructureNote, iter_events
 from csww.report.model import Issue, ReadFailure, Report
 from csww.rules import RULES, Context, Rule, View, la_level, structure
 from csww.rules import header as header_rules
 from csww.rules.items import ItemChecker, parser_for
 from csww.rules.records import WorkerKey
-from csww.rules.return_level import Totals
 from csww.spec import UnknownYear, available_years, removed_item, spec_for, year_problem
 from csww.values import is_year
+from csww.worker_checks import BATCH, WorkerChecks
 from csww.writer import to_bytes
 
 Progress = Callable[[int], None]
@@ -54,10 +53,14 @@ class Validator:
         self.ctx: Context | None = None
         self.header: Record | None = None
         self.la: Record | None = None
-        self.pending: list[tuple[int, Record]] = []
+        # Every worker record, in file order; the worker rules run over them all at the end,
+        # as columns. ``placed[k]`` is where worker k's issues go among the other issues
+        # (after the issues found before it in the file, as a record-by-record pass would).
+        self.batch: list[Record] = []
+        self.placed: list[int] = []
+        self.checks: WorkerChecks | None = None
         self.count = 0
-        self.totals = Totals()
-        self.keys: dict[str, list[WorkerKey]] = defaultdict(list)
+        self.keys: dict[str, list[WorkerKey]] = {}
         self.source: str | None = None
         self.notes: list[str] = []
         self.names: dict[str, str] = _names(spec_for(None))
@@ -86,15 +89,16 @@ class Validator:
         self.ctx = ctx
         self.items = ItemChecker(ctx)
         rules = [r for r in RULES.for_year(year) if r.check]
-        self.worker_rules: dict[str, list[Rule]] = {
-            cat: [r for r in rules if r.scope == "worker" and cat in r.categories]
-            for cat in ("inpost", "leaver", "agency")
-        }
-        # Flattened for the per-worker loop: (needs, check, id, first field).
-        self.worker_checks = {
-            cat: [(r.needs, r.check, r.id, r.fields[0]) for r in listed]
-            for cat, listed in self.worker_rules.items()
-        }
+        checks = WorkerChecks(
+            ctx, self.items, [r for r in rules if r.scope == "worker"], self._worker_issue
+        )
+        if self.checks is not None:  # a second header: what was found so far stands
+            checks.totals, checks.found, checks.keys = (
+                self.checks.totals,
+                self.checks.found,
+                self.checks.keys,
+            )
+        self.checks = checks
         self.header_rules = [r for r in rules if r.scope == "header"]
         self.la_rules = [r for r in rules if r.scope == "la"]
         self.sex_element = spec.element_for("sex")
@@ -130,6 +134,17 @@ class Validator:
             line=line,
             cell=cell,
         )
+
+    def _worker_issue(
+        self,
+        rule_id: str,
+        rec: Record,
+        index: int,
+        element: str | None,
+        value: str | None,
+        worker: str | None,
+    ) -> Issue:
+        return self._issue(rule_id, rec, index, element, value, worker=worker)
 
     def _message(self, rule_id: str, text: str, element: str | None, name: str | None) -> str:
         """The rule's message for this year: item rules' words come from the year's spec,
@@ -174,9 +189,7 @@ class Validator:
             if all(raw.get(n) for n in rule.needs) and not rule.check(view):  # type: ignore[misc]
                 field = rule.fields[0]
                 self.issues.append(self._issue(rule.id, rec, None, field, raw.get(field)))
-        for index, worker in self.pending:
-            self._worker(worker, index)
-        self.pending.clear()
+        self._place_pending()
 
     def on_la(self, rec: Record) -> None:
         self.la = rec
@@ -222,68 +235,23 @@ class Validator:
 
     def on_worker(self, rec: Record) -> None:
         self.count += 1
-        rec_index = self.count
-        if self.ctx is None:
-            self.pending.append((rec_index, rec))
-            return
-        self._worker(rec, rec_index)
+        self.batch.append(rec)
+        if self.ctx is not None:
+            self.placed.append(len(self.issues))
+            if self.header is not None and len(self.batch) >= BATCH:
+                self._flush()
+        if self.progress is not None and self.count % PROGRESS_EVERY == 0:
+            self.progress(self.count)
 
-    def _worker(self, rec: Record, index: int) -> None:
-        ctx = self.ctx
-        assert ctx is not None
-        raw = rec.values
-        cat = category_of(rec)
-        issues = self.issues
-        swe = raw.get("SWENo")
-        make = self._issue
+    def _place_pending(self) -> None:
+        """Workers read before the year was known have their issues after what came so far."""
+        self.placed.extend([len(self.issues)] * (self.count - len(self.placed)))
 
-        def emit(rule_id: str, element: str | None, value: str | None) -> None:
-            issues.append(make(rule_id, rec, index, element, value, worker=swe))
-
-        typed = self.items.check(raw, cat, emit)
-        if rec.extras:
-            for (element, text), line in zip(
-                rec.extras, _lines(rec.extra_lines, len(rec.extras)), strict=False
-            ):
-                rule_id = self.items.extra_rule(element, text)
-                if rule_id is not None:
-                    issues.append(
-                        _at_line(make(rule_id, rec, index, element, text, worker=swe), line)
-                    )
-        view = View(raw, typed, cat, ctx)
-        keys = typed.keys()
-        for needs, check, rule_id, field in self.worker_checks[cat]:
-            if needs <= keys and not check(view):  # type: ignore[misc]
-                emit(rule_id, field, raw.get(field))
-        totals = self.totals
-        totals.workers += 1
-        totals.by_category[cat] += 1
-        fte = typed.get("FTE")
-        if fte is not None:
-            if cat == "agency":
-                totals.agency_fte += fte
-            elif cat == "inpost":
-                totals.inpost_fte += fte
-        if typed.get("Cases30", 0) > 0 and cat != "leaver":
-            totals.case_holders += 1
-        if swe:
-            self.keys[swe].append(
-                WorkerKey(
-                    index,
-                    rec.line,
-                    rec.cell,
-                    swe,
-                    cat,
-                    fte,
-                    typed.get("PersonBirthDate"),
-                    typed.get(self.sex_element) if self.sex_element else None,
-                    typed.get("RoleStartDate"),
-                    typed.get("RoleEndDate"),
-                    typed.get("FTE30"),
-                )
-            )
-        if self.progress is not None and index % PROGRESS_EVERY == 0:
-            self.progress(index)
+    def _flush(self) -> None:
+        """Check the workers read so far (the year is settled: the header has been read)."""
+        assert self.checks is not None
+        self.checks.run(self.batch, self.count - len(self.batch))
+        self.batch = []
 
     def on_note(self, note: StructureNote) -> None:
         rule_id = NOTE_RULES[note.kind]
@@ -311,18 +279,21 @@ class Validator:
                     header_rules.NO_HEADER.id, None, None, self.ctx.spec.sections.header, None
                 )
             )
-            for index, worker in self.pending:
-                self._worker(worker, index)
-            self.pending.clear()
+            self._place_pending()
         ctx = self.ctx
         assert ctx is not None
+        self._flush()
+        assert self.checks is not None
+        self.issues = self._in_place(self.checks.found)
+        self.keys = self.checks.worker_keys(only_shared=self.previous is None)
         if self.la is None:
             self.issues.append(
                 self._issue(la_level.NO_SECTION.id, None, None, ctx.spec.sections.la, None)
             )
         self._cross_records(ctx)
         la_raw = self.la.values if self.la is not None else {}
-        view = View(la_raw, getattr(self, "la_typed", {}), "return", ctx, totals=self.totals)
+        totals = self.checks.totals
+        view = View(la_raw, getattr(self, "la_typed", {}), "return", ctx, totals=totals)
         for rule in self.return_rules:
             if rule.needs <= view.t.keys() and not rule.check(view):  # type: ignore[misc]
                 field = rule.fields[0]
@@ -337,6 +308,27 @@ class Validator:
             source=self.source,
             notes=list(dict.fromkeys(self.notes)),
         )
+
+    def worker_keys(self) -> dict[str, list[WorkerKey]]:
+        """Every worker's key facts by registration number (a previous year's return)."""
+        if self.ctx is None:
+            self._start(None)
+        self._flush()
+        assert self.checks is not None
+        return dict(self.checks.worker_keys(only_shared=False))
+
+    def _in_place(self, found: dict[int, list[Issue]]) -> list[Issue]:
+        """The issues in the order a record-by-record pass gives them: each worker's after
+        the issues found before that worker in the file."""
+        out: list[Issue] = []
+        done = 0
+        for k in sorted(found):
+            at = self.placed[k]
+            out.extend(self.issues[done:at])
+            done = at
+            out.extend(found[k])
+        out.extend(self.issues[done:])
+        return out
 
     def _cross_records(self, ctx: Context) -> None:
         found: list[Issue] = []
@@ -483,13 +475,11 @@ def previous_keys(source: Source) -> dict[str, list[WorkerKey]] | ReadFailure:
                 validator.on_worker(value)  # type: ignore[arg-type]
             elif kind == "header":
                 validator.on_header(value)  # type: ignore[arg-type]
-        if validator.ctx is None:
-            validator.finish()
+        return validator.worker_keys()
     except ReadError as exc:
         return ReadFailure(exc.message, exc.line, exc.column)
     except NoSpecification as exc:
         return ReadFailure(str(exc))
-    return dict(validator.keys)
 
 
 def _name(source: Source) -> str | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from csww.rules.registry import View, rule
+import polars as pl
+
+from csww.rules.registry import Columns, rule
 
 SECTION = "Pay"
 # A full-time children's social worker's base salary lies well inside this range (national
@@ -21,5 +23,5 @@ LOW, HIGH = 15_000, 150_000
     since=2025,
     needs=("BaseSalary",),
 )
-def base_salary_plausible(v: View) -> bool:
-    return bool(LOW <= v.t["BaseSalary"] <= HIGH)
+def base_salary_plausible(c: Columns) -> pl.Expr:
+    return c.t("BaseSalary").is_between(LOW, HIGH)
