@@ -27,7 +27,7 @@ from csww.rules.return_level import Totals
 
 # (rule id, record, 1-based index, element, value, worker) -> the issue, in the year's words.
 MakeIssue = Callable[[str, Record, int, str | None, str | None, str | None], Issue]
-BATCH = 50_000
+BATCH = 10_000
 KEY_ITEMS = {
     "fte": "FTE",
     "dob": "PersonBirthDate",
@@ -61,9 +61,13 @@ class WorkerChecks:
         by_row: dict[int, list[Issue]] = defaultdict(list)
         for i in sorted(suspects):
             self._items(records[i], first + i + 1, cats[i], by_row[i])
+        columnar = self._columnar(frame)
         for rule in self.rules:
             element = rule.fields[0]
-            for i in self._failing(rule, frame, records, cats):
+            failing = columnar.get(rule.id)
+            if failing is None:
+                failing = self._failing(rule, frame, records, cats)
+            for i in failing:
                 rec = records[i]
                 issue = self.make(
                     rule.id, rec, first + i + 1, element, rec.values.get(element), _swe(rec)
@@ -90,19 +94,27 @@ class WorkerChecks:
                 issue = make(rule_id, rec, index, element, text, swe)
                 out.append(_at_line(issue, line))
 
+    def _columnar(self, frame: pl.DataFrame) -> dict[str, list[int]]:
+        """The failing rows of every rule written as a column expression, in one pass."""
+        columns = Columns(self.ctx)
+        failing = [
+            (_applies(rule) & ~rule.check(columns).fill_null(True))  # type: ignore[misc]
+            .fill_null(False)
+            .alias(rule.id)
+            for rule in self.rules
+            if rule.columnar
+        ]
+        if not failing:
+            return {}
+        masks = frame.select(failing)
+        return {name: masks[name].arg_true().to_list() for name in masks.columns}
+
     def _failing(
         self, rule: Rule, frame: pl.DataFrame, records: list[Record], cats: list[str]
     ) -> list[int]:
-        """The rows a worker rule fails on: of its categories, with the items it needs."""
-        applies = pl.col(workers.CAT).is_in(sorted(rule.categories))
-        for element in sorted(rule.needs):
-            applies = applies & pl.col(workers.typed_name(element)).is_not_null()
-        if rule.columnar:
-            valid = rule.check(Columns(self.ctx))  # type: ignore[misc]
-            failing = applies & ~valid.fill_null(True)
-            return _rows(frame, failing)
-        # A rule written as a predicate on one record runs on each row it applies to.
-        rows = _rows(frame, applies)
+        """The rows a rule written as a predicate on one record fails on: it runs on each
+        row of its categories with the items it needs."""
+        rows = _rows(frame, _applies(rule))
         typed = workers.python_values(frame, rows, list(self.ctx.spec.worker))
         return [
             i
@@ -154,6 +166,14 @@ class WorkerChecks:
                 )
             )
         return out
+
+
+def _applies(rule: Rule) -> pl.Expr:
+    """The rows a worker rule applies to: of its categories, with the items it needs."""
+    applies = pl.col(workers.CAT).is_in(sorted(rule.categories))
+    for element in sorted(rule.needs):
+        applies = applies & pl.col(workers.typed_name(element)).is_not_null()
+    return applies
 
 
 def _key_frame(frame: pl.DataFrame, first: int, sex: str | None) -> pl.DataFrame:

@@ -41,24 +41,19 @@ def typed_name(element: str) -> str:
 def frame(records: Sequence[Record], spec: Spec) -> pl.DataFrame:
     """The worker records as raw text columns (every item of the spec, and every other
     element a record gives), with their place in the file and their category."""
-    raw = (
-        pl.from_dicts(
-            [r.values for r in records],
-            infer_schema_length=None,
-        )
-        if records
-        else pl.DataFrame()
-    )
+    values = [r.values for r in records]
+    raw = pl.from_dicts(values, infer_schema_length=None) if any(values) else pl.DataFrame()
     raw = raw.select(pl.all().cast(pl.String)) if raw.width else raw
     # An element named like a bookkeeping column (``<_row>``) is an unknown element: kept,
     # under a name no element can have.
     raw = raw.rename({c: "@" + c for c in raw.columns if c.startswith("_")})
-    missing = [e for e in spec.worker if e not in raw.columns]
     n = len(records)
+    if raw.height != n:  # no element in any record (or no record): n rows of nothing
+        raw = pl.DataFrame()
+    missing = [e for e in spec.worker if e not in raw.columns]
     if missing:
-        raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(e) for e in missing)
-    if raw.height != n:  # no element at all in any record: a frame of n empty rows
-        raw = pl.DataFrame({e: pl.Series(e, [None] * n, dtype=pl.String) for e in raw.columns})
+        nothing = pl.DataFrame([pl.Series(e, [None] * n, dtype=pl.String) for e in missing])
+        raw = pl.concat([raw, nothing], how="horizontal") if raw.width else nothing
     places = pl.DataFrame(
         {
             ROW: pl.Series(ROW, range(n), dtype=pl.Int64),
