@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import polars as pl
 
+from csww.core.expressions import whole_years
 from csww.report.model import Severity
 from csww.spec import Spec
 
@@ -97,14 +98,7 @@ class Columns:
     @staticmethod
     def years_between(earlier: pl.Expr, later: pl.Expr) -> pl.Expr:
         """Whole years from ``earlier`` to ``later`` (:func:`csww.values.years_between`)."""
-        before = (later.dt.month().cast(pl.Int32) * 100 + later.dt.day().cast(pl.Int32)) < (
-            earlier.dt.month().cast(pl.Int32) * 100 + earlier.dt.day().cast(pl.Int32)
-        )
-        return (
-            later.dt.year().cast(pl.Int32)
-            - earlier.dt.year().cast(pl.Int32)
-            - before.cast(pl.Int32)
-        )
+        return whole_years(earlier, later)
 
 
 @dataclass(frozen=True, slots=True)
