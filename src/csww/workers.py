@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 import polars as pl
@@ -22,7 +23,7 @@ import polars as pl
 from csww.core.tables import CELL, LINE, ROW
 from csww.model import Record
 from csww.rules.items import parser_for
-from csww.spec import CATEGORIES, Item, Spec
+from csww.spec import CATEGORIES, Item, Spec, available_years, load_spec
 
 CAT = "_cat"
 TYPED = "t:"
@@ -77,11 +78,23 @@ def category() -> pl.Expr:
 
 
 def typed(workers: pl.DataFrame, spec: Spec) -> pl.DataFrame:
-    """Add each item's typed column, parsing every distinct text once."""
-    columns = []
+    """Add each item's typed column, parsing every distinct text once. An item of another
+    year, which this year does not collect, has a typed column of nothing, so a rule about
+    it finds no valid value and does not apply (as it would to a record lacking it)."""
+    columns: list[pl.Series | pl.Expr] = []
     for element, item in spec.worker.items():
         columns.append(_typed_column(workers[element], item, spec).alias(typed_name(element)))
+    for element in sorted(every_year_item() - spec.worker.keys()):
+        if element not in workers.columns:
+            columns.append(pl.lit(None, dtype=pl.String).alias(element))
+        columns.append(pl.lit(None).alias(typed_name(element)))
     return workers.with_columns(columns)
+
+
+@cache
+def every_year_item() -> frozenset[str]:
+    """Every worker item of every year's specification."""
+    return frozenset(e for year in available_years() for e in load_spec(year).worker)
 
 
 def _typed_column(texts: pl.Series, item: Item, spec: Spec) -> pl.Series:

@@ -173,17 +173,27 @@ class BreakdownTally:
         )
         started = v.get("RoleStartDate", "")
         if started and is_date(started) and self.start <= started <= self.end:
-            out.add("starters", "Origin", label("StartOrigin", v.get("StartOrigin")), 1, fte)
+            out.add(
+                "starters",
+                "Origin",
+                label("StartOrigin", v.get("StartOrigin"), self.labels),
+                1,
+                fte,
+            )
         if v.get("RoleEndDate"):
             out.add(
                 "leavers",
                 "Destination",
-                label("LeaverDestination", v.get("LeaverDestination")),
+                label("LeaverDestination", v.get("LeaverDestination"), self.labels),
                 1,
                 0,
             )
             out.add(
-                "leavers", "Reason for leaving", label("ReasonLeave", v.get("ReasonLeave")), 1, 0
+                "leavers",
+                "Reason for leaving",
+                label("ReasonLeave", v.get("ReasonLeave"), self.labels),
+                1,
+                0,
             )
             return
         person = self.people.get(key)
@@ -195,7 +205,9 @@ class BreakdownTally:
         person.role = min(person.role, role, key=lambda r: int(r) if r.isdigit() else 99)
         if started and (not person.start or started < person.start):
             person.start = started
-        out.add("in post", "Role (FTE by post)", label("OrgRole", v.get("OrgRole")), 0, fte)
+        out.add(
+            "in post", "Role (FTE by post)", label("OrgRole", v.get("OrgRole"), self.labels), 0, fte
+        )
 
     def result(self) -> Breakdowns:
         out = self.out
@@ -220,9 +232,9 @@ class BreakdownTally:
                 ("Ethnic group", group),
                 (
                     "Role (most senior post)",
-                    label("OrgRole", person.role if person.role != "9" else None),
+                    label("OrgRole", person.role if person.role != "9" else None, self.labels),
                 ),
-                ("Qualification level", label("QualLevel", v.get("QualLevel"))),
+                ("Qualification level", label("QualLevel", v.get("QualLevel"), self.labels)),
                 (
                     "Step Up graduate",
                     {"1": "Yes", "0": "No"}.get(v.get("StepUpGrad", ""), NOT_KNOWN),
@@ -236,7 +248,7 @@ class BreakdownTally:
                 ("Holds cases", "Yes" if person.cases else "No"),
                 (
                     "Absent on 30 September",
-                    label("ReasonAbsence", v.get("ReasonAbsence"))
+                    label("ReasonAbsence", v.get("ReasonAbsence"), self.labels)
                     if absent == "1"
                     else ("Not absent" if absent == "0" else NOT_KNOWN),
                 ),
