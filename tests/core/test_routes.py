@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+import csww
 from csww.cli.main import cli
 from csww.engine import validate_return
 from csww.inputs import validate_path
@@ -68,6 +69,7 @@ def test_every_route_gives_the_same_issues_for_the_same_workbook(tmp_path: Path,
         generate_counts[rule] += int(count)
 
     front_door = validate_path(path)
+    library = csww.validate(path)
     sheet = validate_sheet(path, year=year)
     result = read_sheet(path, year=year, portal=True)
     in_memory = validate_return(result.ret, year=year, extra_issues=result.issues)
@@ -77,6 +79,7 @@ def test_every_route_gives_the_same_issues_for_the_same_workbook(tmp_path: Path,
     assert cli_counts == expected
     assert generate_counts == expected
     assert _counts(sheet) == expected
+    assert _counts(library) == expected
     assert _counts(in_memory) == expected
     assert _places(in_memory) == _places(front_door) == _places(sheet)
 
