@@ -254,8 +254,8 @@ class Validator:
         self.batch = []
 
     def on_note(self, note: StructureNote) -> None:
-        rule_id = NOTE_RULES[note.kind]
-        rule = RULES[rule_id]
+        rule = next(r for r in NOTE_RULES if r.check is not None and r.check(note))
+        rule_id = rule.id
         self.issues.append(
             Issue(
                 rule=rule_id,
