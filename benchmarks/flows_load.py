@@ -69,11 +69,12 @@ print(json.dumps({"cpu": cpu, "records": n, "peak_mb": hwm(), "base_mb": before}
 )
 
 
-def run(code: str, *args: str) -> dict[str, float]:
+def run(code: str, *args: str, src: str | None = None) -> dict[str, float]:
     cmd = [sys.executable, "-c", code, *args]
     if hasattr(os, "sched_setaffinity"):
         cmd = ["taskset", "-c", "0", *cmd]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    env = {**os.environ, "PYTHONPATH": src} if src else None
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out)  # type: ignore[no-any-return]
 
 
@@ -83,6 +84,7 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--before", help="Also time the load with this source tree (src/).")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "returns"
@@ -105,6 +107,18 @@ def main() -> None:
             f"| {load['cpu'] / floor['cpu']:.2f} | {records / load['cpu']:,.0f} "
             f"| {load['peak_mb']:.0f} | {per:.2f} |"
         )
+        if args.before:
+            old = min(
+                (
+                    run(LOAD, str(folder), str(Path(tmp) / f"old{n}.duckdb"), src=args.before)
+                    for n in range(args.runs)
+                ),
+                key=lambda m: m["cpu"],
+            )
+            print(
+                f"\nBefore ({args.before}): load {old['cpu']:.2f} CPU s, "
+                f"{old['cpu'] / floor['cpu']:.2f} × the floor, peak {old['peak_mb']:.0f} MB."
+            )
         print(f"\nLoad average at the end: {os.getloadavg()[0]:.2f}.")
 
 
