@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from csww import workers
+from csww.core import RuleInputs, TableRule, Tables, failing_rows
 from csww.core.tables import CELL, LINE, ROW
 from csww.model import Record
 from csww.report.model import Issue
@@ -28,6 +29,7 @@ from csww.rules.return_level import Totals
 # (rule id, record, 1-based index, element, value, worker) -> the issue, in the year's words.
 MakeIssue = Callable[[str, Record, int, str | None, str | None, str | None], Issue]
 BATCH = 10_000
+WORKERS = "Workers"
 KEY_ITEMS = {
     "fte": "FTE",
     "dob": "PersonBirthDate",
@@ -95,19 +97,12 @@ class WorkerChecks:
                 out.append(_at_line(issue, line))
 
     def _columnar(self, frame: pl.DataFrame) -> dict[str, list[int]]:
-        """The failing rows of every rule written as a column expression, in one pass."""
+        """The failing rows of every rule written as a column expression, evaluated by the
+        engine's core in one pass over the batch."""
         columns = Columns(self.ctx)
-        failing = [
-            (_applies(rule) & ~rule.check(columns).fill_null(True))  # type: ignore[misc]
-            .fill_null(False)
-            .alias(rule.id)
-            for rule in self.rules
-            if rule.columnar
-        ]
-        if not failing:
-            return {}
-        masks = frame.select(failing)
-        return {name: masks[name].arg_true().to_list() for name in masks.columns}
+        rules = [_table_rule(rule, columns) for rule in self.rules if rule.columnar]
+        inputs = RuleInputs(Tables({WORKERS: frame}), self.ctx.year, self.ctx.spec)
+        return failing_rows(rules, inputs)
 
     def _failing(
         self, rule: Rule, frame: pl.DataFrame, records: list[Record], cats: list[str]
@@ -166,6 +161,24 @@ class WorkerChecks:
                 )
             )
         return out
+
+
+def _table_rule(rule: Rule, columns: Columns) -> TableRule:
+    """A worker rule as the core's table rule: true on the rows of its categories, with the
+    items it needs, on which its valid condition does not hold."""
+    valid: pl.Expr = rule.check(columns)  # type: ignore[misc]
+    failing = _applies(rule) & ~valid.fill_null(True)
+    return TableRule(
+        id=rule.id,
+        severity=rule.severity,
+        message=rule.message,
+        items=rule.fields,
+        section=rule.section,
+        table=WORKERS,
+        check=lambda _inputs: failing,
+        since=rule.since,
+        until=rule.until,
+    )
 
 
 def _applies(rule: Rule) -> pl.Expr:
