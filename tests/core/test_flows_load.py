@@ -3,9 +3,12 @@ rows a record-by-record conversion gives."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from csww.flows.store import Store, _person
 from csww.privacy import pseudonym
 from tests.factories import make_return, make_worker
+from tests.paths import SAMPLES
 
 SALT = b"a salt of thirty-two bytes, ok!!"
 
@@ -35,3 +38,25 @@ def test_each_record_becomes_one_row_of_typed_columns() -> None:
     # Born 1 October 1980: 41 at the census date, 30 September 2022.
     assert rows[0][4] == 41
     assert rows[1][5] is None  # an empty item is stored as nothing
+
+
+def test_the_columnar_reader_gives_what_the_lean_reader_gives(tmp_path: Path) -> None:
+    from csww import to_bytes
+    from csww.stats.fastread import records, worker_columns
+
+    workers = [make_worker("inpost", 2022), make_worker("leaver", 2022, Cases30=None)]
+    data = to_bytes(make_return(workers, year=2022)).replace(
+        b"<FTE>", b"<Mystery>1</Mystery><FTE>", 1
+    )
+    path = tmp_path / "r.xml"
+    path.write_bytes(data)
+    paths = [path, *sorted(SAMPLES.glob("*.xml"))]
+    for sample in paths:
+        header, columns, n = worker_columns(sample)
+        values = [rec.values for kind, rec in records(sample) if kind == "worker"]
+        assert n == len(values), sample
+        rebuilt = [
+            {k: col[i] for k, col in columns.items() if col[i] is not None} for i in range(n)
+        ]
+        assert rebuilt == values, sample
+        assert header == next(rec.values for kind, rec in records(sample) if kind == "header")

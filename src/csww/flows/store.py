@@ -37,7 +37,7 @@ from csww.privacy import PSEUDONYM_PREFIX, check_salt
 from csww.reader import ReadError
 from csww.spec import available_years, load_spec
 from csww.stats import published as pub
-from csww.stats.fastread import records
+from csww.stats.fastread import Columns, add_values, worker_columns
 from csww.stats.measures import micro
 from csww.values import is_year, parse_date
 
@@ -86,7 +86,7 @@ class Prepared:
     la: str
     year: int
     unit: str
-    workers: list[dict[str, str]]
+    workers: pl.DataFrame  # the workers' values as text columns, one row per record
     digest: str
     source: str | None
 
@@ -96,7 +96,7 @@ class Prepared:
 
     @property
     def records(self) -> int:
-        return len(self.workers)
+        return self.workers.height
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,17 +113,17 @@ def _date(text: str) -> date | None:
 
 
 def _person(salt: bytes) -> Callable[[str], str | None]:
-    """:func:`csww.privacy.pseudonym` of a registration number, from one keyed hash copied
-    for each number (the same result, without setting the key up again each time)."""
-    keyed = hmac.new(check_salt(salt), digestmod=hashlib.sha256)
+    """:func:`csww.privacy.pseudonym` of a registration number, by the one-shot keyed hash
+    (the same result, without building a hash object for each number)."""
+    key = check_salt(salt)
 
     def person(text: str) -> str | None:
         swe = text.strip()
         if not swe:
             return None
-        digest = keyed.copy()
-        digest.update(swe.upper().encode())
-        return PSEUDONYM_PREFIX + digest.hexdigest()[:20].upper()
+        return (
+            PSEUDONYM_PREFIX + hmac.digest(key, swe.upper().encode(), "sha256").hex()[:20].upper()
+        )
 
     return person
 
@@ -153,9 +153,9 @@ def _census(year: int) -> date:
 def _frame(batch: list[Prepared], salt: bytes) -> pl.DataFrame:
     """The store's rows for a batch of returns, as columns (see :data:`COLUMNS`): every
     conversion runs once per distinct text of an item across the batch."""
-    workers = [w for ready in batch for w in ready.workers]
-    n = len(workers)
-    raw = pl.from_dicts(workers, infer_schema_length=None) if any(workers) else pl.DataFrame()
+    parts = [ready.workers for ready in batch if ready.workers.width]
+    raw = pl.concat(parts, how="diagonal") if parts else pl.DataFrame()
+    n = sum(ready.records for ready in batch)
     if raw.height != n:
         raw = pl.DataFrame()
 
@@ -166,7 +166,7 @@ def _frame(batch: list[Prepared], salt: bytes) -> pl.DataFrame:
 
     def each(values: list[Any], dtype: type[pl.DataType]) -> pl.Series:
         return pl.Series(
-            [v for ready, v in zip(batch, values, strict=True) for _ in ready.workers],
+            [v for ready, v in zip(batch, values, strict=True) for _ in range(ready.records)],
             dtype=dtype,
         )
 
@@ -253,9 +253,12 @@ class Store:
 
     def load_return(self, ret: Return, source: str | None = None) -> Loaded:
         """Load a return already in memory (from a spreadsheet, a test or the portal)."""
-        return self._store(
-            [self._prepare(ret.header.values, [w.values for w in ret.workers], source)]
-        )[0]
+        columns: Columns = {}
+        for n, worker in enumerate(ret.workers):
+            add_values(worker.values, columns, n)
+        for column in columns.values():
+            column.extend([None] * (len(ret.workers) - len(column)))
+        return self._store([self._prepare(ret.header.values, columns, len(ret.workers), source)])[0]
 
     def load_paths(
         self, paths: Iterable[str | Path], progress: Callable[[int, str], None] | None = None
@@ -279,17 +282,11 @@ class Store:
         yield from self._store(batch)
 
     def _read(self, path: str | Path) -> Prepared:
-        header: dict[str, str] = {}
-        workers: list[dict[str, str]] = []
-        for kind, rec in records(path):
-            if kind == "header":
-                header = rec.values
-            elif kind == "worker":
-                workers.append(rec.values)
-        return self._prepare(header, workers, str(path))
+        header, columns, n = worker_columns(path)
+        return self._prepare(header, columns, n, str(path))
 
     def _prepare(
-        self, header: dict[str, str], workers: list[dict[str, str]], source: str | None
+        self, header: dict[str, str], columns: Columns, n: int, source: str | None
     ) -> Prepared:
         la, year_text = header.get("LEA", "").strip(), header.get("Year", "").strip()
         name = Path(source).name if source else "The return"
@@ -300,11 +297,20 @@ class Store:
             )
         year = int(year_text)
         unit = pub.unit_code(la, year)
-        # The identity of the return's content, keyed by the salt (never a plain hash of
-        # registration numbers): loading the same return again changes nothing.
-        content = repr((la, year, workers)).encode()
-        digest = hmac.new(self.salt, content, hashlib.sha256).hexdigest()
-        return Prepared(la, year, unit, workers, digest, source)
+        workers = pl.DataFrame([pl.Series(k, v, dtype=pl.String) for k, v in columns.items()])
+        if workers.height != n:  # no worker gives any element
+            workers = pl.DataFrame()
+        return Prepared(la, year, unit, workers, self._digest(la, year, workers), source)
+
+    def _digest(self, la: str, year: int, workers: pl.DataFrame) -> str:
+        """The identity of a return's content, keyed by the salt (never a plain hash of
+        registration numbers): loading the same return again changes nothing."""
+        keyed = hmac.new(self.salt, repr((la, year, workers.height)).encode(), hashlib.sha256)
+        if workers.width:
+            ordered = workers.select(sorted(workers.columns))
+            keyed.update(repr(ordered.columns).encode())
+            keyed.update(ordered.hash_rows(seed=0).to_numpy().tobytes())
+        return keyed.hexdigest()
 
     def _store(self, batch: list[Prepared]) -> list[Loaded]:
         """Write a batch in one transaction: unchanged returns are skipped, a return already
@@ -356,7 +362,7 @@ class Store:
 
     def _insert(self, batch: list[Prepared]) -> None:
         """Bulk insert: the batch's rows as columns, which DuckDB reads straight from Arrow."""
-        if not any(ready.workers for ready in batch):
+        if not any(ready.records for ready in batch):
             return
         incoming = _ArrowStream(_frame(batch, self.salt))
         self.db.register("incoming", incoming)
