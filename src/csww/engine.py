@@ -1,4 +1,11 @@
-"""The validation engine: streams a return through the rulebook and returns a report.
+"""The validation engine: reads a return once and returns its report.
+
+The header, the LA-level record and the reader's notes on the file's shape are checked as
+they arrive; the worker records are checked a batch at a time as typed columns
+(:mod:`csww.worker_checks`), their worker rules as column expressions run by the engine's
+core (:func:`csww.core.failing_rows`); the cross-record, continuity and return-level rules
+run at the end on each worker's key facts and the return's totals. Every issue lands where a
+record-by-record pass would put it.
 
 Bad data never raises: each problem becomes an :class:`~csww.report.Issue`. A file that
 cannot be read at all gives a report whose ``fatal`` says why and where.
@@ -101,7 +108,6 @@ class Validator:
         self.checks = checks
         self.header_rules = [r for r in rules if r.scope == "header"]
         self.la_rules = [r for r in rules if r.scope == "la"]
-        self.sex_element = spec.element_for("sex")
         self.records_rules = [r for r in rules if r.scope == "records"]
         self.continuity_rules = [r for r in rules if r.scope == "continuity"]
         self.return_rules = [r for r in rules if r.scope == "return"]
