@@ -104,5 +104,5 @@ if __name__ == "__main__":
     from csww.spec import available_years
 
     scale = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
-    chosen = [int(y) for y in sys.argv[2:]] or [y for y in available_years() if y <= 2025]
+    chosen = [int(y) for y in sys.argv[2:]] or available_years()
     main(scale, chosen)
