@@ -364,7 +364,10 @@ class Validator:
 
     def _continuity(self, ctx: Context, previous: dict[str, list[WorkerKey]]) -> list[Issue]:
         found = []
-        for swe in previous.keys() | self.keys.keys():
+        # This year's numbers in file order, then last year's that are gone: the same order
+        # on every run (a set's order changes with the interpreter's hash seed).
+        numbers = [*self.keys, *(swe for swe in previous if swe not in self.keys)]
+        for swe in numbers:
             current, before = self.keys.get(swe, []), previous.get(swe, [])
             for rule in self.continuity_rules:
                 for key in rule.check(current, before, ctx):  # type: ignore[misc]
