@@ -26,6 +26,7 @@ from csww.rules.items import parser_for
 from csww.spec import CATEGORIES, Item, Spec, available_years, load_spec
 
 CAT = "_cat"
+OTHER = "_other"
 TYPED = "t:"
 _DTYPES: dict[str, type[pl.DataType]] = {
     "decimal": pl.Float64,
@@ -40,21 +41,18 @@ def typed_name(element: str) -> str:
 
 
 def frame(records: Sequence[Record], spec: Spec) -> pl.DataFrame:
-    """The worker records as raw text columns (every item of the spec, and every other
-    element a record gives), with their place in the file and their category."""
+    """The worker records as raw text columns, one per item of the year's spec, with their
+    place in the file, their category and whether they give any other element (``_other``:
+    what that element is, the item checker reads from the record itself, so a file of a
+    thousand made-up element names makes no thousand columns)."""
     values = [r.values for r in records]
-    raw = pl.from_dicts(values, infer_schema_length=None) if any(values) else pl.DataFrame()
-    raw = raw.select(pl.all().cast(pl.String)) if raw.width else raw
-    # An element named like a bookkeeping column (``<_row>``) is an unknown element: kept,
-    # under a name no element can have.
-    raw = raw.rename({c: "@" + c for c in raw.columns if c.startswith("_")})
     n = len(records)
-    if raw.height != n:  # no element in any record (or no record): n rows of nothing
-        raw = pl.DataFrame()
-    missing = [e for e in spec.worker if e not in raw.columns]
-    if missing:
-        nothing = pl.DataFrame([pl.Series(e, [None] * n, dtype=pl.String) for e in missing])
-        raw = pl.concat([raw, nothing], how="horizontal") if raw.width else nothing
+    schema = dict.fromkeys(spec.worker, pl.String)
+    raw = pl.from_dicts(values, schema=schema) if n else pl.DataFrame(schema=schema)
+    if raw.height != n:  # pragma: no cover - from_dicts gives a row per record
+        raise ValueError("a row per worker record was expected")
+    known = set(spec.worker)
+    other = pl.Series(OTHER, [not v.keys() <= known for v in values], dtype=pl.Boolean)
     places = pl.DataFrame(
         {
             ROW: pl.Series(ROW, range(n), dtype=pl.Int64),
@@ -62,7 +60,7 @@ def frame(records: Sequence[Record], spec: Spec) -> pl.DataFrame:
             CELL: pl.Series(CELL, [r.cell for r in records], dtype=pl.String),
         }
     )
-    out = pl.concat([raw, places], how="horizontal")
+    out = pl.concat([raw, places, other.to_frame()], how="horizontal")
     return out.with_columns(category().alias(CAT))
 
 
@@ -149,10 +147,7 @@ def item_suspects(workers: pl.DataFrame, spec: Spec, leaver_items: frozenset[str
     a text its item's parser refuses, lacks an item mandatory for its category, gives an
     item not applicable to its category, or is in post while giving a leaver's item."""
     cat = pl.col(CAT)
-    known = set(spec.worker)
-    checks: list[pl.Expr] = [
-        pl.col(c).is_not_null() for c in workers.columns if _is_extra(c, known)
-    ]
+    checks: list[pl.Expr] = [pl.col(OTHER)]
     for element in spec.worker:
         text = pl.col(element)
         checks.append(text == "")
@@ -169,7 +164,3 @@ def item_suspects(workers: pl.DataFrame, spec: Spec, leaver_items: frozenset[str
     if not checks:
         return pl.Series([False] * workers.height)
     return workers.select(pl.any_horizontal(checks).fill_null(False).alias("s")).to_series()
-
-
-def _is_extra(column: str, known: set[str]) -> bool:
-    return column.startswith("@") or (not column.startswith(("_", TYPED)) and column not in known)

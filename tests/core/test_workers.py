@@ -28,11 +28,13 @@ def test_typed_columns_hold_what_each_items_parser_gives() -> None:
     assert frame["FTE"].to_list() == ["0.5", "1.5", ""]  # the text as written, kept
 
 
-def test_an_element_named_like_a_bookkeeping_column_is_kept_apart() -> None:
+def test_an_element_the_year_does_not_collect_is_flagged_not_made_a_column() -> None:
     spec = load_spec(2022)
-    frame = workers.frame([Record(values={"_row": "7", "FTE": "1"})], spec)
-    assert frame["_row"].to_list() == [0]
-    assert frame["@_row"].to_list() == ["7"]
+    records = [Record(values={"_row": "7", "FTE": "1"}), Record(values={"FTE": "1"})]
+    frame = workers.frame(records, spec)
+    assert frame["_row"].to_list() == [0, 1]  # the bookkeeping, whatever an element is named
+    assert frame["_other"].to_list() == [True, False]
+    assert "Mystery" not in workers.frame([Record(values={"Mystery": "1"})], spec).columns
 
 
 def test_records_without_any_element_make_rows_of_nothing() -> None:
