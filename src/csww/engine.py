@@ -17,7 +17,7 @@ from csww.report.model import Issue, ReadFailure, Report
 from csww.rules import RULES, Context, Rule, View, la_level, structure
 from csww.rules import header as header_rules
 from csww.rules.items import ItemChecker, parser_for
-from csww.rules.records import WorkerKey
+from csww.rules.records import WorkerKey, fingerprint
 from csww.rules.return_level import Totals
 from csww.spec import UnknownYear, available_years, removed_item, spec_for, year_problem
 from csww.values import is_year
@@ -184,7 +184,8 @@ class Validator:
         assert self.ctx is not None
         ctx = self.ctx
         if rec.tag is not None and rec.tag != ctx.spec.sections.la:
-            self.issues.append(self._issue(la_level.WRONG_SECTION.id, rec, None, None, rec.tag))
+            wrong = la_level.wrong_section(ctx.year)
+            self.issues.append(self._issue(wrong, rec, None, None, rec.tag))
         typed: dict[str, Any] = {}
         for element, item in ctx.spec.la.items():
             text = rec.values.get(element, "")
@@ -263,6 +264,8 @@ class Validator:
                 totals.agency_fte += fte
             elif cat == "inpost":
                 totals.inpost_fte += fte
+            else:
+                totals.leaver_fte += fte
         if typed.get("Cases30", 0) > 0 and cat != "leaver":
             totals.case_holders += 1
         if swe:
@@ -279,6 +282,7 @@ class Validator:
                     typed.get("RoleStartDate"),
                     typed.get("RoleEndDate"),
                     typed.get("FTE30"),
+                    fingerprint(raw, rec.extras),
                 )
             )
         if self.progress is not None and index % PROGRESS_EVERY == 0:
