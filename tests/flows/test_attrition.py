@@ -82,9 +82,9 @@ def test_layout_is_dfes(store: Store) -> None:
 
 def test_breakdowns_by_age_role_and_reason(store: Store) -> None:
     rows = table(store)
-    # Under 25 on 30 September 2021: SW1002 in post (0.5) and SW2003, a leaver (0.6, born
-    # 1998-10-01, so 22), who is full attrition. 0.6 / 0.5 = 120%.
-    under = rows[("National", "E92000001", "Age band", "Under 25")]
+    # DfE's age group "20 to 29 years old" on 30 September 2021: SW1002 in post (0.5) and
+    # SW2003, a leaver (0.6, born 1998-10-01, so 22), full attrition. 0.6 / 0.5 = 120%.
+    under = rows[("National", "E92000001", "Age band", "20 to 29 years old")]
     assert figures(under) == nums("0.5 0.6 1 0 0.6 0 0.6 120 0 120 100")
     # First line manager: SW2002 (0.8, into agency); nobody of that role is in post.
     flm = rows[("National", "E92000001", "Role", "First Line Manager")]
@@ -115,7 +115,7 @@ def test_small_numbers_are_suppressed_below_national_totals(store: Store) -> Non
     assert figures(rows[("National", "E92000001", "Total", "Total")]) == nums(
         EXPECTED[("National", "E92000001")]
     )
-    under = rows[("National", "E92000001", "Age band", "Under 25")]
+    under = rows[("National", "E92000001", "Age band", "20 to 29 years old")]
     assert (under["attrition_fte"], under["leavers_headcount"], under["inpost_fte"]) == (
         "c",
         "c",

@@ -14,8 +14,10 @@ from html import escape
 from csww.stats import svg
 from csww.stats.aggregate import SUPPRESS_BELOW
 from csww.stats.breakdowns import (
+    AGE,
     AGE_BANDS,
     NOT_KNOWN,
+    SERVICE,
     SERVICE_BANDS,
     Breakdowns,
     legacy_variables,
@@ -57,21 +59,24 @@ TREND = (
     "absence_rate_fte",
 )
 BREAKDOWNS = (
-    ("in post", "Age"),
+    ("in post", AGE),
     # The item's name in each year (Gender to 2023, then Sex): a year has one of them.
     *(("in post", name) for name in sex_breakdowns()),
     ("in post", "Ethnic group"),
     ("in post", "Role (most senior post)"),
-    ("in post", "Length of service"),
+    ("in post", SERVICE),
     ("in post", "Qualification level"),
     ("in post", "Working pattern"),
     ("starters", "Origin"),
+    ("starters", AGE),
+    ("leavers", AGE),
+    ("leavers", SERVICE),
     ("leavers", "Destination"),
     ("leavers", "Reason for leaving"),
 )
 ORDERED = {
-    "Age": (*(label for _, label in AGE_BANDS), NOT_KNOWN),
-    "Length of service": (*(label for _, label in SERVICE_BANDS), NOT_KNOWN),
+    AGE: (*(label for _, label in AGE_BANDS), NOT_KNOWN),
+    SERVICE: (*(label for _, label in SERVICE_BANDS), NOT_KNOWN),
     "Working pattern": ("Full time", "Part time"),
     **dict.fromkeys(sex_breakdowns(), ("Female", "Male", NOT_KNOWN)),
     "Qualification level": ("Undergraduate", "Postgraduate", "Other", NOT_KNOWN),
