@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from csww.cli.cla import cla_group
 from csww.cli.flows import flows_command
 from csww.cli.privacy import pseudonymise_command
 from csww.cli.serve import demo_command, serve_command, token_command, worker_command
@@ -45,6 +46,7 @@ for command in (
     demo_command,
     worker_command,
     token_command,
+    cla_group,
 ):
     cli.add_command(command)
 

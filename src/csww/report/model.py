@@ -24,9 +24,17 @@ class Issue:
     cell: str | None = None
     item: str | None = None  # the guide's name for ``field`` (see csww.report.describe)
     guide: str | None = None  # the guide section the rule enforces
+    # Collections with related tables (SSDA903): whom the issue is about (a child's id) and
+    # the table of the record. Left out of ``as_dict`` when not used.
+    subject: str | None = None
+    table: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        for key in ("subject", "table"):
+            if data[key] is None:
+                del data[key]
+        return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +52,17 @@ class ReadFailure:
         return f"{self.message} ({where})" if where else self.message
 
 
+@dataclass(frozen=True, slots=True)
+class NotRun:
+    """A rule that could not run on this return, and why (what to give so that it runs)."""
+
+    rule: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"rule": self.rule, "reason": self.reason}
+
+
 @dataclass
 class Report:
     """The outcome of validating one return."""
@@ -58,6 +77,11 @@ class Report:
     # What the user should know about the specification the return was checked against
     # (facts that are less than certain, assumptions); never about the data itself.
     notes: list[str] = field(default_factory=list)
+    # Rules that could not run for want of an input (last year's return, a reference list).
+    not_run: list[NotRun] = field(default_factory=list)
+    # The collection the return belongs to, and its record counts by table (SSDA903).
+    collection: str = "csww"
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def errors(self) -> int:
@@ -95,4 +119,8 @@ class Report:
             "fatal": None if self.fatal is None else asdict(self.fatal),
             "notes": list(self.notes),
             "issues": [i.as_dict() for i in self.issues],
+            # Keys a workforce report without them has never carried are added only when used.
+            **({"not_run": [n.as_dict() for n in self.not_run]} if self.not_run else {}),
+            **({"collection": self.collection} if self.collection != "csww" else {}),
+            **({"counts": dict(self.counts)} if self.counts else {}),
         }
