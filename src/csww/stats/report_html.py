@@ -428,6 +428,9 @@ def _method(notes: list[str]) -> str:
         "days).",
         "FTEs, rates, caseload and days are rounded to one decimal place and headcounts to whole "
         "numbers. x: not available; z: not applicable; c: suppressed; low: rounds to 0.",
+        "Breakdowns use DfE's age groups: social workers in post and starters are aged at "
+        "30 September, leavers on the day they left; each person is counted once, in their most "
+        "senior role. Agency records with a leaving date are not agency workers in post.",
         *notes,
         "Full definitions and sources: docs/methodology.md in the csww project.",
     ]
