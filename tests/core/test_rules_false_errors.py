@@ -16,6 +16,7 @@ from csww.rules import RULES
 from csww.stats import published as pub
 from tests.core.test_rules_table import AG, IN, LV, Case, W, check, fires, one, only, passes, xml
 from tests.factories import make_return, make_worker
+from tests.paths import STATS
 
 # ------------------------------------------------------------------ "not yet collected"
 
@@ -285,3 +286,30 @@ def test_returns_that_follow_the_guide_are_valid_in_every_year() -> None:
     report = validate(text)
     assert report.errors == 0
     assert {i.rule for i in report.issues} == {"158Q", "602Q"}
+
+
+# ------------------------------------------------------------------ 808Q: published evidence
+
+
+def test_published_leavers_fte_under_half_the_headcount_is_never_accepted_as_reliable() -> None:
+    """From 2018, every LA-year whose published leavers' FTE is under half its leavers (five
+    or more) is one DfE did not publish as reliable: 808Q's threshold fires on what DfE
+    flagged and on nothing it accepted."""
+    below = []
+    for row in pub.published():
+        heads = row.number("leavers_headcount")
+        if row.level != "Local authority" or row.year < 2018 or not heads or heads < 5:
+            continue
+        fte = row.number("leavers_fte")
+        if fte is None or fte < 0.5 * heads:
+            below.append((row.year, row.text("la_name"), row.text("leavers_fte")))
+    assert sorted(below) == [(2021, "Portsmouth", "x"), (2024, "Sunderland", "u")]
+
+
+def test_sunderland_2024_leavers_fte_was_2_for_28_leavers_before_dfe_flagged_it() -> None:
+    vintage = STATS / "csww_indicators_2017_to_2024.csv"
+    rows = pub.read_rows(vintage)
+    (row,) = [r for r in rows if r.year == 2024 and r.text("la_name") == "Sunderland"]
+    assert (row.text("leavers_fte"), row.text("leavers_headcount")) == ("2", "28")
+    (latest,) = [r for r in pub.published() if r.year == 2024 and r.text("la_name") == "Sunderland"]
+    assert latest.text("leavers_fte") == "u"
