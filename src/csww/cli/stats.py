@@ -102,7 +102,8 @@ def load_flags(flags_path: str | None) -> QualityFlags | None:
     "--pay",
     "pay_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write pay statistics (from 2025: median base salary by role, incentives) here.",
+    help="Also write pay statistics (from 2025: median base salary by role, as recorded and for "
+    "full-time posts; recruitment and retention and other payments; incentives) here.",
 )
 @click.option("--year", type=YEAR, help="Collection year (default: each return's header).")
 @click.option("--no-suppress", is_flag=True, help="Show figures DfE would suppress (c).")
