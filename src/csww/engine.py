@@ -282,7 +282,7 @@ class Validator:
                     typed.get("RoleStartDate"),
                     typed.get("RoleEndDate"),
                     typed.get("FTE30"),
-                    fingerprint(raw, rec.extras),
+                    fingerprint(raw, rec.extras, cat),
                 )
             )
         if self.progress is not None and index % PROGRESS_EVERY == 0:

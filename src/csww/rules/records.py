@@ -33,13 +33,18 @@ class WorkerKey:
     start: date | None
     end: date | None
     fte30: float | None = None
-    # A hash of every value the record holds (items and repeats), for exact copies (708Q).
+    # A hash of every value an employee's record holds, for exact copies (708Q).
     copy: int | None = None
 
 
-def fingerprint(values: dict[str, str], extras: list[tuple[str, str]]) -> int:
-    """One number standing for a record's values; equal records give equal numbers."""
-    return hash((frozenset(values.items()), tuple(extras)))
+def fingerprint(values: dict[str, str], extras: list[tuple[str, str]], cat: str) -> int | None:
+    """One number standing for an employee's record as written (its items in order, and any
+    repeats); an exact copy gives the same number. None for agency records, which 708Q
+    leaves out."""
+    if cat == "agency":
+        return None
+    items = tuple(values.items())
+    return hash((items, tuple(extras)) if extras else items)
 
 
 # A query, not an error: DfE published in-post FTE above in-post headcount, with no quality
