@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
+
+from csww.spec import load_spec
+from csww.stats import breakdowns as breakdowns_module
 from csww.stats.breakdowns import legacy_variables, part_time_share
 from csww.stats.collect import measure_return
 from tests.factories import make_return, make_worker
@@ -195,3 +201,17 @@ def test_an_agency_record_with_a_leaving_date_is_no_agency_worker_in_post() -> N
     assert m.totals["agency_headcount"] == 1 and m.totals["cases"] == 18 + 15
     assert m.notes == {"agency_with_leaving_date": 1}
     assert sum(b.share("agency", "Holds cases").values()) == 1
+
+
+def test_a_code_new_in_a_year_is_labelled_from_that_years_code_list(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A year that adds a code (here a made-up origin 11) shows its label, never "11 (not a
+    valid code)": every label comes from the year's own specification."""
+    spec = load_spec(2025)
+    origins = {**spec.codelists["StartOrigin"], "11": "Social work apprenticeship"}
+    changed = replace(spec, codelists={**spec.codelists, "StartOrigin": origins})
+    monkeypatch.setattr(breakdowns_module, "stats_spec", lambda year: changed)
+    starter = make_worker("inpost", 2025, RoleStartDate="2025-01-06", FTE30="0", StartOrigin="11")
+    b = _b([starter], year=2025)
+    assert b.share("starters", "Origin") == {"Social work apprenticeship": 1}
