@@ -204,7 +204,8 @@ class Validator:
         assert self.ctx is not None
         ctx = self.ctx
         if rec.tag is not None and rec.tag != ctx.spec.sections.la:
-            self.issues.append(self._issue(la_level.WRONG_SECTION.id, rec, None, None, rec.tag))
+            wrong = la_level.wrong_section(ctx.year)
+            self.issues.append(self._issue(wrong, rec, None, None, rec.tag))
         typed: dict[str, Any] = {}
         for element, item in ctx.spec.la.items():
             text = rec.values.get(element, "")

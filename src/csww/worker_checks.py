@@ -22,7 +22,7 @@ from csww.core.tables import CELL, LINE, ROW
 from csww.model import Record
 from csww.report.model import Issue
 from csww.rules.items import ItemChecker
-from csww.rules.records import WorkerKey
+from csww.rules.records import WorkerKey, fingerprint
 from csww.rules.registry import Columns, Context, Rule, View
 from csww.rules.return_level import Totals
 
@@ -79,7 +79,10 @@ class WorkerChecks:
             if issues:
                 self.found[first + i] = issues
         self._add_totals(frame)
-        self.keys.append(_key_frame(frame, first, spec.element_for("sex")))
+        copies = [
+            fingerprint(r.values, r.extras, cat) for r, cat in zip(records, cats, strict=True)
+        ]
+        self.keys.append(_key_frame(frame, first, spec.element_for("sex"), copies))
 
     def _items(self, rec: Record, index: int, cat: str, out: list[Issue]) -> None:
         """The item rules' issues for one worker, in the order the item checker gives them."""
@@ -129,6 +132,7 @@ class WorkerChecks:
             cat = frame[workers.CAT]
             totals.agency_fte = sum(fte.filter(cat == "agency").drop_nulls(), totals.agency_fte)
             totals.inpost_fte = sum(fte.filter(cat == "inpost").drop_nulls(), totals.inpost_fte)
+            totals.leaver_fte = sum(fte.filter(cat == "leaver").drop_nulls(), totals.leaver_fte)
         if "t:Cases30" in frame.columns:
             holders = (pl.col("t:Cases30") > 0) & (pl.col(workers.CAT) != "leaver")
             totals.case_holders += frame.filter(holders).height
@@ -158,6 +162,7 @@ class WorkerChecks:
                     row["start"],
                     row["end"],
                     row["fte30"],
+                    row["copy"],
                 )
             )
         return out
@@ -189,8 +194,11 @@ def _applies(rule: Rule) -> pl.Expr:
     return applies
 
 
-def _key_frame(frame: pl.DataFrame, first: int, sex: str | None) -> pl.DataFrame:
-    """What the cross-record rules need of each worker, in a few columns."""
+def _key_frame(
+    frame: pl.DataFrame, first: int, sex: str | None, copies: list[int | None]
+) -> pl.DataFrame:
+    """What the cross-record rules need of each worker, in a few columns; ``copies`` holds
+    each record's fingerprint (:func:`csww.rules.records.fingerprint`), for exact copies."""
 
     def typed(element: str | None) -> pl.Expr:
         name = workers.typed_name(element) if element else ""
@@ -204,6 +212,7 @@ def _key_frame(frame: pl.DataFrame, first: int, sex: str | None) -> pl.DataFrame
         pl.col(workers.CAT).alias("cat"),
         *(typed(element).alias(name) for name, element in KEY_ITEMS.items()),
         typed(sex).alias("sex"),
+        pl.Series("copy", copies, dtype=pl.Int64),
     )
 
 

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 import click
 
 from csww.cli import progress
-from csww.cli.stats import _fail, _write
+from csww.cli.stats import _fail, _write, load_flags
 
 if TYPE_CHECKING:
     from csww.flows.store import Store
+    from csww.stats.quality import QualityFlags
 
 
 def _salt(salt_file: Path | None, store: Path | None) -> bytes:
@@ -83,6 +84,18 @@ def _salt(salt_file: Path | None, store: Path | None) -> bytes:
     is_flag=True,
     help="Show figures of one or two people that published output suppresses (c).",
 )
+@click.option(
+    "--quality-flags",
+    "flags_path",
+    help="DfE's quality flags (u), as for 'csww stats': 'dfe' or a CSV of la_code,year,indicator. "
+    "An LA whose leavers are flagged shows u and is left out of regional and national rows.",
+)
+@click.option(
+    "--national",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write England's attrition in the layout of DfE's national-only data set "
+    "(total, agency and full attrition and movers between LAs, FTE and rate) here.",
+)
 def flows_command(
     returns: tuple[Path, ...],
     output: Path | None,
@@ -95,6 +108,8 @@ def flows_command(
     store: Path | None,
     salt_file: Path | None,
     no_suppress: bool,
+    flags_path: str | None,
+    national: Path | None,
 ) -> None:
     """Workforce flows from RETURNS (XML files or folders; every LA, one or more years).
 
@@ -110,6 +125,7 @@ def flows_command(
         raise click.UsageError("give RETURNS (files or folders), or a --store loaded before.")
     if (retention or continuity) and not la_code:
         raise click.UsageError("--retention and --continuity are for one LA: add --la CODE.")
+    flags = load_flags(flags_path)
     files = find_returns(returns)
     if returns and not files:
         _fail("no XML returns found in the paths given.")
@@ -121,7 +137,7 @@ def flows_command(
         paths = _load(linked, files)
         unit, wanted = _unit_and_years(linked, la_code, years)
         suppress = not no_suppress
-        _attrition(linked, wanted, suppress, unit, output)
+        _attrition(linked, wanted, suppress, unit, output, flags, national)
         if movement is not None or matrix is not None:
             _movement(linked, wanted, suppress, unit, movement, matrix)
         if retention is not None and unit is not None:
@@ -179,12 +195,20 @@ def _unit_and_years(
 
 
 def _attrition(
-    linked: Store, wanted: list[int], suppress: bool, unit: str | None, output: Path | None
+    linked: Store,
+    wanted: list[int],
+    suppress: bool,
+    unit: str | None,
+    output: Path | None,
+    flags: QualityFlags | None,
+    national: Path | None,
 ) -> None:
     from csww.flows import attrition
 
-    results = [attrition.measure(linked, y) for y in wanted]
+    results = [attrition.measure(linked, y, flags) for y in wanted]
     _write(attrition.to_csv(results, suppress, unit), output)
+    if national is not None:
+        _write(attrition.national_csv(results), national)
     for result in results:
         for note in result.notes:
             click.echo(f"Note: {note}", err=True)

@@ -8,6 +8,8 @@ malformed item is reported once, by its own item rule).
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 from csww.rules.registry import Columns, rule
@@ -447,3 +449,90 @@ def starter_leaver_fte30_given(c: Columns) -> pl.Expr:
     # "ensure that their FTE is recorded correctly at both time points (it should be 0)";
     # the status table marks FTE30 not applicable to leavers, so a gap is a query, not an error.
     return (c.t("RoleStartDate") <= c.day(c.ctx.previous_reference_date)) | c.given("FTE30")
+
+
+# From 2018 a leaver's FTE is the FTE they worked when they left, and DfE's leavers' FTE and
+# FTE turnover rate sum it (docs/years.md): a leaver with FTE 0 or none counts as no leaver
+# in the FTE turnover. DfE flagged exactly this: Sunderland 2024, 28 leavers with a leavers'
+# FTE of 2, re-published as "u". A query: a leaver may have had a 0 FTE contract (casual).
+@rule(
+    "532Q",
+    "query",
+    "Please check: the leaver's FTE is 0; record the FTE they worked when they left, which DfE's leavers' FTE and FTE turnover rate count (a leaver with FTE 0 is left out of them).",
+    fields=("FTE",),
+    section="General Data Items – FTE as at 30 September; Turnover",
+    scope="worker",
+    since=2018,
+    categories=("leaver",),
+    needs=("FTE",),
+)
+def leaver_fte_worked(c: Columns) -> pl.Expr:
+    return c.t("FTE") > 0
+
+
+@rule(
+    "533Q",
+    "query",
+    "Please check: the leaver has no FTE; record the FTE they worked when they left, which DfE's leavers' FTE and FTE turnover rate count.",
+    fields=("FTE",),
+    section="General Data Items – FTE as at 30 September; Turnover",
+    scope="worker",
+    since=2018,
+    categories=("leaver",),
+)
+def leaver_fte_given(c: Columns) -> pl.Expr:
+    return c.given("FTE")
+
+
+# The 2017 guide lists 1 Male and 2 Female; the 2021 schemas add 0 Not known and 9 Not
+# specified. DfE's 2019 data guidance says some social workers' genders were not known in
+# 2018 and 2019, so such returns were accepted: the codes are in the 2018 code list, and
+# this query asks for a note (the codes COLLECT used for them before 2021 are not known).
+@rule(
+    "534Q",
+    "query",
+    "Please check: Gender 0 (Not known) or 9 (Not specified) is in DfE's code list from 2021; for 2018 to 2020 DfE's data guidance says some genders were not known, so the code is accepted, but say why in a note.",
+    fields=("GenderCurrent",),
+    section="General Data Items – Gender",
+    scope="worker",
+    since=2018,
+    until=2020,
+    needs=("GenderCurrent",),
+)
+def gender_known(c: Columns) -> pl.Expr:
+    return c.t("GenderCurrent").is_in(["1", "2"])
+
+
+# An agency worker is recorded only if "in post at 30 September"; an agency record with a
+# leaving date (one third-party sample's ended in 1990) is not in post, so the statistics
+# leave it out of agency headcount, FTE and cases. It was counted before, and its 72 cases
+# made a caseload of 138.1. A query: the record may be in post with a stray date.
+@rule(
+    "535Q",
+    "query",
+    "Please check: an agency worker's record has a leaving date, so it is not an agency worker in post at 30 September and is left out of the agency headcount, FTE and caseload; remove the record if the assignment ended, or the leaving date if it did not.",
+    fields=("RoleEndDate",),
+    section="Agency Workers",
+    scope="worker",
+    categories=("agency",),
+)
+def agency_has_no_leaving_date(c: Columns) -> pl.Expr:
+    return c.t("RoleEndDate").is_null()
+
+
+# "A Frontline graduate refers to a graduate of the government fast-track 'Frontline'
+# programme which began in 2014." A graduate cannot have started in post before then.
+FRONTLINE_BEGAN = date(2014, 1, 1)
+
+
+@rule(
+    "536Q",
+    "query",
+    "Please check: a Frontline graduate who started before 2014, when the Frontline programme began; check the starting date and the Frontline graduate flag.",
+    fields=("FrontlineGrad", "RoleStartDate"),
+    section="Qualification and Role information – Frontline graduate",
+    scope="worker",
+    needs=("FrontlineGrad", "RoleStartDate"),
+)
+def frontline_after_programme_began(c: Columns) -> pl.Expr:
+    return (c.t("FrontlineGrad") != "1") | (c.t("RoleStartDate") >= c.day(FRONTLINE_BEGAN))
