@@ -53,9 +53,8 @@ def worker(rng: random.Random, n: int) -> dict[str, str]:
         RoleStartDate=start.isoformat(),
         StartOrigin=rng.choice(["1", "2", "4", "9", "10"]),
     )
-    if kind < 0.25:  # leaver
+    if kind < 0.25:  # leaver, with the FTE they worked when they left (queries 532Q and 808Q)
         values.update(
-            FTE="0",
             RoleEndDate=(date(2017, 10, 2) + timedelta(days=rng.randrange(0, 360))).isoformat(),
             LeaverDestination=rng.choice("123456789"),
             ReasonLeave=rng.choice(["1", "5", "8", "9"]),

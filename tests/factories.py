@@ -9,8 +9,12 @@ from __future__ import annotations
 from csww.model import Record, Return
 from csww.spec import load_spec
 
-# Values for the items a later year adds, where a category must give them.
-LATER_ITEMS = {"BaseSalary": "36500.00"}
+# Values for the items a later year adds, and the categories that give them.
+LATER_ITEMS = {"BaseSalary": ("36500.00", ("inpost",))}
+# A leaver's FTE: 0 as the 2017 guide asks ("For leavers, please record a 0"); from 2018 the
+# FTE they worked when they left (docs/years.md; queries 532Q and 533Q).
+LEAVER_FTE = {2017: "0"}
+LEAVER_FTE_LATER = "1"
 SEX_CODES = {"1": "M", "2": "F"}
 LA_PAY_ITEMS = {
     "RecruitmentBonus": "0",
@@ -88,9 +92,11 @@ def in_year_format(
     if sex is not None and gender is not None:
         out[sex] = SEX_CODES.get(gender, gender) if sex != "GenderCurrent" else gender
     out = {k: v for k, v in out.items() if k in spec.worker}
-    for element in spec.mandatory(category):  # type: ignore[arg-type]
-        if element not in out and element in LATER_ITEMS:
-            out[element] = LATER_ITEMS[element]
+    for element, (value, categories) in LATER_ITEMS.items():
+        if element in spec.worker and element not in out and category in categories:
+            out[element] = value
+    if category == "leaver" and "FTE" in out:
+        out["FTE"] = LEAVER_FTE.get(year, LEAVER_FTE_LATER)
     return out
 
 

@@ -9,7 +9,8 @@ framework. Typical use::
     csww.write(ret, "copy.xml")
 """
 
-from csww.engine import validate, validate_return
+from csww.engine import validate_return
+from csww.inputs import validate
 from csww.model import Record, Return, category_of
 from csww.reader import ReadError, read
 from csww.report import Issue, Report

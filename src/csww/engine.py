@@ -1,4 +1,11 @@
-"""The validation engine: streams a return through the rulebook and returns a report.
+"""The validation engine: reads a return once and returns its report.
+
+The header, the LA-level record and the reader's notes on the file's shape are checked as
+they arrive; the worker records are checked a batch at a time as typed columns
+(:mod:`csww.worker_checks`), their worker rules as column expressions run by the engine's
+core (:func:`csww.core.failing_rows`); the cross-record, continuity and return-level rules
+run at the end on each worker's key facts and the return's totals. Every issue lands where a
+record-by-record pass would put it.
 
 Bad data never raises: each problem becomes an :class:`~csww.report.Issue`. A file that
 cannot be read at all gives a report whose ``fatal`` says why and where.
@@ -7,20 +14,20 @@ cannot be read at all gives a report whose ``fatal`` says why and where.
 from __future__ import annotations
 
 import gc
-from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
-from csww.model import Record, Return, category_of
+from csww.model import Record, Return
 from csww.reader import DEFAULT_MAX_BYTES, ReadError, Source, StructureNote, iter_events
 from csww.report.model import Issue, ReadFailure, Report
 from csww.rules import RULES, Context, Rule, View, la_level, structure
 from csww.rules import header as header_rules
 from csww.rules.items import ItemChecker, parser_for
 from csww.rules.records import WorkerKey
-from csww.rules.return_level import Totals
 from csww.spec import UnknownYear, available_years, removed_item, spec_for, year_problem
 from csww.values import is_year
+from csww.worker_checks import BATCH, WorkerChecks
 from csww.writer import to_bytes
 
 Progress = Callable[[int], None]
@@ -53,10 +60,14 @@ class Validator:
         self.ctx: Context | None = None
         self.header: Record | None = None
         self.la: Record | None = None
-        self.pending: list[tuple[int, Record]] = []
+        # Every worker record, in file order; the worker rules run over them all at the end,
+        # as columns. ``placed[k]`` is where worker k's issues go among the other issues
+        # (after the issues found before it in the file, as a record-by-record pass would).
+        self.batch: list[Record] = []
+        self.placed: list[int] = []
+        self.checks: WorkerChecks | None = None
         self.count = 0
-        self.totals = Totals()
-        self.keys: dict[str, list[WorkerKey]] = defaultdict(list)
+        self.keys: dict[str, list[WorkerKey]] = {}
         self.source: str | None = None
         self.notes: list[str] = []
         self.names: dict[str, str] = _names(spec_for(None))
@@ -85,18 +96,18 @@ class Validator:
         self.ctx = ctx
         self.items = ItemChecker(ctx)
         rules = [r for r in RULES.for_year(year) if r.check]
-        self.worker_rules: dict[str, list[Rule]] = {
-            cat: [r for r in rules if r.scope == "worker" and cat in r.categories]
-            for cat in ("inpost", "leaver", "agency")
-        }
-        # Flattened for the per-worker loop: (needs, check, id, first field).
-        self.worker_checks = {
-            cat: [(r.needs, r.check, r.id, r.fields[0]) for r in listed]
-            for cat, listed in self.worker_rules.items()
-        }
+        checks = WorkerChecks(
+            ctx, self.items, [r for r in rules if r.scope == "worker"], self._worker_issue
+        )
+        if self.checks is not None:  # a second header: what was found so far stands
+            checks.totals, checks.found, checks.keys = (
+                self.checks.totals,
+                self.checks.found,
+                self.checks.keys,
+            )
+        self.checks = checks
         self.header_rules = [r for r in rules if r.scope == "header"]
         self.la_rules = [r for r in rules if r.scope == "la"]
-        self.sex_element = spec.element_for("sex")
         self.records_rules = [r for r in rules if r.scope == "records"]
         self.continuity_rules = [r for r in rules if r.scope == "continuity"]
         self.return_rules = [r for r in rules if r.scope == "return"]
@@ -129,6 +140,17 @@ class Validator:
             line=line,
             cell=cell,
         )
+
+    def _worker_issue(
+        self,
+        rule_id: str,
+        rec: Record,
+        index: int,
+        element: str | None,
+        value: str | None,
+        worker: str | None,
+    ) -> Issue:
+        return self._issue(rule_id, rec, index, element, value, worker=worker)
 
     def _message(self, rule_id: str, text: str, element: str | None, name: str | None) -> str:
         """The rule's message for this year: item rules' words come from the year's spec,
@@ -173,9 +195,7 @@ class Validator:
             if all(raw.get(n) for n in rule.needs) and not rule.check(view):  # type: ignore[misc]
                 field = rule.fields[0]
                 self.issues.append(self._issue(rule.id, rec, None, field, raw.get(field)))
-        for index, worker in self.pending:
-            self._worker(worker, index)
-        self.pending.clear()
+        self._place_pending()
 
     def on_la(self, rec: Record) -> None:
         self.la = rec
@@ -184,7 +204,8 @@ class Validator:
         assert self.ctx is not None
         ctx = self.ctx
         if rec.tag is not None and rec.tag != ctx.spec.sections.la:
-            self.issues.append(self._issue(la_level.WRONG_SECTION.id, rec, None, None, rec.tag))
+            wrong = la_level.wrong_section(ctx.year)
+            self.issues.append(self._issue(wrong, rec, None, None, rec.tag))
         typed: dict[str, Any] = {}
         for element, item in ctx.spec.la.items():
             text = rec.values.get(element, "")
@@ -221,72 +242,27 @@ class Validator:
 
     def on_worker(self, rec: Record) -> None:
         self.count += 1
-        rec_index = self.count
-        if self.ctx is None:
-            self.pending.append((rec_index, rec))
-            return
-        self._worker(rec, rec_index)
+        self.batch.append(rec)
+        if self.ctx is not None:
+            self.placed.append(len(self.issues))
+            if self.header is not None and len(self.batch) >= BATCH:
+                self._flush()
+        if self.progress is not None and self.count % PROGRESS_EVERY == 0:
+            self.progress(self.count)
 
-    def _worker(self, rec: Record, index: int) -> None:
-        ctx = self.ctx
-        assert ctx is not None
-        raw = rec.values
-        cat = category_of(rec)
-        issues = self.issues
-        swe = raw.get("SWENo")
-        make = self._issue
+    def _place_pending(self) -> None:
+        """Workers read before the year was known have their issues after what came so far."""
+        self.placed.extend([len(self.issues)] * (self.count - len(self.placed)))
 
-        def emit(rule_id: str, element: str | None, value: str | None) -> None:
-            issues.append(make(rule_id, rec, index, element, value, worker=swe))
-
-        typed = self.items.check(raw, cat, emit)
-        if rec.extras:
-            for (element, text), line in zip(
-                rec.extras, _lines(rec.extra_lines, len(rec.extras)), strict=False
-            ):
-                rule_id = self.items.extra_rule(element, text)
-                if rule_id is not None:
-                    issues.append(
-                        _at_line(make(rule_id, rec, index, element, text, worker=swe), line)
-                    )
-        view = View(raw, typed, cat, ctx)
-        keys = typed.keys()
-        for needs, check, rule_id, field in self.worker_checks[cat]:
-            if needs <= keys and not check(view):  # type: ignore[misc]
-                emit(rule_id, field, raw.get(field))
-        totals = self.totals
-        totals.workers += 1
-        totals.by_category[cat] += 1
-        fte = typed.get("FTE")
-        if fte is not None:
-            if cat == "agency":
-                totals.agency_fte += fte
-            elif cat == "inpost":
-                totals.inpost_fte += fte
-        if typed.get("Cases30", 0) > 0 and cat != "leaver":
-            totals.case_holders += 1
-        if swe:
-            self.keys[swe].append(
-                WorkerKey(
-                    index,
-                    rec.line,
-                    rec.cell,
-                    swe,
-                    cat,
-                    fte,
-                    typed.get("PersonBirthDate"),
-                    typed.get(self.sex_element) if self.sex_element else None,
-                    typed.get("RoleStartDate"),
-                    typed.get("RoleEndDate"),
-                    typed.get("FTE30"),
-                )
-            )
-        if self.progress is not None and index % PROGRESS_EVERY == 0:
-            self.progress(index)
+    def _flush(self) -> None:
+        """Check the workers read so far (the year is settled: the header has been read)."""
+        assert self.checks is not None
+        self.checks.run(self.batch, self.count - len(self.batch))
+        self.batch = []
 
     def on_note(self, note: StructureNote) -> None:
-        rule_id = NOTE_RULES[note.kind]
-        rule = RULES[rule_id]
+        rule = next(r for r in NOTE_RULES if r.check is not None and r.check(note))
+        rule_id = rule.id
         self.issues.append(
             Issue(
                 rule=rule_id,
@@ -310,18 +286,21 @@ class Validator:
                     header_rules.NO_HEADER.id, None, None, self.ctx.spec.sections.header, None
                 )
             )
-            for index, worker in self.pending:
-                self._worker(worker, index)
-            self.pending.clear()
+            self._place_pending()
         ctx = self.ctx
         assert ctx is not None
+        self._flush()
+        assert self.checks is not None
+        self.issues = self._in_place(self.checks.found)
+        self.keys = self.checks.worker_keys(only_shared=self.previous is None)
         if self.la is None:
             self.issues.append(
                 self._issue(la_level.NO_SECTION.id, None, None, ctx.spec.sections.la, None)
             )
         self._cross_records(ctx)
         la_raw = self.la.values if self.la is not None else {}
-        view = View(la_raw, getattr(self, "la_typed", {}), "return", ctx, totals=self.totals)
+        totals = self.checks.totals
+        view = View(la_raw, getattr(self, "la_typed", {}), "return", ctx, totals=totals)
         for rule in self.return_rules:
             if rule.needs <= view.t.keys() and not rule.check(view):  # type: ignore[misc]
                 field = rule.fields[0]
@@ -336,6 +315,27 @@ class Validator:
             source=self.source,
             notes=list(dict.fromkeys(self.notes)),
         )
+
+    def worker_keys(self) -> dict[str, list[WorkerKey]]:
+        """Every worker's key facts by registration number (a previous year's return)."""
+        if self.ctx is None:
+            self._start(None)
+        self._flush()
+        assert self.checks is not None
+        return dict(self.checks.worker_keys(only_shared=False))
+
+    def _in_place(self, found: dict[int, list[Issue]]) -> list[Issue]:
+        """The issues in the order a record-by-record pass gives them: each worker's after
+        the issues found before that worker in the file."""
+        out: list[Issue] = []
+        done = 0
+        for k in sorted(found):
+            at = self.placed[k]
+            out.extend(self.issues[done:at])
+            done = at
+            out.extend(found[k])
+        out.extend(self.issues[done:])
+        return out
 
     def _cross_records(self, ctx: Context) -> None:
         found: list[Issue] = []
@@ -365,7 +365,10 @@ class Validator:
 
     def _continuity(self, ctx: Context, previous: dict[str, list[WorkerKey]]) -> list[Issue]:
         found = []
-        for swe in previous.keys() | self.keys.keys():
+        # This year's numbers in file order, then last year's that are gone: the same order
+        # on every run (a set's order changes with the interpreter's hash seed).
+        numbers = [*self.keys, *(swe for swe in previous if swe not in self.keys)]
+        for swe in numbers:
             current, before = self.keys.get(swe, []), previous.get(swe, [])
             for rule in self.continuity_rules:
                 for key in rule.check(current, before, ctx):  # type: ignore[misc]
@@ -420,8 +423,6 @@ def _lines(lines: list[int], count: int) -> list[int | None]:
 def _at_line(issue: Issue, line: int | None) -> Issue:
     if not line:
         return issue
-    from dataclasses import replace
-
     return replace(issue, line=line)
 
 
@@ -484,13 +485,11 @@ def previous_keys(source: Source) -> dict[str, list[WorkerKey]] | ReadFailure:
                 validator.on_worker(value)  # type: ignore[arg-type]
             elif kind == "header":
                 validator.on_header(value)  # type: ignore[arg-type]
-        if validator.ctx is None:
-            validator.finish()
+        return validator.worker_keys()
     except ReadError as exc:
         return ReadFailure(exc.message, exc.line, exc.column)
     except NoSpecification as exc:
         return ReadFailure(str(exc))
-    return dict(validator.keys)
 
 
 def _name(source: Source) -> str | None:
@@ -512,10 +511,55 @@ def validate_return(
         if isinstance(keys, ReadFailure):
             return Report(fatal=ReadFailure(f"The previous year's return cannot be read: {keys}"))
     validator = Validator(year, previous=keys if isinstance(keys, dict) else None)
+    extra = list(extra_issues)
     try:
-        return _validate_in_memory(validator, ret, notes, extra_issues)
+        report = _validate_in_memory(validator, ret, notes, extra)
     except NoSpecification as exc:
         return Report(fatal=ReadFailure(str(exc)), workers=len(ret.workers))
+    report.issues = one_per_problem(report.issues, extra, ret, validator.ctx)
+    return report
+
+
+def one_per_problem(
+    issues: list[Issue], read_issues: list[Issue], ret: Return, ctx: Context | None
+) -> list[Issue]:
+    """One problem is one issue, at the cell the user must change.
+
+    A cell the spreadsheet reader could not convert is reported by the reader's rule, which
+    says what happened and how to put it right; the item's format rule on that same cell
+    would say it a second time, so it is dropped. Every issue about an item of a worker
+    record points at that item's cell, and an issue about the worker records as a whole at
+    the first worker row. A return with no cells (XML) is left as it is."""
+    converted = {i.cell for i in read_issues if i.cell}
+    la_format = (
+        {e: item.format_rule for e, item in ctx.spec.la.items() if item.format_rule}
+        if ctx is not None
+        else {}
+    )
+    kept = []
+    for issue in issues:
+        if issue.cell in converted and _is_format_rule(issue, la_format):
+            continue
+        cell = _cell_of(issue, ret)
+        kept.append(issue if cell is None or cell == issue.cell else replace(issue, cell=cell))
+    return kept
+
+
+def _is_format_rule(issue: Issue, la_format: dict[str, str]) -> bool:
+    """Whether the issue is an item's typing rule (worker items, or an LA-level figure)."""
+    if issue.rule not in RULES:
+        return False
+    if RULES[issue.rule].scope == "item":
+        return True
+    return issue.field is not None and la_format.get(issue.field) == issue.rule
+
+
+def _cell_of(issue: Issue, ret: Return) -> str | None:
+    if issue.record is not None and 1 <= issue.record <= len(ret.workers):
+        return ret.workers[issue.record - 1].cells.get(issue.field or "")
+    if issue.field == "CSWWWorker" and ret.workers_cell:
+        return ret.workers_cell
+    return None
 
 
 def _validate_in_memory(

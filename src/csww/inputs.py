@@ -10,6 +10,7 @@ year's rules in silence.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -170,6 +171,36 @@ def validate_path(
     except Refused as exc:
         return Report(source=str(path), fatal=ReadFailure(exc.message, exc.line, exc.column))
     return validate_input(inp, previous=previous, progress=progress)
+
+
+def validate(
+    source: Source,
+    *,
+    year: int | None = None,
+    progress: Progress | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    previous: Source | None = None,
+) -> Report:
+    """The library's one call: validate a return from a path (XML, a workbook, CSV files or
+    a folder of them), or XML as bytes or a binary stream.
+
+    A spreadsheet goes the way ``csww validate`` takes it (:func:`validate_path`), so it
+    gets the same issues; XML streams through the engine (a return whose header gives no
+    year is checked against the latest year, with a note saying so)."""
+    from csww.engine import validate as validate_xml
+
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        try:
+            kind = kind_of(path) if path.exists() else "xml"
+        except Refused as exc:
+            return Report(source=str(path), fatal=ReadFailure(exc.message))
+        if kind != "xml":
+            prior = Path(previous) if isinstance(previous, str | os.PathLike) else None
+            return validate_path(path, year, previous=prior, progress=progress)
+    return validate_xml(
+        source, year=year, progress=progress, max_bytes=max_bytes, previous=previous
+    )
 
 
 def read_input(inp: Input) -> Return:

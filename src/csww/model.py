@@ -60,6 +60,9 @@ class Return:
     workers: list[Record] = field(default_factory=list)
     extras: list[tuple[str, str]] = field(default_factory=list)
     extra_lines: list[int] = field(default_factory=list, compare=False)
+    # Where the worker records start in a spreadsheet (``Workers!A4``): the place of an
+    # issue about the worker records as a whole.
+    workers_cell: str | None = field(default=None, compare=False)
 
     @property
     def year(self) -> int | None:

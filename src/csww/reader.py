@@ -272,77 +272,93 @@ def _events(stream: IO[bytes]) -> Iterator[Event]:
         remove_comments=True,
         remove_pis=True,
     )
-    checked = False
-    namespaced = False
     root: etree._Element | None = None
+    namespaced = False
     workers = 0
     seen: set[str] = set()
     try:
         for _event, elem in context:
-            if not checked:
-                tree = elem.getroottree()
-                if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-                    raise ReadError(DOCTYPE_MESSAGE, 1)
-                root = tree.getroot()
+            if root is None:
+                root = _checked_root(elem)
                 namespaced = "}" in root.tag
-                if _local(root.tag) not in MESSAGE_TAGS:
-                    raise ReadError(
-                        f"The file's top element is <{_local(root.tag)}>, but a CSWW return starts "
-                        f"with <{min(MESSAGE_TAGS)}>. Is this the right file?",
-                        root.sourceline,
-                    )
-                checked = True
             tag = _local(elem.tag)
-            parent = elem.getparent()
             if elem.getprevious() is not None:
                 yield from _leading_siblings(elem, workers)
-            if parent is not root:
+            if elem.getparent() is not root:
                 yield "note", StructureNote("misplaced", tag, "", elem.sourceline, None)
+            notes: list[StructureNote] = []
             if tag in WORKER_TAGS:
                 workers += 1
-                notes: list[StructureNote] = []
                 rec = _worker(elem, notes, workers, namespaced)
                 rec.tag = tag
-                for note in notes:
-                    yield "note", note
+                yield from (("note", note) for note in notes)
                 yield "worker", rec
             else:
-                notes = []
-                rec = _record(elem, notes, None)
-                rec.tag = tag
-                for note in notes:
-                    yield "note", note
-                part = "header" if tag in HEADER_TAGS else "la"
-                if part in seen:
-                    yield "note", StructureNote("duplicate_record", tag, "", elem.sourceline, None)
-                seen.add(part)
-                if part == "header":
-                    yield "header", rec
-                else:
-                    yield "la", rec
+                yield from _section(elem, tag, notes, seen)
             elem.clear(keep_tail=True)
-        if not checked:
-            info = context.root.getroottree().docinfo if context.root is not None else None
-            if info is not None and (info.doctype or info.internalDTD is not None):
-                raise ReadError(DOCTYPE_MESSAGE, 1)
-            raise ReadError(
-                f"No {_PARTS} element was found: this does not look like a CSWW return."
-            )
-        for child in context.root:
-            if isinstance(child.tag, str) and _local(child.tag) not in RECORD_TAGS:
-                yield (
-                    "note",
-                    StructureNote(
-                        "unknown_record",
-                        _local(child.tag),
-                        (child.text or "").strip(),
-                        child.sourceline,
-                        None,
-                    ),
-                )
+        if root is None:
+            raise _not_a_return(context.root)
+        yield from _trailing_unknowns(context.root)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (None, None)
         raise ReadError(_syntax_message(exc), line, column) from None
+
+
+def _checked_root(elem: etree._Element) -> etree._Element:
+    """The message element, once the first record is read; refuses a DOCTYPE or a file that
+    is not a CSWW message."""
+    tree = elem.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise ReadError(DOCTYPE_MESSAGE, 1)
+    root = tree.getroot()
+    if _local(root.tag) not in MESSAGE_TAGS:
+        raise ReadError(
+            f"The file's top element is <{_local(root.tag)}>, but a CSWW return starts "
+            f"with <{min(MESSAGE_TAGS)}>. Is this the right file?",
+            root.sourceline,
+        )
+    return root
+
+
+def _section(
+    elem: etree._Element, tag: str, notes: list[StructureNote], seen: set[str]
+) -> Iterator[Event]:
+    """The header or the LA-level record, after its notes (and a note when repeated)."""
+    rec = _record(elem, notes, None)
+    rec.tag = tag
+    yield from (("note", note) for note in notes)
+    part = "header" if tag in HEADER_TAGS else "la"
+    if part in seen:
+        yield "note", StructureNote("duplicate_record", tag, "", elem.sourceline, None)
+    seen.add(part)
+    if part == "header":
+        yield "header", rec
+    else:
+        yield "la", rec
+
+
+def _not_a_return(top: etree._Element | None) -> ReadError:
+    """Why a well-formed file with no CSWW record in it cannot be read."""
+    info = top.getroottree().docinfo if top is not None else None
+    if info is not None and (info.doctype or info.internalDTD is not None):
+        return ReadError(DOCTYPE_MESSAGE, 1)
+    return ReadError(f"No {_PARTS} element was found: this does not look like a CSWW return.")
+
+
+def _trailing_unknowns(top: etree._Element | None) -> Iterator[Event]:
+    """Notes for the message's elements after the last record that are not records."""
+    for child in top if top is not None else ():
+        if isinstance(child.tag, str) and _local(child.tag) not in RECORD_TAGS:
+            yield (
+                "note",
+                StructureNote(
+                    "unknown_record",
+                    _local(child.tag),
+                    (child.text or "").strip(),
+                    child.sourceline,
+                    None,
+                ),
+            )
 
 
 def _leading_siblings(elem: etree._Element, workers: int) -> Iterator[Event]:

@@ -46,32 +46,45 @@ def _version() -> str:
         return "dev"
 
 
+def _beside(rec: Record, order: tuple[str, ...] | list[str], repeatable: frozenset[str]) -> int:
+    """How many of the record's leading extras sit beside their first occurrence: repeats of
+    repeatable items, in schema order. Reading the file back gives the same extras in the
+    same order, so a return still round-trips exactly."""
+    rank = {name: i for i, name in enumerate(order)}
+    last, n = -1, 0
+    for name, _text in rec.extras:
+        at = rank.get(name, -1)
+        if name not in repeatable or name not in rec.values or at < last:
+            break
+        last, n = at, n + 1
+    return n
+
+
 def _leaves(
     parent: etree._Element,
     rec: Record,
     order: tuple[str, ...] | list[str],
     done: set[str],
     repeatable: frozenset[str] = frozenset(),
-) -> None:
+) -> int:
+    beside = _beside(rec, order, repeatable) if repeatable and rec.extras else 0
     for name in order:
         if name in rec.values and name not in done:
             etree.SubElement(parent, name).text = rec.values[name]
             done.add(name)
             if name in repeatable:  # later occurrences sit beside the first, in schema order
-                for extra, text in rec.extras:
+                for extra, text in rec.extras[:beside]:
                     if extra == name:
                         etree.SubElement(parent, name).text = text
+    return beside
 
 
-def _rest(
-    parent: etree._Element, rec: Record, done: set[str], repeatable: frozenset[str] = frozenset()
-) -> None:
+def _rest(parent: etree._Element, rec: Record, done: set[str], beside: int = 0) -> None:
     for name, text in rec.values.items():
         if name not in done:
             etree.SubElement(parent, name).text = text
-    for name, text in rec.extras:
-        if not (name in repeatable and name in done):
-            etree.SubElement(parent, name).text = text
+    for name, text in rec.extras[beside:]:
+        etree.SubElement(parent, name).text = text
 
 
 def spec_of(ret: Return) -> Spec:
@@ -103,8 +116,8 @@ def to_element(ret: Return, spec: Spec | None = None) -> etree._Element:
     for worker in ret.workers:
         el = etree.SubElement(message, sections.worker)
         done = set()
-        _leaves(el, worker, order, done, repeatable)
-        _rest(el, worker, done, repeatable)
+        beside = _leaves(el, worker, order, done, repeatable)
+        _rest(el, worker, done, beside)
     for name, text in ret.extras:
         etree.SubElement(message, name).text = text
     return message

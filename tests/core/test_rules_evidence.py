@@ -222,15 +222,6 @@ def _with(*extra: Record) -> Return:
 
 
 IDENTICAL_LINES = [
-    # "For staff who work part-time in two or more different roles enter each role as an
-    # individual case (for example one line per role)": two half-time posts, same details.
-    (
-        "one person in two identical half-time posts",
-        lambda: _with(
-            make_worker("inpost", SWENo="SW5", FTE="0.5"),
-            make_worker("inpost", SWENo="SW5", FTE="0.5"),
-        ),
-    ),
     # DfE's methodology: agency records are never de-duplicated, each counts as a person.
     (
         "one agency worker on two identical assignments",
@@ -254,6 +245,19 @@ def test_identical_lines_the_guide_allows_raise_nothing(desc: str, build) -> Non
     assert validate_return(build()).issues == []
 
 
-def test_a_copied_full_time_post_is_still_caught_by_701() -> None:
+def test_two_identical_half_time_posts_are_queried_never_blocked() -> None:
+    # "For staff who work part-time in two or more different roles enter each role as an
+    # individual case (for example one line per role)": two half-time posts with the same
+    # details are valid, but an exact copy doubles cases and sickness days, so 708Q asks.
+    ret = _with(
+        make_worker("inpost", SWENo="SW5", FTE="0.5"),
+        make_worker("inpost", SWENo="SW5", FTE="0.5"),
+    )
+    report = validate_return(ret)
+    assert [(i.rule, i.record) for i in report.issues] == [("708Q", 6)]
+    assert report.errors == 0
+
+
+def test_a_copied_full_time_post_is_queried_by_701q_and_708q() -> None:
     ret = _with(make_worker("inpost", SWENo="SW5"), make_worker("inpost", SWENo="SW5"))
-    assert {i.rule for i in validate_return(ret).issues} == {"701"}
+    assert {i.rule for i in validate_return(ret).issues} == {"701Q", "708Q"}

@@ -16,7 +16,7 @@ SECOND_ROLE = {"OrgRole": "6", "Cases30": "0", "FTE30": "0.5"}
 
 RECORD_CASES: list[Case] = [
     fires(
-        "701",
+        "701Q",
         "two posts of 0.6 and 0.5",
         only(
             W("inpost", FTE="0.6"), W("inpost", FTE="0.5", **SECOND_ROLE), W("leaver", SWENo="SW2")
@@ -27,13 +27,13 @@ RECORD_CASES: list[Case] = [
     # The guide's "combined FTE of their roles" is about the LA's staff; an employee also
     # working through an agency is query 704Q, and agency records count as separate people.
     passes(
-        "701",
+        "701Q",
         "employee at 1 FTE and agency at 0.1 under one number (704Q instead)",
         only(W("inpost"), W("leaver", SWENo="SW2"), W("agency", SWENo="SW123456", FTE="0.1")),
         instead="704Q",
     ),
     passes(
-        "701",
+        "701Q",
         "one agency worker on two assignments of 0.6",
         only(
             W("inpost", SWENo="SW1"),
@@ -43,14 +43,14 @@ RECORD_CASES: list[Case] = [
         ),
     ),
     passes(
-        "701",
+        "701Q",
         "two posts of 0.6 and 0.4",
         only(
             W("inpost", FTE="0.6"), W("inpost", FTE="0.4", **SECOND_ROLE), W("leaver", SWENo="SW2")
         ),
     ),
     passes(
-        "701",
+        "701Q",
         "a full-time post and a leaver record under one number",
         only(W("inpost"), W("leaver")),
     ),
@@ -183,6 +183,61 @@ RECORD_CASES: list[Case] = [
         "same number and start, another date of birth (703Q instead)",
         only(W("inpost"), W("leaver", PersonBirthDate="1981-05-17")),
         instead="703Q",
+    ),
+    # Three posts of a third each, written at six decimals, add up to 1.000002: that is 1.
+    passes(
+        "701Q",
+        "three posts of 0.333334 (a third at six decimals)",
+        only(
+            W("inpost", FTE="0.333334"),
+            W("inpost", FTE="0.333334", **SECOND_ROLE),
+            W("inpost", FTE="0.333334", **{**SECOND_ROLE, "OrgRole": "4"}),
+            W("leaver", SWENo="SW2"),
+        ),
+    ),
+    fires(
+        "701Q",
+        "three posts of 0.3334 add up to 1.0002",
+        only(
+            W("inpost", FTE="0.3334"),
+            W("inpost", FTE="0.3334", **SECOND_ROLE),
+            W("inpost", FTE="0.3334", **{**SECOND_ROLE, "OrgRole": "4"}),
+            W("leaver", SWENo="SW2"),
+        ),
+        "FTE",
+        1,
+    ),
+    # An exact copy doubles the record's cases and sickness days in every statistic; a query,
+    # as "one line per role" lets two identical part-time posts write identical lines.
+    fires(
+        "708Q",
+        "an exact copy of a part-time worker's record",
+        only(W("inpost", FTE="0.5"), W("inpost", FTE="0.5"), W("leaver", SWENo="SW2")),
+        "SWENo",
+        2,
+    ),
+    fires(
+        "708Q",
+        "an exact copy of a leaver's record",
+        only(W("inpost", SWENo="SW1"), W("leaver"), W("leaver")),
+        "SWENo",
+        3,
+    ),
+    passes(
+        "708Q",
+        "two part-time posts that differ in one item (the cases held)",
+        only(W("inpost", FTE="0.5"), W("inpost", FTE="0.5", Cases30="3"), W("leaver", SWENo="SW2")),
+    ),
+    # DfE counts each agency record as a person; an assignment may match another exactly.
+    passes(
+        "708Q",
+        "one agency worker on two identical assignments",
+        only(
+            W("inpost", SWENo="SW1"),
+            W("leaver", SWENo="SW2"),
+            W("agency", FTE="0.5"),
+            W("agency", FTE="0.5"),
+        ),
     ),
 ]
 

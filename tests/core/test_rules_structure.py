@@ -103,9 +103,9 @@ STRUCTURE_CASES: list[Case] = [
     ),
     fires(
         "903Q",
-        "a leaver's empty FTE (voluntary for leavers)",
-        xml("<FTE>0</FTE>", "<FTE></FTE>"),
-        "FTE",
+        "a leaver's empty reason for leaving (voluntary for leavers)",
+        xml("<ReasonLeave>1</ReasonLeave>", "<ReasonLeave></ReasonLeave>"),
+        "ReasonLeave",
         2,
     ),
     passes(

@@ -535,10 +535,17 @@ MISSING_CASES = [
     ),
     fires(
         "221",
-        "2018 leaver with Absent on 30 September empty",
-        one("leaver", Absat30Sept=""),
+        "2018 worker in post with Absent on 30 September empty",
+        one("inpost", Absat30Sept=""),
         "Absat30Sept",
-        LV,
+        IN,
+    ),
+    # The item asks whether the worker "was absent from work on 30 September": mandatory for
+    # workers in post from 2018, voluntary for a leaver, who may have left in March.
+    passes(
+        "221",
+        "2018 leaver who left in March without Absent on 30 September",
+        one("leaver", Absat30Sept=None),
     ),
     passes(
         "221",
@@ -579,8 +586,8 @@ FORMAT_CASES = [
     passes("304", "29 February in a leap year", one("inpost", PersonBirthDate="1980-02-29")),
     fires(
         "305",
-        "gender 0 (not in the guide's list)",
-        one("inpost", GenderCurrent="0"),
+        "gender 0 in 2017 (not in the guide's list)",
+        one("inpost", 2017, GenderCurrent="0"),
         "GenderCurrent",
         IN,
     ),
@@ -669,10 +676,16 @@ FORMAT_CASES = [
 NOT_APPLICABLE_CASES = [
     fires(
         "413Q",
-        "agency worker with a leaving date",
-        one("agency", RoleEndDate="2018-03-31"),
+        "agency worker with a leaving date that is not a date",
+        one("agency", RoleEndDate="31 March 2018"),
         "RoleEndDate",
         AG,
+    ),
+    passes(
+        "413Q",
+        "agency worker with a leaving date, which 535Q reports in its own words",
+        one("agency", RoleEndDate="2018-03-31"),
+        instead="535Q",
     ),
     passes(
         "413Q", "agency worker with an empty leaving-date element", one("agency", RoleEndDate="")
@@ -1299,11 +1312,14 @@ def test_rule_case(case: Case) -> None:
 
 def all_cases() -> list[Case]:
     from tests.core.test_rules_continuity import CONTINUITY_CASES
+    from tests.core.test_rules_false_errors import FALSE_ERROR_CASES
     from tests.core.test_rules_records import RECORD_CASES
     from tests.core.test_rules_structure import STRUCTURE_CASES
     from tests.core.test_years import YEAR_CASES
 
-    return TABLE + RECORD_CASES + STRUCTURE_CASES + CONTINUITY_CASES + YEAR_CASES
+    return (
+        TABLE + RECORD_CASES + STRUCTURE_CASES + CONTINUITY_CASES + YEAR_CASES + FALSE_ERROR_CASES
+    )
 
 
 def test_every_rule_has_a_firing_and_a_passing_case() -> None:

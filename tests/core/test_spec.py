@@ -62,7 +62,9 @@ def test_2017_statuses_are_the_guides_table() -> None:
 def test_2018_is_2017_plus_the_announced_change() -> None:
     expected = dict(GUIDE_2017)
     expected["FrontlineGrad"] = (M, M, V)
-    expected["Absat30Sept"] = (M, M, V)
+    # The item asks whether the worker "was absent from work on 30 September": mandatory for
+    # workers in post, voluntary for leavers (who may have left in March).
+    expected["Absat30Sept"] = (M, V, V)
     expected["ReasonAbsence"] = ("conditional", "conditional", V)
     assert statuses(2018) == expected
 

@@ -50,10 +50,17 @@ YEAR_CASES: list[Case] = [
     ),
     fires(
         "305",
-        "gender 9 in 2018, before the code existed",
-        ret_of(2018, make_worker("inpost", 2018, GenderCurrent="9")),
+        "gender 9 in 2017, before the code existed",
+        ret_of(2017, make_worker("inpost", 2017, GenderCurrent="9")),
         "GenderCurrent",
         IN,
+    ),
+    # DfE's 2019 data guidance: some genders were not known in 2018 and 2019 (accepted).
+    passes(
+        "305",
+        "gender 9 in 2018, queried as DfE's data guidance allows",
+        ret_of(2018, make_worker("inpost", 2018, GenderCurrent="9")),
+        instead="534Q",
     ),
     # CFKSSstatus: voluntary, codes 1-4, may repeat (2021-2024).
     passes(
@@ -92,22 +99,22 @@ YEAR_CASES: list[Case] = [
         "Sex",
         IN,
     ),
-    passes("424Q", "no Sex on an agency record", ret_of(2024)),
-    fires(
-        "424Q",
-        "Sex on an agency record",
-        lambda: _agency_with(2024, Sex="M"),
-        "Sex",
-        3,
-    ),
+    # Sex is voluntary for agency workers (as Gender was): no source makes it not applicable.
+    passes("324", "Sex on an agency record", lambda: _agency_with(2024, Sex="M")),
     # 2025: base salary and payments.
-    passes("225", "base salary given for a worker in post", ret_of(2025)),
+    # Base salary: mandatory only in a news report of DfE's plans (CC24), so a query.
+    passes("602Q", "base salary given for a worker in post", ret_of(2025)),
     fires(
-        "225",
+        "602Q",
         "no base salary for a worker in post",
         ret_of(2025, make_worker("inpost", 2025, BaseSalary=None)),
         "BaseSalary",
         IN,
+    ),
+    passes(
+        "602Q",
+        "no base salary for a leaver",
+        ret_of(2025, make_worker("leaver", 2025, SWENo="SW2", BaseSalary=None)),
     ),
     passes(
         "325",
@@ -204,10 +211,18 @@ YEAR_CASES: list[Case] = [
     ),
     # The LA section's name follows the year.
     passes("157", "LALevel in 2025", xml(year=2025)),
+    # 2025's schemas disagree on the name: the old one is a query, the figures still read.
     fires(
-        "157",
+        "158Q",
         "LALevelVacancies in a 2025 return",
         xml("<LALevel>", "<LALevelVacancies>", "</LALevel>", "</LALevelVacancies>", year=2025),
+    ),
+    passes("158Q", "LALevel in a 2025 return", xml(year=2025)),
+    passes(
+        "158Q",
+        "LALevel in a 2024 return is 157, every source naming LALevelVacancies",
+        xml("<LALevelVacancies>", "<LALevel>", "</LALevelVacancies>", "</LALevel>", year=2024),
+        instead="157",
     ),
     fires(
         "157",
@@ -257,7 +272,7 @@ def _sent_as(made: int, year: int) -> bytes:
 def test_a_2024_format_return_sent_as_2025_is_caught() -> None:
     report = validate(_sent_as(2024, 2025))
     rules = {i.rule for i in report.issues}
-    assert {"157", "150", "225", "909Q"} <= rules
+    assert {"158Q", "150", "602Q", "909Q"} <= rules
     assert {i.field for i in report.issues if i.rule == "150"} >= {"RecruitmentBonus", "CostDBS"}
 
 
@@ -291,7 +306,8 @@ def test_rules_know_their_years() -> None:
     assert RULES["205"].years == "2017–2023"
     assert RULES["224"].years == "2024 onwards"
     assert RULES["323"].years == "2021–2024"
-    assert RULES["225"].years == "2025 onwards"
+    assert RULES["602Q"].years == "2025 onwards" and "225" not in RULES
+    assert RULES["157"].years == "2017–2024" and RULES["158Q"].years == "2025 onwards"
     assert not RULES["155"].applies_to(2024) and RULES["155"].applies_to(2025)
 
 

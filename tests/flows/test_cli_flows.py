@@ -129,3 +129,32 @@ def test_synth_writes_linked_years_that_flows_reads(tmp_path: Path) -> None:
     national = next(csv.DictReader(io.StringIO(out.split("Note:")[0])))
     # Linked people: some of 2021's leavers are found in post or in agency work.
     assert float(national["moved_fte"]) + float(national["attrition_into_agency_fte"]) > 0
+
+
+def test_quality_flags_and_the_national_layout(folder: Path, tmp_path: Path) -> None:
+    """As 'csww stats': --quality-flags takes 'dfe' or a CSV; an LA whose leavers are flagged
+    is u and out of England's figures. --national writes DfE's national-only layout."""
+    flags = tmp_path / "flags.csv"
+    flags.write_text("la_code,year,indicator\n301,2021,leavers_fte\n", encoding="utf-8")
+    national = tmp_path / "national.csv"
+    code, out = run(
+        "flows",
+        str(folder),
+        "--year",
+        "2021",
+        "--no-suppress",
+        "--quality-flags",
+        str(flags),
+        "--national",
+        str(national),
+    )
+    assert code == 0, out
+    (row,) = read(national)
+    assert (row["inpost_fte"], row["total_attrition_fte"], row["movers_las_fte"]) == (
+        "3.9",
+        "1.5",
+        "0",
+    )
+    assert "flagged u" in out
+    code, out = run("flows", str(folder), "--quality-flags", str(tmp_path / "none.csv"))
+    assert code == 2 and "is not a file" in out and "Traceback" not in out

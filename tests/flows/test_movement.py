@@ -9,7 +9,8 @@ import pytest
 
 from csww.flows import movement
 from csww.flows.store import Store
-from tests.flows.scenario import SALT, returns_2020, returns_2021
+from tests.factories import make_return, make_worker
+from tests.flows.scenario import SALT, inpost, leaver, returns_2020, returns_2021
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +108,27 @@ def test_the_matrix_in_wide_form(found: list[movement.Flow]) -> None:
     ]
     published = list(csv.reader(io.StringIO(movement.matrix_csv(found))))
     assert published[1] == ["2021", "301", "c", "c", "0", "c", "c"]
+
+
+def test_a_leaver_of_two_posts_on_one_day_is_one_person_and_an_ended_agency_record_is_not_found() -> (
+    None
+):
+    """Headcounts count people, as DfE's leavers' headcount; an agency record with a leaving
+    date (query 535Q) is no agency worker on 30 September."""
+    with Store(SALT) as store:
+        store.load_return(make_return([inpost(2020, "SW1"), inpost(2020, "SW2")], year=2020))
+        store.load_return(
+            make_return(
+                [
+                    inpost(2021, "SW9"),
+                    leaver(2021, "SW1", "0.5", "2021-03-31", OrgRole="5", LeaverDestination="6"),
+                    leaver(2021, "SW1", "0.5", "2021-03-31", OrgRole="6", LeaverDestination="6"),
+                    leaver(2021, "SW2", "1", "2021-04-30", LeaverDestination="3"),
+                    make_worker("agency", 2021, SWENo="SW2", RoleEndDate="2021-06-30"),
+                ],
+                year=2021,
+            )
+        )
+        found = movement.flows(store, 2021)
+    leavers = {(f.found, f.recorded, f.headcount, f.fte) for f in found if f.direction == "leavers"}
+    assert leavers == {("not found", "6", 1, 1_000_000), ("not found", "3", 1, 1_000_000)}

@@ -115,7 +115,7 @@ def test_guidance_rows_are_tall_enough_for_their_wrapped_text(template_path: Pat
 def test_combined_fte_points_at_the_fte_cells(template_path: Path) -> None:
     second = TYPED_WORKER | {"FTE": 0.8, "OrgRole": "1"}
     report = validate_sheet(filled(template_path, [TYPED_WORKER | {"FTE": 0.5}, second]))
-    combined = [i.cell for i in report.issues if i.rule == "701"]
+    combined = [i.cell for i in report.issues if i.rule == "701Q"]
     assert combined == ["Workers!C4", "Workers!C5"]
 
 

@@ -67,7 +67,7 @@ def test_stats_json_and_breakdowns(returns: Path, tmp_path: Path) -> None:
     assert [
         r["time_period"] for r in payload["rows"] if r["geographic_level"] == "Local authority"
     ] == ["2023", "2022", "2021"]
-    assert any(b["breakdown"] == "Age" for b in payload["breakdowns"])
+    assert any(b["breakdown"] == "Age group" for b in payload["breakdowns"])
     assert (
         payload["variables_2012_13"][0]["variables"][
             "Number of children's social workers (headcount)"

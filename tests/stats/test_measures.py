@@ -62,6 +62,7 @@ def test_starters_include_starters_who_left_within_the_year_with_zero_fte() -> N
             RoleStartDate=f"{Y}-02-01",
             RoleEndDate=f"{Y}-06-30",
             FTE30="0",
+            FTE="0",
         ),
     ]
     m = measures(workers)
@@ -97,8 +98,8 @@ def test_leaver_headcount_counts_two_posts_left_on_the_same_day_once() -> None:
         person("SW9"),
         make_worker("leaver", Y, SWENo="SW1", FTE="0.5", OrgRole="4"),
         make_worker("leaver", Y, SWENo="SW1", FTE="0.5", OrgRole="6"),
-        make_worker("leaver", Y, SWENo="SW2", RoleEndDate=f"{Y}-01-31"),
-        make_worker("leaver", Y, SWENo="SW2", RoleEndDate=f"{Y}-08-31"),  # left, came back, left
+        make_worker("leaver", Y, SWENo="SW2", RoleEndDate=f"{Y}-01-31", FTE="0"),
+        make_worker("leaver", Y, SWENo="SW2", RoleEndDate=f"{Y}-08-31", FTE="0"),  # came back
     ]
     m = measures(workers)
     assert m.totals["leavers_headcount"] == 3
@@ -297,7 +298,7 @@ def test_a_hand_worked_2017_return_gives_the_totals_worked_out_by_hand() -> None
 def test_a_leaver_on_30_september_2019_a_monday_holds_cases_but_one_on_the_29th_does_not() -> None:
     workers = [
         make_worker("inpost", 2019, SWENo="SW1", Cases30="10"),
-        make_worker("leaver", 2019, SWENo="SW2", RoleEndDate="2019-09-30", Cases30="4"),
+        make_worker("leaver", 2019, SWENo="SW2", RoleEndDate="2019-09-30", Cases30="4", FTE="0"),
         make_worker("leaver", 2019, SWENo="SW3", RoleEndDate="2019-09-29", Cases30="7"),
     ]
     r = row(workers, year=2019)

@@ -14,7 +14,6 @@ import click
 import csww.sheets  # noqa: F401  (declares the spreadsheet rules, so 'csww rules' lists them)
 from csww.cli.files import file_problem
 from csww.cli.years import YEAR
-from csww.engine import validate_return
 from csww.report.render import to_text
 from csww.spec import available_years, load_spec
 
@@ -86,7 +85,7 @@ def generate_command(source: Path, output: Path | None, strict: bool, year: int 
     """Turn a filled template (SOURCE: .xlsx, a .csv file or a folder of CSV files) into the
     COLLECT XML, after checking it against the rulebook."""
     from csww.sheets.rows import SheetError
-    from csww.sheets.validate import complete, one_per_problem, read_sheet
+    from csww.sheets.validate import check_sheet, read_sheet
     from csww.writer import write
 
     try:
@@ -94,12 +93,7 @@ def generate_command(source: Path, output: Path | None, strict: bool, year: int 
     except SheetError as exc:
         _fail(f"{source}: no XML written: {exc.message}")
         return
-    complete(result, year)
-    report = validate_return(result.ret, year=year, extra_issues=result.issues)
-    report.source = str(source)
-    # As 'csww validate' places them: one issue per problem, each at its item's cell (rule
-    # 801, no worker records, at the Workers sheet).
-    report.issues = one_per_problem(report.issues, result)
+    report = check_sheet(result, year, source=str(source))
     click.echo(to_text(report), nl=False)
     if strict and report.errors:
         click.echo(f"Not written: {report.errors} errors remain and --strict was given.", err=True)

@@ -17,6 +17,7 @@ from csww.spec import available_years
 if TYPE_CHECKING:
     from csww.stats.breakdowns import Breakdowns
     from csww.stats.collect import Measured
+    from csww.stats.quality import QualityFlags
 
 SPEC_YEARS = f"{available_years()[0]} to {available_years()[-1]}"
 
@@ -66,6 +67,23 @@ def _write(text: str, output: Path | None) -> None:
         click.echo(f"Wrote {output}", err=True)
 
 
+def load_flags(flags_path: str | None) -> QualityFlags | None:
+    """DfE's quality flags from ``--quality-flags``: 'dfe' or a CSV file; a clear message
+    (never a traceback) for anything else."""
+    if flags_path is None:
+        return None
+    from csww.stats.quality import FlagsError, dfe_quality_flags, read
+
+    if flags_path == "dfe":
+        return dfe_quality_flags()
+    if not Path(flags_path).is_file():
+        _fail(f"{flags_path} is not a file: give a CSV of la_code,year,indicator, or 'dfe'.")
+    try:
+        return read(Path(flags_path))
+    except FlagsError as exc:
+        _fail(str(exc))
+
+
 @click.command("stats")
 @click.argument("returns", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
@@ -91,8 +109,8 @@ def _write(text: str, output: Path | None) -> None:
     "pay_path",
     metavar="FILE.csv",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write pay statistics (from 2025: median base salary by role, incentives) as "
-    "CSV to this file.",
+    help="Also write pay statistics (from 2025: median base salary by role, as recorded and for "
+    "full-time posts; recruitment and retention and other payments; incentives) as CSV to this file.",
 )
 @click.option("--year", type=YEAR, help="Collection year (default: each return's header).")
 @click.option("--no-suppress", is_flag=True, help="Show figures DfE would suppress (c).")
@@ -123,19 +141,7 @@ def stats_command(
     from csww.stats.output import breakdowns_csv, notes_for, to_csv, to_json
     from csww.stats.page_html import SCRIPT, script, to_page
 
-    flags = None
-    if flags_path is not None:
-        from csww.stats.quality import FlagsError, dfe_quality_flags, read
-
-        if flags_path == "dfe":
-            flags = dfe_quality_flags()
-        elif not Path(flags_path).is_file():
-            _fail(f"{flags_path} is not a file: give a CSV of la_code,year,indicator, or 'dfe'.")
-        else:
-            try:
-                flags = read(Path(flags_path))
-            except FlagsError as exc:
-                _fail(str(exc))
+    flags = load_flags(flags_path)
     want_breakdowns = fmt == "json" or breakdowns_path is not None
     measured = _measure(returns, want_breakdowns, year, pay=pay_path is not None)
     units = table([m.measures for m in measured], flags)

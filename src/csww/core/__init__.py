@@ -8,7 +8,7 @@ rule whose input is missing (no previous return, no reference list) is reported 
 with the reason, never skipped in silence.
 """
 
-from csww.core.evaluate import RuleInputs, evaluate
+from csww.core.evaluate import RuleInputs, evaluate, failing_rows
 from csww.core.rulebook import Rulebook, TableRule
 from csww.core.tables import CELL, ITEM, LINE, MESSAGE, ROW, VALUE, Tables
 from csww.report.model import NotRun
@@ -26,4 +26,5 @@ __all__ = [
     "TableRule",
     "Tables",
     "evaluate",
+    "failing_rows",
 ]

@@ -74,6 +74,32 @@ def evaluate(
     return outcome
 
 
+def failing_rows(rules: Iterable[TableRule], inputs: RuleInputs) -> dict[str, list[int]]:
+    """The failing rows (``_row`` values) of each rule whose check is an expression, every
+    rule of one table evaluated in a single pass over it; a rule that needs an input the
+    call lacks, or applies to another year, is left out. For a collection that makes its own
+    issues from the rows (CSWW's worker rules, in each year's words)."""
+    have = inputs.available()
+    by_table: dict[str, list[pl.Expr]] = {}
+    for rule in rules:
+        if not rule.applies_to(inputs.year) or rule.needs - have:
+            continue
+        check = rule.check(inputs)
+        if not isinstance(check, pl.Expr):
+            raise TypeError(f"rule {rule.id}: failing_rows takes expression rules only")
+        by_table.setdefault(rule.table, []).append(check.fill_null(False).alias(rule.id))
+    out: dict[str, list[int]] = {}
+    for name, checks in by_table.items():
+        table = inputs.tables.get(name)
+        if table is None:
+            continue
+        masks = table.select(pl.col(ROW), *checks)
+        rows = masks[ROW]
+        for rule_id in masks.columns[1:]:
+            out[rule_id] = rows.filter(masks[rule_id]).to_list()
+    return out
+
+
 def _issues(
     rule: TableRule, inputs: RuleInputs, subject: str | None, text: Callable[[Any], str | None]
 ) -> list[Issue]:

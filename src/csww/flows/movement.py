@@ -45,17 +45,24 @@ COLUMNS = (
     "headcount",
     "fte",
 )
+# In post or an agency worker on 30 September: an agency record with a leaving date is not
+# one (query 535Q). Headcounts count people: a person's records that left (or started) on one
+# day are one leaver (starter), as DfE's published headcounts; FTEs add every record.
+IN_POST_OR_AGENCY = "(category = 'inpost' OR (category = 'agency' AND end_date IS NULL))"
 LEAVERS = """
 WITH found AS (
     SELECT person, unit, category, row_number() OVER (
         PARTITION BY person ORDER BY category = 'inpost' DESC, start_date DESC NULLS LAST, unit
     ) AS pick
-    FROM workers WHERE year = ? AND person IS NOT NULL AND category IN ('inpost', 'agency'))
-SELECT w.unit, f.unit, f.category, w.destination, count(*), sum(coalesce(w.fte, 0))
+    FROM workers WHERE year = ? AND person IS NOT NULL AND {IN_POST_OR_AGENCY})
+SELECT w.unit, f.unit, f.category, w.destination,
+    count(DISTINCT coalesce(w.person || '|' || CAST(w.end_date AS VARCHAR),
+        'record ' || w.la || ' ' || CAST(w.seq AS VARCHAR))),
+    sum(coalesce(w.fte, 0))
 FROM workers w LEFT JOIN found f ON f.person = w.person AND f.pick = 1
 WHERE w.year = ? AND w.category = 'leaver'
 GROUP BY ALL
-"""
+""".replace("{IN_POST_OR_AGENCY}", IN_POST_OR_AGENCY)
 STARTERS = """
 WITH s AS (
     SELECT la, seq, unit, person, start_date, fte, origin FROM workers
@@ -68,15 +75,18 @@ came AS (
 before AS (
     SELECT person, unit, category, row_number() OVER (
         PARTITION BY person ORDER BY category = 'inpost' DESC, unit) AS pick
-    FROM workers WHERE year = ? AND person IS NOT NULL AND category IN ('inpost', 'agency'))
+    FROM workers WHERE year = ? AND person IS NOT NULL AND {IN_POST_OR_AGENCY})
 SELECT s.unit,
     CASE WHEN c.unit IS NOT NULL THEN c.unit ELSE b.unit END,
     CASE WHEN c.unit IS NOT NULL THEN 'inpost' ELSE b.category END,
-    s.origin, count(*), sum(coalesce(s.fte, 0))
+    s.origin,
+    count(DISTINCT coalesce(s.person || '|' || CAST(s.start_date AS VARCHAR),
+        'record ' || s.la || ' ' || CAST(s.seq AS VARCHAR))),
+    sum(coalesce(s.fte, 0))
 FROM s LEFT JOIN came c ON c.la = s.la AND c.seq = s.seq AND c.pick = 1
 LEFT JOIN before b ON b.person = s.person AND b.pick = 1
 GROUP BY ALL
-"""
+""".replace("{IN_POST_OR_AGENCY}", IN_POST_OR_AGENCY)
 
 
 @dataclass(frozen=True, slots=True)

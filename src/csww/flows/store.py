@@ -21,23 +21,25 @@ different return for the same LA and year (a resubmission) replaces the earlier 
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import os
-import tempfile
+import hmac
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from csww.model import Record, Return, category_of
-from csww.privacy import check_salt, pseudonym
+import polars as pl
+
+from csww.core.expressions import whole_years
+from csww.model import Return
+from csww.privacy import PSEUDONYM_PREFIX, check_salt
 from csww.reader import ReadError
+from csww.spec import available_years, load_spec
 from csww.stats import published as pub
-from csww.stats.fastread import records
+from csww.stats.fastread import Columns, add_values, worker_columns
 from csww.stats.measures import micro
-from csww.values import is_year, parse_date, years_between
+from csww.values import is_year, parse_date
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("la", "VARCHAR"),
@@ -84,13 +86,17 @@ class Prepared:
     la: str
     year: int
     unit: str
-    rows: list[list[Any]]
+    workers: pl.DataFrame  # the workers' values as text columns, one row per record
     digest: str
     source: str | None
 
     @property
     def key(self) -> tuple[str, int]:
         return self.la, self.year
+
+    @property
+    def records(self) -> int:
+        return self.workers.height
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,31 +108,122 @@ class Loaded:
     source: str | None = None
 
 
-def _date(text: str | None) -> date | None:
+def _date(text: str) -> date | None:
     return parse_date(text.strip()) if text else None
 
 
-def _row(values: dict[str, str], la: str, unit: str, year: int, seq: int, salt: bytes) -> list[Any]:
-    swe = values.get("SWENo", "").strip()
-    born = _date(values.get("PersonBirthDate"))
-    census = date(year, 9, 30)
-    age = years_between(born, census) if born is not None and born <= census else None
-    rec = Record(values=values)
-    row: list[Any] = [
-        la,
-        unit,
-        year,
-        seq,
-        pseudonym(swe, salt) if swe else None,
-        category_of(rec),
-        micro(values.get("FTE")),
-        micro(values.get("FTE30")),
-        _date(values.get("RoleStartDate")),
-        _date(values.get("RoleEndDate")),
-        age,
-    ]
-    row.extend(values.get(element) or None for element in ITEMS.values())
-    return row
+def _person(salt: bytes) -> Callable[[str], str | None]:
+    """:func:`csww.privacy.pseudonym` of a registration number, by the one-shot keyed hash
+    (the same result, without building a hash object for each number)."""
+    key = check_salt(salt)
+
+    def person(text: str) -> str | None:
+        swe = text.strip()
+        if not swe:
+            return None
+        return (
+            PSEUDONYM_PREFIX + hmac.digest(key, swe.upper().encode(), "sha256").hex()[:20].upper()
+        )
+
+    return person
+
+
+def _by_distinct(
+    texts: pl.Series, convert: Callable[[str], Any], dtype: pl.DataType | type[pl.DataType]
+) -> pl.Series:
+    """``convert`` applied once to each distinct text of a column, mapped back onto it."""
+    found = {t: convert(t) for t in texts.drop_nulls().unique().to_list()}
+    keys = [t for t, v in found.items() if v is not None]
+    if not keys:
+        return pl.Series(texts.name, [None] * texts.len(), dtype=dtype)
+    return texts.replace_strict(
+        pl.Series(keys, dtype=pl.String),
+        pl.Series([found[k] for k in keys], dtype=dtype),
+        default=None,
+        return_dtype=dtype,
+    )
+
+
+def _census(year: int) -> date:
+    """The census date of ``year`` from its specification (30 September for a year csww
+    has no specification of: such a return can be linked, not checked)."""
+    return load_spec(year).reference_date if year in available_years() else date(year, 9, 30)
+
+
+def _frame(batch: list[Prepared], salt: bytes) -> pl.DataFrame:
+    """The store's rows for a batch of returns, as columns (see :data:`COLUMNS`): every
+    conversion runs once per distinct text of an item across the batch."""
+    parts = [ready.workers for ready in batch if ready.workers.width]
+    raw = pl.concat(parts, how="diagonal") if parts else pl.DataFrame()
+    n = sum(ready.records for ready in batch)
+    if raw.height != n:
+        raw = pl.DataFrame()
+
+    def text(element: str) -> pl.Series:
+        if element in raw.columns:
+            return raw[element].cast(pl.String)
+        return pl.Series(element, [None] * n, dtype=pl.String)
+
+    def each(values: list[Any], dtype: type[pl.DataType]) -> pl.Series:
+        return pl.Series(
+            [v for ready, v in zip(batch, values, strict=True) for _ in range(ready.records)],
+            dtype=dtype,
+        )
+
+    frame = pl.DataFrame(
+        {
+            "la": each([r.la for r in batch], pl.String),
+            "unit": each([r.unit for r in batch], pl.String),
+            "year": each([r.year for r in batch], pl.Int32),
+            "census": each([_census(r.year) for r in batch], pl.Date),
+            "seq": pl.Series(
+                [i for ready in batch for i in range(1, ready.records + 1)], dtype=pl.Int32
+            ),
+            "person": _by_distinct(text("SWENo"), _person(salt), pl.String),
+            "agency": text("AgencyWorker"),
+            "leaving": text("RoleEndDate"),
+            "fte": _by_distinct(text("FTE"), micro, pl.Int64),
+            "fte30": _by_distinct(text("FTE30"), micro, pl.Int64),
+            "start_date": _by_distinct(text("RoleStartDate"), _date, pl.Date),
+            "end_date": _by_distinct(text("RoleEndDate"), _date, pl.Date),
+            "born": _by_distinct(text("PersonBirthDate"), _date, pl.Date),
+            **{k: text(v).replace("", None) for k, v in ITEMS.items()},
+        }
+    )
+    day = pl.col("census")
+    return frame.select(
+        "la",
+        "unit",
+        "year",
+        "seq",
+        "person",
+        pl.when(pl.col("agency") == "1")
+        .then(pl.lit("agency"))
+        .when(pl.col("leaving").is_not_null() & (pl.col("leaving") != ""))
+        .then(pl.lit("leaver"))
+        .otherwise(pl.lit("inpost"))
+        .alias("category"),
+        "fte",
+        "fte30",
+        "start_date",
+        "end_date",
+        pl.when(pl.col("born") <= day)
+        .then(whole_years(pl.col("born"), day))
+        .cast(pl.Int32)
+        .alias("age"),
+        *ITEMS,
+    )
+
+
+class _ArrowStream:
+    """A frame offered to DuckDB through the Arrow C stream interface only: DuckDB reads
+    the columns in place, with no copy through pyarrow (which need not be importable)."""
+
+    def __init__(self, frame: pl.DataFrame) -> None:
+        self.frame = frame
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object:
+        return self.frame.__arrow_c_stream__(requested_schema)
 
 
 class Store:
@@ -156,9 +253,12 @@ class Store:
 
     def load_return(self, ret: Return, source: str | None = None) -> Loaded:
         """Load a return already in memory (from a spreadsheet, a test or the portal)."""
-        return self._store(
-            [self._prepare(ret.header.values, [w.values for w in ret.workers], source)]
-        )[0]
+        columns: Columns = {}
+        for n, worker in enumerate(ret.workers):
+            add_values(worker.values, columns, n)
+        for column in columns.values():
+            column.extend([None] * (len(ret.workers) - len(column)))
+        return self._store([self._prepare(ret.header.values, columns, len(ret.workers), source)])[0]
 
     def load_paths(
         self, paths: Iterable[str | Path], progress: Callable[[int, str], None] | None = None
@@ -175,27 +275,18 @@ class Store:
             except ReadError as exc:
                 yield from self._store(batch)
                 raise LoadError(f"{Path(path).name}: {exc}") from None
-            if (
-                any(b.key == ready.key for b in batch)
-                or sum(len(b.rows) for b in batch) > BATCH_ROWS
-            ):
+            if any(b.key == ready.key for b in batch) or sum(b.records for b in batch) > BATCH_ROWS:
                 yield from self._store(batch)
                 batch = []
             batch.append(ready)
         yield from self._store(batch)
 
     def _read(self, path: str | Path) -> Prepared:
-        header: dict[str, str] = {}
-        workers: list[dict[str, str]] = []
-        for kind, rec in records(path):
-            if kind == "header":
-                header = rec.values
-            elif kind == "worker":
-                workers.append(rec.values)
-        return self._prepare(header, workers, str(path))
+        header, columns, n = worker_columns(path)
+        return self._prepare(header, columns, n, str(path))
 
     def _prepare(
-        self, header: dict[str, str], workers: list[dict[str, str]], source: str | None
+        self, header: dict[str, str], columns: Columns, n: int, source: str | None
     ) -> Prepared:
         la, year_text = header.get("LEA", "").strip(), header.get("Year", "").strip()
         name = Path(source).name if source else "The return"
@@ -206,9 +297,20 @@ class Store:
             )
         year = int(year_text)
         unit = pub.unit_code(la, year)
-        rows = [_row(v, la, unit, year, i, self.salt) for i, v in enumerate(workers, 1)]
-        digest = hashlib.sha256(repr(rows).encode()).hexdigest()
-        return Prepared(la, year, unit, rows, digest, source)
+        workers = pl.DataFrame([pl.Series(k, v, dtype=pl.String) for k, v in columns.items()])
+        if workers.height != n:  # no worker gives any element
+            workers = pl.DataFrame()
+        return Prepared(la, year, unit, workers, self._digest(la, year, workers), source)
+
+    def _digest(self, la: str, year: int, workers: pl.DataFrame) -> str:
+        """The identity of a return's content, keyed by the salt (never a plain hash of
+        registration numbers): loading the same return again changes nothing."""
+        keyed = hmac.new(self.salt, repr((la, year, workers.height)).encode(), hashlib.sha256)
+        if workers.width:
+            ordered = workers.select(sorted(workers.columns))
+            keyed.update(repr(ordered.columns).encode())
+            keyed.update(ordered.hash_rows(seed=0).to_numpy().tobytes())
+        return keyed.hexdigest()
 
     def _store(self, batch: list[Prepared]) -> list[Loaded]:
         """Write a batch in one transaction: unchanged returns are skipped, a return already
@@ -224,7 +326,7 @@ class Store:
                 outcome = "unchanged"
             else:
                 changed.append(ready)
-            out.append(Loaded(ready.la, ready.year, len(ready.rows), outcome, ready.source))
+            out.append(Loaded(ready.la, ready.year, ready.records, outcome, ready.source))
         if not changed:
             return out
         self.db.execute("BEGIN TRANSACTION")
@@ -237,7 +339,7 @@ class Store:
                     self.db.execute(
                         "DELETE FROM returns WHERE la = ? AND year = ?", list(ready.key)
                     )
-            self._insert([row for ready in changed for row in ready.rows])
+            self._insert(changed)
             self.db.executemany(
                 "INSERT INTO returns VALUES (?, ?, ?, ?, ?, ?)",
                 [
@@ -247,7 +349,7 @@ class Store:
                         r.unit,
                         r.digest,
                         Path(r.source).name if r.source else None,
-                        len(r.rows),
+                        r.records,
                     ]
                     for r in changed
                 ],
@@ -258,23 +360,17 @@ class Store:
             raise
         return out
 
-    def _insert(self, rows: list[list[Any]]) -> None:
-        """Bulk insert through a temporary CSV file: DuckDB reads it at hundreds of thousands
-        of rows a second, where row-by-row inserts manage a few thousand."""
-        if not rows:
+    def _insert(self, batch: list[Prepared]) -> None:
+        """Bulk insert: the batch's rows as columns, which DuckDB reads straight from Arrow."""
+        if not any(ready.records for ready in batch):
             return
-        handle, name = tempfile.mkstemp(suffix=".csv", prefix="csww-flows-")
+        incoming = _ArrowStream(_frame(batch, self.salt))
+        self.db.register("incoming", incoming)
         try:
-            with os.fdopen(handle, "w", newline="", encoding="utf-8") as fh:
-                csv.writer(fh).writerows(rows)
-            types = ", ".join(f"'{n}': '{t}'" for n, t in COLUMNS)
-            self.db.execute(
-                f"INSERT INTO workers SELECT * FROM read_csv(?, header = false, quote = '\"', "
-                f"escape = '\"', nullstr = '', columns = {{{types}}})",
-                [name],
-            )
+            names = ", ".join(n for n, _ in COLUMNS)
+            self.db.execute(f"INSERT INTO workers ({names}) SELECT {names} FROM incoming")
         finally:
-            Path(name).unlink(missing_ok=True)
+            self.db.unregister("incoming")
 
     # ---------------------------------------------------------------- reading
     def years(self) -> list[int]:

@@ -13,9 +13,9 @@ in its docstring.
 
 from __future__ import annotations
 
-from csww.flows.sex import normalise
 from csww.rules.records import WorkerKey
 from csww.rules.registry import Context, rule
+from csww.sex import normalise
 
 SECTION = "Turnover; Leavers who return within the Year"
 

@@ -22,6 +22,11 @@ LABELLED_CODES = 10
 REGNO = re.compile(r"[A-Za-z]{2}\d{1,10}", re.ASCII)
 Emit = Callable[[str, str | None, str | None], None]
 LEAVING_DATE = "RoleEndDate"
+# Codes that record no information about a leaving: the guide, for origin and destination,
+# "If you do not collect this information, please select 'not yet collected' for all your
+# social workers", and "select 'not known' for the remaining". Matched on the year's labels.
+NO_INFORMATION = ("not known", "not yet collected")
+NOT_YET_COLLECTED = "not yet collected"
 _MISS = object()
 CACHE_LIMIT = 100_000
 
@@ -217,6 +222,18 @@ class ItemChecker:
         self.leaver_items = (self.not_applicable["inpost"] - self.not_applicable["leaver"]) - {
             LEAVING_DATE
         }
+        # A "not yet collected" or "not known" code on a worker in post is what the guide tells
+        # an LA to give all its social workers, not evidence that the worker left.
+        self.no_information = {
+            e: frozenset(c for c, t in spec.codes(spec.worker[e]).items() if _no_info(t))
+            for e in self.leaver_items
+        }
+        self.not_collected = {
+            e: frozenset(
+                c for c, t in spec.codes(spec.worker[e]).items() if t.lower() == NOT_YET_COLLECTED
+            )
+            for e in self.leaver_items
+        }
         self.cache: dict[tuple[str, str], Any] = {}
         self.removed = spec.removed
         self.repeatable = frozenset(e for e, i in spec.worker.items() if i.repeatable)
@@ -269,25 +286,34 @@ class ItemChecker:
         for element in empty:
             if element not in mandatory:
                 emit("903Q", element, "")
+        for element in self._missing(raw, cat, empty):
+            emit(self.missing_rule[element], element, None)
+        not_applicable = self.not_applicable[cat].intersection(raw.keys())
+        for element in sorted(not_applicable) if not_applicable else ():
+            if raw[element] == "" or _exempt(element, cat, typed, self.ctx):
+                continue
+            if cat == "inpost" and raw[element] in self.not_collected.get(element, ()):
+                continue  # "select 'not yet collected' for all your social workers"
+            emit(self.na_rule[element], element, raw[element])
+        return typed
+
+    def _missing(self, raw: dict[str, str], cat: str, empty: list[str]) -> list[str]:
+        """The mandatory items a worker lacks (absent or empty), in rule order."""
+        mandatory = self.mandatory[cat]
         missing = mandatory.difference(raw.keys())
         if empty:
             missing = missing.union(e for e in empty if e in mandatory)
         if (
             cat == "inpost"
             and not raw.get(LEAVING_DATE)
-            and any(raw.get(e) for e in self.leaver_items)
+            and any(raw.get(e) and raw[e] not in self.no_information[e] for e in self.leaver_items)
         ):
             missing = missing.union((LEAVING_DATE,))
         if missing and self.stand_ins:
             missing = missing.difference(new for old, new in self.stand_ins.items() if raw.get(old))
-        if missing:
-            for element in sorted(missing, key=lambda e: self.missing_rule[e]):
-                emit(self.missing_rule[element], element, None)
-        not_applicable = self.not_applicable[cat].intersection(raw.keys())
-        for element in sorted(not_applicable) if not_applicable else ():
-            if raw[element] != "" and not _exempt(element, cat, typed, self.ctx):
-                emit(self.na_rule[element], element, raw[element])
-        return typed
+        if not missing:
+            return []
+        return sorted(missing, key=lambda e: self.missing_rule[e])
 
 
 def item_messages(spec: Spec) -> dict[str, str]:
@@ -305,8 +331,16 @@ def item_messages(spec: Spec) -> dict[str, str]:
     return out
 
 
+def _no_info(label: str) -> bool:
+    return label.lower() in NO_INFORMATION
+
+
 def _exempt(element: str, cat: str, typed: dict[str, Any], ctx: Context) -> bool:
-    """Cases the guide itself allows for an otherwise not-applicable item."""
+    """Cases the guide itself allows for an otherwise not-applicable item, and one that
+    another rule reports in better words."""
+    if cat == "agency" and element == LEAVING_DATE:
+        # An agency record with a leaving date is query 535Q, which says what it changes.
+        return LEAVING_DATE in typed
     if cat != "leaver":
         return False
     if element == "Cases30":

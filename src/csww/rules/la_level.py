@@ -140,6 +140,10 @@ declare(
     scope="la",
     since=2025,
 )
+# Up to 2024 every source (the 2021-2024 schemas, csww-2022.xsd) names the section
+# LALevelVacancies: another name is an error. For 2025 the schemas come from unmerged
+# branches that disagree (LALevel or LALevelVacancies) and their own reader accepts both, so
+# the old name is a query: an error would rest on a fact nobody can source.
 WRONG_SECTION = declare(
     "157",
     "error",
@@ -147,4 +151,19 @@ WRONG_SECTION = declare(
     fields=(),
     section="Returning data",
     scope="la",
+    until=2024,
 )
+OLD_SECTION_NAME = declare(
+    "158Q",
+    "query",
+    "Please check: the LA-level section is named as before 2025; the 2025 name is believed to be <{la}>, but this is not confirmed by DfE, so the figures were read and checked under either name.",
+    fields=(),
+    section="Returning data",
+    scope="la",
+    since=2025,
+)
+
+
+def wrong_section(year: int) -> str:
+    """The rule for an LA-level section under another year's name."""
+    return WRONG_SECTION.id if WRONG_SECTION.applies_to(year) else OLD_SECTION_NAME.id

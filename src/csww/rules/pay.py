@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from csww.rules.registry import View, rule
+import polars as pl
+
+from csww.rules.registry import Columns, rule
 
 SECTION = "Pay"
 # A full-time children's social worker's base salary lies well inside this range (national
@@ -21,5 +23,23 @@ LOW, HIGH = 15_000, 150_000
     since=2025,
     needs=("BaseSalary",),
 )
-def base_salary_plausible(v: View) -> bool:
-    return bool(LOW <= v.t["BaseSalary"] <= HIGH)
+def base_salary_plausible(c: Columns) -> pl.Expr:
+    return c.t("BaseSalary").is_between(LOW, HIGH)
+
+
+# The only source for a mandatory base salary is a news report (CC24, May 2024) of DfE's
+# plans to collect it for "permanently employed" social workers; a return does not say who is
+# permanently employed, and DfE has not confirmed the status. So a worker in post without a
+# salary is a query: an error resting on an unconfirmed fact would block valid returns.
+@rule(
+    "602Q",
+    "query",
+    "Please check: Annual base salary is not given for this worker in post; DfE's plans (reported, not confirmed by DfE) are to collect it for permanently employed social workers. Give it, or say in a note why not (for example a casual or fixed-term contract).",
+    fields=("BaseSalary",),
+    section=SECTION,
+    scope="worker",
+    since=2025,
+    categories=("inpost",),
+)
+def base_salary_given(c: Columns) -> pl.Expr:
+    return c.given("BaseSalary")

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+import polars as pl
+
+from csww.core.expressions import whole_years
 from csww.report.model import Severity
 from csww.spec import Spec
 
@@ -65,6 +68,40 @@ class View:
 
 
 @dataclass(frozen=True, slots=True)
+class Columns:
+    """What a worker rule written as a column expression sees: the workers' typed columns
+    (:meth:`t`), their text as written (:meth:`raw`, :meth:`given`), their category and the
+    year's context. The expression is true on the rows that are valid."""
+
+    ctx: Context
+
+    def t(self, element: str) -> pl.Expr:
+        """The item's typed value (null where absent, empty or malformed)."""
+        return pl.col("t:" + element)
+
+    def raw(self, element: str) -> pl.Expr:
+        """The item's text as written (null where the record lacks it)."""
+        return pl.col(element)
+
+    def given(self, element: str) -> pl.Expr:
+        """Whether the record gives the item a non-empty text."""
+        return pl.col(element).is_not_null() & (pl.col(element) != "")
+
+    @property
+    def cat(self) -> pl.Expr:
+        return pl.col("_cat")
+
+    @staticmethod
+    def day(value: date) -> pl.Expr:
+        return pl.lit(value, dtype=pl.Date)
+
+    @staticmethod
+    def years_between(earlier: pl.Expr, later: pl.Expr) -> pl.Expr:
+        """Whole years from ``earlier`` to ``later`` (:func:`csww.values.years_between`)."""
+        return whole_years(earlier, later)
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     id: str
     severity: Severity
@@ -86,6 +123,15 @@ class Rule:
         if self.until == self.since:
             return str(self.since)
         return f"{self.since}–{self.until}" if self.until else f"{self.since} onwards"
+
+    @property
+    def columnar(self) -> bool:
+        """Whether the check is a column expression over every worker at once (a function
+        of :class:`Columns` returning ``pl.Expr``), not a predicate on one record."""
+        if self.check is None:
+            return False
+        returns = getattr(self.check, "__annotations__", {}).get("return")
+        return returns in ("pl.Expr", pl.Expr)
 
 
 class Registry:

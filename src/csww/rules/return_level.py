@@ -20,6 +20,7 @@ class Totals:
     agency_fte: float = 0.0
     inpost_fte: float = 0.0
     case_holders: int = 0
+    leaver_fte: float = 0.0
 
 
 @rule(
@@ -111,3 +112,25 @@ def has_case_holders(v: View) -> bool:
 def vacancy_rate_plausible(v: View) -> bool:
     vac = v.t["NumberOfVacancies"]
     return bool(vac <= v.totals.inpost_fte)
+
+
+# DfE's leavers' FTE is about 0.92 x leavers' headcount in every year 2017-2025; from 2018 it
+# is the FTE on leaver records, and DfE re-published Sunderland 2024 (28 leavers, leavers' FTE
+# 2) as "u". Leavers' FTE under half their headcount, with five leavers or more, is that
+# defect (Hammersmith and Fulham 2017: 4 FTE for 25 leavers, when 0 was still asked for).
+LEAVER_FTE_SHARE = 0.5
+FEW_LEAVERS = 5
+
+
+@rule(
+    "808Q",
+    "query",
+    "Please check: the leavers' FTE is less than half their number, so DfE's FTE turnover rate would be far below the headcount rate; record each leaver's FTE when they left (DfE publishes such figures as low reliability).",
+    fields=("FTE",),
+    section="Turnover; General Data Items – FTE as at 30 September",
+    scope="return",
+    since=2018,
+)
+def leavers_fte_plausible(v: View) -> bool:
+    leavers = v.totals.by_category["leaver"]
+    return bool(leavers < FEW_LEAVERS or v.totals.leaver_fte >= LEAVER_FTE_SHARE * leavers)

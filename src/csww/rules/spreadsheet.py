@@ -17,7 +17,7 @@ from csww.rules.registry import RULES, declare
 
 SECTION = "Returning data (XML generator: an Excel template turned into XML)"
 
-declare(
+NOT_A_LISTED_VALUE = declare(
     "950",
     "error",
     "{name}: the value is neither a code nor a label from the item's list, so it was kept as written. Choose from the cell's dropdown or type the code.",
@@ -25,7 +25,7 @@ declare(
     section=SECTION,
     scope="structure",
 )
-declare(
+UNREADABLE_DATE = declare(
     "951",
     "error",
     "{name}: the value could not be read as a date, so it was kept as written. Type the date as YYYY-MM-DD or DD/MM/YYYY, with a four-digit year.",
@@ -33,7 +33,7 @@ declare(
     section=SECTION,
     scope="structure",
 )
-declare(
+NUMBER_FOR_DATE = declare(
     "952",
     "error",
     "{name}: the cell holds a plain number where a date is expected (the cell may have lost its date format), so it was kept as written. Type the date as YYYY-MM-DD.",
@@ -41,7 +41,7 @@ declare(
     section=SECTION,
     scope="structure",
 )
-declare(
+TRUE_OR_FALSE = declare(
     "953",
     "error",
     "{name}: the cell holds TRUE or FALSE, so it was kept as written. Type the item's code instead (for example 1 for Yes, 0 for No).",
@@ -49,7 +49,7 @@ declare(
     section=SECTION,
     scope="structure",
 )
-declare(
+DATE_FOR_NON_DATE = declare(
     "954",
     "error",
     "{name}: the cell holds a date or a time but this item is not a date (the spreadsheet may have turned what was typed into a date), so it was kept as written. Format the column as Text and type the value again.",
@@ -57,7 +57,7 @@ declare(
     section=SECTION,
     scope="structure",
 )
-declare(
+TIME_IN_DATE = declare(
     "955",
     "error",
     "{name}: the date carries a time of day, so it was kept as written. Give the date only.",
@@ -65,7 +65,7 @@ declare(
     section=SECTION,
     scope="structure",
 )
-declare(
+UNREADABLE_DATETIME = declare(
     "957",
     "error",
     "{name}: the value could not be read as a date and time, so it was kept as written. Type it as YYYY-MM-DD hh:mm:ss, or leave it blank to have it filled in.",
@@ -73,7 +73,7 @@ declare(
     section=SECTION,
     scope="structure",
 )
-declare(
+NOT_UTF8 = declare(
     "958Q",
     "query",
     "Please check: the CSV file is not UTF-8, so it was read as Windows-1252 (the encoding of Excel's plain 'CSV' format). Check names with accented letters, or save the file as 'CSV UTF-8'.",
@@ -81,7 +81,7 @@ declare(
     section=SECTION,
     scope="structure",
 )
-declare(
+CELL_ERROR = declare(
     "959",
     "error",
     "{name}: the cell holds a spreadsheet error value (such as #N/A or #VALUE!), so it was kept as written. Correct the cell.",
@@ -90,7 +90,7 @@ declare(
     scope="structure",
 )
 
-declare(
+IGNORED_COLUMN = declare(
     "960Q",
     "query",
     "Please check: the column headed '{name}' is not a data item of the template, so it was ignored and its values are not in the return. If it is an item's column that was renamed, give it back its heading from the template; if it is a column of your own (names, notes), delete it or explain it with a note.",
@@ -98,7 +98,7 @@ declare(
     section=SECTION,
     scope="structure",
 )
-declare(
+TOO_PRECISE = declare(
     "961",
     "error",
     "{name}: the value has more decimal places than the item allows (at most {places}), as a formula such as =30/37 gives. Round it: type the value to {places} decimal places, or wrap the formula in ROUND, for example =ROUND(30/37,{places}).",
@@ -107,7 +107,22 @@ declare(
     scope="structure",
 )
 
-SHEET_RULES = ("950", "951", "952", "953", "954", "955", "957", "958Q", "959", "960Q", "961")
+SHEET_RULES = tuple(
+    r.id
+    for r in (
+        NOT_A_LISTED_VALUE,
+        UNREADABLE_DATE,
+        NUMBER_FOR_DATE,
+        TRUE_OR_FALSE,
+        DATE_FOR_NON_DATE,
+        TIME_IN_DATE,
+        UNREADABLE_DATETIME,
+        NOT_UTF8,
+        CELL_ERROR,
+        IGNORED_COLUMN,
+        TOO_PRECISE,
+    )
+)
 
 
 def message(rule_id: str, name: str, **fields: object) -> str:

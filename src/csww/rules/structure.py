@@ -3,9 +3,21 @@ keeps every such element and the engine reports it here; nothing is dropped sile
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from csww.rules.registry import declare
 
 STATUS = "Statutory status of data items"
+
+
+def _noted(kind: str) -> Callable[[object], bool]:
+    """The check of a rule about the file's shape: the reader's note is of its kind."""
+
+    def check(note: object) -> bool:
+        return getattr(note, "kind", None) == kind
+
+    return check
+
 
 UNKNOWN_ITEM = declare(
     "901Q",
@@ -38,6 +50,7 @@ NESTED = declare(
     fields=(),
     section=STATUS,
     scope="structure",
+    check=_noted("nested"),
 )
 STRAY_TEXT = declare(
     "905",
@@ -46,6 +59,7 @@ STRAY_TEXT = declare(
     fields=(),
     section=STATUS,
     scope="structure",
+    check=_noted("stray_text"),
 )
 MISPLACED = declare(
     "906",
@@ -54,6 +68,7 @@ MISPLACED = declare(
     fields=(),
     section=STATUS,
     scope="structure",
+    check=_noted("misplaced"),
 )
 UNKNOWN_RECORD = declare(
     "907Q",
@@ -62,6 +77,7 @@ UNKNOWN_RECORD = declare(
     fields=(),
     section=STATUS,
     scope="structure",
+    check=_noted("unknown_record"),
 )
 DUPLICATE_RECORD = declare(
     "908",
@@ -70,6 +86,7 @@ DUPLICATE_RECORD = declare(
     fields=(),
     section=STATUS,
     scope="structure",
+    check=_noted("duplicate_record"),
 )
 NO_LONGER_COLLECTED = declare(
     "909Q",
@@ -81,11 +98,5 @@ NO_LONGER_COLLECTED = declare(
     since=2024,
 )
 
-# What the reader notes about the file's shape, by kind, and the rule that reports it.
-NOTE_RULES = {
-    "nested": NESTED.id,
-    "stray_text": STRAY_TEXT.id,
-    "misplaced": MISPLACED.id,
-    "unknown_record": UNKNOWN_RECORD.id,
-    "duplicate_record": DUPLICATE_RECORD.id,
-}
+# The rules about what the reader notes of the file's shape, each recognising its notes.
+NOTE_RULES = (NESTED, STRAY_TEXT, MISPLACED, UNKNOWN_RECORD, DUPLICATE_RECORD)

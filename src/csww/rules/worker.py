@@ -1,13 +1,18 @@
 """Worker rules across items (5xx): leavers, starters, ages, absence, cases and plausibility.
 
-Each function tests the *valid* condition and runs only when the items it ``needs`` hold
-valid values (a missing or malformed item is reported once, by its own item rule).
+Each function gives the *valid* condition as a column expression over every worker of the
+return at once (:class:`~csww.rules.registry.Columns`); the engine applies it only to the
+rows of the rule's categories whose items in ``needs`` hold valid values (a missing or
+malformed item is reported once, by its own item rule).
 """
 
 from __future__ import annotations
 
-from csww.rules.registry import View, rule
-from csww.values import years_between
+from datetime import date
+
+import polars as pl
+
+from csww.rules.registry import Columns, rule
 
 IN_POST = ("inpost", "agency")
 EMPLOYED = ("inpost", "leaver")
@@ -24,8 +29,8 @@ TURNOVER = "Turnover"
     categories=("leaver",),
     needs=("RoleEndDate",),
 )
-def leaving_date_in_collection_year(v: View) -> bool:
-    return bool(v.ctx.period_start <= v.t["RoleEndDate"] <= v.ctx.reference_date)
+def leaving_date_in_collection_year(c: Columns) -> pl.Expr:
+    return c.t("RoleEndDate").is_between(c.day(c.ctx.period_start), c.day(c.ctx.reference_date))
 
 
 # A leaver's FTE. The 2017 guide: "For leavers, please record a 0". DfE's published leavers'
@@ -43,8 +48,8 @@ def leaving_date_in_collection_year(v: View) -> bool:
     categories=("leaver",),
     needs=("FTE",),
 )
-def leaver_fte_is_zero(v: View) -> bool:
-    return bool(v.t["FTE"] == 0)
+def leaver_fte_is_zero(c: Columns) -> pl.Expr:
+    return c.t("FTE") == 0
 
 
 @rule(
@@ -57,8 +62,8 @@ def leaver_fte_is_zero(v: View) -> bool:
     until=2017,
     categories=("leaver",),
 )
-def leaver_fte_recorded(v: View) -> bool:
-    return "FTE" in v.raw
+def leaver_fte_recorded(c: Columns) -> pl.Expr:
+    return c.raw("FTE").is_not_null()
 
 
 @rule(
@@ -71,8 +76,8 @@ def leaver_fte_recorded(v: View) -> bool:
     categories=("leaver",),
     needs=("RoleEndDate", "RoleStartDate"),
 )
-def leaving_not_before_start(v: View) -> bool:
-    return bool(v.t["RoleEndDate"] >= v.t["RoleStartDate"])
+def leaving_not_before_start(c: Columns) -> pl.Expr:
+    return c.t("RoleEndDate") >= c.t("RoleStartDate")
 
 
 @rule(
@@ -84,8 +89,8 @@ def leaving_not_before_start(v: View) -> bool:
     scope="worker",
     needs=("RoleStartDate",),
 )
-def start_not_after_census(v: View) -> bool:
-    return bool(v.t["RoleStartDate"] <= v.ctx.reference_date)
+def start_not_after_census(c: Columns) -> pl.Expr:
+    return c.t("RoleStartDate") <= c.day(c.ctx.reference_date)
 
 
 @rule(
@@ -97,8 +102,8 @@ def start_not_after_census(v: View) -> bool:
     scope="worker",
     needs=("FTE30", "RoleStartDate"),
 )
-def starter_fte30_is_zero(v: View) -> bool:
-    return bool(v.t["RoleStartDate"] <= v.ctx.previous_reference_date or v.t["FTE30"] == 0)
+def starter_fte30_is_zero(c: Columns) -> pl.Expr:
+    return (c.t("RoleStartDate") <= c.day(c.ctx.previous_reference_date)) | (c.t("FTE30") == 0)
 
 
 @rule(
@@ -111,8 +116,8 @@ def starter_fte30_is_zero(v: View) -> bool:
     categories=("inpost",),
     needs=("FTE30", "RoleStartDate"),
 )
-def long_serving_fte30_not_zero(v: View) -> bool:
-    return bool(v.t["RoleStartDate"] > v.ctx.previous_reference_date or v.t["FTE30"] > 0)
+def long_serving_fte30_not_zero(c: Columns) -> pl.Expr:
+    return (c.t("RoleStartDate") > c.day(c.ctx.previous_reference_date)) | (c.t("FTE30") > 0)
 
 
 @rule(
@@ -124,8 +129,8 @@ def long_serving_fte30_not_zero(v: View) -> bool:
     scope="worker",
     needs=("RoleStartDate", "PersonBirthDate"),
 )
-def start_after_sixteenth_birthday(v: View) -> bool:
-    return years_between(v.t["PersonBirthDate"], v.t["RoleStartDate"]) >= 16
+def start_after_sixteenth_birthday(c: Columns) -> pl.Expr:
+    return c.years_between(c.t("PersonBirthDate"), c.t("RoleStartDate")) >= 16
 
 
 @rule(
@@ -137,11 +142,9 @@ def start_after_sixteenth_birthday(v: View) -> bool:
     scope="worker",
     needs=("RoleStartDate", "PersonBirthDate"),
 )
-def plausible_age_at_start(v: View) -> bool:
-    return (
-        years_between(v.t["PersonBirthDate"], v.t["RoleStartDate"]) >= 20
-        or years_between(v.t["PersonBirthDate"], v.t["RoleStartDate"]) < 16
-    )
+def plausible_age_at_start(c: Columns) -> pl.Expr:
+    age = c.years_between(c.t("PersonBirthDate"), c.t("RoleStartDate"))
+    return (age >= 20) | (age < 16)
 
 
 @rule(
@@ -153,8 +156,8 @@ def plausible_age_at_start(v: View) -> bool:
     scope="worker",
     needs=("PersonBirthDate",),
 )
-def born_before_census(v: View) -> bool:
-    return bool(v.t["PersonBirthDate"] < v.ctx.reference_date)
+def born_before_census(c: Columns) -> pl.Expr:
+    return c.t("PersonBirthDate") < c.day(c.ctx.reference_date)
 
 
 @rule(
@@ -166,9 +169,9 @@ def born_before_census(v: View) -> bool:
     scope="worker",
     needs=("PersonBirthDate",),
 )
-def age_in_working_range(v: View) -> bool:
-    born = v.t["PersonBirthDate"]
-    return born >= v.ctx.reference_date or 20 <= years_between(born, v.ctx.reference_date) <= 70
+def age_in_working_range(c: Columns) -> pl.Expr:
+    born, census = c.t("PersonBirthDate"), c.day(c.ctx.reference_date)
+    return (born >= census) | c.years_between(born, census).is_between(20, 70)
 
 
 @rule(
@@ -180,8 +183,8 @@ def age_in_working_range(v: View) -> bool:
     scope="worker",
     needs=("ReasonAbsence", "Absat30Sept"),
 )
-def reason_only_when_absent(v: View) -> bool:
-    return bool(v.t["Absat30Sept"] == "1")
+def reason_only_when_absent(c: Columns) -> pl.Expr:
+    return c.t("Absat30Sept") == "1"
 
 
 @rule(
@@ -193,13 +196,12 @@ def reason_only_when_absent(v: View) -> bool:
     scope="worker",
     needs=("ReasonAbsence",),
 )
-def absence_flag_with_reason(v: View) -> bool:
+def absence_flag_with_reason(c: Columns) -> pl.Expr:
     # Where the flag is mandatory its absence is already an error (2nn); where it is
     # voluntary (2017; agency workers) a reason alone is not a contradiction, only a gap.
-    flag = v.ctx.spec.worker.get("Absat30Sept")
-    return bool(v.raw.get("Absat30Sept")) or (
-        flag is not None and flag.status.get(v.cat) == "mandatory"
-    )
+    flag = c.ctx.spec.worker.get("Absat30Sept")
+    mandatory = [k for k, v in flag.status.items() if v == "mandatory"] if flag else []
+    return c.given("Absat30Sept") | c.cat.is_in(mandatory)
 
 
 @rule(
@@ -213,8 +215,8 @@ def absence_flag_with_reason(v: View) -> bool:
     categories=EMPLOYED,
     needs=("Absat30Sept",),
 )
-def reason_when_absent(v: View) -> bool:
-    return v.t["Absat30Sept"] != "1" or bool(v.raw.get("ReasonAbsence"))
+def reason_when_absent(c: Columns) -> pl.Expr:
+    return (c.t("Absat30Sept") != "1") | c.given("ReasonAbsence")
 
 
 @rule(
@@ -227,8 +229,8 @@ def reason_when_absent(v: View) -> bool:
     until=2017,
     needs=("Absat30Sept",),
 )
-def reason_when_absent_voluntary(v: View) -> bool:
-    return v.t["Absat30Sept"] != "1" or bool(v.raw.get("ReasonAbsence"))
+def reason_when_absent_voluntary(c: Columns) -> pl.Expr:
+    return (c.t("Absat30Sept") != "1") | c.given("ReasonAbsence")
 
 
 @rule(
@@ -242,8 +244,8 @@ def reason_when_absent_voluntary(v: View) -> bool:
     categories=("agency",),
     needs=("Absat30Sept",),
 )
-def agency_reason_when_absent(v: View) -> bool:
-    return v.t["Absat30Sept"] != "1" or bool(v.raw.get("ReasonAbsence"))
+def agency_reason_when_absent(c: Columns) -> pl.Expr:
+    return (c.t("Absat30Sept") != "1") | c.given("ReasonAbsence")
 
 
 @rule(
@@ -256,8 +258,8 @@ def agency_reason_when_absent(v: View) -> bool:
     categories=("leaver",),
     needs=("Absat30Sept", "RoleEndDate"),
 )
-def leaver_not_absent(v: View) -> bool:
-    return bool(v.t["Absat30Sept"] != "1" or v.t["RoleEndDate"] >= v.ctx.census_day)
+def leaver_not_absent(c: Columns) -> pl.Expr:
+    return (c.t("Absat30Sept") != "1") | (c.t("RoleEndDate") >= c.day(c.ctx.census_day))
 
 
 @rule(
@@ -270,8 +272,8 @@ def leaver_not_absent(v: View) -> bool:
     categories=IN_POST,
     needs=("Cases30", "OrgRole"),
 )
-def case_holder_has_cases(v: View) -> bool:
-    return bool(v.t["OrgRole"] != "5" or v.t["Cases30"] > 0)
+def case_holder_has_cases(c: Columns) -> pl.Expr:
+    return (c.t("OrgRole") != "5") | (c.t("Cases30") > 0)
 
 
 @rule(
@@ -284,8 +286,8 @@ def case_holder_has_cases(v: View) -> bool:
     categories=IN_POST,
     needs=("Cases30", "OrgRole"),
 )
-def without_cases_holds_none(v: View) -> bool:
-    return bool(v.t["OrgRole"] != "6" or v.t["Cases30"] == 0)
+def without_cases_holds_none(c: Columns) -> pl.Expr:
+    return (c.t("OrgRole") != "6") | (c.t("Cases30") == 0)
 
 
 @rule(
@@ -297,8 +299,8 @@ def without_cases_holds_none(v: View) -> bool:
     scope="worker",
     needs=("Cases30",),
 )
-def caseload_plausible(v: View) -> bool:
-    return bool(v.t["Cases30"] <= 40)
+def caseload_plausible(c: Columns) -> pl.Expr:
+    return c.t("Cases30") <= 40
 
 
 @rule(
@@ -310,13 +312,15 @@ def caseload_plausible(v: View) -> bool:
     scope="worker",
     needs=("WorkingDaysLost",),
 )
-def sickness_within_working_year(v: View) -> bool:
-    days = v.t["WorkingDaysLost"]
-    working = v.ctx.spec.working_days
-    if v.cat == "leaver":
-        return bool(days <= working)
-    fte = max(v.t.get("FTE", 0.0), v.t.get("FTE30", 0.0))
-    return bool(fte == 0 or days <= working * fte + 0.005)
+def sickness_within_working_year(c: Columns) -> pl.Expr:
+    days = c.t("WorkingDaysLost")
+    working = c.ctx.spec.working_days
+    fte = pl.max_horizontal(c.t("FTE").fill_null(0.0), c.t("FTE30").fill_null(0.0))
+    return (
+        pl.when(c.cat == "leaver")
+        .then(days <= working)
+        .otherwise((fte == 0) | (days <= working * fte + 0.005))
+    )
 
 
 @rule(
@@ -329,8 +333,8 @@ def sickness_within_working_year(v: View) -> bool:
     categories=IN_POST,
     needs=("FTE",),
 )
-def in_post_fte_positive(v: View) -> bool:
-    return bool(v.t["FTE"] > 0)
+def in_post_fte_positive(c: Columns) -> pl.Expr:
+    return c.t("FTE") > 0
 
 
 @rule(
@@ -342,8 +346,8 @@ def in_post_fte_positive(v: View) -> bool:
     scope="worker",
     needs=("StepUpGrad", "FrontlineGrad"),
 )
-def one_fast_track_programme(v: View) -> bool:
-    return not (v.t["StepUpGrad"] == "1" and v.t["FrontlineGrad"] == "1")
+def one_fast_track_programme(c: Columns) -> pl.Expr:
+    return ~((c.t("StepUpGrad") == "1") & (c.t("FrontlineGrad") == "1"))
 
 
 @rule(
@@ -356,13 +360,9 @@ def one_fast_track_programme(v: View) -> bool:
     categories=("leaver",),
     needs=("LeaverDestination", "ReasonLeave"),
 )
-def retired_or_deceased_destination(v: View) -> bool:
-    return v.t["ReasonLeave"] not in ("5", "6") or v.t["LeaverDestination"] not in (
-        "1",
-        "2",
-        "3",
-        "4",
-        "5",
+def retired_or_deceased_destination(c: Columns) -> pl.Expr:
+    return ~c.t("ReasonLeave").is_in(["5", "6"]) | ~c.t("LeaverDestination").is_in(
+        ["1", "2", "3", "4", "5"]
     )
 
 
@@ -376,8 +376,8 @@ def retired_or_deceased_destination(v: View) -> bool:
     categories=("leaver",),
     needs=("LeaverDestination", "ReasonLeave"),
 )
-def moved_within_la_destination(v: View) -> bool:
-    return v.t["ReasonLeave"] != "7" or v.t["LeaverDestination"] not in ("1", "2", "3", "4")
+def moved_within_la_destination(c: Columns) -> pl.Expr:
+    return (c.t("ReasonLeave") != "7") | ~c.t("LeaverDestination").is_in(["1", "2", "3", "4"])
 
 
 @rule(
@@ -389,8 +389,8 @@ def moved_within_la_destination(v: View) -> bool:
     scope="worker",
     needs=("ReasonAbsence", "WorkingDaysLost"),
 )
-def sick_on_census_day_has_days_lost(v: View) -> bool:
-    return bool(v.t["ReasonAbsence"] != "SIC" or v.t["WorkingDaysLost"] > 0)
+def sick_on_census_day_has_days_lost(c: Columns) -> pl.Expr:
+    return (c.t("ReasonAbsence") != "SIC") | (c.t("WorkingDaysLost") > 0)
 
 
 @rule(
@@ -403,8 +403,8 @@ def sick_on_census_day_has_days_lost(v: View) -> bool:
     categories=("agency",),
     needs=("ContractWeeks",),
 )
-def agency_assignment_plausible(v: View) -> bool:
-    return bool(v.t["ContractWeeks"] <= 500)
+def agency_assignment_plausible(c: Columns) -> pl.Expr:
+    return c.t("ContractWeeks") <= 500
 
 
 @rule(
@@ -416,8 +416,8 @@ def agency_assignment_plausible(v: View) -> bool:
     scope="worker",
     needs=("SWENo",),
 )
-def registration_number_prefix(v: View) -> bool:
-    return bool(v.t["SWENo"][:2].upper() == "SW")
+def registration_number_prefix(c: Columns) -> pl.Expr:
+    return c.t("SWENo").str.slice(0, 2).str.to_uppercase() == "SW"
 
 
 @rule(
@@ -429,10 +429,9 @@ def registration_number_prefix(v: View) -> bool:
     scope="worker",
     needs=("StartOrigin", "PersonBirthDate", "RoleStartDate"),
 )
-def newly_qualified_age_plausible(v: View) -> bool:
-    return (
-        v.t["StartOrigin"] != "1"
-        or years_between(v.t["PersonBirthDate"], v.t["RoleStartDate"]) <= 60
+def newly_qualified_age_plausible(c: Columns) -> pl.Expr:
+    return (c.t("StartOrigin") != "1") | (
+        c.years_between(c.t("PersonBirthDate"), c.t("RoleStartDate")) <= 60
     )
 
 
@@ -446,7 +445,94 @@ def newly_qualified_age_plausible(v: View) -> bool:
     categories=("leaver",),
     needs=("RoleStartDate",),
 )
-def starter_leaver_fte30_given(v: View) -> bool:
+def starter_leaver_fte30_given(c: Columns) -> pl.Expr:
     # "ensure that their FTE is recorded correctly at both time points (it should be 0)";
     # the status table marks FTE30 not applicable to leavers, so a gap is a query, not an error.
-    return v.t["RoleStartDate"] <= v.ctx.previous_reference_date or bool(v.raw.get("FTE30"))
+    return (c.t("RoleStartDate") <= c.day(c.ctx.previous_reference_date)) | c.given("FTE30")
+
+
+# From 2018 a leaver's FTE is the FTE they worked when they left, and DfE's leavers' FTE and
+# FTE turnover rate sum it (docs/years.md): a leaver with FTE 0 or none counts as no leaver
+# in the FTE turnover. DfE flagged exactly this: Sunderland 2024, 28 leavers with a leavers'
+# FTE of 2, re-published as "u". A query: a leaver may have had a 0 FTE contract (casual).
+@rule(
+    "532Q",
+    "query",
+    "Please check: the leaver's FTE is 0; record the FTE they worked when they left, which DfE's leavers' FTE and FTE turnover rate count (a leaver with FTE 0 is left out of them).",
+    fields=("FTE",),
+    section="General Data Items – FTE as at 30 September; Turnover",
+    scope="worker",
+    since=2018,
+    categories=("leaver",),
+    needs=("FTE",),
+)
+def leaver_fte_worked(c: Columns) -> pl.Expr:
+    return c.t("FTE") > 0
+
+
+@rule(
+    "533Q",
+    "query",
+    "Please check: the leaver has no FTE; record the FTE they worked when they left, which DfE's leavers' FTE and FTE turnover rate count.",
+    fields=("FTE",),
+    section="General Data Items – FTE as at 30 September; Turnover",
+    scope="worker",
+    since=2018,
+    categories=("leaver",),
+)
+def leaver_fte_given(c: Columns) -> pl.Expr:
+    return c.given("FTE")
+
+
+# The 2017 guide lists 1 Male and 2 Female; the 2021 schemas add 0 Not known and 9 Not
+# specified. DfE's 2019 data guidance says some social workers' genders were not known in
+# 2018 and 2019, so such returns were accepted: the codes are in the 2018 code list, and
+# this query asks for a note (the codes COLLECT used for them before 2021 are not known).
+@rule(
+    "534Q",
+    "query",
+    "Please check: Gender 0 (Not known) or 9 (Not specified) is in DfE's code list from 2021; for 2018 to 2020 DfE's data guidance says some genders were not known, so the code is accepted, but say why in a note.",
+    fields=("GenderCurrent",),
+    section="General Data Items – Gender",
+    scope="worker",
+    since=2018,
+    until=2020,
+    needs=("GenderCurrent",),
+)
+def gender_known(c: Columns) -> pl.Expr:
+    return c.t("GenderCurrent").is_in(["1", "2"])
+
+
+# An agency worker is recorded only if "in post at 30 September"; an agency record with a
+# leaving date (one third-party sample's ended in 1990) is not in post, so the statistics
+# leave it out of agency headcount, FTE and cases. It was counted before, and its 72 cases
+# made a caseload of 138.1. A query: the record may be in post with a stray date.
+@rule(
+    "535Q",
+    "query",
+    "Please check: an agency worker's record has a leaving date, so it is not an agency worker in post at 30 September and is left out of the agency headcount, FTE and caseload; remove the record if the assignment ended, or the leaving date if it did not.",
+    fields=("RoleEndDate",),
+    section="Agency Workers",
+    scope="worker",
+    categories=("agency",),
+)
+def agency_has_no_leaving_date(c: Columns) -> pl.Expr:
+    return c.t("RoleEndDate").is_null()
+
+
+# "A Frontline graduate refers to a graduate of the government fast-track 'Frontline'
+# programme which began in 2014." A graduate cannot have started in post before then.
+FRONTLINE_BEGAN = date(2014, 1, 1)
+
+
+@rule(
+    "536Q",
+    "query",
+    "Please check: a Frontline graduate who started before 2014, when the Frontline programme began; check the starting date and the Frontline graduate flag.",
+    fields=("FrontlineGrad", "RoleStartDate"),
+    section="Qualification and Role information – Frontline graduate",
+    scope="worker",
+    needs=("FrontlineGrad", "RoleStartDate"),
+)
+def frontline_after_programme_began(c: Columns) -> pl.Expr:
+    return (c.t("FrontlineGrad") != "1") | (c.t("RoleStartDate") >= c.day(FRONTLINE_BEGAN))

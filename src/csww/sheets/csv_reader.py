@@ -14,7 +14,7 @@ from pathlib import Path
 
 from csww.model import Record, Return
 from csww.report.model import Issue
-from csww.rules.registry import RULES
+from csww.rules import spreadsheet as sheet
 from csww.sheets.convert import unescape
 from csww.sheets.layout import (
     CSV_FILES,
@@ -53,9 +53,9 @@ def _decode(path: Path, issues: list[Issue]) -> str:
         raise SheetError(
             f"{shown(path)} is neither UTF-8 nor Windows-1252 text. Save it as 'CSV UTF-8'."
         ) from None
-    rule = RULES["958Q"]
+    rule = sheet.NOT_UTF8
     issues.append(
-        Issue(rule="958Q", severity=rule.severity, message=rule.message, cell=f"{shown(path)}!A1")
+        Issue(rule=rule.id, severity=rule.severity, message=rule.message, cell=f"{shown(path)}!A1")
     )
     return text
 
@@ -197,6 +197,7 @@ def read_csv_with_issues(path: str | Path, *, year: int | None = None) -> SheetR
         else:
             ret.workers = built.records
             workers_cell = grid.ref(1, grid.first_row)
+    ret.workers_cell = workers_cell
     if "header" not in files:
         ret.header = Record()
     return SheetResult(ret, issues, None, str(path), workers_cell)

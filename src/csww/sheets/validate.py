@@ -10,14 +10,13 @@ issue about the return's worker records points at the Workers sheet."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
+from csww.engine import one_per_problem as engine_one_per_problem
 from csww.engine import validate_return
-from csww.model import Return
 from csww.report.describe import described
 from csww.report.model import Issue, ReadFailure, Report
-from csww.rules import RULES
+from csww.rules import Context
 from csww.sheets.csv_reader import read_csv_with_issues
 from csww.sheets.rows import SheetError
 from csww.sheets.wording import COMMAND_LINE, PORTAL, shown, worded
@@ -75,29 +74,32 @@ def validate_sheet(
         result = read_sheet(path, year=year)
     except SheetError as exc:
         return Report(source=str(path), fatal=ReadFailure(exc.message))
+    return described(check_sheet(result, year, previous=previous, source=str(path)))
+
+
+def check_sheet(
+    result: SheetResult,
+    year: int | None = None,
+    *,
+    previous: str | Path | None = None,
+    source: str | None = None,
+) -> Report:
+    """The report on a spreadsheet already read, as every route gives it (``csww validate``,
+    ``csww generate`` and the portal): the header completed as the XML will be, then the
+    engine's one in-memory path, which keeps one issue per problem at its cell."""
     complete(result, year)
     report = validate_return(result.ret, year=year, extra_issues=result.issues, previous=previous)
-    report.source = str(path)
-    report.issues = one_per_problem(report.issues, result)
-    return described(report)
+    report.source = source
+    return report
 
 
 def one_per_problem(issues: list[Issue], result: SheetResult) -> list[Issue]:
     """Drop an item rule's issue on a cell a spreadsheet rule already reports, and pin every
-    issue to the cell of the item it is about."""
-    converted = {i.cell for i in result.issues if i.cell}
-    kept = []
-    for issue in issues:
-        if issue.cell in converted and issue.rule in RULES and RULES[issue.rule].scope == "item":
-            continue
-        cell = _cell_of(issue, result.ret, result.workers_cell)
-        kept.append(issue if cell is None or cell == issue.cell else replace(issue, cell=cell))
-    return kept
-
-
-def _cell_of(issue: Issue, ret: Return, workers_cell: str | None) -> str | None:
-    if issue.record is not None and 1 <= issue.record <= len(ret.workers):
-        return ret.workers[issue.record - 1].cells.get(issue.field or "")
-    if issue.field == "CSWWWorker" and workers_cell:
-        return workers_cell
-    return None
+    issue to the cell of the item it is about (the engine does this for every in-memory
+    return; kept here for callers that hold a :class:`SheetResult`)."""
+    year = result.ret.year or result.template_year
+    try:
+        ctx = Context(spec=spec_for(year), year=year or 0)
+    except UnknownYear:
+        ctx = None
+    return engine_one_per_problem(issues, result.issues, result.ret, ctx)

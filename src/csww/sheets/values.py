@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from csww.rules import spreadsheet as sheet
 from csww.spec import Item, Spec
 
 # Excel keeps at most 15 significant digits of anything typed; a stored double's 16th and
@@ -227,17 +228,17 @@ def read_text(text: str, item: Item | None, spec: Spec) -> Reading:
         # only text written as a label (or "code – label") is a conversion that failed.
         longest = max((len(c) for c in codes), default=0)
         tried = len(text) > longest or " " in text or SEPARATORS.search(text) is not None
-        return Reading(text, "950" if tried else None)
+        return Reading(text, sheet.NOT_A_LISTED_VALUE.id if tried else None)
     if kind == "date":
         day = text_date(text)
-        return Reading(day) if day is not None else Reading(text, "951")
+        return Reading(day) if day is not None else Reading(text, sheet.UNREADABLE_DATE.id)
     if kind == "datetime":
         if re.fullmatch(
             r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?", text
         ):
             return Reading(text)
         stamp = text_datetime(text)
-        return Reading(stamp) if stamp is not None else Reading(text, "957")
+        return Reading(stamp) if stamp is not None else Reading(text, sheet.UNREADABLE_DATETIME.id)
     return Reading(text)
 
 
@@ -246,18 +247,20 @@ def read_cell(value: object, item: Item | None, spec: Spec) -> Reading | None:
     if value is None:
         return None
     if isinstance(value, CellError):
-        return Reading(str(value), "959")
+        return Reading(str(value), sheet.CELL_ERROR.id)
     if isinstance(value, str):
         text = value.strip()
         return read_text(text, item, spec) if text else None
     if isinstance(value, bool):
-        return Reading("TRUE" if value else "FALSE", "953" if item is not None else None)
+        return Reading(
+            "TRUE" if value else "FALSE", sheet.TRUE_OR_FALSE.id if item is not None else None
+        )
     if isinstance(value, int | float):
         text = number_text(value)
         if item is None:
             return Reading(text)
         if item.type in ("date", "datetime"):
-            return Reading(text, "952")
+            return Reading(text, sheet.NUMBER_FOR_DATE.id)
         return read_text(text, item, spec)
     if isinstance(value, datetime | date):
         moment = (
@@ -270,8 +273,8 @@ def read_cell(value: object, item: Item | None, spec: Spec) -> Reading | None:
         if item is None:
             return Reading(text)
         if item.type == "date":
-            return Reading(text) if midnight else Reading(text, "955")
-        return Reading(text, "954")
+            return Reading(text) if midnight else Reading(text, sheet.TIME_IN_DATE.id)
+        return Reading(text, sheet.DATE_FOR_NON_DATE.id)
     if isinstance(value, time | timedelta):
-        return Reading(str(value), "954" if item is not None else None)
+        return Reading(str(value), sheet.DATE_FOR_NON_DATE.id if item is not None else None)
     return Reading(str(value).strip(), None)

@@ -337,7 +337,8 @@ def read_workbook_with_issues(path: str | Path, *, year: int | None = None) -> S
     check_year(made_for, ret, year, shown(path))
     issues = [i for _n, i in header.issues + la.issues + workers.issues]
     first = grids["workers"]
-    return SheetResult(ret, issues, made_for, str(path), first.ref(1, first.first_row))
+    ret.workers_cell = first.ref(1, first.first_row)
+    return SheetResult(ret, issues, made_for, str(path), ret.workers_cell)
 
 
 def _layout_spec(year: int | None) -> Spec:

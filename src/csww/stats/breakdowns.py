@@ -1,10 +1,17 @@
 """Breakdowns of the workforce from worker records, and the 2012-13 aggregate variables.
 
-Social workers in post are broken down by age band, gender, ethnic group, role,
-qualification level, Step Up and Frontline graduates, length of service, working pattern
-(part time) and absence on 30 September; starters by origin; leavers by destination and
-reason; agency workers by length of assignment. Headcount counts a person once (de-duplicated
-as for the in-post headcount) in the category of their most senior role; FTE sums records.
+As DfE publishes them (data set "Characteristics (in post, starters, leavers)": "FTE and
+headcount figures on characteristics of social workers in post, starters and leavers by:
+sex; age; ethnicity; role; and time in service"): social workers in post, starters and
+leavers each by age group, sex, ethnic group, role and (in post and leavers) time in service.
+Ages: in post and starters at 30 September of the reporting year, leavers "on the date they
+left their post". Headcount counts a person once per population (in post: registration
+number, date of birth, sex and ethnicity; starters and leavers also by the starting or
+leaving date, as the published headcounts) in the category of their most senior role; FTE
+sums records. Also: in post by qualification level, Step Up and Frontline graduates, working
+pattern (part time) and absence on 30 September; starters by origin; leavers by destination
+and reason; agency workers in post by length of assignment. Code labels come from the
+year's own specification, so a code valid in that year is never shown as invalid.
 
 ``legacy_variables`` derives the six variables of the 2012-13 aggregate collection (and
 the 2013-14 additions) named in DfE's July 2014 focus group notes, so the worker-level
@@ -15,20 +22,26 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from csww.model import Record
 from csww.spec import available_years, load_spec
 from csww.stats.measures import MICRO, LAMeasures, count, is_date, micro, stats_spec
 from csww.values import parse_date, years_between
 
+# DfE's published age groups ("20 to 29 years old", "30 to 39 years old", ... in the 2024
+# characteristics data set); the bands below 20 and from 60 follow the same wording (COLLECT's
+# data summary has had an under-20 band since 2022).
 AGE_BANDS = (
-    (25, "Under 25"),
-    (30, "25 to 29"),
-    (40, "30 to 39"),
-    (50, "40 to 49"),
-    (60, "50 to 59"),
-    (999, "60 and over"),
+    (20, "Under 20 years old"),
+    (30, "20 to 29 years old"),
+    (40, "30 to 39 years old"),
+    (50, "40 to 49 years old"),
+    (60, "50 to 59 years old"),
+    (999, "60 years old and over"),
 )
+AGE = "Age group"
+SERVICE = "Time in service"
 SERVICE_BANDS = (
     (2, "Less than 2 years"),
     (5, "2 to less than 5 years"),
@@ -52,7 +65,7 @@ ETHNIC_GROUPS = {
 }
 ETHNIC_GROUP_OF = {code: group for group, codes in ETHNIC_GROUPS.items() for code in codes}
 NOT_KNOWN = "Not known"
-LABELS = load_spec(available_years()[0]).codelists
+LABELS = load_spec(available_years()[-1]).codelists
 
 
 def sex_breakdowns() -> tuple[str, ...]:
@@ -81,13 +94,18 @@ def label(codelist: str, code: str | None, labels: dict[str, dict[str, str]] | N
 
 @dataclass
 class Person:
-    """An in-post social worker, across their records."""
+    """One person in one population (in post, a starter or a leaver), across their records."""
 
     record: dict[str, str]
     fte: int = 0
     role: str = ""
     start: str = ""
     cases: bool = False
+
+
+def _senior(a: str, b: str) -> str:
+    """The more senior of two role codes (1 senior manager ... 6; 9 not known)."""
+    return min(a, b, key=lambda r: int(r) if r.isdigit() else 99)
 
 
 @dataclass
@@ -152,13 +170,20 @@ class BreakdownTally:
         self.sex_codes = sex_item.codelist or "" if sex_item else ""
         self.labels = spec.codelists
         self.people: dict[tuple[str, ...], Person] = {}
+        self.starters: dict[tuple[str, ...], Person] = {}
+        self.leavers: dict[tuple[str, ...], Person] = {}
         self.out = Breakdowns(year, lea)
+
+    def _label(self, codelist: str, code: str | None) -> str:
+        return label(codelist, code, self.labels)
 
     def add(self, rec: Record) -> None:
         v = rec.values
         fte = micro(v.get("FTE")) or 0
         out = self.out
         if v.get("AgencyWorker") == "1":
+            if v.get("RoleEndDate"):
+                return  # not in post at 30 September (query 535Q): no agency worker
             weeks = micro(v.get("ContractWeeks"))
             span = NOT_KNOWN if weeks is None else band(weeks / MICRO, ASSIGNMENT_BANDS)
             out.add("agency", "Length of assignment", span, 1, fte)
@@ -172,57 +197,51 @@ class BreakdownTally:
             v.get("Ethnicity", ""),
         )
         started = v.get("RoleStartDate", "")
-        if started and is_date(started) and self.start <= started <= self.end:
-            out.add("starters", "Origin", label("StartOrigin", v.get("StartOrigin")), 1, fte)
-        if v.get("RoleEndDate"):
-            out.add(
-                "leavers",
-                "Destination",
-                label("LeaverDestination", v.get("LeaverDestination")),
-                1,
-                0,
-            )
-            out.add(
-                "leavers", "Reason for leaving", label("ReasonLeave", v.get("ReasonLeave")), 1, 0
-            )
-            return
-        person = self.people.get(key)
-        if person is None:
-            person = self.people[key] = Person(v, 0, v.get("OrgRole") or "9", started)
-        person.fte += fte
-        person.cases = person.cases or bool(count(v.get("Cases30")))
+        ended = v.get("RoleEndDate", "")
         role = v.get("OrgRole") or "9"
-        person.role = min(person.role, role, key=lambda r: int(r) if r.isdigit() else 99)
-        if started and (not person.start or started < person.start):
-            person.start = started
-        out.add("in post", "Role (FTE by post)", label("OrgRole", v.get("OrgRole")), 0, fte)
+        if started and is_date(started) and self.start <= started <= self.end:
+            _join(self.starters, (*key, started), v, fte, role, started)
+            out.add("starters", "Origin", self._label("StartOrigin", v.get("StartOrigin")), 0, fte)
+        if ended:
+            _join(self.leavers, (*key, ended), v, fte, role, started)
+            return
+        person = _join(self.people, key, v, fte, role, started)
+        person.cases = person.cases or bool(count(v.get("Cases30")))
+        out.add("in post", "Role (FTE by post)", self._label("OrgRole", v.get("OrgRole")), 0, fte)
+
+    def _common(self, person: Person, on: date) -> list[tuple[str, str]]:
+        """Age group (on the day ``on``), sex, ethnic group and role of one person."""
+        v = person.record
+        born = parse_date(v.get("PersonBirthDate"))
+        age = NOT_KNOWN if born is None else band(years_between(born, on), AGE_BANDS)
+        ethnicity = v.get("Ethnicity")
+        group = ETHNIC_GROUP_OF.get(
+            ethnicity or "", "Refused or not obtained" if ethnicity else NOT_KNOWN
+        )
+        return [
+            (AGE, age),
+            (self.sex_name, label(self.sex_codes, v.get(self.sex), self.labels)),
+            ("Ethnic group", group),
+            (
+                "Role (most senior post)",
+                self._label("OrgRole", person.role if person.role != "9" else None),
+            ),
+        ]
+
+    @staticmethod
+    def _service(start: str, on: date) -> str:
+        started = parse_date(start)
+        return NOT_KNOWN if started is None else band(years_between(started, on), SERVICE_BANDS)
 
     def result(self) -> Breakdowns:
         out = self.out
         for person in self.people.values():
             v, fte = person.record, person.fte
-            born = parse_date(v.get("PersonBirthDate"))
-            age = NOT_KNOWN if born is None else band(years_between(born, self.census), AGE_BANDS)
-            started = parse_date(person.start)
-            service = (
-                NOT_KNOWN
-                if started is None
-                else band(years_between(started, self.census), SERVICE_BANDS)
-            )
-            ethnicity = v.get("Ethnicity")
-            group = ETHNIC_GROUP_OF.get(
-                ethnicity or "", "Refused or not obtained" if ethnicity else NOT_KNOWN
-            )
             absent = v.get("Absat30Sept")
             cells = (
-                ("Age", age),
-                (self.sex_name, label(self.sex_codes, v.get(self.sex), self.labels)),
-                ("Ethnic group", group),
-                (
-                    "Role (most senior post)",
-                    label("OrgRole", person.role if person.role != "9" else None),
-                ),
-                ("Qualification level", label("QualLevel", v.get("QualLevel"))),
+                *self._common(person, self.census),
+                (SERVICE, self._service(person.start, self.census)),
+                ("Qualification level", self._label("QualLevel", v.get("QualLevel"))),
                 (
                     "Step Up graduate",
                     {"1": "Yes", "0": "No"}.get(v.get("StepUpGrad", ""), NOT_KNOWN),
@@ -231,19 +250,54 @@ class BreakdownTally:
                     "Frontline graduate",
                     {"1": "Yes", "0": "No"}.get(v.get("FrontlineGrad", ""), NOT_KNOWN),
                 ),
-                ("Length of service", service),
                 ("Working pattern", "Full time" if fte >= MICRO else "Part time"),
                 ("Holds cases", "Yes" if person.cases else "No"),
                 (
                     "Absent on 30 September",
-                    label("ReasonAbsence", v.get("ReasonAbsence"))
+                    self._label("ReasonAbsence", v.get("ReasonAbsence"))
                     if absent == "1"
                     else ("Not absent" if absent == "0" else NOT_KNOWN),
                 ),
             )
             for breakdown, category in cells:
                 out.add("in post", breakdown, category, 1, fte)
+        for person in self.starters.values():
+            for breakdown, category in self._common(person, self.census):
+                out.add("starters", breakdown, category, 1, person.fte)
+            # Origin's FTE was added record by record; its headcount counts each person once.
+            origin = self._label("StartOrigin", person.record.get("StartOrigin"))
+            out.add("starters", "Origin", origin, 1, 0)
+        for (*_, ended), person in self.leavers.items():
+            left = parse_date(ended) or self.census
+            v = person.record
+            cells = (
+                *self._common(person, left),
+                (SERVICE, self._service(person.start, left)),
+                ("Destination", self._label("LeaverDestination", v.get("LeaverDestination"))),
+                ("Reason for leaving", self._label("ReasonLeave", v.get("ReasonLeave"))),
+            )
+            for breakdown, category in cells:
+                out.add("leavers", breakdown, category, 1, person.fte)
         return out
+
+
+def _join(
+    group: dict[tuple[str, ...], Person],
+    key: tuple[str, ...],
+    v: dict[str, str],
+    fte: int,
+    role: str,
+    started: str,
+) -> Person:
+    """Add one record to the person it belongs to in ``group`` (their FTEs add up)."""
+    person = group.get(key)
+    if person is None:
+        person = group[key] = Person(v, 0, role, started)
+    person.fte += fte
+    person.role = _senior(person.role, role)
+    if started and (not person.start or started < person.start):
+        person.start = started
+    return person
 
 
 def part_time_share(b: Breakdowns) -> float | None:

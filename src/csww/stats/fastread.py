@@ -56,7 +56,8 @@ def _header(elem: etree._Element) -> dict[str, str]:
     return values
 
 
-def _fast(path: Path) -> Iterator[tuple[Kind, Record]]:
+def _elements(path: Path) -> Iterator[tuple[str, etree._Element]]:
+    """Each record element (its local name and the element), freed once the caller moves on."""
     context = etree.iterparse(
         str(path),
         events=("end",),
@@ -75,13 +76,7 @@ def _fast(path: Path) -> Iterator[tuple[Kind, Record]]:
             if info.doctype or info.internalDTD is not None:
                 raise ReadError("The file declares a DOCTYPE, which CSWW returns never need.")
             checked = True
-        name = _local(elem.tag)
-        if name in WORKER_TAGS:
-            yield "worker", Record(values=_values(elem))
-        elif name in HEADER_TAGS:
-            yield "header", Record(values=_header(elem))
-        else:
-            yield "la", Record(values=_values(elem), tag=name)
+        yield _local(elem.tag), elem
         elem.clear()
         parent = elem.getparent()
         if parent is not None:
@@ -89,6 +84,77 @@ def _fast(path: Path) -> Iterator[tuple[Kind, Record]]:
                 del parent[0]
     if not checked:
         raise ReadError("No CSWW record found.")  # the core reader explains what is wrong
+
+
+def _fast(path: Path) -> Iterator[tuple[Kind, Record]]:
+    for name, elem in _elements(path):
+        if name in WORKER_TAGS:
+            yield "worker", Record(values=_values(elem))
+        elif name in HEADER_TAGS:
+            yield "header", Record(values=_header(elem))
+        else:
+            yield "la", Record(values=_values(elem), tag=name)
+
+
+Columns = dict[str, list[str | None]]
+
+
+def worker_columns(path: str | Path) -> tuple[dict[str, str], Columns, int]:
+    """The header's values and the workers' values as columns (element -> one text or
+    ``None`` per worker, the first occurrence of each element, as :func:`records` keeps),
+    and the number of workers: no dict per record. A file the lean reader cannot read is
+    read by :func:`records`, which explains the problem."""
+    path = Path(path)
+    header: dict[str, str] = {}
+    columns: Columns = {}
+    n = 0
+    try:
+        for name, elem in _elements(path):
+            if name in WORKER_TAGS:
+                _add_worker(elem, columns, n)
+                n += 1
+            elif name in HEADER_TAGS:
+                header = _header(elem)
+    except (etree.XMLSyntaxError, ReadError, OSError):
+        header, columns, n = {}, {}, 0
+        for kind, rec in records(path):
+            if kind == "header":
+                header = rec.values
+            elif kind == "worker":
+                add_values(rec.values, columns, n)
+                n += 1
+    for column in columns.values():
+        column.extend([None] * (n - len(column)))
+    return header, columns, n
+
+
+def add_values(values: dict[str, str], columns: Columns, n: int) -> None:
+    """Append worker ``n``'s values (a record's dict) to the columns."""
+    for element, text in values.items():
+        column = columns.setdefault(element, [])
+        column.extend([None] * (n - len(column)))
+        column.append(text)
+
+
+def _add_worker(elem: etree._Element, columns: Columns, n: int) -> None:
+    """Append worker ``n``'s values to the columns (as :func:`_values` reads them)."""
+    for child in elem:
+        name = child.tag
+        if "}" in name:  # a namespace, which CSWW returns do not use
+            name = name.rpartition("}")[2]
+        if name in ALIASES:
+            name = ALIASES[name]
+        column = columns.get(name)
+        if column is None:
+            column = columns[name] = [None] * n
+        else:
+            held = len(column)
+            if held > n:  # a repeat within this worker: the first occurrence is kept
+                continue
+            if held < n:
+                column.extend([None] * (n - held))
+        text = child.text
+        column.append(text.strip() if text else "")
 
 
 def records(path: str | Path) -> Iterator[tuple[Kind, Record]]:

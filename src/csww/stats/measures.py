@@ -14,7 +14,9 @@ and keeps exact totals: FTEs and days in millionths, counts as integers. Definit
   leaving date. A leaver's FTE is the FTE recorded on the leaver record and nothing else, in
   every year: DfE publishes leavers' FTE at about 0.92 x headcount every year and 0 only for
   the three LAs that recorded 0 in 2017 (``docs/years.md``).
-* **agency**: agency worker records; never de-duplicated.
+* **agency**: agency worker records in post, that is without a leaving date (an agency
+  record with one is not an agency worker at 30 September: query 535Q; it is left out and
+  counted in ``notes["agency_with_leaving_date"]``); never de-duplicated.
 * **cases** and **case holders**: records holding cases on the census day (in post, agency,
   and leavers who left on the census day, which is 30 September or the last working day of
   September before it) with at least one case. A leaver's case-holder FTE is the FTE on their
@@ -110,7 +112,7 @@ class Tally:
         self.census_day = stats_spec(year).census_day.isoformat() if year else self.end
         self.inpost_fte = self.starters_fte = self.leavers_fte = self.agency_fte = 0
         self.case_fte = self.days = 0
-        self.cases = self.agency_headcount = self.workers = 0
+        self.cases = self.agency_headcount = self.workers = self.agency_left = 0
         self.inpost: set[tuple[str, ...]] = set()
         self.starters: set[tuple[str, ...]] = set()
         self.leavers: set[tuple[str, ...]] = set()
@@ -123,6 +125,9 @@ class Tally:
         self.workers += 1
         fte = micro(v.get("FTE"))
         if v.get("AgencyWorker") == "1":
+            if v.get("RoleEndDate"):
+                self.agency_left += 1
+                return
             self.agency_headcount += 1
             self.needed["agency_fte"] += 1
             if fte is not None:
@@ -202,6 +207,8 @@ class Tally:
             "working_days_lost_fte": fte("days", self.days),
         }
         notes: dict[str, int] = {}
+        if self.agency_left:
+            notes["agency_with_leaving_date"] = self.agency_left
         # Days lost with no employee to lose them (only agency workers) are "not applicable",
         # as DfE shows them (Isles of Scilly, 2023 to 2025).
         na = {"working_days_lost_fte"} if not self.needed["days"] else set()

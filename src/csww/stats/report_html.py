@@ -14,8 +14,10 @@ from html import escape
 from csww.stats import svg
 from csww.stats.aggregate import SUPPRESS_BELOW
 from csww.stats.breakdowns import (
+    AGE,
     AGE_BANDS,
     NOT_KNOWN,
+    SERVICE,
     SERVICE_BANDS,
     Breakdowns,
     legacy_variables,
@@ -57,21 +59,24 @@ TREND = (
     "absence_rate_fte",
 )
 BREAKDOWNS = (
-    ("in post", "Age"),
+    ("in post", AGE),
     # The item's name in each year (Gender to 2023, then Sex): a year has one of them.
     *(("in post", name) for name in sex_breakdowns()),
     ("in post", "Ethnic group"),
     ("in post", "Role (most senior post)"),
-    ("in post", "Length of service"),
+    ("in post", SERVICE),
     ("in post", "Qualification level"),
     ("in post", "Working pattern"),
     ("starters", "Origin"),
+    ("starters", AGE),
+    ("leavers", AGE),
+    ("leavers", SERVICE),
     ("leavers", "Destination"),
     ("leavers", "Reason for leaving"),
 )
 ORDERED = {
-    "Age": (*(label for _, label in AGE_BANDS), NOT_KNOWN),
-    "Length of service": (*(label for _, label in SERVICE_BANDS), NOT_KNOWN),
+    AGE: (*(label for _, label in AGE_BANDS), NOT_KNOWN),
+    SERVICE: (*(label for _, label in SERVICE_BANDS), NOT_KNOWN),
     "Working pattern": ("Full time", "Part time"),
     **dict.fromkeys(sex_breakdowns(), ("Female", "Male", NOT_KNOWN)),
     "Qualification level": ("Undergraduate", "Postgraduate", "Other", NOT_KNOWN),
@@ -480,6 +485,9 @@ def _method(notes: list[str]) -> str:
         "days).",
         "FTEs, rates, caseload and days are rounded to one decimal place and headcounts to whole "
         "numbers. x: not available; z: not applicable; c: suppressed; low: rounds to 0.",
+        "Breakdowns use DfE's age groups: social workers in post and starters are aged at "
+        "30 September, leavers on the day they left; each person is counted once, in their most "
+        "senior role. Agency records with a leaving date are not agency workers in post.",
         *notes,
         "Full definitions and sources: docs/methodology.md in the csww project.",
     ]

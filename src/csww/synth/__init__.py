@@ -48,6 +48,9 @@ def generate(year: int, la: str, seed: int = 0, scale: float = 1.0) -> Return:
     workers, la_values = build_workers(t, rng)
     spec = load_spec(year)
     add_year_items(workers, la_values, spec, f"csww-synth:{seed}:{year}:{t.unit}:{scale}")
+    for worker in workers:  # an item the year no longer collects is not written
+        for element in [e for e in worker.values if e in spec.removed]:
+            del worker.values[element]
     ret = Return(header=Record(values={}), la=Record(values=la_values), workers=workers)
     ret.header.values["SoftwareCode"] = "csww synth"
     complete_header(ret, spec, lea=t.lea, now=datetime(year, 10, 20, 9, 30, 0))
