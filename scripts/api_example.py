@@ -111,12 +111,13 @@ def main() -> int:
                 "POST",
                 f"{base}/notes",
                 token,
-                json.dumps({"text": args.note}).encode(),
+                json.dumps({"text": args.note, "version": status["version"]}).encode(),
                 "application/json",
             )
             print("Note added.")
         if args.submit:
-            done = call("POST", f"{base}/submit", token)
+            # The version checked above: if anything changed since, nothing is submitted (409).
+            done = call("POST", f"{base}/submit?version={status['version']}", token)
             print(f"Submitted: {done['status_label']}.")
     except ApiError as exc:
         print(exc, file=sys.stderr)

@@ -26,6 +26,7 @@ from csww.writer import to_bytes
 from csww_portal.models import Collection, LAReturn, Membership, Role, State
 from csww_portal.services import versions, workflow
 from csww_portal.services.collections import create_collection
+from csww_portal.services.refusals import number_of
 
 # (LA code, what the demo does with it)
 DEMO_LAS = [
@@ -202,20 +203,25 @@ def _fill(collection: Collection, accounts: dict[str, Any], scale: float, today:
         if ret.errors:
             continue  # the generator's data did not come out clean: leave it with its errors
         report = ret.current.report_object() if ret.current else None
+        seen = number_of(ret)  # the demo acts on the version it has just loaded
         for issue in report.issues if report else []:
             if issue.severity == "query":
                 workflow.add_note(
                     ret,
                     submitter,
                     "Checked with the team manager: this is correct.",
+                    base=seen,
                     worker=issue.worker or "",
                     rule=issue.rule,
                     field=issue.field or "",
                 )
         workflow.add_note(
-            ret, submitter, "Data taken from the HR system on 14 October; no known gaps."
+            ret,
+            submitter,
+            "Data taken from the HR system on 14 October; no known gaps.",
+            base=seen,
         )
         if plan in ("submitted", "approved"):
-            workflow.submit(ret, submitter)
+            workflow.submit(ret, submitter, base=seen)
         if plan == "approved":
-            workflow.approve(ret, approver, Role.LA_APPROVER)
+            workflow.approve(ret, approver, Role.LA_APPROVER, base=seen)

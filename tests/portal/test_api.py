@@ -98,20 +98,20 @@ def test_the_round_trip_with_a_token(
     cli_output = CliRunner().invoke(cli, ["validate", str(path), "--format", "json"]).output
     assert report == json.loads(cli_output)  # the same JSON as csww validate --format json
 
-    blocked = Client().post(f"{BASE}/301/submit", headers=auth)
+    blocked = Client().post(f"{BASE}/301/submit?version=1", headers=auth)
     assert blocked.status_code == 409 and "error" in blocked.json()["detail"]
     fixed = post_file(auth, xml(valid_return()), name="fixed.xml")
     assert Client().get(fixed.json()["status_url"], headers=auth).json()["errors"] == 0
     note = Client().post(
         f"{BASE}/301/notes",
-        {"text": "Taken from the HR system on 14 October."},
+        {"text": "Taken from the HR system on 14 October.", "version": 2},
         content_type="application/json",
         headers=auth,
     )
     assert note.status_code == 201 and note.json()["level"] == "return"
     notes = Client().get(f"{BASE}/301/notes", headers=auth).json()
     assert [n["text"] for n in notes] == ["Taken from the HR system on 14 October."]
-    submitted = Client().post(f"{BASE}/301/submit", headers=auth)
+    submitted = Client().post(f"{BASE}/301/submit?version=2", headers=auth)
     assert submitted.status_code == 200 and submitted.json()["state"] == State.SUBMITTED
     assert the_return().state == State.SUBMITTED
     again = post_file(auth, xml(valid_return()))

@@ -203,7 +203,7 @@ def test_dfe_dashboard_and_reopen(page: Any, people: dict[str, Any], tmp_path: P
 
     ret = LAReturn.objects.select_related("la", "collection").get(la__code="302")
     versions.upload(ret, people["other"], "barnet.xml", xml(valid_return("302")))
-    workflow.submit(LAReturn.objects.get(pk=ret.pk), people["other"])
+    workflow.submit(LAReturn.objects.get(pk=ret.pk), people["other"], base=1)
     pg = page
     sign_in(pg, "dfe")
     pg.wait_for_url("**/dfe/collections/2018/")
@@ -273,10 +273,13 @@ def test_every_page_passes_axe_on_desktop_and_mobile(
     record = ids_of(ret, ret.current)[1]
     done = LAReturn.objects.select_related("la", "collection").get(la__code="302")
     versions.upload(done, people["other"], "barnet.xml", xml(valid_return("302")))
-    workflow.submit(LAReturn.objects.get(pk=done.pk), people["other"])
+    workflow.submit(LAReturn.objects.get(pk=done.pk), people["other"], base=1)
     # Long text with no spaces must wrap, not widen a page: a pasted note, a token's name.
     workflow.add_note(
-        LAReturn.objects.get(pk=ret.pk), people["submitter"], "https://example.org/" + "x" * 1900
+        LAReturn.objects.get(pk=ret.pk),
+        people["submitter"],
+        "https://example.org/" + "x" * 1900,
+        base=ret.current.number,
     )
     from csww_portal.api import tokens
 

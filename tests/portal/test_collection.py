@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from csww_portal.models import Collection, LAReturn, Note, Phase, ReturnVersion, State, Upload
 from csww_portal.services.collections import clear_familiarisation
-from tests.portal.conftest import YEAR, la_url, the_return, upload, valid_return, xml
+from tests.portal.conftest import YEAR, base, la_url, the_return, upload, valid_return, xml
 
 DATES = {
     "familiarisation_start": date(2018, 8, 21),
@@ -82,9 +82,11 @@ def test_dfe_cannot_reopen_once_its_window_is_read_only(
 ) -> None:
     client = login("submitter")
     upload(client, xml(valid_return()))
-    client.post(la_url("submit"))
+    client.post(la_url("submit"), base())
     _move(collection, dfe_read_only_from=timezone.localdate())
-    response = login("dfe").post(f"/dfe/collections/{YEAR}/la/301/reopen/", {"reason": "Late fix"})
+    response = login("dfe").post(
+        f"/dfe/collections/{YEAR}/la/301/reopen/", {**base(), "reason": "Late fix"}
+    )
     assert response.status_code == 400 and b"read only" in response.content
     assert the_return().state == State.SUBMITTED
 
@@ -99,8 +101,8 @@ def _practice_then_real(collection: Collection, login: Callable[[str], Client]) 
     )
     client = login("submitter")
     upload(client, xml(valid_return()), name="practice.xml")
-    client.post(la_url("notes"), {"text": "practice note"})
-    client.post(la_url("submit"))
+    client.post(la_url("notes"), {**base(), "text": "practice note"})
+    client.post(la_url("submit"), base())
     # Everything so far was made "during familiarisation": date it so.
     during = timezone.make_aware(datetime.combine(today - timedelta(days=3), datetime.min.time()))
     Upload.objects.update(uploaded_at=during)

@@ -13,6 +13,7 @@ from django.test import Client
 from csww_portal.models import AuditEvent
 from tests.portal.conftest import (
     YEAR,
+    base,
     la_url,
     return_with_error_and_query,
     upload,
@@ -23,7 +24,7 @@ from tests.portal.conftest import (
 
 def _two_returns(login: Callable[[str], Client]) -> None:
     upload(login("submitter"), xml(valid_return("301")))
-    login("submitter").post(la_url("submit"))
+    login("submitter").post(la_url("submit"), base())
     upload(login("other"), xml(return_with_error_and_query("302")), la="302")
 
 

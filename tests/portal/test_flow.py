@@ -29,6 +29,7 @@ def _note_on_query(client: Client) -> None:
     client.post(
         la_url("notes"),
         {
+            **base(),
             "worker": "SW100002",
             "rule": "519Q",
             "field": "Cases30",
@@ -104,7 +105,7 @@ def test_add_and_delete_worker_records(login: Callable[[str], Client]) -> None:
     client = login("submitter")
     upload(client, xml(valid_return()))
     values = dict(make_worker("inpost", YEAR, SWENo="SW555555").values)
-    response = client.post(la_url("add_worker"), values)
+    response = client.post(la_url("add_worker"), {**values, **base()})
     assert response.status_code == 302 and response["Location"] == worker_url(5)
     assert the_return().workers == 5 and the_return().errors == 0
     client.post(worker_url(5, name="delete_worker"), base())
@@ -114,15 +115,15 @@ def test_add_and_delete_worker_records(login: Callable[[str], Client]) -> None:
 def test_submit_needs_no_errors_and_a_note_on_every_query(login: Callable[[str], Client]) -> None:
     client = login("submitter")
     upload(client, xml(return_with_error_and_query()))
-    client.post(la_url("submit"))
+    client.post(la_url("submit"), base())
     assert the_return().state == State.IN_PROGRESS
     assert "Fix the 1 error" in client.get(la_url("submit")).content.decode()
     _fix_error(client)
-    client.post(la_url("submit"))
+    client.post(la_url("submit"), base())
     assert the_return().state == State.IN_PROGRESS  # the query has no note yet
     _note_on_query(client)
     assert the_return().unexplained == 0
-    client.post(la_url("submit"))
+    client.post(la_url("submit"), base())
     ret = the_return()
     assert ret.current is not None
     assert ret.state == State.SUBMITTED and str(ret.submitted_by) == "sub301"
@@ -131,19 +132,19 @@ def test_submit_needs_no_errors_and_a_note_on_every_query(login: Callable[[str],
 def test_submitted_return_is_locked_until_dfe_reopens_it(login: Callable[[str], Client]) -> None:
     client = login("submitter")
     upload(client, xml(valid_return()))
-    client.post(la_url("submit"))
+    client.post(la_url("submit"), base())
     assert upload(client, xml(valid_return())).status_code == 409
     refused = client.post(la_url("la_level"), {"NumberOfVacancies": "1", **base()})
     assert refused.status_code == 409 and "is submitted" in refused.content.decode()
     assert current().number == 1
-    client.post(la_url("notes"), {"text": "late note"})
+    client.post(la_url("notes"), {**base(), "text": "late note"})
     assert not Note.objects.exists()
     dfe = login("dfe")
-    response = dfe.post(f"/dfe/collections/{YEAR}/la/301/reopen/", {"reason": ""})
+    response = dfe.post(f"/dfe/collections/{YEAR}/la/301/reopen/", {**base(), "reason": ""})
     assert response.status_code == 400 and the_return().state == State.SUBMITTED
     dfe.post(
         f"/dfe/collections/{YEAR}/la/301/reopen/",
-        {"reason": "Vacancies look too low; please check."},
+        {**base(), "reason": "Vacancies look too low; please check."},
     )
     ret = the_return()
     assert ret.current is not None
@@ -157,16 +158,16 @@ def test_only_the_approver_approves_and_only_a_submitted_return(
 ) -> None:
     submitter, approver = login("submitter"), login("approver")
     upload(submitter, xml(valid_return()))
-    approver.post(la_url("approve"))
+    approver.post(la_url("approve"), base())
     assert the_return().state == State.IN_PROGRESS
-    submitter.post(la_url("submit"))
-    submitter.post(la_url("approve"))
+    submitter.post(la_url("submit"), base())
+    submitter.post(la_url("approve"), base())
     assert the_return().state == State.SUBMITTED
     assert (
         "Only the local authority&#x27;s approver"
         in submitter.get(la_url("approve")).content.decode()
     )
-    approver.post(la_url("approve"))
+    approver.post(la_url("approve"), base())
     ret = the_return()
     assert ret.current is not None
     assert ret.state == State.APPROVED and str(ret.approved_by) == "app301"
@@ -178,7 +179,7 @@ def test_notes_survive_a_reupload_with_workers_reordered(login: Callable[[str], 
     client = login("submitter")
     upload(client, xml(return_with_error_and_query()))
     _note_on_query(client)
-    client.post(la_url("notes"), {"text": "HR data extracted on 14 October."})
+    client.post(la_url("notes"), {**base(), "text": "HR data extracted on 14 October."})
     assert the_return().unexplained == 0
     original = return_with_error_and_query()
     reordered = Return(
@@ -206,7 +207,7 @@ def test_a_note_no_longer_matching_any_query_is_marked(login: Callable[[str], Cl
 def test_empty_note_is_refused(login: Callable[[str], Client]) -> None:
     client = login("submitter")
     upload(client, xml(valid_return()))
-    response = client.post(la_url("notes"), {"text": "   "}, follow=True)
+    response = client.post(la_url("notes"), {**base(), "text": "   "}, follow=True)
     page = response.content.decode()
     assert "Enter a note" in page and not Note.objects.exists()
     # GOV.UK pattern: an error summary linking to the field, the message at the field.
@@ -223,7 +224,14 @@ def test_an_empty_note_on_a_query_shows_its_error_at_that_query(
     worker_page = worker_url(2)
     response = client.post(
         la_url("notes"),
-        {"worker": "SW100002", "rule": "519Q", "field": "Cases30", "text": "", "next": worker_page},
+        {
+            **base(),
+            "worker": "SW100002",
+            "rule": "519Q",
+            "field": "Cases30",
+            "text": "",
+            "next": worker_page,
+        },
         follow=True,
     )
     page = response.content.decode()
@@ -275,7 +283,9 @@ def test_one_rule_wide_note_explains_every_query_of_that_rule(
     assert the_return().unexplained == 3
     page = client.get(la_url("notes")).content.decode()
     assert "Rule 519Q (3 queries)" in page and "Explain all 3 with this note" in page
-    client.post(la_url("notes"), {"rule": "519Q", "text": "Our court team holds large caseloads."})
+    client.post(
+        la_url("notes"), {**base(), "rule": "519Q", "text": "Our court team holds large caseloads."}
+    )
     assert the_return().unexplained == 0
     note = Note.objects.get()
     assert note.level == "rule"

@@ -18,6 +18,7 @@ from csww_portal.models import AuditEvent
 from csww_portal.services import workflow
 from tests.portal.conftest import (
     YEAR,
+    base,
     la_url,
     return_with_error_and_query,
     the_return,
@@ -31,7 +32,9 @@ from tests.portal.conftest import (
 def test_a_rule_wide_note_shows_as_noted_on_every_page(login: Callable[[str], Client]) -> None:
     client = login("submitter")
     upload(client, xml(return_with_error_and_query()))
-    client.post(la_url("notes"), {"rule": "519Q", "text": "Our court team holds large caseloads."})
+    client.post(
+        la_url("notes"), {**base(), "rule": "519Q", "text": "Our court team holds large caseloads."}
+    )
     assert the_return().unexplained == 0
     results = client.get(la_url("results") + "?severity=query").content.decode()
     assert "Noted" in results and "Add note" not in results
@@ -66,7 +69,7 @@ def test_dfe_taking_the_zip_is_in_each_las_audit_log(
 ) -> None:
     client = login("submitter")
     upload(client, xml(valid_return()))
-    workflow.submit(the_return(), people["submitter"])
+    workflow.submit(the_return(), people["submitter"], base=1)
     login("dfe").get(f"/dfe/collections/{YEAR}/submitted-returns.zip")
     event = AuditEvent.objects.get(action="download", la__code="301")
     assert "DfE's zip" in event.detail and event.username == "dfe"

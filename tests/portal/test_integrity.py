@@ -19,6 +19,7 @@ from csww_portal.models import AuditEvent, Upload
 from tests.factories import make_header, make_la, make_worker
 from tests.portal.conftest import (
     YEAR,
+    base,
     current,
     la_url,
     record_id,
@@ -144,7 +145,7 @@ def test_every_version_can_be_downloaded_and_restored(login: Callable[[str], Cli
     assert read(fixed.content).workers[0].values["Cases30"] == "12"
     assert AuditEvent.objects.filter(action="download", detail="Return XML, version 2").exists()
     assert client.get(la_url("restore", "301", 2)).status_code == 200
-    response = client.post(la_url("restore", "301", 2))
+    response = client.post(la_url("restore", "301", 2), base())
     assert response.status_code == 302
     ret = the_return()
     assert ret.current is not None
@@ -176,7 +177,7 @@ def test_a_workers_csv_with_only_its_heading_row_asks_first(
     # Asked again, and this time loaded on purpose.
     response = upload(client, heading.encode(), name="workers.csv")
     again = Upload.objects.filter(filename="workers.csv").order_by("-pk").first()
-    client.post(response["Location"], {"choice": "load"})
+    client.post(response["Location"], {"choice": "load", **base()})
     assert again is not None
     assert the_return().workers == 0 and current().upload_id == again.pk
 

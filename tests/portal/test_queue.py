@@ -31,6 +31,7 @@ from csww_portal.services import storage
 from tests.factories import make_header, make_la, make_worker
 from tests.portal.conftest import (
     YEAR,
+    base,
     la_url,
     return_with_error_and_query,
     the_return,
@@ -220,7 +221,7 @@ def test_a_return_submitted_while_an_upload_waited_is_not_changed_by_it(
     upload(client, xml(valid_return()))
     work()
     upload(client, xml(return_with_error_and_query()), name="late.xml")
-    client.post(la_url("submit"))
+    client.post(la_url("submit"), base())
     work()
     entry = UploadCheck.objects.get(upload__filename="late.xml")
     assert entry.status == UploadCheck.Status.FAILED and "submitted" in entry.message

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import clear_url_caches
 
 from csww_portal.models import AuditEvent, LoginAttempt, State
-from tests.portal.conftest import PASSWORD, la_url, the_return, upload, valid_return, xml
+from tests.portal.conftest import PASSWORD, base, la_url, the_return, upload, valid_return, xml
 
 
 def _portal(client: Client, password: str, username: str = "sub301") -> Any:
@@ -144,9 +144,9 @@ def test_a_message_in_the_url_is_never_shown(people: dict[str, Any]) -> None:
 def test_the_submitter_cannot_approve_their_own_return(login: Callable[[str], Client]) -> None:
     approver = login("approver")
     upload(approver, xml(valid_return()))
-    approver.post(la_url("submit"))
+    approver.post(la_url("submit"), base())
     assert the_return().state == State.SUBMITTED
-    response = approver.post(la_url("approve"), follow=True)
+    response = approver.post(la_url("approve"), base(), follow=True)
     assert "another person must approve it" in response.content.decode()
     assert the_return().state == State.SUBMITTED
     # A different approver can.
@@ -160,5 +160,5 @@ def test_the_submitter_cannot_approve_their_own_return(login: Callable[[str], Cl
     )
     other = Client()
     other.force_login(second)
-    other.post(la_url("approve"))
+    other.post(la_url("approve"), base())
     assert the_return().state == State.APPROVED

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
-from ninja import File, NinjaAPI, Status, UploadedFile
+from ninja import File, NinjaAPI, Query, Status, UploadedFile
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
@@ -24,6 +24,8 @@ from csww_portal import tasks, throttle
 from csww_portal.access import return_for
 from csww_portal.api import tokens
 from csww_portal.api.schemas import (
+    VERSION,
+    Conflict,
     NoteIn,
     NoteOut,
     Problem,
@@ -35,8 +37,8 @@ from csww_portal.api.schemas import (
 from csww_portal.converters import MAX_ID
 from csww_portal.models import LAReturn, Note, Upload, UploadCheck
 from csww_portal.services import status, workflow
+from csww_portal.services.refusals import StaleForm, WorkflowError
 from csww_portal.services.upload_rate import TooManyUploads
-from csww_portal.services.versions import WorkflowError
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ ERRORS: dict[int, Any] = {
     422: Problem,
     429: Problem,
 }
-CHANGES: dict[int, Any] = {**ERRORS, 409: Problem}
+CHANGES: dict[int, Any] = {**ERRORS, 409: Conflict}
 
 
 class Throttled(Exception):
@@ -116,6 +118,18 @@ def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(WorkflowError)
 def _conflict(request: HttpRequest, exc: WorkflowError) -> HttpResponse:
     return _problem(request, exc.message, 409)
+
+
+@api.exception_handler(StaleForm)
+def _stale(request: HttpRequest, exc: StaleForm) -> HttpResponse:
+    """A change made from an older version, or naming none: nothing was done; the answer
+    says which version is current and what changed since the one named."""
+    since = [
+        {"number": v.number, "description": v.description, "by": v.by, "at": v.at}
+        for v in exc.since
+    ]
+    body = {"detail": exc.message, "version": exc.current, "since": since}
+    return api.create_response(request, body, status=409)
 
 
 @api.exception_handler(Throttled)
@@ -308,10 +322,18 @@ def list_notes(request: HttpRequest, year: int, la: str) -> list[dict[str, Any]]
 )
 def add_note(request: HttpRequest, year: int, la: str, note: NoteIn) -> Status[dict[str, Any]]:
     """A note with `rule` alone explains every query of that rule; with `worker`, `rule` and
-    `field`, one issue; with `worker` alone, a worker; with nothing, the return."""
+    `field`, one issue; with `worker` alone, a worker; with nothing, the return. `version` is
+    the version the note was written against: a note naming none, or an older one, is
+    refused (409, with the current version), since the query it explains may have changed."""
     ret = _return(request, year, la, change=True)
     made = workflow.add_note(
-        ret, request.user, note.text, worker=note.worker, rule=note.rule, field=note.field
+        ret,
+        request.user,
+        note.text,
+        base=note.version,
+        worker=note.worker,
+        rule=note.rule,
+        field=note.field,
     )
     return Status(201, _note(made))
 
@@ -322,8 +344,15 @@ def add_note(request: HttpRequest, year: int, la: str, note: NoteIn) -> Status[d
     summary="Submit the return",
     tags=["returns"],
 )
-def submit(request: HttpRequest, year: int, la: str) -> dict[str, Any]:
-    """Allowed when no errors remain and every query has a note (409 says what blocks it)."""
+def submit(
+    request: HttpRequest,
+    year: int,
+    la: str,
+    version: int | None = Query(None, ge=0, description=VERSION),
+) -> dict[str, Any]:
+    """Submit the version you checked (`?version=N`). Allowed when no errors remain and every
+    query has a note (409 says what blocks it); a request naming no version, or an older one,
+    is refused (409, with the current version), so nothing is submitted unseen."""
     ret = _return(request, year, la, change=True)
-    workflow.submit(ret, request.user)
+    workflow.submit(ret, request.user, base=version)
     return _return_status(_return(request, year, la))

@@ -17,6 +17,33 @@ class Problem(Schema):
     detail: str = Field(description="What went wrong and what to do next.")
 
 
+class LaterVersion(Schema):
+    number: int
+    description: str
+    by: str = Field(description="Who made it (blank: nobody named).")
+    at: datetime
+
+
+class Conflict(Schema):
+    detail: str = Field(description="Why nothing was done and what to do next.")
+    version: int | None = Field(
+        default=None,
+        description="When the request named no version or an older one: the version that is "
+        "current now (0: none). Read the return again, then repeat the request with it.",
+    )
+    since: list[LaterVersion] = Field(
+        default_factory=list,
+        description="The versions made after the one the request named (the latest 20).",
+    )
+
+
+VERSION = (
+    "The version of the return this request was made from (`version` in the return's status). "
+    "Required: without it, or with an older one, nothing is done and the answer is 409 with "
+    "the current version."
+)
+
+
 class UploadAccepted(Schema):
     id: int = Field(description="The upload's id.")
     status: Literal["queued", "checking", "done", "failed"]
@@ -66,6 +93,7 @@ class NoteIn(Schema):
     worker: str = Field(default="", max_length=40, description="Registration number (SWENo).")
     rule: str = Field(default="", max_length=10, description="Rule number, e.g. 519Q.")
     field: str = Field(default="", max_length=40, description="Item, e.g. Cases30.")
+    version: int | None = Field(default=None, ge=0, description=VERSION)
 
 
 class NoteOut(Schema):

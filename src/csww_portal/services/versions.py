@@ -35,35 +35,9 @@ from csww_portal.services.formats import (
     read_upload,
     sniff,
 )
+from csww_portal.services.refusals import WorkflowError, require_base
 
 log = logging.getLogger(__name__)
-
-
-class WorkflowError(Exception):
-    """The action is not allowed in the return's present state; ``message`` says why."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-class StaleForm(WorkflowError):
-    """The form was built from an older version: saving it could overwrite someone's work."""
-
-
-def stale_message(current: ReturnVersion, *, restoring: int | None = None) -> str:
-    who = current.created_by.get_username() if current.created_by else "someone"
-    then = (
-        f"The return has changed since you opened this page: version {current.number} "
-        f"({current.description[:1].lower()}{current.description[1:]}, by {who} at "
-        f"{timezone.localtime(current.created_at):%H:%M}) is now current. Nothing was saved."
-    )
-    if restoring is not None:
-        return (
-            f"{then} Restoring version {restoring} now would undo that change. Check the "
-            "history, then restore again if you still mean to."
-        )
-    return then
 
 
 @dataclass
@@ -366,11 +340,12 @@ def _load(locked: LAReturn, user: Any, stored: Upload, found: Examined) -> Retur
 
 
 def confirm_held(
-    ret: LAReturn, user: Any, upload_id: int, *, load: bool, base: int | None = None
+    ret: LAReturn, user: Any, upload_id: int, *, load: bool, base: int | None
 ) -> UploadResult:
     """Load (or, without ``load``, cancel) an upload held for confirmation. ``base`` is the
-    version current when the person was asked: loading over a newer one is refused, since
-    what the page said the file would remove no longer holds."""
+    version current when the person was asked: loading over another one (or without saying)
+    is refused, since what the page said the file would remove may no longer hold. Cancelling
+    changes no version, so it needs none."""
     _refuse_if_locked(ret)
     held = ret.uploads.filter(pk=upload_id, outcome=Upload.Outcome.HELD).first()
     if held is None:
@@ -381,12 +356,11 @@ def confirm_held(
         stored = Upload.objects.select_for_update().get(pk=held.pk)
         if stored.outcome != Upload.Outcome.HELD:
             raise WorkflowError("That file is no longer waiting to be loaded. Upload it again.")
-        now = locked.current.number if locked.current is not None else 0
-        if load and base is not None and now != base:
-            assert locked.current is not None
-            raise StaleForm(
-                stale_message(locked.current)
-                + " Check what loading the file would change now, then choose again."
+        if load:
+            require_base(
+                locked,
+                base,
+                then=" Check what loading the file would change now, then choose again.",
             )
         version = None
         if not load:
@@ -471,7 +445,8 @@ def _edit(
     ret: LAReturn, user: Any, change: Any, audit_text: str, base: int | None
 ) -> ReturnVersion:
     """Apply ``change`` to the current version; ``base`` is the version the form was built
-    from, and anything else being current means the form is stale and nothing is saved.
+    from, and anything else being current (or no ``base``) means the form is stale and
+    nothing is saved.
     ``change`` returns the new version's description (it may name the worker by registration
     number, which the LA sees in its history); the audit log gets ``audit_text``, which names
     nobody."""
@@ -480,8 +455,7 @@ def _edit(
         current = locked.current
         if current is None:
             raise WorkflowError("Upload a return before editing it.")
-        if base is not None and current.number != base:
-            raise StaleForm(stale_message(current))
+        require_base(locked, base)
         parsed, notes = current_return(locked)
         ids = identity.ids_of(locked, current, parsed)
         description = change(parsed, ids)
@@ -545,7 +519,7 @@ def edit_worker(
 
 
 def add_worker(
-    ret: LAReturn, user: Any, values: dict[str, str], *, base: int | None = None
+    ret: LAReturn, user: Any, values: dict[str, str], *, base: int | None
 ) -> ReturnVersion:
     def change(parsed: Return, ids: list[str]) -> str:
         new = Record()
@@ -566,7 +540,7 @@ def delete_worker(ret: LAReturn, user: Any, record: str, *, base: int | None) ->
 
 
 def edit_la_level(
-    ret: LAReturn, user: Any, values: dict[str, str], *, base: int | None = None
+    ret: LAReturn, user: Any, values: dict[str, str], *, base: int | None
 ) -> ReturnVersion:
     def change(parsed: Return, ids: list[str]) -> str:
         if parsed.la is None:
@@ -577,16 +551,14 @@ def edit_la_level(
     return _edit(ret, user, change, "Edited the LA-level figures", base)
 
 
-def restore(ret: LAReturn, user: Any, number: int, *, base: int | None = None) -> ReturnVersion:
+def restore(ret: LAReturn, user: Any, number: int, *, base: int | None) -> ReturnVersion:
     """Make an earlier version current again, as a new version checked by today's rules
     (history is never rewritten). ``base`` is the version that was current when the person
-    chose to restore: a newer one means someone changed the return since, and restoring
-    would drop that change unseen, so nothing is done."""
+    chose to restore: another one means someone changed the return since, and restoring
+    would drop that change unseen, so nothing is done (nor when ``base`` is missing)."""
     with transaction.atomic():
         locked = _lock(ret)
-        if base is not None and (locked.current.number if locked.current else 0) != base:
-            assert locked.current is not None
-            raise StaleForm(stale_message(locked.current, restoring=number))
+        require_base(locked, base, restoring=number)
         old = locked.versions.select_related("upload").filter(number=number).first()
         if old is None:
             raise WorkflowError(f"There is no version {number}.")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from csww_portal.models import AuditEvent, LAReturn, Note, Role, State
 from csww_portal.services import audit, status
-from csww_portal.services.versions import StaleForm, WorkflowError, stale_message
+from csww_portal.services.refusals import WorkflowError, number_of, require_base
 
 MAX_NOTE = 2000
 SAME_PERSON = (
@@ -20,8 +20,18 @@ SAME_PERSON = (
 
 
 def add_note(
-    ret: LAReturn, user: Any, text: str, *, worker: str = "", rule: str = "", field: str = ""
+    ret: LAReturn,
+    user: Any,
+    text: str,
+    *,
+    base: int | None,
+    worker: str = "",
+    rule: str = "",
+    field: str = "",
 ) -> Note:
+    """A note, written on the page of version ``base``: when another version is current (or
+    the page did not say which), the query it explains may have gone or changed, so it is
+    refused and the person shown the return as it is now."""
     text = text.strip()
     if not text:
         raise WorkflowError("Enter a note.")
@@ -37,6 +47,9 @@ def add_note(
             raise WorkflowError(
                 "The return is submitted: DfE must reopen it before notes can be added."
             )
+        require_base(
+            locked, base, then=" Check the return as it is now, then save your note again."
+        )
         note = Note.objects.create(
             la_return=locked,
             worker=worker[:40],
@@ -53,21 +66,14 @@ def add_note(
     return note
 
 
-def _number(ret: LAReturn) -> int:
-    return ret.current.number if ret.current is not None else 0
-
-
 def _same_version(locked: LAReturn, base: int | None, doing: str) -> None:
     """``base`` is the version the person saw when they chose to act: if another is current
-    now, they would act on a return they have not seen, so nothing is done."""
-    if base is not None and _number(locked) != base:
-        assert locked.current is not None
-        raise StaleForm(
-            stale_message(locked.current) + f" Check the return as it is now before you {doing} it."
-        )
+    now (or the request does not say), they would act on a return they have not seen, so
+    nothing is done."""
+    require_base(locked, base, then=f" Check the return as it is now before you {doing} it.")
 
 
-def submit(ret: LAReturn, user: Any, *, base: int | None = None) -> None:
+def submit(ret: LAReturn, user: Any, *, base: int | None) -> None:
     with transaction.atomic():
         locked = (
             LAReturn.objects.select_for_update(of=("self",))
@@ -85,11 +91,11 @@ def submit(ret: LAReturn, user: Any, *, base: int | None = None) -> None:
         locked.submitted_by = user
         locked.save()
         audit.record(
-            user, AuditEvent.Action.SUBMIT, f"Submitted version {_number(locked)}", ret=locked
+            user, AuditEvent.Action.SUBMIT, f"Submitted version {number_of(locked)}", ret=locked
         )
 
 
-def approve(ret: LAReturn, user: Any, role: str | None, *, base: int | None = None) -> None:
+def approve(ret: LAReturn, user: Any, role: str | None, *, base: int | None) -> None:
     if role != Role.LA_APPROVER:
         raise WorkflowError("Only the local authority's approver can approve the return.")
     with transaction.atomic():
@@ -108,11 +114,11 @@ def approve(ret: LAReturn, user: Any, role: str | None, *, base: int | None = No
         locked.approved_by = user
         locked.save()
         audit.record(
-            user, AuditEvent.Action.APPROVE, f"Approved version {_number(locked)}", ret=locked
+            user, AuditEvent.Action.APPROVE, f"Approved version {number_of(locked)}", ret=locked
         )
 
 
-def reopen(ret: LAReturn, user: Any, reason: str, *, base: int | None = None) -> None:
+def reopen(ret: LAReturn, user: Any, reason: str, *, base: int | None) -> None:
     reason = reason.strip()
     if not reason:
         raise WorkflowError("Enter the reason for reopening the return.")

@@ -16,8 +16,8 @@ from csww.spec import joint_partners
 from csww_portal.access import dfe_view, return_for
 from csww_portal.models import LA_ROLES, AuditEvent, Collection, LAReturn, State
 from csww_portal.services import audit, exports, statistics, status, workflow
-from csww_portal.services.versions import WorkflowError
-from csww_portal.views.base import action_base
+from csww_portal.services.refusals import Later, StaleForm, WorkflowError
+from csww_portal.views.base import posted_base
 from csww_portal.views.downloads import attachment
 
 DONE = (State.SUBMITTED, State.APPROVED)
@@ -180,13 +180,17 @@ def statistics_page(request: HttpRequest, collection: Collection) -> HttpRespons
 def reopen(request: HttpRequest, collection: Collection, la: str) -> HttpResponse:
     ret = return_for(request.user, collection.year, la)
     error = ""
+    since: list[Later] = []
+    status_code = 200
     if request.method == "POST":
         try:
             workflow.reopen(
-                ret, request.user, request.POST.get("reason", ""), base=action_base(request)
+                ret, request.user, request.POST.get("reason", ""), base=posted_base(request)
             )
         except WorkflowError as exc:
             error = exc.message
+            # A stale page (409) is shown again as the return is now; a missing reason is 400.
+            since, status_code = (exc.since, 409) if isinstance(exc, StaleForm) else ([], 400)
             ret.refresh_from_db()
         else:
             messages.success(
@@ -203,8 +207,9 @@ def reopen(request: HttpRequest, collection: Collection, la: str) -> HttpRespons
             "error": error,
             "page_has_errors": bool(error),
             "reason": request.POST.get("reason", ""),
+            "since": since,
         },
-        status=400 if error else 200,
+        status=status_code,
     )
 
 

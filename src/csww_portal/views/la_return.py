@@ -14,9 +14,9 @@ from csww_portal import tasks
 from csww_portal.access import can_approve, is_la_user, la_view, role_of
 from csww_portal.models import LAReturn, State
 from csww_portal.services import status, versions, workflow
+from csww_portal.services.refusals import StaleForm, WorkflowError
 from csww_portal.services.upload_rate import TooManyUploads
-from csww_portal.services.versions import StaleForm, WorkflowError
-from csww_portal.views.base import action_base
+from csww_portal.views.base import posted_base, refusal
 from csww_portal.views.progress import after_upload
 
 log = logging.getLogger(__name__)
@@ -102,13 +102,13 @@ def confirm_upload(request: HttpRequest, ret: LAReturn, upload_id: int) -> HttpR
         load = request.POST.get("choice") == "load"
         try:
             result = versions.confirm_held(
-                ret, request.user, upload_id, load=load, base=action_base(request)
+                ret, request.user, upload_id, load=load, base=posted_base(request)
             )
         except StaleForm as exc:
-            messages.error(request, exc.message)
-            return redirect(
-                "csww_portal:confirm_upload", ret.collection.year, ret.la.code, upload_id
-            )
+            # Asked again, on the page as the return is now.
+            ret.refresh_from_db()
+            context = _context(request, ret, held=held, **refusal(exc, "#choice"))
+            return render(request, "csww_portal/confirm_upload.html", context, status=409)
         except WorkflowError as exc:
             messages.error(request, exc.message)
             return redirect("csww_portal:upload", ret.collection.year, ret.la.code)
@@ -145,28 +145,52 @@ def history(request: HttpRequest, ret: LAReturn) -> HttpResponse:
 
 @la_view(change=True)
 def submit(request: HttpRequest, ret: LAReturn) -> HttpResponse:
+    refused: dict[str, object] = {}
     if request.method == "POST":
         try:
-            workflow.submit(ret, request.user, base=action_base(request))
+            workflow.submit(ret, request.user, base=posted_base(request))
         except WorkflowError as exc:
-            messages.error(request, exc.message)
-            return redirect("csww_portal:submit", ret.collection.year, ret.la.code)
-        messages.success(request, "Return submitted. Your approver can now approve it.")
-        return redirect("csww_portal:overview", ret.collection.year, ret.la.code)
+            # The page again, as the return is now, saying why (409: nothing was done).
+            ret.refresh_from_db()
+            refused = refusal(exc, "#submit-form" if _can_submit(ret) else "#blockers")
+        else:
+            messages.success(request, "Return submitted. Your approver can now approve it.")
+            return redirect("csww_portal:overview", ret.collection.year, ret.la.code)
     blockers = status.submit_blockers(ret)
-    return render(request, "csww_portal/submit.html", _context(request, ret, blockers=blockers))
+    return render(
+        request,
+        "csww_portal/submit.html",
+        _context(request, ret, blockers=blockers, **refused),
+        status=409 if refused else 200,
+    )
+
+
+def _can_submit(ret: LAReturn) -> bool:
+    return not ret.locked and not status.submit_blockers(ret)
 
 
 @la_view(change=True)
 def approve(request: HttpRequest, ret: LAReturn) -> HttpResponse:
+    refused: dict[str, object] = {}
     if request.method == "POST":
         try:
-            workflow.approve(ret, request.user, role_of(request.user), base=action_base(request))
+            workflow.approve(ret, request.user, role_of(request.user), base=posted_base(request))
         except WorkflowError as exc:
-            messages.error(request, exc.message)
-            return redirect("csww_portal:approve", ret.collection.year, ret.la.code)
-        messages.success(request, "Return approved. DfE can now see it is final.")
-        return redirect("csww_portal:overview", ret.collection.year, ret.la.code)
+            ret.refresh_from_db()
+            refused = refusal(exc, "#approve-form")
+        else:
+            messages.success(request, "Return approved. DfE can now see it is final.")
+            return redirect("csww_portal:overview", ret.collection.year, ret.la.code)
+    return render(
+        request,
+        "csww_portal/approve.html",
+        _context(request, ret, cannot=_why_not_approve(request, ret), **refused),
+        status=409 if refused else 200,
+    )
+
+
+def _why_not_approve(request: HttpRequest, ret: LAReturn) -> str:
+    """Why this person cannot approve the return as it is now ("" when they can)."""
     problem = ""
     if not can_approve(request.user):
         problem = "Only the local authority's approver can approve the return."
@@ -174,7 +198,7 @@ def approve(request: HttpRequest, ret: LAReturn) -> HttpResponse:
         problem = "The return must be submitted before it can be approved."
     elif ret.submitted_by_id is not None and ret.submitted_by_id == request.user.pk:
         problem = workflow.SAME_PERSON
-    return render(request, "csww_portal/approve.html", _context(request, ret, problem=problem))
+    return problem
 
 
 @la_view(change=True)
@@ -183,11 +207,11 @@ def restore(request: HttpRequest, ret: LAReturn, number: int) -> HttpResponse:
     problem = None
     if request.method == "POST":
         try:
-            new = versions.restore(ret, request.user, number, base=action_base(request))
+            new = versions.restore(ret, request.user, number, base=posted_base(request))
         except StaleForm as exc:
             # The page again, as the return is now, listing what restoring would undo.
             ret.refresh_from_db()
-            problem = [{"href": "#newer", "text": exc.message}]
+            problem = refusal(exc, "#newer")["problem"]
         except WorkflowError as exc:
             messages.error(request, exc.message)
             return redirect("csww_portal:history", ret.collection.year, ret.la.code)

@@ -12,6 +12,7 @@ from csww_portal.access import la_view
 from csww_portal.models import LAReturn
 from csww_portal.services import status, workflow
 from csww_portal.services.versions import WorkflowError
+from csww_portal.views.base import posted_base
 from csww_portal.views.la_return import _context
 from csww_portal.views.records import _links
 
@@ -66,13 +67,16 @@ def _add(request: HttpRequest, ret: LAReturn) -> HttpResponse:
             ret,
             request.user,
             post.get("text", ""),
+            base=posted_base(request),
             worker=post.get("worker", ""),
             rule=post.get("rule", ""),
             field=post.get("field", ""),
         )
     except WorkflowError as exc:
         # The message goes through the session (never the URL), with what was typed, so the
-        # page shows the error at the note's own form with the text still in it.
+        # page shows the error at the note's own form with the text still in it. A note
+        # written on an older version's page comes back the same way: the page it returns to
+        # shows the return as it is now, and the message says what changed.
         messages.error(request, exc.message, extra_tags="note-error")
         request.session[DRAFT] = {
             "worker": post.get("worker", "")[:40],

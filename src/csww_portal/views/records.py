@@ -21,8 +21,8 @@ from csww.spec import CATEGORY_LABELS, Item, Spec, spec_for
 from csww_portal.access import la_view
 from csww_portal.models import LAReturn
 from csww_portal.services import identity, overlay, results, status, versions
-from csww_portal.services.versions import WorkflowError
-from csww_portal.views.base import form_base
+from csww_portal.services.refusals import WorkflowError, number_of
+from csww_portal.views.base import posted_base, refusal
 from csww_portal.views.la_return import _context
 
 PAGE_SIZE = 100
@@ -276,7 +276,7 @@ def _refused(
     laid over only the items they changed, each difference marked."""
     ret.refresh_from_db()
     spec = spec_for(ret.collection.year)
-    problem = [{"href": "#record-issues", "text": exc.message}]
+    refused = refusal(exc, "#record-issues")
     now = None
     if ret.current is not None:
         parsed, _notes = versions.current_return(ret)
@@ -287,15 +287,15 @@ def _refused(
         context = _context(
             request,
             ret,
-            base=ret.current.number if ret.current else None,
+            base=number_of(ret),
             fields=fields_for(spec.worker, spec, Record(values=dict(typed)), []),
+            **refused,
         )
-        context.update(problem=problem, page_has_errors=True)
         return render(request, "csww_portal/add_worker.html", context, status=409)
-    before = overlay.base_worker(ret, form_base(request), record_id)
+    before = overlay.base_worker(ret, posted_base(request), record_id)
     values, marks, links = _marked(spec.worker, before, typed, now, ret.current)
     context = _worker_context(request, ret, record_id, values, marks)
-    context.update(problem=problem + links, page_has_errors=True, stale=True)
+    context.update(refusal(exc, "#record-issues", links), stale=True)
     return render(request, "csww_portal/worker.html", context, status=409)
 
 
@@ -306,7 +306,7 @@ def worker(request: HttpRequest, ret: LAReturn, record: str) -> HttpResponse:
         values = {e: request.POST[e] for e in spec.worker if e in request.POST}
         try:
             version = versions.edit_worker(
-                ret, request.user, record, values, base=form_base(request)
+                ret, request.user, record, values, base=posted_base(request)
             )
         except WorkflowError as exc:
             return _refused(request, ret, record, exc, values)
@@ -361,7 +361,7 @@ def delete_worker(request: HttpRequest, ret: LAReturn, record: str) -> HttpRespo
             request, "csww_portal/delete_worker.html", _worker_context(request, ret, record)
         )
     try:
-        version = versions.delete_worker(ret, request.user, record, base=form_base(request))
+        version = versions.delete_worker(ret, request.user, record, base=posted_base(request))
     except WorkflowError as exc:
         # The confirmation page again, showing the record as it is now and what changed in
         # it since the page was opened: deleting is confirmed again, never assumed.
@@ -372,12 +372,11 @@ def delete_worker(request: HttpRequest, ret: LAReturn, record: str) -> HttpRespo
         except Http404:
             messages.error(request, exc.message + " The record is no longer in the return.")
             return redirect("csww_portal:results", ret.collection.year, ret.la.code)
-        before = overlay.base_worker(ret, form_base(request), record)
+        before = overlay.base_worker(ret, posted_base(request), record)
         _values, marks, links = _marked(spec.worker, before, {}, context["record"], ret.current)
         context.update(
-            problem=[{"href": "#delete-form", "text": exc.message}, *links],
+            refusal(exc, "#delete-form", links),
             changed=[{"label": spec.worker[e].name, "text": t} for e, t in marks.items()],
-            page_has_errors=True,
         )
         return render(request, "csww_portal/delete_worker.html", context, status=409)
     messages.success(request, f"{version.description}: saved as version {version.number}.")
@@ -390,14 +389,16 @@ def add_worker(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     if request.method == "POST":
         values = {element: request.POST.get(element, "") for element in spec.worker}
         try:
-            version = versions.add_worker(ret, request.user, values)
+            version = versions.add_worker(ret, request.user, values, base=posted_base(request))
         except WorkflowError as exc:
+            # What was typed, on the form again, with what changed since it was opened.
+            ret.refresh_from_db()
             context = _context(
                 request,
                 ret,
+                base=number_of(ret),
                 fields=fields_for(spec.worker, spec, Record(values=dict(values)), []),
-                problem=[{"href": "#f-SWENo", "text": exc.message}],
-                page_has_errors=True,
+                **refusal(exc, "#f-SWENo"),
             )
             return render(request, "csww_portal/add_worker.html", context, status=409)
         index = version.workers
@@ -407,28 +408,33 @@ def add_worker(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     return render(
         request,
         "csww_portal/add_worker.html",
-        _context(request, ret, fields=fields_for(spec.worker, spec, None, [])),
+        _context(
+            request,
+            ret,
+            base=number_of(ret),
+            fields=fields_for(spec.worker, spec, None, []),
+        ),
     )
 
 
 @la_view(change=True)
 def la_level(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     spec = spec_for(ret.collection.year)
-    problem: list[dict[str, str]] | None = None
+    refused: dict[str, Any] = {}
     marks: dict[str, str] = {}
     shown_values: dict[str, str] | None = None
     if request.method == "POST":
         values = {e: request.POST[e] for e in spec.la if e in request.POST}
         try:
-            version = versions.edit_la_level(ret, request.user, values, base=form_base(request))
+            version = versions.edit_la_level(ret, request.user, values, base=posted_base(request))
         except WorkflowError as exc:
             ret.refresh_from_db()
-            problem = [{"href": "#la-form", "text": exc.message}]
+            links: list[dict[str, str]] = []
             if ret.current is not None:
                 now = versions.current_return(ret)[0].la or Record()
-                before = overlay.base_la(ret, form_base(request))
+                before = overlay.base_la(ret, posted_base(request))
                 shown_values, marks, links = _marked(spec.la, before, values, now, ret.current)
-                problem += links
+            refused = refusal(exc, "#la-form", links)
         else:
             messages.success(request, _saved(version, None))
             return redirect("csww_portal:la_level", ret.collection.year, ret.la.code)
@@ -450,11 +456,10 @@ def la_level(request: HttpRequest, ret: LAReturn) -> HttpResponse:
             issues=issues,
             la_fields=list(spec.la),
             errors=[i for i in issues if i.severity == "error"],
-            problem=problem,
             queries=[
                 results.Row(i, status.explained(i, keys)) for i in issues if i.severity == "query"
             ],
-            page_has_errors=bool(problem) or any(i.severity == "error" for i in issues),
+            **{"page_has_errors": any(i.severity == "error" for i in issues), **refused},
         ),
-        status=409 if problem else 200,
+        status=409 if refused else 200,
     )
