@@ -20,9 +20,7 @@ def posted_base(request: HttpRequest) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None
 
 
-def refusal(
-    exc: WorkflowError, href: str, links: Sequence[dict[str, str]] = ()
-) -> dict[str, Any]:
+def refusal(exc: WorkflowError, href: str, links: Sequence[dict[str, str]] = ()) -> dict[str, Any]:
     """What a refused form's page adds to its context: the reason in the error summary
     (linking to ``href``, then any ``links`` to the items that differ) and, when the form
     was stale, the versions made since it was opened (``includes/changed_since.html``)."""

@@ -3,20 +3,23 @@ field, so they survive re-uploads; the notes page shows whether each still match
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from csww_portal.access import la_view
 from csww_portal.models import LAReturn
 from csww_portal.services import status, workflow
-from csww_portal.services.versions import WorkflowError
+from csww_portal.services.refusals import StaleForm, WorkflowError, changes_since
 from csww_portal.views.base import posted_base
 from csww_portal.views.la_return import _context
 from csww_portal.views.records import _links
 
 DRAFT = "csww_note_draft"
+STALE = "csww_note_stale"
 
 
 @la_view(change=True)
@@ -31,6 +34,7 @@ def notes(request: HttpRequest, ret: LAReturn) -> HttpResponse:
         current_keys = {status.issue_key(i) for i in report.issues}
         outstanding = status.unexplained_queries(report, status.note_keys(all_notes))
     link = _links(request, ret)
+    stale = request.session.pop(STALE, None)
     rows = [
         (n, n.level != "issue" or (n.worker, n.rule, n.field) in current_keys) for n in all_notes
     ]
@@ -51,8 +55,24 @@ def notes(request: HttpRequest, ret: LAReturn) -> HttpResponse:
                 for rule, message, count in status.queries_by_rule(outstanding)
             ],
             outstanding_count=len(outstanding),
+            **_stale_note(ret, stale),
         ),
     )
+
+
+def _stale_note(ret: LAReturn, stale: dict[str, Any] | None) -> dict[str, Any]:
+    """A note refused because the return changed since its page was opened: shown here, on
+    the notes page, with what changed and what was typed, to save again as the return is now
+    (the query it explained may have gone, so its own form may be on no page)."""
+    if not isinstance(stale, dict):
+        return {}
+    base = stale.get("base")
+    return {
+        "stale_note": stale,
+        "since": changes_since(ret, base if isinstance(base, int) else None),
+        "problem": [{"href": "#note-stale", "text": str(stale.get("message", ""))}],
+        "page_has_errors": True,
+    }
 
 
 def _add(request: HttpRequest, ret: LAReturn) -> HttpResponse:
@@ -72,20 +92,44 @@ def _add(request: HttpRequest, ret: LAReturn) -> HttpResponse:
             rule=post.get("rule", ""),
             field=post.get("field", ""),
         )
+    except StaleForm as exc:
+        request.session[STALE] = {
+            **_typed(post),
+            "base": posted_base(request),
+            "message": exc.message,
+            "about": _about(post),
+        }
+        return redirect(f"{request.path}#note-stale")
     except WorkflowError as exc:
         # The message goes through the session (never the URL), with what was typed, so the
         # page shows the error at the note's own form with the text still in it. A note
         # written on an older version's page comes back the same way: the page it returns to
         # shows the return as it is now, and the message says what changed.
         messages.error(request, exc.message, extra_tags="note-error")
-        request.session[DRAFT] = {
-            "worker": post.get("worker", "")[:40],
-            "rule": post.get("rule", "")[:10],
-            "field": post.get("field", "")[:40],
-            "text": post.get("text", "")[: workflow.MAX_NOTE * 2],
-            "message": exc.message,
-        }
+        request.session[DRAFT] = {**_typed(post), "message": exc.message}
         target = (back or request.path).partition("#")[0]
         return redirect(f"{target}#note-error")
     messages.success(request, "Note saved.")
     return redirect(back or f"{request.path}")
+
+
+def _typed(post: QueryDict) -> dict[str, str]:
+    return {
+        "worker": post.get("worker", "")[:40],
+        "rule": post.get("rule", "")[:10],
+        "field": post.get("field", "")[:40],
+        "text": post.get("text", "")[: workflow.MAX_NOTE * 2],
+    }
+
+
+def _about(post: QueryDict) -> str:
+    """What a note is about, in words."""
+    worker, rule, field = (
+        post.get("worker", "")[:40],
+        post.get("rule", "")[:10],
+        post.get("field", "")[:40],
+    )
+    if rule:
+        where = f"rule {rule}" + (f", {field}" if field else "")
+        return f"{where} for worker {worker}" if worker else where
+    return f"worker {worker}" if worker else "the whole return"
