@@ -361,6 +361,19 @@ class LoginAttempt(models.Model):
         ]
 
 
+class ThrottleCount(models.Model):
+    """Events counted per key in a fixed window (``csww_portal.throttle.WindowCounter``): kept
+    in the database so every web process counts against one limit. Rows whose window has
+    ended are deleted as new windows start."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    started = models.FloatField(help_text="When the window began (Unix time, seconds).")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["started"])]
+
+
 class UploadCheck(models.Model):
     """An upload's place in the check queue and the outcome of its check.
 

@@ -1,4 +1,6 @@
-"""Sign-in throttling, one for every sign-in page (the portal's and the admin's).
+"""Throttles, counted in the database so that every web process shares them: sign-in
+throttling, one for every sign-in page (the portal's and the admin's), and
+:class:`WindowCounter` for counts in a fixed window (wrong API tokens per address).
 
 Failures are counted in the database three ways, within ``CSWW_LOGIN_WINDOW_MINUTES``:
 
@@ -22,14 +24,17 @@ client writes itself are further left, and never trusted).
 from __future__ import annotations
 
 import ipaddress
+import math
+import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from csww_portal.models import LoginAttempt
+from csww_portal.models import LoginAttempt, ThrottleCount
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -90,3 +95,57 @@ def locked_out(username: str, ip: str | None) -> bool:
 
 def record(username: str, ip: str | None, succeeded: bool) -> None:
     LoginAttempt.objects.create(username=_key(username), ip=ip, succeeded=succeeded)
+
+
+class WindowCounter:
+    """Events per key (say, wrong API tokens per client address) counted in fixed windows of
+    ``seconds``, in the database (``ThrottleCount``): every web process, on this machine or
+    another, counts against one limit, so running more processes does not allow more guesses.
+
+    :meth:`hit` is one statement, an atomic upsert (``INSERT … ON CONFLICT DO UPDATE …
+    RETURNING``, the same SQL on SQLite and PostgreSQL): two processes counting at once never
+    lose a count. When a key's window has ended its next hit starts a new one, and a new window
+    deletes every row whose window ended, so the table holds only keys seen lately.
+    """
+
+    def __init__(self, name: str, seconds: int) -> None:
+        self.name = name
+        self.seconds = seconds
+
+    def _key(self, key: str) -> str:
+        return f"{self.name}:{key}"[:200]
+
+    def hit(self, key: str, now: float | None = None) -> int:
+        """Count one event for ``key``; the count in its window, this one included."""
+        now = time.time() if now is None else now
+        table = connection.ops.quote_name(ThrottleCount._meta.db_table)
+        k, started, count = (connection.ops.quote_name(c) for c in ("key", "started", "count"))
+        ended = now - self.seconds
+        sql = (
+            f"INSERT INTO {table} ({k}, {started}, {count}) VALUES (%s, %s, 1) "
+            f"ON CONFLICT ({k}) DO UPDATE SET "
+            f"{count} = CASE WHEN {table}.{started} <= %s THEN 1 ELSE {table}.{count} + 1 END, "
+            f"{started} = CASE WHEN {table}.{started} <= %s THEN %s ELSE {table}.{started} END "
+            f"RETURNING {count}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self._key(key), now, ended, ended, now])
+            row = cursor.fetchone()
+        counted = int(row[0]) if row else 1
+        if counted == 1:  # a new window: rows whose window has ended go
+            ThrottleCount.objects.filter(started__lte=ended).delete()
+        return counted
+
+    def wait(self, key: str, limit: int, now: float | None = None) -> int:
+        """Seconds until ``key`` may go again (0: now): ``limit`` events in its window make it
+        wait for the rest of the window."""
+        now = time.time() if now is None else now
+        row = ThrottleCount.objects.filter(key=self._key(key)).values_list("started", "count")
+        found = row.first()
+        if found is None:
+            return 0
+        started, count = found
+        left = started + self.seconds - now
+        if count < limit or left <= 0:
+            return 0
+        return max(1, math.ceil(left))

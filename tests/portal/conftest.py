@@ -165,7 +165,8 @@ def _portal_files(tmp_path: Any, settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Any:
-    """Throttles counted in the cache (wrong API tokens) start from nothing in each test."""
+    """Django's cache starts empty in each test (the portal's throttles count in the
+    database, which each test starts afresh)."""
     from django.core.cache import cache
 
     cache.clear()

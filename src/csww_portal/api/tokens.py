@@ -8,10 +8,10 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from csww_portal import throttle
 from csww_portal.models import ApiToken, AuditEvent
 from csww_portal.services import audit
 
@@ -58,26 +58,20 @@ def user_for(raw: str) -> Any | None:
     return token.user if token is not None else None
 
 
-def _failures_key(address: str | None) -> str:
-    return f"csww-api-auth-failures:{address or '-'}"
+#: Wrong tokens per client address, counted per minute in the database, so that every web
+#: process counts against the one limit (``throttle.WindowCounter``).
+WRONG_TOKENS = throttle.WindowCounter("api-token-failures", 60)
 
 
 def auth_wait(address: str | None) -> int:
     """Seconds this address must wait before its next token is checked (0: go ahead): after
-    ``CSWW_API_AUTH_MAX_FAILURES`` wrong tokens in a minute, the rest of that minute. Counted
-    in the cache of each web process, so guessing costs the guesser time, not the database."""
-    failures = cache.get(_failures_key(address), 0)
-    return 60 if failures >= settings.CSWW_API_AUTH_MAX_FAILURES else 0
+    ``CSWW_API_AUTH_MAX_FAILURES`` wrong tokens in a minute, the rest of that minute. A
+    request refused here is not counted (so the wait ends), and no token is looked up."""
+    return WRONG_TOKENS.wait(address or "-", settings.CSWW_API_AUTH_MAX_FAILURES)
 
 
 def auth_failed(address: str | None) -> None:
-    key = _failures_key(address)
-    if cache.add(key, 1, timeout=60):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between the two calls
-        cache.add(key, 1, timeout=60)
+    WRONG_TOKENS.hit(address or "-")
 
 
 def token_for(raw: str) -> ApiToken | None:
