@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from csww_portal.access import role_of
 from csww_portal.models import AuditEvent, Collection, LocalAuthority, Membership, Role
@@ -25,9 +25,26 @@ def _sign_in_form() -> Any:
     return ThrottledAdminAuthenticationForm
 
 
+_admin_sign_in = admin.site.login
+
+
+def _sign_in(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """The admin's sign-in; one the throttle refused answers 429 with the portal's page
+    saying when to try again, as the portal's own sign-in does."""
+    from csww_portal.views.auth import locked_page
+
+    response = _admin_sign_in(request, extra_context)
+    context = getattr(response, "context_data", None) or {}
+    wait = getattr(context.get("form"), "wait", 0)
+    if wait:
+        return locked_page(request, wait, again=request.get_full_path())
+    return response
+
+
 # The admin's sign-in goes through the same throttle and audit as the portal's.
 admin.site.has_permission = _administrator_only  # type: ignore[method-assign]
 admin.site.login_form = _sign_in_form()
+admin.site.login = _sign_in  # type: ignore[method-assign]
 
 
 @admin.register(Collection)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from csww_portal.api import tokens
 from csww_portal.limits import FewRefusals
@@ -149,8 +151,14 @@ def test_a_throttled_sign_in_answers_429(people: dict[str, Any]) -> None:
         assert wrong.status_code == 200
     locked = client.post("/sign-in/", {"username": "sub301", "password": PASSWORD})
     assert locked.status_code == 429
-    assert int(locked["Retry-After"]) > 0
-    assert "Too many failed attempts" in locked.content.decode()
+    wait = int(locked["Retry-After"])
+    assert 0 < wait <= 15 * 60
+    page = locked.content.decode()
+    assert "Too many failed attempts" in page and "govuk-error-summary" in page
+    # When to try again, as the header says (the page was made a moment ago).
+    moments = (timezone.localtime() + timedelta(seconds=wait - s) for s in range(3))
+    assert any(f"(until {m:%H:%M})" in page for m in moments)
+    assert 'id="id_username"' in page  # the sign-in page itself, to try again then
 
 
 def test_uploads_remember_the_token_they_came_through(people: dict[str, Any]) -> None:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import clear_url_caches
+from django.utils import timezone
 
 from csww_portal.models import AuditEvent, LoginAttempt, State
 from tests.portal.conftest import PASSWORD, base, la_url, the_return, upload, valid_return, xml
@@ -53,7 +55,15 @@ def test_admin_sign_in_is_throttled_like_the_portals(admin_on: None) -> None:
     for _ in range(5):
         assert _admin(client, "guess").status_code == 200
     locked = _admin(client, PASSWORD)
-    assert locked.status_code == 200 and b"Too many failed attempts" in locked.content
+    # 429 Too Many Requests, on the portal's GOV.UK page saying when to try again.
+    assert locked.status_code == 429 and b"Too many failed attempts" in locked.content
+    page = locked.content.decode()
+    assert "govuk-template" in page and "You can try again after" in page
+    wait = int(locked["Retry-After"])
+    assert 0 < wait <= 15 * 60
+    moments = [timezone.localtime() + timedelta(seconds=wait - s) for s in range(3)]
+    assert any(f"until {m:%H:%M})" in page and f"after {m:%H:%M}" in page for m in moments)
+    assert 'href="/admin/login/?next=/admin/"' in page
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action="login_failed", username="administrator").count() == 6
 
@@ -62,7 +72,8 @@ def test_portal_failures_count_at_the_admin_door_too(admin_on: None) -> None:
     client = Client()
     for _ in range(5):
         _portal(client, "guess", username="administrator")
-    assert b"Too many failed attempts" in _admin(client, PASSWORD).content
+    locked = _admin(client, PASSWORD)
+    assert locked.status_code == 429 and b"Too many failed attempts" in locked.content
 
 
 def test_the_admin_is_for_administrators_only(admin_on: None, people: dict[str, Any]) -> None:

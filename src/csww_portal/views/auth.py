@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import forms
@@ -12,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from csww_portal import throttle
 from csww_portal.access import is_dfe, la_code_of, membership
@@ -19,12 +21,37 @@ from csww_portal.context import current_collection
 from csww_portal.models import AuditEvent
 from csww_portal.services import audit
 
-LOCKED = "Too many failed attempts to sign in. Wait {wait} and try again, or contact the helpdesk."
+LOCKED = (
+    "Too many failed attempts to sign in. Wait {wait} (until {until:%H:%M}) and try again, "
+    "or contact the helpdesk."
+)
 
 
 def _wait_text(seconds: int) -> str:
     minutes = -(-seconds // 60)
     return f"{minutes} minute{'s' * (minutes != 1)}" if seconds > 60 else f"{seconds} seconds"
+
+
+def _until(seconds: int) -> datetime:
+    return timezone.localtime() + timedelta(seconds=seconds)
+
+
+def locked_message(seconds: int) -> str:
+    return LOCKED.format(wait=_wait_text(seconds), until=_until(seconds))
+
+
+def locked_page(request: HttpRequest, seconds: int, again: str) -> HttpResponse:
+    """A sign-in the throttle refused, on a page of its own: 429 Too Many Requests, saying
+    when to try again (and ``Retry-After``). Used where the sign-in form is not the portal's
+    own (the Django admin's)."""
+    response = render(
+        request,
+        "csww_portal/sign_in_locked.html",
+        {"message": locked_message(seconds), "until": _until(seconds), "again": again},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 class ThrottledSignIn(AuthenticationForm):
@@ -39,7 +66,7 @@ class ThrottledSignIn(AuthenticationForm):
         if wait:
             self.wait = wait
             _audit_failure(username, "refused while locked")
-            raise forms.ValidationError(LOCKED.format(wait=_wait_text(wait)), code="locked")
+            raise forms.ValidationError(locked_message(wait), code="locked")
         try:
             cleaned = super().clean()
         except forms.ValidationError:
