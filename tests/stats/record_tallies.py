@@ -6,8 +6,6 @@ The classes are the per-record tallies csww used before the statistics moved ont
 columns, unchanged (renamed, with the parsing helpers they used copied beside them).
 """
 
-# ruff: noqa: C901
-
 from __future__ import annotations
 
 from collections import defaultdict
@@ -178,6 +176,21 @@ class RecordTally:
         )
 
 
+@dataclass
+class Person:
+    """One person in one population (in post, a starter or a leaver), across their records."""
+
+    record: dict[str, str]
+    fte: int = 0
+    role: str = ""
+    start: str = ""
+    cases: bool = False
+
+
+def _senior(a: str, b: str) -> str:
+    """The more senior of two role codes (1 senior manager ... 6; 9 not known)."""
+    return min(a, b, key=lambda r: int(r) if r.isdigit() else 99)
+
 
 class RecordBreakdowns:
     """Feed records of one return; :meth:`result` gives its :class:`Breakdowns`."""
@@ -324,7 +337,6 @@ def _join(
     return person
 
 
-
 @dataclass
 class RecordPay:
     """Salaries, payments and incentives of one return; feed worker records and the LA level.
@@ -408,11 +420,7 @@ def _amount(text: str | None, zero: bool = False) -> Decimal | None:
     return value if value > 0 or (zero and value == 0) else None
 
 
-
-
-def measure(
-    ret: Return, year: int | None = None
-) -> tuple[LAMeasures, Breakdowns, RecordPay]:
+def measure(ret: Return, year: int | None = None) -> tuple[LAMeasures, Breakdowns, RecordPay]:
     """A return's measures, breakdowns and pay, record by record."""
     y = year or ret.year or 0
     tallies = (RecordTally(y, ret.lea or ""), RecordBreakdowns(y, ret.lea or ""))

@@ -14,6 +14,7 @@ readers give the same values.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -126,6 +127,50 @@ def worker_columns(path: str | Path) -> tuple[dict[str, str], Columns, int]:
     for column in columns.values():
         column.extend([None] * (n - len(column)))
     return header, columns, n
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnColumns:
+    """A return for statistics: its header's values (the first header's), its LA level's
+    (the last LA-level record's; ``None`` when it has none), and its workers' values as
+    columns (as :func:`worker_columns` gives them)."""
+
+    header: dict[str, str]
+    la: dict[str, str] | None
+    columns: Columns
+    n: int
+
+
+def return_columns(path: str | Path) -> ReturnColumns:
+    """Read a return's header, LA level and workers in one pass; a file the lean reader
+    cannot read is read by :func:`records`, which explains the problem."""
+    path = Path(path)
+    header: dict[str, str] | None = None
+    la: dict[str, str] | None = None
+    columns: Columns = {}
+    n = 0
+    try:
+        for name, elem in _elements(path):
+            if name in WORKER_TAGS:
+                _add_worker(elem, columns, n)
+                n += 1
+            elif name in HEADER_TAGS:
+                header = _header(elem) if header is None else header
+            else:
+                la = _values(elem)
+    except (etree.XMLSyntaxError, ReadError, OSError):
+        header, la, columns, n = None, None, {}, 0
+        for kind, rec in records(path):
+            if kind == "header":
+                header = rec.values if header is None else header
+            elif kind == "la":
+                la = rec.values
+            else:
+                add_values(rec.values, columns, n)
+                n += 1
+    for column in columns.values():
+        column.extend([None] * (n - len(column)))
+    return ReturnColumns(header or {}, la, columns, n)
 
 
 def add_values(values: dict[str, str], columns: Columns, n: int) -> None:

@@ -1,14 +1,17 @@
 """Per-LA measures from worker records, as DfE's methodology defines them.
 
-A :class:`Tally` takes a return's records one at a time (so a file is never held in memory)
-and keeps exact totals: FTEs and days in millionths, counts as integers. Definitions
+:func:`frame_measures` computes them for a batch of returns of one year held as one frame
+of worker rows (:mod:`csww.stats.batch`): each record's category and what it counts towards
+are columns, headcounts are distinct people per return, and totals are exact (FTEs and days
+in millionths, counts as integers, of any size). The collection year, its census day and
+its first day come from the specification (:func:`csww.spec.period_of`). Definitions
 (sources in ``docs/methodology.md``):
 
 * **in post**: records that are not agency workers and have no leaving date. Headcount counts
   a person once: duplicates are removed on registration number, date of birth, gender and
   ethnicity (the LA is the return's). FTE sums every record (never de-duplicated).
 * **starters**: employees (not agency) whose starting date falls in the collection year
-  (1 October to 30 September), including starters who left within the year; headcount
+  (1 October to 30 September so far: the specification's period), including starters who left within the year; headcount
   de-duplicated as in post plus the starting date.
 * **leavers**: employees with a leaving date; headcount de-duplicated as in post plus the
   leaving date. A leaver's FTE is the FTE recorded on the leaver record and nothing else, in
@@ -31,12 +34,18 @@ it exist but none does, or when the LA-level figures are missing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from csww.model import Record, Return
-from csww.spec import Spec, UnknownYear, load_spec, spec_for
+import polars as pl
+
+from csww.spec import Period, Spec, UnknownYear, load_spec, period_of, spec_for
+from csww.stats.batch import RET, SEX, exact_sums, typed
+
+if TYPE_CHECKING:
+    from csww.stats.batch import ReturnRead
 
 MICRO = 1_000_000
 
@@ -55,10 +64,17 @@ def micro(text: str | None) -> int | None:
 
 
 def count(text: str | None) -> int | None:
+    """A whole number written in digits, or None (a digit of another script with no value
+    as a number, such as a superscript, is unreadable)."""
     if not text:
         return None
     text = text.strip()
-    return int(text) if text.isdigit() else None
+    if not text.isdigit():
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return None
 
 
 def stats_spec(year: int) -> Spec:
@@ -102,128 +118,159 @@ class LAMeasures:
         return self.totals.get(name)
 
 
-class Tally:
-    """Running totals for one return; feed it records, then call :meth:`result`."""
-
-    def __init__(self, year: int, lea: str = "") -> None:
-        self.year, self.lea = year, lea
-        self.start, self.end = f"{year - 1}-10-01", f"{year}-09-30"
-        self.sex = sex_element(year)
-        self.census_day = stats_spec(year).census_day.isoformat() if year else self.end
-        self.inpost_fte = self.starters_fte = self.leavers_fte = self.agency_fte = 0
-        self.case_fte = self.days = 0
-        self.cases = self.agency_headcount = self.workers = self.agency_left = 0
-        self.inpost: set[tuple[str, ...]] = set()
-        self.starters: set[tuple[str, ...]] = set()
-        self.leavers: set[tuple[str, ...]] = set()
-        self.given = dict.fromkeys(("inpost_fte", "leavers_fte", "agency_fte", "cases", "days"), 0)
-        self.needed = dict.fromkeys(self.given, 0)
-        self.la: Record | None = None
-
-    def add(self, rec: Record) -> None:
-        v = rec.values
-        self.workers += 1
-        fte = micro(v.get("FTE"))
-        if v.get("AgencyWorker") == "1":
-            if v.get("RoleEndDate"):
-                self.agency_left += 1
-                return
-            self.agency_headcount += 1
-            self.needed["agency_fte"] += 1
-            if fte is not None:
-                self.given["agency_fte"] += 1
-                self.agency_fte += fte
-            self._cases(v, fte)
-            return
-        person = (
-            v.get("SWENo", ""),
-            v.get("PersonBirthDate", ""),
-            v.get(self.sex, ""),
-            v.get("Ethnicity", ""),
-        )
-        ended = day_of(v.get("RoleEndDate")) or v.get("RoleEndDate")
-        if ended:
-            self.leavers.add((*person, ended))
-            self.needed["leavers_fte"] += 1
-            if fte is not None:
-                self.given["leavers_fte"] += 1
-            worked = fte or 0
-            self.leavers_fte += worked
-            if self.census_day <= ended <= self.end:
-                self._cases(v, fte)
-        else:
-            self.inpost.add(person)
-            self.needed["inpost_fte"] += 1
-            if fte is not None:
-                self.given["inpost_fte"] += 1
-                self.inpost_fte += fte
-            worked = fte or 0
-            self._cases(v, fte)
-        started = day_of(v.get("RoleStartDate"))
-        if started and self.start <= started <= self.end:
-            self.starters.add((*person, started))
-            self.starters_fte += worked
-        self.needed["days"] += 1
-        days = micro(v.get("WorkingDaysLost"))
-        if days is not None:
-            self.given["days"] += 1
-            self.days += days
-
-    def _cases(self, v: dict[str, str], fte: int | None) -> None:
-        self.needed["cases"] += 1
-        n = count(v.get("Cases30"))
-        if n is None:
-            return
-        self.given["cases"] += 1
-        if n > 0:
-            self.cases += n
-            self.case_fte += fte or 0
-
-    def set_la(self, rec: Record | None) -> None:
-        self.la = rec
-
-    def result(self, source: str | None = None) -> LAMeasures:
-        def fte(name: str, total: int) -> Fraction | None:
-            if self.needed[name] and not self.given[name]:
-                return None
-            return Fraction(total, MICRO)
-
-        la = self.la.values if self.la is not None else {}
-        vacancies, cover = micro(la.get("NumberOfVacancies")), micro(la.get("NoAgencyFTE"))
-        case_data = not (self.needed["cases"] and not self.given["cases"])
-        totals: dict[str, Fraction | int | None] = {
-            "inpost_fte": fte("inpost_fte", self.inpost_fte),
-            "inpost_headcount": len(self.inpost),
-            "starters_fte": Fraction(self.starters_fte, MICRO),
-            "starters_headcount": len(self.starters),
-            "leavers_fte": fte("leavers_fte", self.leavers_fte),
-            "leavers_headcount": len(self.leavers),
-            "agency_fte": fte("agency_fte", self.agency_fte),
-            "agency_headcount": self.agency_headcount,
-            "agency_cover_fte": None if cover is None else Fraction(cover, MICRO),
-            "vacancy_fte": None if vacancies is None else Fraction(vacancies, MICRO),
-            "case_holders_fte": Fraction(self.case_fte, MICRO) if case_data else None,
-            "cases": self.cases if case_data else None,
-            "working_days_lost_fte": fte("days", self.days),
-        }
-        notes: dict[str, int] = {}
-        if self.agency_left:
-            notes["agency_with_leaving_date"] = self.agency_left
-        # Days lost with no employee to lose them (only agency workers) are "not applicable",
-        # as DfE shows them (Isles of Scilly, 2023 to 2025).
-        na = {"working_days_lost_fte"} if not self.needed["days"] else set()
-        return LAMeasures(
-            self.year, self.lea, totals, self.workers, [source] if source else [], notes, na
-        )
+KIND = "_kind"  # inpost, leaver, agency, or agency_left (an agency record with a leaving date)
+ENDED = "_ended"  # a leaver's leaving day (the text itself when it is not a date)
+STARTER = "_starter"
+CASES = "_case_row"  # holding cases on the census day (see the module's definitions)
+PERSON = ("SWENo", "PersonBirthDate", SEX, "Ethnicity")
+SUMS = ("inpost_fte", "leavers_fte", "agency_fte", "starters_fte", "case_fte", "cases", "days")
+# FTE figures published as not available when records that should carry them give none.
+NEEDED = {"inpost_fte": "inpost", "leavers_fte": "leaver", "agency_fte": "agency"}
 
 
-def measure_return(ret: Return, year: int | None = None) -> LAMeasures:
-    """Measures of a return in memory (its header's Year unless ``year`` is given)."""
-    tally = Tally(year or ret.year or 0, ret.lea or "")
-    tally.set_la(ret.la)
-    for worker in ret.workers:
-        tally.add(worker)
-    return tally.result()
+def _classified(workers: pl.DataFrame, period: Period | None) -> pl.DataFrame:
+    """Each record's category and what it counts towards, as columns."""
+    ended = pl.col("RoleEndDate") != ""
+    agency = pl.col("AgencyWorker") == "1"
+    kind = (
+        pl.when(agency & ended)
+        .then(pl.lit("agency_left"))
+        .when(agency)
+        .then(pl.lit("agency"))
+        .when(ended)
+        .then(pl.lit("leaver"))
+        .otherwise(pl.lit("inpost"))
+    )
+    out = workers.with_columns(
+        kind.alias(KIND),
+        pl.coalesce(typed(workers, "RoleEndDate", day_of, pl.String), pl.col("RoleEndDate")).alias(
+            ENDED
+        ),
+        typed(workers, "RoleStartDate", day_of, pl.String).alias("_started"),
+        typed(workers, "FTE", _given(micro), pl.Boolean).is_not_null().alias("_fte_given"),
+        typed(workers, "Cases30", _given(count), pl.Boolean).is_not_null().alias("_cases_given"),
+        typed(workers, "Cases30", _positive, pl.Boolean).is_not_null().alias("_has_cases"),
+        typed(workers, "WorkingDaysLost", _given(micro), pl.Boolean)
+        .is_not_null()
+        .alias("_days_given"),
+    )
+    k = pl.col(KIND)
+    if period is None:  # no collection year: nobody starts in it or holds cases leaving
+        starter, left_on_census_day = pl.lit(False), pl.lit(False)
+    else:
+        first, last = period.start.isoformat(), period.reference_date.isoformat()
+        day = pl.col(ENDED)
+        starter = pl.col("_started").is_between(pl.lit(first), pl.lit(last)).fill_null(False)
+        left_on_census_day = day.is_between(pl.lit(period.census_day.isoformat()), pl.lit(last))
+    return out.with_columns(
+        (k.is_in(["inpost", "leaver"]) & starter).alias(STARTER),
+        (k.is_in(["inpost", "agency"]) | ((k == "leaver") & left_on_census_day)).alias(CASES),
+    )
+
+
+def _given(read: Callable[[str], int | None]) -> Callable[[str], bool | None]:
+    return lambda text: True if read(text) is not None else None
+
+
+def _positive(text: str) -> bool | None:
+    n = count(text)
+    return True if n else None
+
+
+def frame_measures(workers: pl.DataFrame, reads: Sequence[ReturnRead]) -> list[LAMeasures]:
+    """The measures of each return of a batch of one year (see :mod:`csww.stats.batch`)."""
+    year = reads[0].year if reads else 0
+    rows = _classified(workers, period_of(year))
+    k = pl.col(KIND)
+    counts = rows.group_by(RET).agg(
+        pl.len().alias("workers"),
+        (k == "agency_left").sum().alias("agency_left"),
+        *[(k == c).sum().alias(f"needed_{c}") for c in ("inpost", "leaver", "agency")],
+        *[
+            (k == c).and_(pl.col("_fte_given")).sum().alias(f"given_{c}")
+            for c in ("inpost", "leaver", "agency")
+        ],
+        pl.col(CASES).sum().alias("needed_cases"),
+        (pl.col(CASES) & pl.col("_cases_given")).sum().alias("given_cases"),
+        k.is_in(["inpost", "leaver"]).sum().alias("needed_days"),
+        (k.is_in(["inpost", "leaver"]) & pl.col("_days_given")).sum().alias("given_days"),
+    )
+    heads = {
+        "inpost_headcount": _distinct(rows, k == "inpost", PERSON),
+        "leavers_headcount": _distinct(rows, k == "leaver", (*PERSON, ENDED)),
+        "starters_headcount": _distinct(rows, pl.col(STARTER), (*PERSON, "_started")),
+    }
+    sums = {
+        "inpost_fte": _sum(rows, k == "inpost", "FTE", micro),
+        "leavers_fte": _sum(rows, k == "leaver", "FTE", micro),
+        "agency_fte": _sum(rows, k == "agency", "FTE", micro),
+        "starters_fte": _sum(rows, pl.col(STARTER), "FTE", micro),
+        "case_fte": _sum(rows, pl.col(CASES) & pl.col("_has_cases"), "FTE", micro),
+        "cases": _sum(rows, pl.col(CASES), "Cases30", count),
+        "days": _sum(rows, k.is_in(["inpost", "leaver"]), "WorkingDaysLost", micro),
+    }
+    by_ret = {r[RET]: r for r in counts.iter_rows(named=True)}
+    return [
+        _result(read, by_ret.get(i, {}), {n: h.get(i, 0) for n, h in heads.items()}, sums, i)
+        for i, read in enumerate(reads)
+    ]
+
+
+def _distinct(rows: pl.DataFrame, where: pl.Expr, keys: Sequence[str]) -> dict[int, int]:
+    found = rows.filter(where).group_by(RET).agg(pl.struct(keys).n_unique().alias("n"))
+    return dict(found.iter_rows())
+
+
+def _sum(
+    rows: pl.DataFrame, where: pl.Expr, text: str, value: Callable[[str], int | None]
+) -> dict[int, int]:
+    return {
+        key[0]: total for key, total in exact_sums(rows.filter(where), [RET], text, value).items()
+    }
+
+
+def _result(
+    read: ReturnRead,
+    counts: dict[str, int],
+    heads: dict[str, int],
+    sums: dict[str, dict[int, int]],
+    i: int,
+) -> LAMeasures:
+    def n(name: str) -> int:
+        return counts.get(name, 0)
+
+    def total(name: str) -> int:
+        return sums[name].get(i, 0)
+
+    def fte(name: str, kind: str) -> Fraction | None:
+        if n(f"needed_{kind}") and not n(f"given_{kind}"):
+            return None
+        return Fraction(total(name), MICRO)
+
+    la = read.la or {}
+    vacancies, cover = micro(la.get("NumberOfVacancies")), micro(la.get("NoAgencyFTE"))
+    case_data = not (n("needed_cases") and not n("given_cases"))
+    totals: dict[str, Fraction | int | None] = {
+        "inpost_fte": fte("inpost_fte", "inpost"),
+        "inpost_headcount": heads["inpost_headcount"],
+        "starters_fte": Fraction(total("starters_fte"), MICRO),
+        "starters_headcount": heads["starters_headcount"],
+        "leavers_fte": fte("leavers_fte", "leaver"),
+        "leavers_headcount": heads["leavers_headcount"],
+        "agency_fte": fte("agency_fte", "agency"),
+        "agency_headcount": n("needed_agency"),
+        "agency_cover_fte": None if cover is None else Fraction(cover, MICRO),
+        "vacancy_fte": None if vacancies is None else Fraction(vacancies, MICRO),
+        "case_holders_fte": Fraction(total("case_fte"), MICRO) if case_data else None,
+        "cases": total("cases") if case_data else None,
+        "working_days_lost_fte": fte("days", "days"),
+    }
+    notes = {"agency_with_leaving_date": n("agency_left")} if n("agency_left") else {}
+    # Days lost with no employee to lose them (only agency workers) are "not applicable",
+    # as DfE shows them (Isles of Scilly, 2023 to 2025).
+    na = {"working_days_lost_fte"} if not n("needed_days") else set()
+    sources = [read.source] if read.source else []
+    return LAMeasures(read.year, read.lea, totals, n("workers"), sources, notes, na)
 
 
 def combine(parts: Iterable[LAMeasures], lea: str) -> LAMeasures:
