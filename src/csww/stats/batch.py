@@ -10,8 +10,8 @@ loop over records.
 A value is read by the very function that reads one value (:func:`~csww.stats.measures.micro`,
 :func:`~csww.stats.measures.count`, ...), once per distinct text
 (:func:`csww.workers.by_distinct`). Sums of FTEs, days and cases stay exact integers of any
-size: each distinct text's value times the number of rows that give it
-(:func:`exact_sums`).
+size: 64-bit sums where no value can overflow them (:func:`amounts`), and the rare larger
+values summed apart in Python integers (:func:`big_sums`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -111,46 +112,62 @@ def frame(reads: Sequence[ReturnRead], spec: Spec) -> pl.DataFrame:
     empty one), the year's sex item as ``_sex``, each row's return (``_ret``, its index in
     ``reads``) and place in the batch (``_row``)."""
     sex = spec.element_for("sex")
-    wanted = [*ELEMENTS, *year_elements(spec), *([sex] if sex else [])]
-    parts = []
-    for index, read in enumerate(reads):
-        n = read.workers.height
-        part = read.workers.select(
-            [
-                pl.col(e)
-                if e in read.workers.columns
-                else pl.repeat(None, n, dtype=pl.String).alias(e)
-                for e in wanted
-            ]
-        )
-        parts.append(part.with_columns(pl.repeat(index, n, dtype=pl.Int32).alias(RET)))
+    wanted = list(dict.fromkeys([*ELEMENTS, *year_elements(spec), *([sex] if sex else [])]))
+    parts = [read.workers for read in reads if read.workers.height]
     if not parts:
-        return pl.DataFrame(schema={**dict.fromkeys(wanted, pl.String), RET: pl.Int32})
-    out = pl.concat(parts).with_columns(pl.col(wanted).fill_null(""))
-    out = out.with_columns(
-        (pl.col(sex) if sex else pl.lit("")).alias(SEX), pl.int_range(pl.len()).alias(ROW)
+        schema = {**dict.fromkeys(wanted, pl.String), SEX: pl.String}
+        return pl.DataFrame(schema={**schema, RET: pl.Int32, ROW: pl.Int64})
+    out = pl.concat(parts, how="diagonal")
+    missing = [e for e in wanted if e not in out.columns]
+    out = out.with_columns(pl.lit(None, dtype=pl.String).alias(e) for e in missing)
+    returns = chain.from_iterable(repeat(i, read.workers.height) for i, read in enumerate(reads))
+    return out.select(
+        pl.col(wanted).fill_null(""),
+        (pl.col(sex).fill_null("") if sex else pl.lit("")).alias(SEX),
+        pl.Series(RET, list(returns), dtype=pl.Int32),
+        pl.int_range(pl.len(), dtype=pl.Int64).alias(ROW),
     )
-    return out
 
 
-def typed(
-    workers: pl.DataFrame, element: str, read: Callable[[str], Any], dtype: type[pl.DataType]
-) -> pl.Series:
-    """``read`` applied to each distinct text of an item (see :func:`by_distinct`)."""
-    return by_distinct(workers[element], read, dtype)
+def day_of_column(text: pl.Expr) -> pl.Expr:
+    """:func:`csww.stats.measures.day_of` as an expression: the first ten characters when
+    they are written as a date (``YYYY-MM-DD``, a time zone after it dropped), else null."""
+    day = text.str.slice(0, 10)
+    written = (
+        (day.str.len_chars() == 10) & (day.str.slice(4, 1) == "-") & (day.str.slice(7, 1) == "-")
+    )
+    return pl.when(written).then(day)
 
 
-def exact_sums(
-    rows: pl.DataFrame, keys: Sequence[str], text: str, value: Callable[[str], int | None]
+def limit_for(rows: pl.DataFrame) -> int:
+    """The largest value a 64-bit sum over ``rows`` can add without overflowing."""
+    return (2**63 - 1) // max(rows.height, 1)
+
+
+def amounts(
+    texts: pl.Series, read: Callable[[str], int | None], limit: int
+) -> tuple[pl.Series, pl.Series]:
+    """Each text's value by ``read`` (once per distinct text): an ``Int64`` column of the
+    values below ``limit``, and a flag for the rows whose value is ``limit`` or more (an
+    FTE of a million millionths' millions: summed apart, exactly, by :func:`big_sums`)."""
+    memo: dict[str, int | None] = {}
+
+    def small(text: str) -> int | None:
+        value = memo[text] = read(text)
+        return value if value is not None and value < limit else None
+
+    values = by_distinct(texts, small, pl.Int64)
+    big = [t for t, v in memo.items() if v is not None and v >= limit]
+    return values, texts.is_in(big) if big else pl.Series([False] * texts.len(), dtype=pl.Boolean)
+
+
+def big_sums(
+    rows: pl.DataFrame, keys: Sequence[str], text: str, read: Callable[[str], int | None]
 ) -> dict[tuple[Any, ...], int]:
-    """Per group of ``keys``: the sum of ``value`` over the rows' ``text`` column (``None``
-    counts as 0), exactly: each distinct text read once, times the rows that give it."""
-    values: dict[str, int | None] = {}
+    """Per group of ``keys``: the exact sum of ``read`` over ``rows``' texts (rows whose
+    values :func:`amounts` left out of the 64-bit column), in Python integers: each
+    distinct text read once, times the rows that give it."""
     out: dict[tuple[Any, ...], int] = defaultdict(int)
     for *key, t, n in rows.group_by([*keys, text]).len().iter_rows():
-        if t not in values:
-            values[t] = value(t)
-        v = values[t]
-        if v:
-            out[tuple(key)] += n * v
+        out[tuple(key)] += n * (read(t) or 0)
     return out

@@ -29,7 +29,7 @@ import polars as pl
 
 from csww.core.expressions import whole_years
 from csww.spec import available_years, load_spec, period_of
-from csww.stats.batch import RET, ROW, SEX, exact_sums
+from csww.stats.batch import RET, ROW, SEX, amounts, big_sums, limit_for
 from csww.stats.measures import MICRO, LAMeasures, count, is_date, micro, stats_spec
 from csww.values import parse_date
 from csww.workers import by_distinct
@@ -214,7 +214,8 @@ def _service(people: pl.DataFrame, on: pl.Expr) -> pl.Expr:
 def _people(rows: pl.DataFrame, key: Sequence[str], first: Sequence[str]) -> pl.DataFrame:
     """One row per person (``key``): the values of ``first`` from their first record, their
     most senior role (the first record's among equals), their earliest starting date
-    (``""`` when none) and whether any of their records holds cases."""
+    (``""`` when none), whether any of their records holds cases, and their FTE (the sum of
+    their records': in 64 bits, and whether a record's is too large for that)."""
     ordered = rows.sort(ROW)
     start = pl.col("RoleStartDate").filter(pl.col("RoleStartDate") != "").min()
     return ordered.group_by([RET, *key], maintain_order=True).agg(
@@ -223,6 +224,8 @@ def _people(rows: pl.DataFrame, key: Sequence[str], first: Sequence[str]) -> pl.
         start.fill_null("").alias("_start"),
         pl.col("_holds").any().alias("_holds"),
         pl.col("_fte_to_one").sum().alias("_fte_to_one"),
+        pl.col("_fte").sum().alias("_fte"),
+        pl.col("_fte_big").any().alias("_fte_big"),
     )
 
 
@@ -235,7 +238,13 @@ class _Cells:
     def records(self, rows: pl.DataFrame, population: str, by: dict[str, pl.Series]) -> None:
         """Each record's FTE in its own category of each breakdown (no headcount)."""
         for breakdown, category in by.items():
-            self._add(rows.with_columns(category.alias("_c")), population, breakdown, False)
+            cells = rows.with_columns(pl.lit(breakdown).alias("_b"), category.alias("_c"))
+            self._add(cells, population, heads=False)
+
+    def agency(self, rows: pl.DataFrame, breakdown: str, category: pl.Series | pl.Expr) -> None:
+        """Agency workers are never de-duplicated: a head and an FTE per record."""
+        cells = rows.with_columns(pl.lit(breakdown).alias("_b"), category.alias("_c"))
+        self._add(cells, "agency", heads=True)
 
     def people(
         self,
@@ -248,40 +257,40 @@ class _Cells:
     ) -> None:
         """Each person once in their category of each breakdown, with the FTEs of all their
         records (none when ``fte`` is off)."""
-        cells = people.select(
-            [
-                RET,
-                *key,
-                *[
-                    pl.lit(v).alias(b) if isinstance(v, pl.Series) else v.alias(b)
-                    for b, v in by.items()
-                ],
-            ]
-        )
-        long = cells.unpivot(index=[RET, *key], variable_name="_b", value_name="_c")
-        for (ret, breakdown, category), n in _grouped(long, [RET, "_b", "_c"]):
-            self.out[ret].add(population, breakdown, category, n, 0)
-        if fte:
-            joined = records.select([RET, *key, "FTE"]).join(long, on=[RET, *key])
-            for (ret, breakdown, category), total in exact_sums(
-                joined, [RET, "_b", "_c"], "FTE", micro
-            ).items():
-                self.out[ret].add(population, breakdown, category, 0, total)
+        people = people.with_row_index("_pid")
+        amounts = [pl.col("_fte"), pl.col("_fte_big")] if fte else []
+        amounts = amounts or [pl.lit(0, pl.Int64).alias("_fte"), pl.lit(False).alias("_fte_big")]
+        columns = [
+            pl.lit(v).alias(b) if isinstance(v, pl.Series) else v.alias(b) for b, v in by.items()
+        ]
+        index = [RET, "_pid", "_fte", "_fte_big"]
+        cells = people.select(RET, "_pid", *amounts, *columns)
+        long = cells.unpivot(index=index, variable_name="_b", value_name="_c")
+        self._add(long, population, heads=True)
+        if fte and people["_fte_big"].any():  # a record's FTE too large for 64 bits
+            big = records.filter(pl.col("_fte_big")).join(
+                people.select(RET, *key, "_pid"), on=[RET, *key]
+            )
+            in_cells = long.filter(pl.col("_fte_big")).join(
+                big.select(RET, "_pid", "FTE"), on=[RET, "_pid"]
+            )
+            self._big(in_cells, population)
 
-    def _add(self, rows: pl.DataFrame, population: str, breakdown: str, heads: bool) -> None:
-        for (ret, category), n in _grouped(rows, [RET, "_c"]):
-            self.out[ret].add(population, breakdown, category, n if heads else 0, 0)
-        for (ret, category), total in exact_sums(rows, [RET, "_c"], "FTE", micro).items():
-            self.out[ret].add(population, breakdown, category, 0, total)
+    def _add(self, cells: pl.DataFrame, population: str, heads: bool) -> None:
+        """Add each group of ``cells``: its rows as heads when ``heads``, and its FTE (the
+        64-bit part, and for a row per record the rest, exactly)."""
+        keys = [RET, "_b", "_c"]
+        found = cells.group_by(keys).agg(pl.len(), pl.col("_fte").sum().fill_null(0))
+        for ret, breakdown, category, n, fte in found.iter_rows():
+            self.out[ret].add(population, breakdown, category, n if heads else 0, fte)
+        if "FTE" in cells.columns:
+            self._big(cells.filter(pl.col("_fte_big")), population)
 
-    def agency(self, rows: pl.DataFrame, breakdown: str, category: pl.Series | pl.Expr) -> None:
-        """Agency workers are never de-duplicated: a head and an FTE per record."""
-        self._add(rows.with_columns(category.alias("_c")), "agency", breakdown, True)
-
-
-def _grouped(rows: pl.DataFrame, keys: list[str]) -> list[tuple[tuple[Any, ...], int]]:
-    """The number of rows per group of ``keys``."""
-    return [(tuple(r[:-1]), r[-1]) for r in rows.group_by(keys).len().iter_rows()]
+    def _big(self, rows: pl.DataFrame, population: str) -> None:
+        """FTEs too large for 64 bits, summed from their texts in Python integers."""
+        if rows.height:
+            for (ret, b, c), total in big_sums(rows, [RET, "_b", "_c"], "FTE", micro).items():
+                self.out[ret].add(population, b, c, 0, total)
 
 
 def frame_breakdowns(workers: pl.DataFrame, reads: Sequence[ReturnRead]) -> list[Breakdowns]:
@@ -318,10 +327,13 @@ def frame_breakdowns(workers: pl.DataFrame, reads: Sequence[ReturnRead]) -> list
 def _prepared(workers: pl.DataFrame) -> pl.DataFrame:
     role = pl.when(pl.col("OrgRole") != "").then(pl.col("OrgRole")).otherwise(pl.lit("9"))
     rows = workers.with_columns(role.alias("_role"))
+    fte, big = amounts(rows["FTE"], micro, limit_for(rows))
     return rows.with_columns(
         by_distinct(rows["_role"], _rank, pl.Int64).alias("_rank"),
         by_distinct(rows["Cases30"], _holds, pl.Boolean).fill_null(False).alias("_holds"),
         by_distinct(rows["FTE"], _to_one, pl.Int64).fill_null(0).alias("_fte_to_one"),
+        fte.alias("_fte"),
+        big.alias("_fte_big"),
     )
 
 

@@ -181,23 +181,29 @@ def add_values(values: dict[str, str], columns: Columns, n: int) -> None:
         column.append(text)
 
 
+_NAMES: dict[str, str] = {}  # an element's tag as written -> its name (no namespace, no alias)
+
+
+def _name(tag: str) -> str:
+    name = tag.rpartition("}")[2] if "}" in tag else tag  # CSWW returns use no namespace
+    return ALIASES.get(name, name)
+
+
 def _add_worker(elem: etree._Element, columns: Columns, n: int) -> None:
     """Append worker ``n``'s values to the columns (as :func:`_values` reads them)."""
+    names = _NAMES
     for child in elem:
-        name = child.tag
-        if "}" in name:  # a namespace, which CSWW returns do not use
-            name = name.rpartition("}")[2]
-        if name in ALIASES:
-            name = ALIASES[name]
+        tag = child.tag
+        name = names.get(tag)
+        if name is None:
+            name = names[tag] = _name(tag)
         column = columns.get(name)
         if column is None:
             column = columns[name] = [None] * n
-        else:
-            held = len(column)
-            if held > n:  # a repeat within this worker: the first occurrence is kept
+        elif len(column) != n:
+            if len(column) > n:  # a repeat within this worker: the first occurrence is kept
                 continue
-            if held < n:
-                column.extend([None] * (n - held))
+            column.extend([None] * (n - len(column)))
         text = child.text
         column.append(text.strip() if text else "")
 

@@ -34,7 +34,7 @@ it exist but none does, or when the LA-level figures are missing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from csww.spec import Period, Spec, UnknownYear, load_spec, period_of, spec_for
-from csww.stats.batch import RET, SEX, exact_sums, typed
+from csww.stats.batch import RET, SEX, amounts, big_sums, day_of_column, limit_for
 
 if TYPE_CHECKING:
     from csww.stats.batch import ReturnRead
@@ -120,16 +120,20 @@ class LAMeasures:
 
 KIND = "_kind"  # inpost, leaver, agency, or agency_left (an agency record with a leaving date)
 ENDED = "_ended"  # a leaver's leaving day (the text itself when it is not a date)
+STARTED = "_started"
 STARTER = "_starter"
 CASES = "_case_row"  # holding cases on the census day (see the module's definitions)
 PERSON = ("SWENo", "PersonBirthDate", SEX, "Ethnicity")
-SUMS = ("inpost_fte", "leavers_fte", "agency_fte", "starters_fte", "case_fte", "cases", "days")
-# FTE figures published as not available when records that should carry them give none.
-NEEDED = {"inpost_fte": "inpost", "leavers_fte": "leaver", "agency_fte": "agency"}
+# Values summed: (column of the frame, item, how one text is read).
+AMOUNTS = {
+    "_fte": ("FTE", micro),
+    "_cases": ("Cases30", count),
+    "_days": ("WorkingDaysLost", micro),
+}
 
 
 def _classified(workers: pl.DataFrame, period: Period | None) -> pl.DataFrame:
-    """Each record's category and what it counts towards, as columns."""
+    """Each record's category, what it counts towards, and its amounts, as columns."""
     ended = pl.col("RoleEndDate") != ""
     agency = pl.col("AgencyWorker") == "1"
     kind = (
@@ -141,40 +145,48 @@ def _classified(workers: pl.DataFrame, period: Period | None) -> pl.DataFrame:
         .then(pl.lit("leaver"))
         .otherwise(pl.lit("inpost"))
     )
+    limit = limit_for(workers)
+    values = []
+    for name, (element, read) in AMOUNTS.items():
+        small, big = amounts(workers[element], read, limit)
+        values += [small.alias(name), big.alias(f"{name}_big")]
     out = workers.with_columns(
         kind.alias(KIND),
-        pl.coalesce(typed(workers, "RoleEndDate", day_of, pl.String), pl.col("RoleEndDate")).alias(
-            ENDED
-        ),
-        typed(workers, "RoleStartDate", day_of, pl.String).alias("_started"),
-        typed(workers, "FTE", _given(micro), pl.Boolean).is_not_null().alias("_fte_given"),
-        typed(workers, "Cases30", _given(count), pl.Boolean).is_not_null().alias("_cases_given"),
-        typed(workers, "Cases30", _positive, pl.Boolean).is_not_null().alias("_has_cases"),
-        typed(workers, "WorkingDaysLost", _given(micro), pl.Boolean)
-        .is_not_null()
-        .alias("_days_given"),
+        pl.coalesce(day_of_column(pl.col("RoleEndDate")), pl.col("RoleEndDate")).alias(ENDED),
+        day_of_column(pl.col("RoleStartDate")).alias(STARTED),
+        *values,
     )
     k = pl.col(KIND)
     if period is None:  # no collection year: nobody starts in it or holds cases leaving
         starter, left_on_census_day = pl.lit(False), pl.lit(False)
     else:
         first, last = period.start.isoformat(), period.reference_date.isoformat()
-        day = pl.col(ENDED)
-        starter = pl.col("_started").is_between(pl.lit(first), pl.lit(last)).fill_null(False)
-        left_on_census_day = day.is_between(pl.lit(period.census_day.isoformat()), pl.lit(last))
+        starter = pl.col(STARTED).is_between(pl.lit(first), pl.lit(last)).fill_null(False)
+        census_day = pl.lit(period.census_day.isoformat())
+        left_on_census_day = pl.col(ENDED).is_between(census_day, pl.lit(last))
     return out.with_columns(
         (k.is_in(["inpost", "leaver"]) & starter).alias(STARTER),
         (k.is_in(["inpost", "agency"]) | ((k == "leaver") & left_on_census_day)).alias(CASES),
     )
 
 
-def _given(read: Callable[[str], int | None]) -> Callable[[str], bool | None]:
-    return lambda text: True if read(text) is not None else None
+def _given(name: str) -> pl.Expr:
+    return pl.col(name).is_not_null() | pl.col(f"{name}_big")
 
 
-def _positive(text: str) -> bool | None:
-    n = count(text)
-    return True if n else None
+def _sums() -> dict[str, tuple[pl.Expr, str]]:
+    """Each total: the records it sums over, and the amount it sums."""
+    k = pl.col(KIND)
+    has_cases = (pl.col("_cases") > 0) | pl.col("_cases_big")
+    return {
+        "inpost_fte": (k == "inpost", "_fte"),
+        "leavers_fte": (k == "leaver", "_fte"),
+        "agency_fte": (k == "agency", "_fte"),
+        "starters_fte": (pl.col(STARTER), "_fte"),
+        "case_fte": (pl.col(CASES) & has_cases, "_fte"),
+        "cases": (pl.col(CASES), "_cases"),
+        "days": (k.is_in(["inpost", "leaver"]), "_days"),
+    }
 
 
 def frame_measures(workers: pl.DataFrame, reads: Sequence[ReturnRead]) -> list[LAMeasures]:
@@ -182,87 +194,61 @@ def frame_measures(workers: pl.DataFrame, reads: Sequence[ReturnRead]) -> list[L
     year = reads[0].year if reads else 0
     rows = _classified(workers, period_of(year))
     k = pl.col(KIND)
-    counts = rows.group_by(RET).agg(
+    employee = k.is_in(["inpost", "leaver"])
+    sums = _sums()
+    per_return = rows.group_by(RET).agg(
         pl.len().alias("workers"),
         (k == "agency_left").sum().alias("agency_left"),
         *[(k == c).sum().alias(f"needed_{c}") for c in ("inpost", "leaver", "agency")],
-        *[
-            (k == c).and_(pl.col("_fte_given")).sum().alias(f"given_{c}")
-            for c in ("inpost", "leaver", "agency")
-        ],
+        *[(k == c).and_(_given("_fte")).sum().alias(f"given_{c}") for c in NEEDED.values()],
         pl.col(CASES).sum().alias("needed_cases"),
-        (pl.col(CASES) & pl.col("_cases_given")).sum().alias("given_cases"),
-        k.is_in(["inpost", "leaver"]).sum().alias("needed_days"),
-        (k.is_in(["inpost", "leaver"]) & pl.col("_days_given")).sum().alias("given_days"),
+        (pl.col(CASES) & _given("_cases")).sum().alias("given_cases"),
+        employee.sum().alias("needed_days"),
+        (employee & _given("_days")).sum().alias("given_days"),
+        pl.struct(*PERSON).filter(k == "inpost").n_unique().alias("inpost_headcount"),
+        pl.struct(*PERSON, ENDED).filter(k == "leaver").n_unique().alias("leavers_headcount"),
+        pl.struct(*PERSON, STARTED).filter(STARTER).n_unique().alias("starters_headcount"),
+        *[pl.col(v).filter(where).sum().alias(n) for n, (where, v) in sums.items()],
     )
-    heads = {
-        "inpost_headcount": _distinct(rows, k == "inpost", PERSON),
-        "leavers_headcount": _distinct(rows, k == "leaver", (*PERSON, ENDED)),
-        "starters_headcount": _distinct(rows, pl.col(STARTER), (*PERSON, "_started")),
-    }
-    sums = {
-        "inpost_fte": _sum(rows, k == "inpost", "FTE", micro),
-        "leavers_fte": _sum(rows, k == "leaver", "FTE", micro),
-        "agency_fte": _sum(rows, k == "agency", "FTE", micro),
-        "starters_fte": _sum(rows, pl.col(STARTER), "FTE", micro),
-        "case_fte": _sum(rows, pl.col(CASES) & pl.col("_has_cases"), "FTE", micro),
-        "cases": _sum(rows, pl.col(CASES), "Cases30", count),
-        "days": _sum(rows, k.is_in(["inpost", "leaver"]), "WorkingDaysLost", micro),
-    }
-    by_ret = {r[RET]: r for r in counts.iter_rows(named=True)}
-    return [
-        _result(read, by_ret.get(i, {}), {n: h.get(i, 0) for n, h in heads.items()}, sums, i)
-        for i, read in enumerate(reads)
-    ]
+    found = {r[RET]: r for r in per_return.iter_rows(named=True)}
+    for name, (where, value) in sums.items():
+        big = rows.filter(where & pl.col(f"{value}_big"))
+        if big.height:
+            element, read = AMOUNTS[value]
+            for (ret,), total in big_sums(big, [RET], element, read).items():
+                found[ret][name] += total
+    return [_result(read, found.get(i, {})) for i, read in enumerate(reads)]
 
 
-def _distinct(rows: pl.DataFrame, where: pl.Expr, keys: Sequence[str]) -> dict[int, int]:
-    found = rows.filter(where).group_by(RET).agg(pl.struct(keys).n_unique().alias("n"))
-    return dict(found.iter_rows())
+# FTE figures published as not available when records that should carry them give none.
+NEEDED = {"inpost_fte": "inpost", "leavers_fte": "leaver", "agency_fte": "agency"}
 
 
-def _sum(
-    rows: pl.DataFrame, where: pl.Expr, text: str, value: Callable[[str], int | None]
-) -> dict[int, int]:
-    return {
-        key[0]: total for key, total in exact_sums(rows.filter(where), [RET], text, value).items()
-    }
-
-
-def _result(
-    read: ReturnRead,
-    counts: dict[str, int],
-    heads: dict[str, int],
-    sums: dict[str, dict[int, int]],
-    i: int,
-) -> LAMeasures:
+def _result(read: ReturnRead, found: dict[str, int]) -> LAMeasures:
     def n(name: str) -> int:
-        return counts.get(name, 0)
-
-    def total(name: str) -> int:
-        return sums[name].get(i, 0)
+        return found.get(name) or 0
 
     def fte(name: str, kind: str) -> Fraction | None:
         if n(f"needed_{kind}") and not n(f"given_{kind}"):
             return None
-        return Fraction(total(name), MICRO)
+        return Fraction(n(name), MICRO)
 
     la = read.la or {}
     vacancies, cover = micro(la.get("NumberOfVacancies")), micro(la.get("NoAgencyFTE"))
     case_data = not (n("needed_cases") and not n("given_cases"))
     totals: dict[str, Fraction | int | None] = {
         "inpost_fte": fte("inpost_fte", "inpost"),
-        "inpost_headcount": heads["inpost_headcount"],
-        "starters_fte": Fraction(total("starters_fte"), MICRO),
-        "starters_headcount": heads["starters_headcount"],
+        "inpost_headcount": n("inpost_headcount"),
+        "starters_fte": Fraction(n("starters_fte"), MICRO),
+        "starters_headcount": n("starters_headcount"),
         "leavers_fte": fte("leavers_fte", "leaver"),
-        "leavers_headcount": heads["leavers_headcount"],
+        "leavers_headcount": n("leavers_headcount"),
         "agency_fte": fte("agency_fte", "agency"),
         "agency_headcount": n("needed_agency"),
         "agency_cover_fte": None if cover is None else Fraction(cover, MICRO),
         "vacancy_fte": None if vacancies is None else Fraction(vacancies, MICRO),
-        "case_holders_fte": Fraction(total("case_fte"), MICRO) if case_data else None,
-        "cases": total("cases") if case_data else None,
+        "case_holders_fte": Fraction(n("case_fte"), MICRO) if case_data else None,
+        "cases": n("cases") if case_data else None,
         "working_days_lost_fte": fte("days", "days"),
     }
     notes = {"agency_with_leaving_date": n("agency_left")} if n("agency_left") else {}
