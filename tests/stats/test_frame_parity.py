@@ -49,7 +49,8 @@ def _days(year: int) -> list[str]:
     edges = [p.start, p.reference_date, p.census_day, p.start - timedelta(days=1)]
     edges += [p.census_day - timedelta(days=1), p.reference_date + timedelta(days=1)]
     texts = [d.isoformat() for d in edges]
-    return [*texts, "", "2018-01-04Z", f"{year}-13-01", "garbage", "1980-02-29", "-100-01-01"]
+    others = ["", "2018-01-04Z", f"{year}-13-01", "garbage", "1980-02-29", "-100-01-01"]
+    return [*texts, *others, f"{year - 1}-12-01é", "２０１７-01-04", f"{year - 1}-11-1x"]
 
 
 def messy(ret: Return, seed: int) -> Return:

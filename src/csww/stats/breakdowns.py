@@ -223,7 +223,6 @@ def _people(rows: pl.DataFrame, key: Sequence[str], first: Sequence[str]) -> pl.
         pl.col("_role").sort_by("_rank", maintain_order=True).first(),
         start.fill_null("").alias("_start"),
         pl.col("_holds").any().alias("_holds"),
-        pl.col("_fte_to_one").sum().alias("_fte_to_one"),
         pl.col("_fte").sum().alias("_fte"),
         pl.col("_fte_big").any().alias("_fte_big"),
     )
@@ -331,7 +330,6 @@ def _prepared(workers: pl.DataFrame) -> pl.DataFrame:
     return rows.with_columns(
         by_distinct(rows["_role"], _rank, pl.Int64).alias("_rank"),
         by_distinct(rows["Cases30"], _holds, pl.Boolean).fill_null(False).alias("_holds"),
-        by_distinct(rows["FTE"], _to_one, pl.Int64).fill_null(0).alias("_fte_to_one"),
         fte.alias("_fte"),
         big.alias("_fte_big"),
     )
@@ -339,12 +337,6 @@ def _prepared(workers: pl.DataFrame) -> pl.DataFrame:
 
 def _holds(text: str) -> bool:
     return bool(count(text))
-
-
-def _to_one(text: str) -> int | None:
-    """An FTE in millionths, no more than 1: enough to tell full time from part time."""
-    value = micro(text)
-    return None if value is None else min(value, MICRO)
 
 
 def _assignment(text: str) -> str | None:
@@ -368,7 +360,7 @@ def _inpost(cells: _Cells, year: _Year, rows: pl.DataFrame) -> None:
         "Qualification level": year.label(people, "QualLevel", "QualLevel"),
         "Step Up graduate": pl.col("StepUpGrad").replace_strict(YES_NO, default=NOT_KNOWN),
         "Frontline graduate": pl.col("FrontlineGrad").replace_strict(YES_NO, default=NOT_KNOWN),
-        "Working pattern": pl.when(pl.col("_fte_to_one") >= MICRO)
+        "Working pattern": pl.when((pl.col("_fte") >= MICRO) | pl.col("_fte_big"))
         .then(pl.lit("Full time"))
         .otherwise(pl.lit("Part time")),
         "Holds cases": _yes_no(pl.col("_holds")),
