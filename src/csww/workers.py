@@ -13,7 +13,7 @@ The frame keeps where each record came from (``_row``, ``_line``, ``_cell``, as 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -62,6 +62,35 @@ def frame(records: Sequence[Record], spec: Spec) -> pl.DataFrame:
     )
     out = pl.concat([raw, places, other.to_frame()], how="horizontal")
     return out.with_columns(category().alias(CAT))
+
+
+def text_frame(
+    columns: Mapping[str, Sequence[str | None]], n: int, elements: Sequence[str] = ()
+) -> pl.DataFrame:
+    """``n`` workers' values as text columns (element -> one text or ``None`` per worker, as
+    :func:`csww.stats.fastread.worker_columns` gives them), with a column of ``None`` for
+    each of ``elements`` no worker gives. With no column at all the frame has no row."""
+    series = [pl.Series(k, v, dtype=pl.String) for k, v in columns.items()]
+    series += [pl.Series(e, [None] * n, dtype=pl.String) for e in elements if e not in columns]
+    return pl.DataFrame(series)
+
+
+def by_distinct(
+    texts: pl.Series, convert: Callable[[str], Any], dtype: pl.DataType | type[pl.DataType]
+) -> pl.Series:
+    """``convert`` applied once to each distinct text of a column and mapped back onto it
+    (``None`` where the text is ``None`` or ``convert`` gives ``None``): a column typed by
+    the same Python function that would read one value, at the cost of its distinct texts."""
+    found = {t: convert(t) for t in texts.drop_nulls().unique().to_list()}
+    keys = [t for t, v in found.items() if v is not None]
+    if not keys:
+        return pl.Series(texts.name, [None] * texts.len(), dtype=dtype)
+    return texts.replace_strict(
+        pl.Series(keys, dtype=pl.String),
+        pl.Series([found[k] for k in keys], dtype=dtype),
+        default=None,
+        return_dtype=dtype,
+    )
 
 
 def category() -> pl.Expr:

@@ -1,7 +1,9 @@
 """A new collection year is data only: a fictional 2027 added as one TOML file, in a copy
 of the package, and nothing else changed. It has one new item, one new leaving-reason code
-and one item no longer collected; the template, validation, the statistics' labels and synth
-all follow it (docs/adding-a-year.md)."""
+and one item no longer collected, and its census moves to 31 August (an eleven-month year
+from 1 October 2026); the template, validation, the statistics (labels, starters, cases on
+the census day), the flows store (ages, starters, retention cohorts) and synth (alone and
+linked to 2026) all follow it (docs/adding-a-year.md)."""
 
 from __future__ import annotations
 
@@ -24,9 +26,11 @@ year = 2027
 guide = "A fictional 2027 (a test that adding a year needs data only)"
 working_days = 253
 
+# The census moves to 31 August: a short year, from 1 October 2026 to 31 August 2027.
 [timetable]
-reference_date = 2027-09-30
-census_day = 2027-09-30
+reference_date = 2027-08-31
+census_day = 2027-08-31
+period_start = 2026-10-01
 
 [remove]
 worker = ["ContractWeeks"]
@@ -87,6 +91,50 @@ out["issues"] = sorted({(i.rule, i.field, i.value) for i in report.issues
                         if i.field in ("HybridDays", "ContractWeeks", "ReasonLeave")})
 measured = measure_return(read(path), breakdowns=True)
 out["reasons"] = sorted(measured.breakdowns.share("leavers", "Reason for leaving"))
+
+# The census day is the spec's: synth writes and dates the year by it.
+clean_ret = generate(2027, "301", seed=1)
+out["header"] = [clean_ret.header.values["ReferenceDate"], clean_ret.header.values["DateTime"]]
+starts = [w.values["RoleStartDate"] for w in clean_ret.workers if w.values.get("RoleStartDate")]
+ends = [w.values["RoleEndDate"] for w in clean_ret.workers if w.values.get("RoleEndDate")]
+out["latest_start_end"] = [max(starts), max(ends), min(ends)]
+from csww.synth.linked import next_year
+linked = next_year([generate(2026, "301", seed=1), generate(2026, "302", seed=1)], seed=1)
+out["linked_header"] = sorted({r.header.values["ReferenceDate"] for r in linked})
+out["linked_latest"] = max(w.values.get("RoleEndDate") or w.values.get("RoleStartDate", "")
+                           for r in linked for w in r.workers)
+
+# Statistics: a starter inside the short year and one after its end (in September, inside
+# the year as it used to be); a leaver on the census day with cases, one after it.
+from csww.model import Record, Return
+worker = dict(inpost.values)
+def person(n, **values):
+    v = {**worker, "SWENo": f"SW99{n}", **values}
+    return Record(values={k: x for k, x in v.items() if x is not None})
+small = Return(header=ret.header, la=ret.la, workers=[
+    person(1, RoleStartDate="2026-10-15", Cases30="0"),
+    person(2, RoleStartDate="2027-09-10", Cases30="0"),
+    person(3, RoleEndDate="2027-08-31", Cases30="7"),
+    person(4, RoleEndDate="2027-09-15", Cases30="5"),
+])
+totals = measure_return(small, year=2027).measures.totals
+out["stats"] = [totals["starters_headcount"], totals["cases"], totals["inpost_headcount"]]
+
+# The flows store: ages at the census date, starters and cohorts of the short year.
+from csww.flows import movement, retention
+from csww.flows.store import Store
+aged = Return(header=ret.header, la=ret.la, workers=[
+    person(5, PersonBirthDate="1980-09-15", RoleStartDate="2026-10-15"),
+    person(6, PersonBirthDate="1980-08-15", RoleStartDate="2027-09-10"),
+])
+with Store(b"a salt for a fictional year test." * 2) as store:
+    store.load_return(aged)
+    out["ages"] = [a for (a,) in store.query("SELECT age FROM workers ORDER BY seq")]
+    out["starters"] = sum(f.headcount for f in movement.flows(store, 2027)
+                          if f.direction == "starters")
+    store.periods()
+    out["periods"] = [str(d) for d in store.query(
+        "SELECT first_day, reference_date, census_day FROM periods")[0]]
 print(json.dumps(out))
 """
 
@@ -144,3 +192,27 @@ def test_statistics_label_the_new_code_by_its_name(fictional: dict[str, object])
     assert isinstance(reasons, list)
     assert "Left to sail around the world" in reasons
     assert not [r for r in reasons if "not a valid code" in r]
+
+
+def test_synth_dates_the_year_by_its_own_census(fictional: dict[str, object]) -> None:
+    assert fictional["header"] == ["2027-08-31", "2027-09-20T09:30:00"]
+    latest_start, latest_end, earliest_end = fictional["latest_start_end"]  # type: ignore[misc]
+    assert latest_start <= "2027-08-31" and latest_end <= "2027-08-31"
+    assert earliest_end >= "2026-10-01"
+    assert fictional["linked_header"] == ["2027-08-31"]
+    linked_latest = fictional["linked_latest"]
+    assert isinstance(linked_latest, str) and linked_latest <= "2027-08-31"
+
+
+def test_statistics_follow_the_years_census_day(fictional: dict[str, object]) -> None:
+    """One starter in the short year (not the September one), and the cases of the leaver
+    on the census day (not of the one who left after it)."""
+    assert fictional["stats"] == [1, 7, 2]
+
+
+def test_the_flows_store_follows_the_years_census_day(fictional: dict[str, object]) -> None:
+    """Ages at 31 August (46 for a birthday in mid-September, 47 for mid-August); one
+    starter of the short year; the periods table says the spec's days."""
+    assert fictional["ages"] == [46, 47]
+    assert fictional["starters"] == 1
+    assert fictional["periods"] == ["2026-10-01", "2027-08-31", "2027-08-31"]

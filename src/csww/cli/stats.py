@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -30,7 +31,8 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 def _measure(
     paths: tuple[Path, ...], breakdowns: bool, year: int | None, pay: bool = False
 ) -> list[Measured]:
-    from csww.stats.collect import find_returns, measure_file
+    from csww.stats.batch import ReturnRead, read_file
+    from csww.stats.collect import find_returns, in_batches
 
     files = find_returns(paths)
     if not files:
@@ -41,20 +43,24 @@ def _measure(
             f"{sheets[0]} is a spreadsheet; statistics are computed from XML returns. Turn it "
             f"into XML first: csww generate {sheets[0]} -o {sheets[0].with_suffix('.xml')}"
         )
-    measured = []
     show = progress.files("Reading returns", len(files))
-    for done, path in enumerate(files, 1):
-        show(done, path.name)
-        try:
-            # The front door decides each return's year (its header, or --year) or refuses it.
-            decided = inputs.open_input(path, year).year
-            measured.append(measure_file(path, breakdowns, decided, pay))
-        except inputs.Refused as exc:
-            progress.done()
-            _fail(f"{path}: {exc.message} Run 'csww validate {path}' for details.")
-        except ReadError as exc:
-            progress.done()
-            _fail(f"{path}: {exc} Run 'csww validate {path}' for details.")
+
+    def reads() -> Iterator[ReturnRead]:
+        for done, path in enumerate(files, 1):
+            show(done, path.name)
+            try:
+                # The front door decides each return's year (its header, or --year) or
+                # refuses it.
+                decided = inputs.open_input(path, year).year
+                yield read_file(path, decided)
+            except inputs.Refused as exc:
+                progress.done()
+                _fail(f"{path}: {exc.message} Run 'csww validate {path}' for details.")
+            except ReadError as exc:
+                progress.done()
+                _fail(f"{path}: {exc} Run 'csww validate {path}' for details.")
+
+    measured = list(in_batches(reads(), breakdowns, pay))
     progress.done()
     return measured
 

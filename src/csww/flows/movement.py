@@ -22,10 +22,9 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from fractions import Fraction
 
-from csww.flows.store import Store
+from csww.flows.store import Store, census_period
 from csww.stats.aggregate import SUPPRESS_BELOW, la_geography
 from csww.stats.indicators import format_number
 from csww.stats.measures import MICRO, stats_spec
@@ -131,7 +130,8 @@ def flows(store: Store, year: int) -> list[Flow]:
         out.append(
             Flow(year, "leavers", unit, other or "", _found(category), code or "", n, int(fte))
         )
-    period = [year, date(year - 1, 10, 1), date(year, 9, 30), year, year - 1]
+    p = census_period(year)
+    period = [year, p.start, p.reference_date, year, year - 1]
     for unit, other, category, code, n, fte in store.query(STARTERS, period):
         out.append(
             Flow(year, "starters", unit, other or "", _found(category), code or "", n, int(fte))

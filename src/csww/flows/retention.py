@@ -32,9 +32,10 @@ from csww.stats.svg import lines
 ALL = "all"
 COHORTS = """
 WITH cohort AS (
-    SELECT DISTINCT unit, year AS cohort, person FROM workers
-    WHERE category = 'inpost' AND person IS NOT NULL
-        AND start_date >= make_date(year - 1, 10, 1) AND start_date <= make_date(year, 9, 30)),
+    SELECT DISTINCT w.unit, w.year AS cohort, w.person FROM workers w
+    JOIN periods p ON p.year = w.year
+    WHERE w.category = 'inpost' AND w.person IS NOT NULL
+        AND w.start_date BETWEEN p.first_day AND p.reference_date),
 present AS (
     SELECT DISTINCT unit, year, person FROM workers WHERE category = 'inpost' AND person IS NOT NULL),
 held AS (SELECT DISTINCT unit, year FROM returns)
@@ -87,6 +88,7 @@ def _curve(name: str, code: str, counts: dict[Cell, tuple[int, int]]) -> Curve:
 def curves(store: Store, unit: str) -> tuple[list[Curve], list[str]]:
     """The LA's curve, its neighbours' median and England's, with notes on what was used."""
     by_unit: dict[str, dict[Cell, tuple[int, int]]] = defaultdict(dict)
+    store.periods()
     for u, cohort, k, size, kept in store.query(COHORTS):
         by_unit[u][(str(cohort), k)] = (size, kept)
     years = store.years()

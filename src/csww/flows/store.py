@@ -35,11 +35,12 @@ from csww.core.expressions import whole_years
 from csww.model import Return
 from csww.privacy import PSEUDONYM_PREFIX, check_salt
 from csww.reader import ReadError
-from csww.spec import available_years, load_spec
+from csww.spec import Period, period_of
 from csww.stats import published as pub
 from csww.stats.fastread import Columns, add_values, worker_columns
 from csww.stats.measures import micro
 from csww.values import is_year, parse_date
+from csww.workers import by_distinct, text_frame
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("la", "VARCHAR"),
@@ -128,26 +129,18 @@ def _person(salt: bytes) -> Callable[[str], str | None]:
     return person
 
 
-def _by_distinct(
-    texts: pl.Series, convert: Callable[[str], Any], dtype: pl.DataType | type[pl.DataType]
-) -> pl.Series:
-    """``convert`` applied once to each distinct text of a column, mapped back onto it."""
-    found = {t: convert(t) for t in texts.drop_nulls().unique().to_list()}
-    keys = [t for t, v in found.items() if v is not None]
-    if not keys:
-        return pl.Series(texts.name, [None] * texts.len(), dtype=dtype)
-    return texts.replace_strict(
-        pl.Series(keys, dtype=pl.String),
-        pl.Series([found[k] for k in keys], dtype=dtype),
-        default=None,
-        return_dtype=dtype,
-    )
+def census_period(year: int) -> Period:
+    """The collection period of ``year`` from the specification (for a year csww has no
+    specification of, the nearest year's days: such a return can be linked, not checked)."""
+    period = period_of(year)
+    if period is None:
+        raise LoadError(f"{year} is not a collection year.")
+    return period
 
 
 def _census(year: int) -> date:
-    """The census date of ``year`` from its specification (30 September for a year csww
-    has no specification of: such a return can be linked, not checked)."""
-    return load_spec(year).reference_date if year in available_years() else date(year, 9, 30)
+    """The census date of ``year``: the reference date ages are worked out at."""
+    return census_period(year).reference_date
 
 
 def _frame(batch: list[Prepared], salt: bytes) -> pl.DataFrame:
@@ -179,14 +172,14 @@ def _frame(batch: list[Prepared], salt: bytes) -> pl.DataFrame:
             "seq": pl.Series(
                 [i for ready in batch for i in range(1, ready.records + 1)], dtype=pl.Int32
             ),
-            "person": _by_distinct(text("SWENo"), _person(salt), pl.String),
+            "person": by_distinct(text("SWENo"), _person(salt), pl.String),
             "agency": text("AgencyWorker"),
             "leaving": text("RoleEndDate"),
-            "fte": _by_distinct(text("FTE"), micro, pl.Int64),
-            "fte30": _by_distinct(text("FTE30"), micro, pl.Int64),
-            "start_date": _by_distinct(text("RoleStartDate"), _date, pl.Date),
-            "end_date": _by_distinct(text("RoleEndDate"), _date, pl.Date),
-            "born": _by_distinct(text("PersonBirthDate"), _date, pl.Date),
+            "fte": by_distinct(text("FTE"), micro, pl.Int64),
+            "fte30": by_distinct(text("FTE30"), micro, pl.Int64),
+            "start_date": by_distinct(text("RoleStartDate"), _date, pl.Date),
+            "end_date": by_distinct(text("RoleEndDate"), _date, pl.Date),
+            "born": by_distinct(text("PersonBirthDate"), _date, pl.Date),
             **{k: text(v).replace("", None) for k, v in ITEMS.items()},
         }
     )
@@ -290,14 +283,14 @@ class Store:
     ) -> Prepared:
         la, year_text = header.get("LEA", "").strip(), header.get("Year", "").strip()
         name = Path(source).name if source else "The return"
-        if not la or not is_year(year_text):
+        if not la or not is_year(year_text) or period_of(int(year_text)) is None:
             raise LoadError(
                 f"{name} has no LA code (LEA) or collection year (Year) in its header, so it "
                 "cannot be linked: run 'csww validate' on it and fix the header."
             )
         year = int(year_text)
         unit = pub.unit_code(la, year)
-        workers = pl.DataFrame([pl.Series(k, v, dtype=pl.String) for k, v in columns.items()])
+        workers = text_frame(columns, n)
         if workers.height != n:  # no worker gives any element
             workers = pl.DataFrame()
         return Prepared(la, year, unit, workers, self._digest(la, year, workers), source)
@@ -373,6 +366,22 @@ class Store:
             self.db.unregister("incoming")
 
     # ---------------------------------------------------------------- reading
+    def periods(self) -> None:
+        """(Re)make the temporary table ``periods`` (year, first_day, reference_date,
+        census_day): each year held's collection period, from the specification, for
+        queries that need a year's dates."""
+        self.db.execute(
+            "CREATE OR REPLACE TEMP TABLE periods "
+            "(year INTEGER, first_day DATE, reference_date DATE, census_day DATE)"
+        )
+        rows = [
+            [year, p.start, p.reference_date, p.census_day]
+            for year in self.years()
+            for p in [census_period(year)]
+        ]
+        if rows:
+            self.db.executemany("INSERT INTO periods VALUES (?, ?, ?, ?)", rows)
+
     def years(self) -> list[int]:
         return [
             r[0] for r in self.db.execute("SELECT DISTINCT year FROM returns ORDER BY 1").fetchall()

@@ -20,6 +20,7 @@ from csww.spec.model import (
     Category,
     Fact,
     Item,
+    Period,
     Sections,
     Spec,
     Status,
@@ -34,6 +35,7 @@ __all__ = [
     "Category",
     "Fact",
     "Item",
+    "Period",
     "Sections",
     "Spec",
     "Status",
@@ -46,6 +48,7 @@ __all__ = [
     "la_codes_for",
     "last_working_day",
     "load_spec",
+    "period_of",
     "removed_item",
     "spec_for",
     "year_problem",
@@ -196,6 +199,19 @@ def load_spec(year: int) -> Spec:
 
 def _date(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def period_of(year: int) -> Period | None:
+    """The collection period of ``year``: its specification's, or for a year csww has no
+    specification of (a return that can be linked or measured, not checked) the same days
+    of the nearest year it has. ``None`` for no year at all (a return without one)."""
+    if year < 1:
+        return None
+    years = available_years()
+    if year in years:
+        return load_spec(year).period
+    nearest = min(years, key=lambda y: (abs(y - year), y))
+    return load_spec(nearest).period.moved(year - nearest)
 
 
 def year_problem(year: int | None) -> str | None:

@@ -114,23 +114,30 @@ class Spec:
 
     @property
     def reference_date(self) -> date:
-        """The census date: 30 September of the collection year."""
+        """The census date: the header's Reference Date and the end of the collection year
+        (30 September in every year so far)."""
         return self.timetable.get("reference_date", date(self.year, 9, 30))
 
     @property
     def census_day(self) -> date:
-        """The day whose position is recorded: 30 September, or the last working day of
-        September when 30 September falls at a weekend (guide: "Reference date")."""
-        return self.timetable.get("census_day", last_working_day(self.year))
+        """The day whose position is recorded: the reference date, or the last working day
+        before it when it falls at a weekend (guide: "Reference date")."""
+        return self.timetable.get("census_day", working_day_on_or_before(self.reference_date))
 
     @property
     def previous_reference_date(self) -> date:
-        return date(self.year - 1, 9, 30)
+        """The day before the collection year: last year's census date."""
+        return self.period_start - timedelta(days=1)
 
     @property
     def period_start(self) -> date:
-        """First day of the collection year (1 October of the previous year)."""
-        return date(self.year - 1, 10, 1)
+        """First day of the collection year (1 October of the previous year so far): the day
+        after the same date a year before the reference date, unless the year says."""
+        return self.timetable.get("period_start", year_before(self.reference_date))
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_start, self.reference_date, self.census_day)
 
     def codes(self, item: Item) -> dict[str, str]:
         return self.codelists[item.codelist] if item.codelist else {}
@@ -173,6 +180,40 @@ class Spec:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A collection year: its first day, its reference date (the last day) and its census
+    day (the day whose position is recorded, on or before the reference date)."""
+
+    start: date
+    reference_date: date
+    census_day: date
+
+    def moved(self, years: int) -> Period:
+        """The same days ``years`` later (earlier when negative)."""
+        end = _shift(self.reference_date, years)
+        return Period(_shift(self.start, years), end, working_day_on_or_before(end))
+
+
+def _shift(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+def year_before(reference: date) -> date:
+    """The first day of a year ending on ``reference``."""
+    return _shift(reference, -1) + timedelta(days=1)
+
+
+def working_day_on_or_before(day: date) -> date:
+    """``day``, or the Friday before when it falls at a weekend."""
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
 def last_working_day(year: int) -> date:
     """30 September of ``year``, or the Friday before when it falls at a weekend.
 
@@ -180,7 +221,4 @@ def last_working_day(year: int) -> date:
     authority, please record the position as at the last working day of September." The
     header's Reference Date and the collection year's bounds stay 30 September; only what
     "on the census day" means (who is in post, absent, holding cases) moves."""
-    day = date(year, 9, 30)
-    while day.weekday() >= 5:
-        day -= timedelta(days=1)
-    return day
+    return working_day_on_or_before(date(year, 9, 30))

@@ -21,13 +21,21 @@ returns can continue that series.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from csww.model import Record
-from csww.spec import available_years, load_spec
+import polars as pl
+
+from csww.core.expressions import whole_years
+from csww.spec import available_years, load_spec, period_of
+from csww.stats.batch import RET, ROW, SEX, amounts, big_sums, limit_for
 from csww.stats.measures import MICRO, LAMeasures, count, is_date, micro, stats_spec
-from csww.values import parse_date, years_between
+from csww.values import parse_date
+from csww.workers import by_distinct
+
+if TYPE_CHECKING:
+    from csww.stats.batch import ReturnRead
 
 # DfE's published age groups ("20 to 29 years old", "30 to 39 years old", ... in the 2024
 # characteristics data set); the bands below 20 and from 60 follow the same wording (COLLECT's
@@ -93,22 +101,6 @@ def label(codelist: str, code: str | None, labels: dict[str, dict[str, str]] | N
 
 
 @dataclass
-class Person:
-    """One person in one population (in post, a starter or a leaver), across their records."""
-
-    record: dict[str, str]
-    fte: int = 0
-    role: str = ""
-    start: str = ""
-    cases: bool = False
-
-
-def _senior(a: str, b: str) -> str:
-    """The more senior of two role codes (1 senior manager ... 6; 9 not known)."""
-    return min(a, b, key=lambda r: int(r) if r.isdigit() else 99)
-
-
-@dataclass
 class Breakdowns:
     """Headcount and FTE per (population, breakdown, category) for one reporting unit."""
 
@@ -155,149 +147,258 @@ class Breakdowns:
         }
 
 
-class BreakdownTally:
-    """Feed records of one return; :meth:`result` gives its :class:`Breakdowns`."""
+KEY = ("SWENo", "PersonBirthDate", SEX, "Ethnicity")
+YES_NO = {"1": "Yes", "0": "No"}
 
-    def __init__(self, year: int, lea: str = "") -> None:
-        self.year, self.lea = year, lea
+
+def _rank(role: str) -> int:
+    """A role code's seniority (1 senior manager ... 6; 9 not known, anything else after)."""
+    try:
+        return int(role) if role.isdigit() else 99
+    except ValueError:
+        return 99
+
+
+def _band_of(value: pl.Expr, bands: tuple[tuple[int, str], ...]) -> pl.Expr:
+    """:func:`band` as an expression (``Not known`` where ``value`` is null)."""
+    out: Any = pl.when(value.is_null()).then(pl.lit(NOT_KNOWN))
+    for limit, name in bands[:-1]:
+        out = out.when(value < limit).then(pl.lit(name))
+    banded: pl.Expr = out.otherwise(pl.lit(bands[-1][1]))
+    return banded
+
+
+class _Year:
+    """The labels, dates and item names one collection year's breakdowns read."""
+
+    def __init__(self, year: int) -> None:
         spec = stats_spec(year)
-        self.census = spec.reference_date
-        self.start, self.end = spec.period_start.isoformat(), spec.reference_date.isoformat()
-        self.sex = spec.element_for("sex") or ""
-        sex_item = spec.worker.get(self.sex)
+        self.period = period_of(year) or spec.period
+        self.labels = spec.codelists
+        sex_item = spec.worker.get(spec.element_for("sex") or "")
         # The breakdown takes the item's name in its year: "Gender" to 2023, "Sex" from 2024.
         self.sex_name = sex_item.name if sex_item else NOT_KNOWN
         self.sex_codes = sex_item.codelist or "" if sex_item else ""
-        self.labels = spec.codelists
-        self.people: dict[tuple[str, ...], Person] = {}
-        self.starters: dict[tuple[str, ...], Person] = {}
-        self.leavers: dict[tuple[str, ...], Person] = {}
-        self.out = Breakdowns(year, lea)
 
-    def _label(self, codelist: str, code: str | None) -> str:
-        return label(codelist, code, self.labels)
+    def label(self, rows: pl.DataFrame, codelist: str, element: str) -> pl.Series:
+        """Each row's code of ``element`` in words (:func:`label`)."""
+        return by_distinct(
+            rows[element], lambda code: label(codelist, code, self.labels), pl.String
+        ).fill_null(NOT_KNOWN)
 
-    def add(self, rec: Record) -> None:
-        v = rec.values
-        fte = micro(v.get("FTE")) or 0
-        out = self.out
-        if v.get("AgencyWorker") == "1":
-            if v.get("RoleEndDate"):
-                return  # not in post at 30 September (query 535Q): no agency worker
-            weeks = micro(v.get("ContractWeeks"))
-            span = NOT_KNOWN if weeks is None else band(weeks / MICRO, ASSIGNMENT_BANDS)
-            out.add("agency", "Length of assignment", span, 1, fte)
-            cases = count(v.get("Cases30"))
-            out.add("agency", "Holds cases", "Yes" if cases else "No", 1, fte)
-            return
-        key = (
-            v.get("SWENo", ""),
-            v.get("PersonBirthDate", ""),
-            v.get(self.sex, ""),
-            v.get("Ethnicity", ""),
-        )
-        started = v.get("RoleStartDate", "")
-        ended = v.get("RoleEndDate", "")
-        role = v.get("OrgRole") or "9"
-        if started and is_date(started) and self.start <= started <= self.end:
-            _join(self.starters, (*key, started), v, fte, role, started)
-            out.add("starters", "Origin", self._label("StartOrigin", v.get("StartOrigin")), 0, fte)
-        if ended:
-            _join(self.leavers, (*key, ended), v, fte, role, started)
-            return
-        person = _join(self.people, key, v, fte, role, started)
-        person.cases = person.cases or bool(count(v.get("Cases30")))
-        out.add("in post", "Role (FTE by post)", self._label("OrgRole", v.get("OrgRole")), 0, fte)
-
-    def _common(self, person: Person, on: date) -> list[tuple[str, str]]:
-        """Age group (on the day ``on``), sex, ethnic group and role of one person."""
-        v = person.record
-        born = parse_date(v.get("PersonBirthDate"))
-        age = NOT_KNOWN if born is None else band(years_between(born, on), AGE_BANDS)
-        ethnicity = v.get("Ethnicity")
-        group = ETHNIC_GROUP_OF.get(
-            ethnicity or "", "Refused or not obtained" if ethnicity else NOT_KNOWN
-        )
-        return [
-            (AGE, age),
-            (self.sex_name, label(self.sex_codes, v.get(self.sex), self.labels)),
-            ("Ethnic group", group),
-            (
-                "Role (most senior post)",
-                self._label("OrgRole", person.role if person.role != "9" else None),
+    def common(self, people: pl.DataFrame, on: pl.Expr) -> dict[str, pl.Series | pl.Expr]:
+        """Age group (on the day ``on``), sex, ethnic group and most senior role."""
+        role = pl.when(pl.col("_role") != "9").then(pl.col("_role")).otherwise(pl.lit(""))
+        born = by_distinct(people["PersonBirthDate"], parse_date, pl.Date)
+        return {
+            AGE: _band_of(whole_years(pl.lit(born), on), AGE_BANDS),
+            self.sex_name: self.label(people, self.sex_codes, SEX),
+            "Ethnic group": by_distinct(people["Ethnicity"], _ethnic_group, pl.String).fill_null(
+                NOT_KNOWN
             ),
+            "Role (most senior post)": self.label(
+                people.with_columns(role.alias("_senior")), "OrgRole", "_senior"
+            ),
+        }
+
+
+def _ethnic_group(code: str) -> str:
+    return ETHNIC_GROUP_OF.get(code, "Refused or not obtained" if code else NOT_KNOWN)
+
+
+def _service(people: pl.DataFrame, on: pl.Expr) -> pl.Expr:
+    started = by_distinct(people["_start"], parse_date, pl.Date)
+    return _band_of(whole_years(pl.lit(started), on), SERVICE_BANDS)
+
+
+def _people(rows: pl.DataFrame, key: Sequence[str], first: Sequence[str]) -> pl.DataFrame:
+    """One row per person (``key``): the values of ``first`` from their first record, their
+    most senior role (the first record's among equals), their earliest starting date
+    (``""`` when none), whether any of their records holds cases, and their FTE (the sum of
+    their records': in 64 bits, and whether a record's is too large for that)."""
+    ordered = rows.sort(ROW)
+    start = pl.col("RoleStartDate").filter(pl.col("RoleStartDate") != "").min()
+    return ordered.group_by([RET, *key], maintain_order=True).agg(
+        *[pl.col(e).first() for e in first],
+        pl.col("_role").sort_by("_rank", maintain_order=True).first(),
+        start.fill_null("").alias("_start"),
+        pl.col("_holds").any().alias("_holds"),
+        pl.col("_fte").sum().alias("_fte"),
+        pl.col("_fte_big").any().alias("_fte_big"),
+    )
+
+
+class _Cells:
+    """Headcount and exact FTE per (return, population, breakdown, category)."""
+
+    def __init__(self, reads: Sequence[ReturnRead]) -> None:
+        self.out = [Breakdowns(r.year, r.lea) for r in reads]
+
+    def records(self, rows: pl.DataFrame, population: str, by: dict[str, pl.Series]) -> None:
+        """Each record's FTE in its own category of each breakdown (no headcount)."""
+        for breakdown, category in by.items():
+            cells = rows.with_columns(pl.lit(breakdown).alias("_b"), category.alias("_c"))
+            self._add(cells, population, heads=False)
+
+    def agency(self, rows: pl.DataFrame, breakdown: str, category: pl.Series | pl.Expr) -> None:
+        """Agency workers are never de-duplicated: a head and an FTE per record."""
+        cells = rows.with_columns(pl.lit(breakdown).alias("_b"), category.alias("_c"))
+        self._add(cells, "agency", heads=True)
+
+    def people(
+        self,
+        records: pl.DataFrame,
+        people: pl.DataFrame,
+        key: Sequence[str],
+        population: str,
+        by: Mapping[str, pl.Series | pl.Expr],
+        fte: bool = True,
+    ) -> None:
+        """Each person once in their category of each breakdown, with the FTEs of all their
+        records (none when ``fte`` is off)."""
+        people = people.with_row_index("_pid")
+        amounts = [pl.col("_fte"), pl.col("_fte_big")] if fte else []
+        amounts = amounts or [pl.lit(0, pl.Int64).alias("_fte"), pl.lit(False).alias("_fte_big")]
+        columns = [
+            pl.lit(v).alias(b) if isinstance(v, pl.Series) else v.alias(b) for b, v in by.items()
         ]
-
-    @staticmethod
-    def _service(start: str, on: date) -> str:
-        started = parse_date(start)
-        return NOT_KNOWN if started is None else band(years_between(started, on), SERVICE_BANDS)
-
-    def result(self) -> Breakdowns:
-        out = self.out
-        for person in self.people.values():
-            v, fte = person.record, person.fte
-            absent = v.get("Absat30Sept")
-            cells = (
-                *self._common(person, self.census),
-                (SERVICE, self._service(person.start, self.census)),
-                ("Qualification level", self._label("QualLevel", v.get("QualLevel"))),
-                (
-                    "Step Up graduate",
-                    {"1": "Yes", "0": "No"}.get(v.get("StepUpGrad", ""), NOT_KNOWN),
-                ),
-                (
-                    "Frontline graduate",
-                    {"1": "Yes", "0": "No"}.get(v.get("FrontlineGrad", ""), NOT_KNOWN),
-                ),
-                ("Working pattern", "Full time" if fte >= MICRO else "Part time"),
-                ("Holds cases", "Yes" if person.cases else "No"),
-                (
-                    "Absent on 30 September",
-                    self._label("ReasonAbsence", v.get("ReasonAbsence"))
-                    if absent == "1"
-                    else ("Not absent" if absent == "0" else NOT_KNOWN),
-                ),
+        index = [RET, "_pid", "_fte", "_fte_big"]
+        cells = people.select(RET, "_pid", *amounts, *columns)
+        long = cells.unpivot(index=index, variable_name="_b", value_name="_c")
+        self._add(long, population, heads=True)
+        if fte and people["_fte_big"].any():  # a record's FTE too large for 64 bits
+            big = records.filter(pl.col("_fte_big")).join(
+                people.select(RET, *key, "_pid"), on=[RET, *key]
             )
-            for breakdown, category in cells:
-                out.add("in post", breakdown, category, 1, fte)
-        for person in self.starters.values():
-            for breakdown, category in self._common(person, self.census):
-                out.add("starters", breakdown, category, 1, person.fte)
-            # Origin's FTE was added record by record; its headcount counts each person once.
-            origin = self._label("StartOrigin", person.record.get("StartOrigin"))
-            out.add("starters", "Origin", origin, 1, 0)
-        for (*_, ended), person in self.leavers.items():
-            left = parse_date(ended) or self.census
-            v = person.record
-            cells = (
-                *self._common(person, left),
-                (SERVICE, self._service(person.start, left)),
-                ("Destination", self._label("LeaverDestination", v.get("LeaverDestination"))),
-                ("Reason for leaving", self._label("ReasonLeave", v.get("ReasonLeave"))),
+            in_cells = long.filter(pl.col("_fte_big")).join(
+                big.select(RET, "_pid", "FTE"), on=[RET, "_pid"]
             )
-            for breakdown, category in cells:
-                out.add("leavers", breakdown, category, 1, person.fte)
-        return out
+            self._big(in_cells, population)
+
+    def _add(self, cells: pl.DataFrame, population: str, heads: bool) -> None:
+        """Add each group of ``cells``: its rows as heads when ``heads``, and its FTE (the
+        64-bit part, and for a row per record the rest, exactly)."""
+        keys = [RET, "_b", "_c"]
+        found = cells.group_by(keys).agg(pl.len(), pl.col("_fte").sum().fill_null(0))
+        for ret, breakdown, category, n, fte in found.iter_rows():
+            self.out[ret].add(population, breakdown, category, n if heads else 0, fte)
+        if "FTE" in cells.columns:
+            self._big(cells.filter(pl.col("_fte_big")), population)
+
+    def _big(self, rows: pl.DataFrame, population: str) -> None:
+        """FTEs too large for 64 bits, summed from their texts in Python integers."""
+        if rows.height:
+            for (ret, b, c), total in big_sums(rows, [RET, "_b", "_c"], "FTE", micro).items():
+                self.out[ret].add(population, b, c, 0, total)
 
 
-def _join(
-    group: dict[tuple[str, ...], Person],
-    key: tuple[str, ...],
-    v: dict[str, str],
-    fte: int,
-    role: str,
-    started: str,
-) -> Person:
-    """Add one record to the person it belongs to in ``group`` (their FTEs add up)."""
-    person = group.get(key)
-    if person is None:
-        person = group[key] = Person(v, 0, role, started)
-    person.fte += fte
-    person.role = _senior(person.role, role)
-    if started and (not person.start or started < person.start):
-        person.start = started
-    return person
+def frame_breakdowns(workers: pl.DataFrame, reads: Sequence[ReturnRead]) -> list[Breakdowns]:
+    """The breakdowns of each return of a batch of one year (see :mod:`csww.stats.batch`)."""
+    year = _Year(reads[0].year if reads else 0)
+    cells = _Cells(reads)
+    rows = _prepared(workers)
+    agency = pl.col("AgencyWorker") == "1"
+    ended = pl.col("RoleEndDate") != ""
+    on_duty = rows.filter(agency & ~ended)
+    weeks = by_distinct(on_duty["ContractWeeks"], _assignment, pl.String).fill_null(NOT_KNOWN)
+    cells.agency(on_duty, "Length of assignment", weeks)
+    cells.agency(on_duty, "Holds cases", _yes_no(pl.col("_holds")))
+    staff = rows.filter(~agency)
+    first, last = year.period.start.isoformat(), year.period.reference_date.isoformat()
+    started = by_distinct(staff["RoleStartDate"], _is_date, pl.Boolean).fill_null(False)
+    starters = staff.filter(
+        started & pl.col("RoleStartDate").is_between(pl.lit(first), pl.lit(last))
+    )
+    leavers = staff.filter(ended)
+    inpost = staff.filter(~ended)
+    cells.records(
+        starters, "starters", {"Origin": year.label(starters, "StartOrigin", "StartOrigin")}
+    )
+    cells.records(
+        inpost, "in post", {"Role (FTE by post)": year.label(inpost, "OrgRole", "OrgRole")}
+    )
+    _inpost(cells, year, inpost)
+    _starters(cells, year, starters)
+    _leavers(cells, year, leavers)
+    return cells.out
+
+
+def _prepared(workers: pl.DataFrame) -> pl.DataFrame:
+    role = pl.when(pl.col("OrgRole") != "").then(pl.col("OrgRole")).otherwise(pl.lit("9"))
+    rows = workers.with_columns(role.alias("_role"))
+    fte, big = amounts(rows["FTE"], micro, limit_for(rows))
+    return rows.with_columns(
+        by_distinct(rows["_role"], _rank, pl.Int64).alias("_rank"),
+        by_distinct(rows["Cases30"], _holds, pl.Boolean).fill_null(False).alias("_holds"),
+        fte.alias("_fte"),
+        big.alias("_fte_big"),
+    )
+
+
+def _holds(text: str) -> bool:
+    return bool(count(text))
+
+
+def _assignment(text: str) -> str | None:
+    weeks = micro(text)
+    return None if weeks is None else band(weeks / MICRO, ASSIGNMENT_BANDS)
+
+
+def _yes_no(flag: pl.Expr) -> pl.Expr:
+    return pl.when(flag).then(pl.lit("Yes")).otherwise(pl.lit("No"))
+
+
+def _inpost(cells: _Cells, year: _Year, rows: pl.DataFrame) -> None:
+    first = ("QualLevel", "StepUpGrad", "FrontlineGrad", "Absat30Sept", "ReasonAbsence")
+    people = _people(rows, KEY, first)
+    census = pl.lit(year.period.reference_date)
+    absent = pl.col("Absat30Sept")
+    reason = year.label(people, "ReasonAbsence", "ReasonAbsence")
+    by: dict[str, pl.Series | pl.Expr] = {
+        **year.common(people, census),
+        SERVICE: _service(people, census),
+        "Qualification level": year.label(people, "QualLevel", "QualLevel"),
+        "Step Up graduate": pl.col("StepUpGrad").replace_strict(YES_NO, default=NOT_KNOWN),
+        "Frontline graduate": pl.col("FrontlineGrad").replace_strict(YES_NO, default=NOT_KNOWN),
+        "Working pattern": pl.when((pl.col("_fte") >= MICRO) | pl.col("_fte_big"))
+        .then(pl.lit("Full time"))
+        .otherwise(pl.lit("Part time")),
+        "Holds cases": _yes_no(pl.col("_holds")),
+        "Absent on 30 September": pl.when(absent == "1")
+        .then(pl.lit(reason))
+        .when(absent == "0")
+        .then(pl.lit("Not absent"))
+        .otherwise(pl.lit(NOT_KNOWN)),
+    }
+    cells.people(rows, people, KEY, "in post", by)
+
+
+def _starters(cells: _Cells, year: _Year, rows: pl.DataFrame) -> None:
+    key = (*KEY, "RoleStartDate")
+    people = _people(rows, key, ("StartOrigin",))
+    census = pl.lit(year.period.reference_date)
+    cells.people(rows, people, key, "starters", year.common(people, census))
+    # Origin's FTE was added record by record; its headcount counts each person once.
+    origin = {"Origin": year.label(people, "StartOrigin", "StartOrigin")}
+    cells.people(rows, people, key, "starters", origin, fte=False)
+
+
+def _leavers(cells: _Cells, year: _Year, rows: pl.DataFrame) -> None:
+    key = (*KEY, "RoleEndDate")
+    people = _people(rows, key, ("LeaverDestination", "ReasonLeave"))
+    ended = by_distinct(people["RoleEndDate"], parse_date, pl.Date)
+    left = pl.lit(ended).fill_null(pl.lit(year.period.reference_date))
+    by: dict[str, pl.Series | pl.Expr] = {
+        **year.common(people, left),
+        SERVICE: _service(people, left),
+        "Destination": year.label(people, "LeaverDestination", "LeaverDestination"),
+        "Reason for leaving": year.label(people, "ReasonLeave", "ReasonLeave"),
+    }
+    cells.people(rows, people, key, "leavers", by)
+
+
+def _is_date(text: str) -> bool | None:
+    return True if is_date(text) else None
 
 
 def part_time_share(b: Breakdowns) -> float | None:

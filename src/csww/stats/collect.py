@@ -1,19 +1,23 @@
-"""Gather returns (files, folders or returns in memory) and measure each in one pass."""
+"""Gather returns (files, folders or returns in memory) and measure them in batches: the
+workers of a batch of returns are one frame (:mod:`csww.stats.batch`), and the measures,
+breakdowns and pay are computed over it (:func:`~csww.stats.measures.frame_measures`,
+:func:`~csww.stats.breakdowns.frame_breakdowns`, :func:`~csww.stats.pay.frame_pay`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from csww.model import Record, Return
+from csww.model import Return
 from csww.stats import published as pub
-from csww.stats.breakdowns import Breakdowns, BreakdownTally
-from csww.stats.fastread import records
-from csww.stats.measures import LAMeasures, Tally
-from csww.stats.pay import PayTally
+from csww.stats.batch import ReturnRead, frame, read_file, read_return
+from csww.stats.breakdowns import Breakdowns, frame_breakdowns
+from csww.stats.measures import LAMeasures, frame_measures, stats_spec
+from csww.stats.pay import PayTally, frame_pay
 
-Feeder = Tally | BreakdownTally | PayTally
+BATCH_ROWS = 100_000
 
 
 @dataclass
@@ -41,79 +45,61 @@ def find_returns(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def _feed(records: Iterable[Record], tallies: Sequence[Feeder]) -> None:
-    adders = [t.add for t in tallies]
-    for rec in records:
-        for add in adders:
-            add(rec)
+def measure_reads(
+    reads: Sequence[ReturnRead], breakdowns: bool = False, pay: bool = False
+) -> list[Measured]:
+    """Measure returns already read, as one batch: one frame per collection year among them,
+    every figure a group-by over it. Results come in the order of ``reads``."""
+    out: list[Measured | None] = [None] * len(reads)
+    years: dict[int, list[int]] = defaultdict(list)
+    for index, read in enumerate(reads):
+        years[read.year].append(index)
+    for year, indexes in years.items():
+        same = [reads[i] for i in indexes]
+        workers = frame(same, stats_spec(year))
+        measures = frame_measures(workers, same)
+        extra = frame_breakdowns(workers, same) if breakdowns else [None] * len(same)
+        paid = frame_pay(workers, same) if pay else [None] * len(same)
+        for i, m, b, p in zip(indexes, measures, extra, paid, strict=True):
+            out[i] = Measured(m, b, p)
+    return [m for m in out if m is not None]
+
+
+def in_batches(
+    reads: Iterable[ReturnRead], breakdowns: bool = False, pay: bool = False
+) -> Iterator[Measured]:
+    """Measure returns as they are read, a batch of about :data:`BATCH_ROWS` worker records
+    at a time (so a national decade is never held at once), in the order read."""
+    batch: list[ReturnRead] = []
+    rows = 0
+    for read in reads:
+        batch.append(read)
+        rows += read.workers.height
+        if rows >= BATCH_ROWS:
+            yield from measure_reads(batch, breakdowns, pay)
+            batch, rows = [], 0
+    yield from measure_reads(batch, breakdowns, pay)
 
 
 def measure_file(
     path: str | Path, breakdowns: bool = False, year: int | None = None, pay: bool = False
 ) -> Measured:
-    """Stream one XML return once, feeding the measures (and breakdowns, and pay) as records
-    arrive."""
-    pending: list[Record] = []
-    tallies: list[Feeder] = []
-    pay_tally: list[PayTally] = []
-    la: Record | None = None
-
-    def start(header: Record | None) -> None:
-        values = header.values if header is not None else {}
-        text = values.get("Year", "")
-        y = year or (int(text) if text.isdigit() else 0)
-        lea = values.get("LEA", "")
-        tallies.append(Tally(y, lea))
-        if breakdowns:
-            tallies.append(BreakdownTally(y, lea))
-        if pay:
-            pay_tally.append(PayTally(y, lea))
-            tallies.append(pay_tally[0])
-        _feed(pending, tallies)
-        pending.clear()
-
-    for kind, value in records(path):
-        if kind == "worker":
-            if tallies:
-                for t in tallies:
-                    t.add(value)
-            else:
-                pending.append(value)
-        elif kind == "header":
-            start(value)
-        elif kind == "la":
-            la = value
-    if not tallies:
-        start(None)
-    tally = tallies[0]
-    assert isinstance(tally, Tally)
-    tally.set_la(la)
-    extra = tallies[1].result() if breakdowns and isinstance(tallies[1], BreakdownTally) else None
-    for p in pay_tally:
-        p.set_la(la)
-    return Measured(tally.result(str(path)), extra, pay_tally[0] if pay_tally else None)
+    """Read one XML return and measure it (its header's Year unless ``year`` is given)."""
+    return measure_reads([read_file(path, year)], breakdowns, pay)[0]
 
 
 def measure_return(
     ret: Return, breakdowns: bool = False, year: int | None = None, pay: bool = False
 ) -> Measured:
-    y = year or ret.year or 0
-    tally = Tally(y, ret.lea or "")
-    tally.set_la(ret.la)
-    extra = BreakdownTally(y, ret.lea or "") if breakdowns else None
-    pay_tally = PayTally(y, ret.lea or "") if pay else None
-    if pay_tally is not None:
-        pay_tally.set_la(ret.la)
-    feeders: list[Feeder] = [tally]
-    feeders += [f for f in (extra, pay_tally) if f is not None]
-    _feed(ret.workers, feeders)
-    return Measured(tally.result(), extra.result() if extra is not None else None, pay_tally)
+    """Measure a return in memory (its header's Year unless ``year`` is given)."""
+    return measure_reads([read_return(ret, year)], breakdowns, pay)[0]
 
 
 def measure_paths(
     paths: Iterable[str | Path], breakdowns: bool = False, year: int | None = None
 ) -> list[Measured]:
-    return [measure_file(p, breakdowns, year) for p in find_returns(paths)]
+    files = find_returns(paths)
+    return list(in_batches((read_file(p, year) for p in files), breakdowns))
 
 
 def unit_breakdowns(measured: Iterable[Measured]) -> dict[tuple[int, str], Breakdowns]:

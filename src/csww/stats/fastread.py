@@ -14,6 +14,7 @@ readers give the same values.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -128,6 +129,50 @@ def worker_columns(path: str | Path) -> tuple[dict[str, str], Columns, int]:
     return header, columns, n
 
 
+@dataclass(frozen=True, slots=True)
+class ReturnColumns:
+    """A return for statistics: its header's values (the first header's), its LA level's
+    (the last LA-level record's; ``None`` when it has none), and its workers' values as
+    columns (as :func:`worker_columns` gives them)."""
+
+    header: dict[str, str]
+    la: dict[str, str] | None
+    columns: Columns
+    n: int
+
+
+def return_columns(path: str | Path) -> ReturnColumns:
+    """Read a return's header, LA level and workers in one pass; a file the lean reader
+    cannot read is read by :func:`records`, which explains the problem."""
+    path = Path(path)
+    header: dict[str, str] | None = None
+    la: dict[str, str] | None = None
+    columns: Columns = {}
+    n = 0
+    try:
+        for name, elem in _elements(path):
+            if name in WORKER_TAGS:
+                _add_worker(elem, columns, n)
+                n += 1
+            elif name in HEADER_TAGS:
+                header = _header(elem) if header is None else header
+            else:
+                la = _values(elem)
+    except (etree.XMLSyntaxError, ReadError, OSError):
+        header, la, columns, n = None, None, {}, 0
+        for kind, rec in records(path):
+            if kind == "header":
+                header = rec.values if header is None else header
+            elif kind == "la":
+                la = rec.values
+            else:
+                add_values(rec.values, columns, n)
+                n += 1
+    for column in columns.values():
+        column.extend([None] * (n - len(column)))
+    return ReturnColumns(header or {}, la, columns, n)
+
+
 def add_values(values: dict[str, str], columns: Columns, n: int) -> None:
     """Append worker ``n``'s values (a record's dict) to the columns."""
     for element, text in values.items():
@@ -136,23 +181,29 @@ def add_values(values: dict[str, str], columns: Columns, n: int) -> None:
         column.append(text)
 
 
+_NAMES: dict[str, str] = {}  # an element's tag as written -> its name (no namespace, no alias)
+
+
+def _name(tag: str) -> str:
+    name = tag.rpartition("}")[2] if "}" in tag else tag  # CSWW returns use no namespace
+    return ALIASES.get(name, name)
+
+
 def _add_worker(elem: etree._Element, columns: Columns, n: int) -> None:
     """Append worker ``n``'s values to the columns (as :func:`_values` reads them)."""
+    names = _NAMES
     for child in elem:
-        name = child.tag
-        if "}" in name:  # a namespace, which CSWW returns do not use
-            name = name.rpartition("}")[2]
-        if name in ALIASES:
-            name = ALIASES[name]
+        tag = child.tag
+        name = names.get(tag)
+        if name is None:
+            name = names[tag] = _name(tag)
         column = columns.get(name)
         if column is None:
             column = columns[name] = [None] * n
-        else:
-            held = len(column)
-            if held > n:  # a repeat within this worker: the first occurrence is kept
+        elif len(column) != n:
+            if len(column) > n:  # a repeat within this worker: the first occurrence is kept
                 continue
-            if held < n:
-                column.extend([None] * (n - held))
+            column.extend([None] * (n - len(column)))
         text = child.text
         column.append(text.strip() if text else "")
 

@@ -1,14 +1,17 @@
 """Per-LA measures from worker records, as DfE's methodology defines them.
 
-A :class:`Tally` takes a return's records one at a time (so a file is never held in memory)
-and keeps exact totals: FTEs and days in millionths, counts as integers. Definitions
+:func:`frame_measures` computes them for a batch of returns of one year held as one frame
+of worker rows (:mod:`csww.stats.batch`): each record's category and what it counts towards
+are columns, headcounts are distinct people per return, and totals are exact (FTEs and days
+in millionths, counts as integers, of any size). The collection year, its census day and
+its first day come from the specification (:func:`csww.spec.period_of`). Definitions
 (sources in ``docs/methodology.md``):
 
 * **in post**: records that are not agency workers and have no leaving date. Headcount counts
   a person once: duplicates are removed on registration number, date of birth, gender and
   ethnicity (the LA is the return's). FTE sums every record (never de-duplicated).
 * **starters**: employees (not agency) whose starting date falls in the collection year
-  (1 October to 30 September), including starters who left within the year; headcount
+  (1 October to 30 September so far: the specification's period), including starters who left within the year; headcount
   de-duplicated as in post plus the starting date.
 * **leavers**: employees with a leaving date; headcount de-duplicated as in post plus the
   leaving date. A leaver's FTE is the FTE recorded on the leaver record and nothing else, in
@@ -31,12 +34,18 @@ it exist but none does, or when the LA-level figures are missing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from csww.model import Record, Return
-from csww.spec import Spec, UnknownYear, load_spec, spec_for
+import polars as pl
+
+from csww.spec import Period, Spec, UnknownYear, load_spec, period_of, spec_for
+from csww.stats.batch import RET, SEX, amounts, big_sums, day_of_column, limit_for
+
+if TYPE_CHECKING:
+    from csww.stats.batch import ReturnRead
 
 MICRO = 1_000_000
 
@@ -55,10 +64,17 @@ def micro(text: str | None) -> int | None:
 
 
 def count(text: str | None) -> int | None:
+    """A whole number written in digits, or None (a digit of another script with no value
+    as a number, such as a superscript, is unreadable)."""
     if not text:
         return None
     text = text.strip()
-    return int(text) if text.isdigit() else None
+    if not text.isdigit():
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        return None
 
 
 def stats_spec(year: int) -> Spec:
@@ -102,128 +118,145 @@ class LAMeasures:
         return self.totals.get(name)
 
 
-class Tally:
-    """Running totals for one return; feed it records, then call :meth:`result`."""
-
-    def __init__(self, year: int, lea: str = "") -> None:
-        self.year, self.lea = year, lea
-        self.start, self.end = f"{year - 1}-10-01", f"{year}-09-30"
-        self.sex = sex_element(year)
-        self.census_day = stats_spec(year).census_day.isoformat() if year else self.end
-        self.inpost_fte = self.starters_fte = self.leavers_fte = self.agency_fte = 0
-        self.case_fte = self.days = 0
-        self.cases = self.agency_headcount = self.workers = self.agency_left = 0
-        self.inpost: set[tuple[str, ...]] = set()
-        self.starters: set[tuple[str, ...]] = set()
-        self.leavers: set[tuple[str, ...]] = set()
-        self.given = dict.fromkeys(("inpost_fte", "leavers_fte", "agency_fte", "cases", "days"), 0)
-        self.needed = dict.fromkeys(self.given, 0)
-        self.la: Record | None = None
-
-    def add(self, rec: Record) -> None:
-        v = rec.values
-        self.workers += 1
-        fte = micro(v.get("FTE"))
-        if v.get("AgencyWorker") == "1":
-            if v.get("RoleEndDate"):
-                self.agency_left += 1
-                return
-            self.agency_headcount += 1
-            self.needed["agency_fte"] += 1
-            if fte is not None:
-                self.given["agency_fte"] += 1
-                self.agency_fte += fte
-            self._cases(v, fte)
-            return
-        person = (
-            v.get("SWENo", ""),
-            v.get("PersonBirthDate", ""),
-            v.get(self.sex, ""),
-            v.get("Ethnicity", ""),
-        )
-        ended = day_of(v.get("RoleEndDate")) or v.get("RoleEndDate")
-        if ended:
-            self.leavers.add((*person, ended))
-            self.needed["leavers_fte"] += 1
-            if fte is not None:
-                self.given["leavers_fte"] += 1
-            worked = fte or 0
-            self.leavers_fte += worked
-            if self.census_day <= ended <= self.end:
-                self._cases(v, fte)
-        else:
-            self.inpost.add(person)
-            self.needed["inpost_fte"] += 1
-            if fte is not None:
-                self.given["inpost_fte"] += 1
-                self.inpost_fte += fte
-            worked = fte or 0
-            self._cases(v, fte)
-        started = day_of(v.get("RoleStartDate"))
-        if started and self.start <= started <= self.end:
-            self.starters.add((*person, started))
-            self.starters_fte += worked
-        self.needed["days"] += 1
-        days = micro(v.get("WorkingDaysLost"))
-        if days is not None:
-            self.given["days"] += 1
-            self.days += days
-
-    def _cases(self, v: dict[str, str], fte: int | None) -> None:
-        self.needed["cases"] += 1
-        n = count(v.get("Cases30"))
-        if n is None:
-            return
-        self.given["cases"] += 1
-        if n > 0:
-            self.cases += n
-            self.case_fte += fte or 0
-
-    def set_la(self, rec: Record | None) -> None:
-        self.la = rec
-
-    def result(self, source: str | None = None) -> LAMeasures:
-        def fte(name: str, total: int) -> Fraction | None:
-            if self.needed[name] and not self.given[name]:
-                return None
-            return Fraction(total, MICRO)
-
-        la = self.la.values if self.la is not None else {}
-        vacancies, cover = micro(la.get("NumberOfVacancies")), micro(la.get("NoAgencyFTE"))
-        case_data = not (self.needed["cases"] and not self.given["cases"])
-        totals: dict[str, Fraction | int | None] = {
-            "inpost_fte": fte("inpost_fte", self.inpost_fte),
-            "inpost_headcount": len(self.inpost),
-            "starters_fte": Fraction(self.starters_fte, MICRO),
-            "starters_headcount": len(self.starters),
-            "leavers_fte": fte("leavers_fte", self.leavers_fte),
-            "leavers_headcount": len(self.leavers),
-            "agency_fte": fte("agency_fte", self.agency_fte),
-            "agency_headcount": self.agency_headcount,
-            "agency_cover_fte": None if cover is None else Fraction(cover, MICRO),
-            "vacancy_fte": None if vacancies is None else Fraction(vacancies, MICRO),
-            "case_holders_fte": Fraction(self.case_fte, MICRO) if case_data else None,
-            "cases": self.cases if case_data else None,
-            "working_days_lost_fte": fte("days", self.days),
-        }
-        notes: dict[str, int] = {}
-        if self.agency_left:
-            notes["agency_with_leaving_date"] = self.agency_left
-        # Days lost with no employee to lose them (only agency workers) are "not applicable",
-        # as DfE shows them (Isles of Scilly, 2023 to 2025).
-        na = {"working_days_lost_fte"} if not self.needed["days"] else set()
-        return LAMeasures(
-            self.year, self.lea, totals, self.workers, [source] if source else [], notes, na
-        )
+KIND = "_kind"  # inpost, leaver, agency, or agency_left (an agency record with a leaving date)
+ENDED = "_ended"  # a leaver's leaving day (the text itself when it is not a date)
+STARTED = "_started"
+STARTER = "_starter"
+CASES = "_case_row"  # holding cases on the census day (see the module's definitions)
+PERSON = ("SWENo", "PersonBirthDate", SEX, "Ethnicity")
+# Values summed: (column of the frame, item, how one text is read).
+AMOUNTS = {
+    "_fte": ("FTE", micro),
+    "_cases": ("Cases30", count),
+    "_days": ("WorkingDaysLost", micro),
+}
 
 
-def measure_return(ret: Return, year: int | None = None) -> LAMeasures:
-    """Measures of a return in memory (its header's Year unless ``year`` is given)."""
-    tally = Tally(year or ret.year or 0, ret.lea or "")
-    tally.set_la(ret.la)
-    for worker in ret.workers:
-        tally.add(worker)
-    return tally.result()
+def _classified(workers: pl.DataFrame, period: Period | None) -> pl.DataFrame:
+    """Each record's category, what it counts towards, and its amounts, as columns."""
+    ended = pl.col("RoleEndDate") != ""
+    agency = pl.col("AgencyWorker") == "1"
+    kind = (
+        pl.when(agency & ended)
+        .then(pl.lit("agency_left"))
+        .when(agency)
+        .then(pl.lit("agency"))
+        .when(ended)
+        .then(pl.lit("leaver"))
+        .otherwise(pl.lit("inpost"))
+    )
+    limit = limit_for(workers)
+    values = []
+    for name, (element, read) in AMOUNTS.items():
+        small, big = amounts(workers[element], read, limit)
+        values += [small.alias(name), big.alias(f"{name}_big")]
+    out = workers.with_columns(
+        kind.alias(KIND),
+        pl.coalesce(day_of_column(pl.col("RoleEndDate")), pl.col("RoleEndDate")).alias(ENDED),
+        day_of_column(pl.col("RoleStartDate")).alias(STARTED),
+        *values,
+    )
+    k = pl.col(KIND)
+    if period is None:  # no collection year: nobody starts in it or holds cases leaving
+        starter, left_on_census_day = pl.lit(False), pl.lit(False)
+    else:
+        first, last = period.start.isoformat(), period.reference_date.isoformat()
+        starter = pl.col(STARTED).is_between(pl.lit(first), pl.lit(last)).fill_null(False)
+        census_day = pl.lit(period.census_day.isoformat())
+        left_on_census_day = pl.col(ENDED).is_between(census_day, pl.lit(last))
+    return out.with_columns(
+        (k.is_in(["inpost", "leaver"]) & starter).alias(STARTER),
+        (k.is_in(["inpost", "agency"]) | ((k == "leaver") & left_on_census_day)).alias(CASES),
+    )
+
+
+def _given(name: str) -> pl.Expr:
+    return pl.col(name).is_not_null() | pl.col(f"{name}_big")
+
+
+def _sums() -> dict[str, tuple[pl.Expr, str]]:
+    """Each total: the records it sums over, and the amount it sums."""
+    k = pl.col(KIND)
+    has_cases = (pl.col("_cases") > 0) | pl.col("_cases_big")
+    return {
+        "inpost_fte": (k == "inpost", "_fte"),
+        "leavers_fte": (k == "leaver", "_fte"),
+        "agency_fte": (k == "agency", "_fte"),
+        "starters_fte": (pl.col(STARTER), "_fte"),
+        "case_fte": (pl.col(CASES) & has_cases, "_fte"),
+        "cases": (pl.col(CASES), "_cases"),
+        "days": (k.is_in(["inpost", "leaver"]), "_days"),
+    }
+
+
+def frame_measures(workers: pl.DataFrame, reads: Sequence[ReturnRead]) -> list[LAMeasures]:
+    """The measures of each return of a batch of one year (see :mod:`csww.stats.batch`)."""
+    year = reads[0].year if reads else 0
+    rows = _classified(workers, period_of(year))
+    k = pl.col(KIND)
+    employee = k.is_in(["inpost", "leaver"])
+    sums = _sums()
+    per_return = rows.group_by(RET).agg(
+        pl.len().alias("workers"),
+        (k == "agency_left").sum().alias("agency_left"),
+        *[(k == c).sum().alias(f"needed_{c}") for c in ("inpost", "leaver", "agency")],
+        *[(k == c).and_(_given("_fte")).sum().alias(f"given_{c}") for c in NEEDED.values()],
+        pl.col(CASES).sum().alias("needed_cases"),
+        (pl.col(CASES) & _given("_cases")).sum().alias("given_cases"),
+        employee.sum().alias("needed_days"),
+        (employee & _given("_days")).sum().alias("given_days"),
+        pl.struct(*PERSON).filter(k == "inpost").n_unique().alias("inpost_headcount"),
+        pl.struct(*PERSON, ENDED).filter(k == "leaver").n_unique().alias("leavers_headcount"),
+        pl.struct(*PERSON, STARTED).filter(STARTER).n_unique().alias("starters_headcount"),
+        *[pl.col(v).filter(where).sum().alias(n) for n, (where, v) in sums.items()],
+    )
+    found = {r[RET]: r for r in per_return.iter_rows(named=True)}
+    for name, (where, value) in sums.items():
+        big = rows.filter(where & pl.col(f"{value}_big"))
+        if big.height:
+            element, read = AMOUNTS[value]
+            for (ret,), total in big_sums(big, [RET], element, read).items():
+                found[ret][name] += total
+    return [_result(read, found.get(i, {})) for i, read in enumerate(reads)]
+
+
+# FTE figures published as not available when records that should carry them give none.
+NEEDED = {"inpost_fte": "inpost", "leavers_fte": "leaver", "agency_fte": "agency"}
+
+
+def _result(read: ReturnRead, found: dict[str, int]) -> LAMeasures:
+    def n(name: str) -> int:
+        return found.get(name) or 0
+
+    def fte(name: str, kind: str) -> Fraction | None:
+        if n(f"needed_{kind}") and not n(f"given_{kind}"):
+            return None
+        return Fraction(n(name), MICRO)
+
+    la = read.la or {}
+    vacancies, cover = micro(la.get("NumberOfVacancies")), micro(la.get("NoAgencyFTE"))
+    case_data = not (n("needed_cases") and not n("given_cases"))
+    totals: dict[str, Fraction | int | None] = {
+        "inpost_fte": fte("inpost_fte", "inpost"),
+        "inpost_headcount": n("inpost_headcount"),
+        "starters_fte": Fraction(n("starters_fte"), MICRO),
+        "starters_headcount": n("starters_headcount"),
+        "leavers_fte": fte("leavers_fte", "leaver"),
+        "leavers_headcount": n("leavers_headcount"),
+        "agency_fte": fte("agency_fte", "agency"),
+        "agency_headcount": n("needed_agency"),
+        "agency_cover_fte": None if cover is None else Fraction(cover, MICRO),
+        "vacancy_fte": None if vacancies is None else Fraction(vacancies, MICRO),
+        "case_holders_fte": Fraction(n("case_fte"), MICRO) if case_data else None,
+        "cases": n("cases") if case_data else None,
+        "working_days_lost_fte": fte("days", "days"),
+    }
+    notes = {"agency_with_leaving_date": n("agency_left")} if n("agency_left") else {}
+    # Days lost with no employee to lose them (only agency workers) are "not applicable",
+    # as DfE shows them (Isles of Scilly, 2023 to 2025).
+    na = {"working_days_lost_fte"} if not n("needed_days") else set()
+    sources = [read.source] if read.source else []
+    return LAMeasures(read.year, read.lea, totals, n("workers"), sources, notes, na)
 
 
 def combine(parts: Iterable[LAMeasures], lea: str) -> LAMeasures:

@@ -19,14 +19,21 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from statistics import median
+from typing import TYPE_CHECKING, Any
 
-from csww.model import Record
+import polars as pl
+
 from csww.stats import published as pub
+from csww.stats.batch import RET, ROW
 from csww.stats.measures import stats_spec
+from csww.workers import by_distinct
+
+if TYPE_CHECKING:
+    from csww.stats.batch import ReturnRead
 
 MIN_PEOPLE = 5
 ALL_ROLES = "All roles"
@@ -53,12 +60,13 @@ COLUMNS = (
 
 @dataclass
 class PayTally:
-    """Salaries, payments and incentives of one return; feed worker records and the LA level.
+    """Salaries, payments and incentives of one return.
 
     ``salaries[basis][role][person]`` is a person's highest base salary in a role, for
     ``basis`` "all" (every post in post) and "full time" (posts of FTE 1); ``payments[item]``
     holds each person's total of a payment item, for everyone in post who has a salary or
-    payment recorded (``paid_people``)."""
+    payment recorded (``paid_people``). A person is their registration number, or the
+    record (``record-N``, the N-th record in post) when it gives none."""
 
     year: int
     lea: str
@@ -79,46 +87,92 @@ class PayTally:
         }
         self.role_labels = spec.codelists.get("OrgRole", {})
         self.incentive_items = {e: spec.la[e].name for e in spec.elements_for("incentive", "la")}
-        self._records = 0
 
     @property
     def collects_pay(self) -> bool:
         return self.salary is not None
 
-    def add(self, rec: Record) -> None:
-        if self.salary is None:
-            return
-        v = rec.values
-        if v.get("AgencyWorker") == "1" or v.get("RoleEndDate"):
-            return
-        self._records += 1
-        person = v.get("SWENo", "") or f"record-{self._records}"
-        amount = _amount(v.get(self.salary))
-        if amount is not None:
-            self.paid_people.add(person)
-            role = self.role_labels.get(v.get("OrgRole", ""), "Role not known")
-            fte = _amount(v.get("FTE"))
-            for basis in BASES:
-                if basis == FULL_TIME and (fte is None or fte < 1):
-                    continue
-                for group in (role, ALL_ROLES):
-                    kept = self.salaries[basis][group].get(person)
-                    if kept is None or amount > kept:
-                        self.salaries[basis][group][person] = amount
-        for element in self.payment_items:
-            paid = _amount(v.get(element), zero=True)
-            if paid is not None:
-                self.paid_people.add(person)
-                totals = self.payments[element]
-                totals[person] = totals.get(person, Decimal(0)) + paid
-
-    def set_la(self, la: Record | None) -> None:
-        if la is None:
-            return
+    def set_la(self, la: dict[str, str] | None) -> None:
         for element in self.incentive_items:
-            code = la.values.get(element)
+            code = (la or {}).get(element)
             if code in ("0", "1", "2"):
                 self.incentives[element] = code
+
+
+PERSON = "_person"
+
+
+def frame_pay(workers: pl.DataFrame, reads: Sequence[ReturnRead]) -> list[PayTally]:
+    """The pay of each return of a batch of one year (see :mod:`csww.stats.batch`)."""
+    out = [PayTally(r.year, r.lea) for r in reads]
+    for tally, read in zip(out, reads, strict=True):
+        tally.set_la(read.la)
+    first = out[0] if out else None
+    salary = first.salary if first is not None else None
+    if first is None or salary is None:
+        return out
+    inpost = workers.filter((pl.col("AgencyWorker") != "1") & (pl.col("RoleEndDate") == ""))
+    number = pl.format("record-{}", pl.int_range(1, pl.len() + 1).over(RET))
+    rows = inpost.sort(ROW).with_columns(
+        pl.when(pl.col("SWENo") != "").then(pl.col("SWENo")).otherwise(number).alias(PERSON),
+        pl.col("OrgRole").replace_strict(first.role_labels, default="Role not known").alias("_r"),
+    )
+    _salaries(out, rows, salary)
+    for element in first.payment_items:
+        paid = rows.filter(by_distinct(rows[element], _given_amount, pl.Boolean).is_not_null())
+        for (ret, person), total in _decimal_sums(paid, [RET, PERSON], element).items():
+            out[ret].payments[element][person] = total
+        _paid(out, paid)
+    return out
+
+
+def _salaries(out: list[PayTally], rows: pl.DataFrame, salary: str) -> None:
+    """Each person's highest salary per role and in all roles, for both bases."""
+    amounts = sorted({a for t in rows[salary].unique().to_list() if (a := _amount(t)) is not None})
+    rank = {a: i for i, a in enumerate(amounts)}  # equal amounts share a rank
+    ranked = by_distinct(rows[salary], lambda t: _rank_of(rank, t), pl.Int64)
+    full = by_distinct(rows["FTE"], _full_time, pl.Boolean).fill_null(False)
+    paid = rows.with_columns(ranked.alias("_rank"), full.alias("_full")).filter(
+        pl.col("_rank").is_not_null()
+    )
+    _paid(out, paid)
+    for basis in BASES:
+        chosen = paid.filter(pl.col("_full")) if basis == FULL_TIME else paid
+        for role in ("_r", None):
+            group = pl.col(role) if role else pl.lit(ALL_ROLES)
+            best = chosen.group_by(RET, group.alias("_g"), PERSON).agg(pl.col("_rank").max())
+            for ret, g, person, r in best.iter_rows():
+                out[ret].salaries[basis][g][person] = amounts[r]
+
+
+def _rank_of(rank: dict[Decimal, int], text: str) -> int | None:
+    amount = _amount(text)
+    return None if amount is None else rank[amount]
+
+
+def _full_time(text: str) -> bool | None:
+    fte = _amount(text)
+    return True if fte is not None and fte >= 1 else None
+
+
+def _given_amount(text: str) -> bool | None:
+    return True if _amount(text, zero=True) is not None else None
+
+
+def _paid(out: list[PayTally], rows: pl.DataFrame) -> None:
+    for ret, person in rows.select(RET, PERSON).unique().iter_rows():
+        out[ret].paid_people.add(person)
+
+
+def _decimal_sums(rows: pl.DataFrame, keys: list[str], text: str) -> dict[tuple[Any, ...], Decimal]:
+    """Per group of ``keys``: the exact sum of the amounts of ``text`` (zero allowed)."""
+    out: dict[tuple[Any, ...], Decimal] = {}
+    for *key, t, n in rows.group_by([*keys, text]).len().iter_rows():
+        amount = _amount(t, zero=True)
+        if amount is not None:
+            k = tuple(key)
+            out[k] = out.get(k, Decimal(0)) + amount * n
+    return out
 
 
 def _amount(text: str | None, zero: bool = False) -> Decimal | None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from csww.model import Record, Return
 from csww.spec import load_spec
 from csww.stats import published as pub
+from csww.synth.people import written_at
 from csww.synth.targets import Targets, UnknownLA, build_targets, figures_year
 from csww.synth.workforce import build_workers
 from csww.synth.year_items import add_year_items
@@ -53,7 +53,7 @@ def generate(year: int, la: str, seed: int = 0, scale: float = 1.0) -> Return:
             del worker.values[element]
     ret = Return(header=Record(values={}), la=Record(values=la_values), workers=workers)
     ret.header.values["SoftwareCode"] = "csww synth"
-    complete_header(ret, spec, lea=t.lea, now=datetime(year, 10, 20, 9, 30, 0))
+    complete_header(ret, spec, lea=t.lea, now=written_at(spec.reference_date))
     return ret
 
 

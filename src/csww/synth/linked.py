@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from csww.model import Record, Return, category_of
+from csww.spec import period_of
 from csww.stats.measures import stats_spec
+from csww.synth.people import written_at
 from csww.synth.year_items import to_year_format
 
 # Codes of the 2017 guide's code lists used here (as the other synthetic modules use them).
@@ -59,8 +61,10 @@ class _Year:
 
     def __init__(self, previous: list[Return], year: int, rng: random.Random) -> None:
         self.year, self.rng = year, rng
-        self.census = date(year, 9, 30)
-        self.first = date(year - 1, 10, 1)
+        period = period_of(year)
+        if period is None:
+            raise ValueError(f"{year} is not a collection year")
+        self.census, self.first = period.reference_date, period.start
         self.spec = stats_spec(year)
         self.las = sorted({r.lea or "" for r in previous})
         self.inpost: dict[str, list[Record]] = {la: [] for la in self.las}
@@ -216,7 +220,7 @@ def next_year(previous: list[Return], rates: Rates | None = None, seed: int = 0)
         header.values.update(
             Year=str(year),
             ReferenceDate=built.census.isoformat(),
-            DateTime=f"{year}-10-20T09:30:00",
+            DateTime=written_at(built.census).isoformat(),
         )
         workers = built.inpost[la] + built.leavers[la] + built.agency[la]
         la_record = copy.deepcopy(ret.la)

@@ -13,7 +13,7 @@ import bisect
 import itertools
 import random
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from csww.values import years_between
 
@@ -141,6 +141,12 @@ _ETHNICITY_TABLES = (
 
 def ethnicity(rng: random.Random, london: bool) -> str:
     return pick(rng, _ETHNICITY_TABLES[1 if london else 0])
+
+
+def written_at(reference: date) -> datetime:
+    """When a synthetic return is written: 09:30 twenty days after its reference date, inside
+    the collection window and after the census day (header rules 1xx)."""
+    return datetime.combine(reference + timedelta(days=20), time(9, 30))
 
 
 def birth_date(

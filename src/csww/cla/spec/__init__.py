@@ -44,6 +44,7 @@ __all__ = [
     "XmlLayout",
     "available_years",
     "latest_year",
+    "period_of",
     "spec_for",
 ]
 
@@ -82,6 +83,23 @@ def _chain(year: int) -> list[tuple[int, dict[str, Any]]]:
             raise ValueError(f"903 spec {current} extends a later year {parent}")
         current = int(parent) if parent is not None else None
     return list(reversed(chain))
+
+
+def period_of(year: int) -> tuple[date, date]:
+    """The first and last day of the year named ``year``: its specification's, or for a year
+    with none (statistics of a year csww cannot check) the nearest year's days moved."""
+    years = available_years()
+    nearest = year if year in years else min(years, key=lambda y: (abs(y - year), y))
+    spec = spec_for(nearest)
+    shift = year - nearest
+    return _moved(spec.start, shift), _moved(spec.end, shift)
+
+
+def _moved(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
 
 
 @cache

@@ -1,6 +1,7 @@
 """The collection year's dates, and ages as DfE counts them.
 
-A 903 year is named by its 31 March: year 2025 runs from 1 April 2024 to 31 March 2025.
+A 903 year is named by its 31 March: year 2025 runs from 1 April 2024 to 31 March 2025 (the
+days come from the specification, :func:`csww.cla.spec.period_of`).
 """
 
 from __future__ import annotations
@@ -9,15 +10,18 @@ from datetime import date
 
 import polars as pl
 
+from csww.cla.spec import period_of
 from csww.cla.typing import parse_date
 
 
 def start(year: int) -> date:
-    return date(year - 1, 4, 1)
+    """The year's first day (1 April of the year before), from the specification."""
+    return period_of(year)[0]
 
 
 def end(year: int) -> date:
-    return date(year, 3, 31)
+    """The year's last day (31 March), from the specification."""
+    return period_of(year)[1]
 
 
 def years_before(day: date, years: int, months: int = 0) -> date:
