@@ -7,6 +7,7 @@ import io
 import pytest
 
 from csww import read, validate
+from csww.engine import validate as engine_validate
 from csww.reader import ReadError, read_with_notes
 from tests.paths import SAMPLES
 
@@ -61,12 +62,26 @@ def test_year_comes_from_header_not_file_name(tmp_path) -> None:
     assert validate(path).year == 2017
 
 
-def test_year_option_overrides_header_and_disagreement_is_an_error() -> None:
-    report = validate(
-        message("<CSWWWorker><SWENo>SW1</SWENo></CSWWWorker>", header_year="2017"), year=2018
-    )
-    assert report.year == 2018
-    assert "109" in report.counts_by_rule()
+def test_a_year_the_header_contradicts_is_refused_as_csww_validate_refuses_it() -> None:
+    data = message("<CSWWWorker><SWENo>SW1</SWENo></CSWWWorker>", header_year="2017")
+    report = validate(data, year=2018)
+    assert report.fatal is not None and not report.issues
+    assert "header says it is the 2017 return, but the 2018 collection" in report.fatal.message
+    # The engine itself (an edit in memory, checked against its collection's year) still
+    # reports the disagreement as rule 109.
+    checked = engine_validate(data, year=2018)
+    assert checked.year == 2018
+    assert "109" in checked.counts_by_rule()
+
+
+def test_a_return_that_gives_no_year_is_refused_unless_a_year_is_given() -> None:
+    data = message("<CSWWWorker><SWENo>SW1</SWENo></CSWWWorker>", header_year="")
+    report = validate(data)
+    assert report.fatal is not None and not report.issues
+    assert "does not say which collection year" in report.fatal.message
+    assert "Year item" in report.fatal.message and "year=" in report.fatal.message
+    assert validate(data, year=2018).year == 2018
+    assert validate(io.BytesIO(data)).fatal == report.fatal
 
 
 @pytest.mark.parametrize(
