@@ -117,9 +117,11 @@ def header_year(path: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> int | None:
     """The Year an XML return's header gives (``None`` when it gives none it can read).
 
     Streams only as far as the header, which comes first in a well-formed return; raises
-    :class:`~csww.reader.ReadError` when the file cannot be read that far. A stream is put
-    back where it was, for the full reading that follows."""
-    start = path.tell() if not isinstance(path, str | os.PathLike | bytes) else None
+    :class:`~csww.reader.ReadError` when the file cannot be read that far. A stream (which
+    must be seekable, as the reader's is) is put back where it was, for the full reading
+    that follows."""
+    stream = None if isinstance(path, str | os.PathLike | bytes) else path
+    start = stream.tell() if stream is not None else 0
     try:
         for kind, value in iter_events(path, max_bytes=max_bytes):
             if kind == "header" and isinstance(value, Record):
@@ -127,8 +129,8 @@ def header_year(path: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> int | None:
                 return int(text) if is_year(text) else None
         return None
     finally:
-        if start is not None and not isinstance(path, str | os.PathLike | bytes):
-            path.seek(start)
+        if stream is not None:
+            stream.seek(start)
 
 
 def xml_year(

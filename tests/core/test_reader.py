@@ -209,3 +209,30 @@ def test_third_party_sample_reads_completely() -> None:
     # the sample's first worker has 17 elements (CFKSSstatus included); every one is kept
     assert len(ret.workers[0].values) == 17
     assert ret.workers[0].values["CFKSSstatus"] == "1"
+
+
+class _Pipe(io.RawIOBase):
+    """A stream that cannot seek, as a pipe or a socket gives."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        chunk = self.data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_a_stream_is_read_for_its_year_then_checked_whole() -> None:
+    data = message(
+        "<CSWWWorker><SWENo>SW1</SWENo><Cases30>0</Cases30><Cases30>3</Cases30></CSWWWorker>"
+    )
+    whole = validate(data)
+    assert whole.fatal is None and whole.year == 2018 and whole.issues
+    assert validate(io.BytesIO(data)).flatten() == whole.flatten()
+    pipe = io.BufferedReader(_Pipe(data))
+    assert not pipe.seekable()
+    assert validate(pipe).flatten() == whole.flatten()

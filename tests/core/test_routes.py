@@ -153,6 +153,10 @@ def test_an_xml_return_that_gives_no_year_is_refused_by_every_route(tmp_path: Pa
     )
     assert "Year item" in message and "--year" in message and "year=" in message
     assert not (tmp_path / "out.xlsx").exists()
+    # Statistics and flows read returns through the same front door: the same refusal.
+    for args in (["stats", str(path)], ["flows", str(path)]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2 and message in " ".join(result.output.split()), args
 
     # Given the year, every route checks it against that year: the same issues.
     assert csww.validate(path, year=2018).year == 2018
