@@ -4,13 +4,12 @@ The core reads, validates and writes returns and computes statistics; it imports
 framework. Typical use::
 
     import csww
-    report = csww.validate("return.xml")
+    report = csww.validate("return.xml")   # the header's Year, or year=...
     ret = csww.read("return.xml")
     csww.write(ret, "copy.xml")
 """
 
-from csww.engine import validate_return
-from csww.inputs import validate
+from csww.inputs import validate, validate_return
 from csww.model import Record, Return, category_of
 from csww.reader import ReadError, read
 from csww.report import Issue, Report

@@ -3,22 +3,22 @@
 Every edge (the command line, the spreadsheets, the portal, the statistics, synth) asks here,
 once, and gets one answer: the kind (XML, an ``.xlsx`` workbook, CSV files) and the year,
 taken from the return's header or the year the user gave. A year that contradicts the
-header, a year before the first worker-level census, or a year with no specification is
-refused with a message that says what to do; a return is never checked against another
-year's rules in silence.
+header, a year before the first worker-level census, a year with no specification, and a
+return that gives no year when none was given are refused with a message that says what to
+do; a return is never checked against a year it did not ask for.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from csww.model import Record, Return
-from csww.reader import DEFAULT_MAX_BYTES, ReadError, Source, iter_events
-from csww.report.model import ReadFailure, Report
+from csww.reader import DEFAULT_MAX_BYTES, ReadError, Source, StructureNote, iter_events
+from csww.report.model import Issue, ReadFailure, Report
 from csww.spec import Spec, available_years, load_spec, year_problem
 from csww.values import is_year
 
@@ -37,6 +37,11 @@ class Refused(Exception):
         self.message, self.line, self.column = message, line, column
 
 
+class Unreadable(Refused):
+    """The file itself cannot be read (not well-formed, hostile, not a return, a sheet that
+    is not the template): the message says where and what to fix."""
+
+
 @dataclass(frozen=True, slots=True)
 class Input:
     """A return the front door has accepted: where it is, its kind, and its year."""
@@ -52,26 +57,32 @@ class Input:
         return {"xml": "XML return", "xlsx": "workbook", "csv": "CSV return"}[self.kind]
 
 
-def kind_of(path: Path) -> Kind:
-    """The kind of return at ``path``, from its name (a folder holds CSV files)."""
-    if path.is_dir():
-        return "csv"
-    suffix = path.suffix.lower()
+def claimed_kind(name: str) -> Kind | None:
+    """The kind a file's name claims (``None`` for a name no return has): what the portal
+    compares with an upload's content, and what :func:`kind_of` starts from."""
+    suffix = Path(name).suffix.lower()
     if suffix == ".csv":
         return "csv"
     if suffix in WORKBOOK_SUFFIXES:
         return "xlsx"
-    if suffix == ".xls":
-        raise Refused(
-            f"{path.name} is an old Excel .xls file. Open it in Excel or LibreOffice and save it "
-            "as 'Excel Workbook (.xlsx)', then check that file."
-        )
-    if suffix == ".ods":
+    return "xml" if suffix == ".xml" else None
+
+
+def kind_of(path: Path) -> Kind:
+    """The kind of return at ``path``, from its name: a folder holds CSV files; an .xls is
+    read as a workbook, whose reader says from its content what it really is (an old Excel
+    file, a renamed .xlsx, a password-protected one); a name no return has is read as XML,
+    which says what it is if it is not."""
+    if path.is_dir():
+        return "csv"
+    if path.suffix.lower() == ".ods":
         raise Refused(
             f"{path.name} is an OpenDocument spreadsheet. Save it as 'Excel Workbook (.xlsx)' "
             "and check that file."
         )
-    return "xml"
+    if path.suffix.lower() == ".xls":
+        return "xlsx"
+    return claimed_kind(path.name) or "xml"
 
 
 def decide_year(requested: int | None, found: int | None, name: str) -> int:
@@ -94,8 +105,10 @@ def decide_year(requested: int | None, found: int | None, name: str) -> int:
     year = requested if requested is not None else found
     if year is None:
         raise Refused(
-            f"{name} does not say which collection year it is (its header has no readable "
-            f"Year). Give the year with --year, for example --year {available_years()[-1]}."
+            f"{name} does not say which collection year it is: its header has no readable "
+            f"Year item, and a return is never checked against a year it did not ask for. "
+            f"Give the year it is for with --year (year= from Python), for example --year "
+            f"{available_years()[-1]}, or put the Year in its header."
         )
     return year
 
@@ -104,73 +117,96 @@ def header_year(path: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> int | None:
     """The Year an XML return's header gives (``None`` when it gives none it can read).
 
     Streams only as far as the header, which comes first in a well-formed return; raises
-    :class:`~csww.reader.ReadError` when the file cannot be read that far."""
-    for kind, value in iter_events(path, max_bytes=max_bytes):
-        if kind == "header" and isinstance(value, Record):
-            text = value.values.get("Year", "")
-            return int(text) if is_year(text) else None
-    return None
+    :class:`~csww.reader.ReadError` when the file cannot be read that far. A stream (which
+    must be seekable, as the reader's is) is put back where it was, for the full reading
+    that follows."""
+    stream = None if isinstance(path, str | os.PathLike | bytes) else path
+    start = stream.tell() if stream is not None else 0
+    try:
+        for kind, value in iter_events(path, max_bytes=max_bytes):
+            if kind == "header" and isinstance(value, Record):
+                text = value.values.get("Year", "")
+                return int(text) if is_year(text) else None
+        return None
+    finally:
+        if stream is not None:
+            stream.seek(start)
 
 
-def open_input(path: str | Path, year: int | None = None) -> Input:
+def xml_year(
+    source: Source, requested: int | None, name: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> int:
+    """The year to check an XML return against (:func:`decide_year` on its header's Year),
+    or :class:`Refused` saying why there is none."""
+    try:
+        found = header_year(source, max_bytes)
+    except ReadError as exc:
+        if requested is None:  # the file's own fault comes first, with where it is
+            raise Unreadable(exc.message, exc.line, exc.column) from None
+        found = None  # checking it with the year given reports the same fault
+    return decide_year(requested, found, name)
+
+
+def open_input(
+    path: str | os.PathLike[str], year: int | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Input:
     """Accept a return for checking: decide its kind and year once, or refuse."""
     path = Path(path)
     if not path.exists():
         raise Refused(f"{path} does not exist: check the name and the folder.")
     kind = kind_of(path)
-    try:
-        found = header_year(path) if kind == "xml" else _sheet_year(path, kind, year)
-    except ReadError as exc:
-        if year is None:  # the file's own fault comes first, with where it is
-            raise Refused(exc.message, exc.line, exc.column) from None
-        found = None  # checking it with the year given reports the same fault
-    except Exception as exc:  # a spreadsheet that cannot be read says why, at the cell
-        from csww.sheets.rows import SheetError
-
-        if not isinstance(exc, SheetError):
-            raise
-        raise Refused(exc.message) from None
-
-    decided = decide_year(year, found, path.name)
+    if kind == "xml":
+        decided = xml_year(path, year, path.name, max_bytes)
+    else:
+        decided = decide_year(year, _sheet_year(path, kind, year), path.name)
     return Input(path=path, kind=kind, year=decided, spec=load_spec(decided), name=path.name)
 
 
 def _sheet_year(path: Path, kind: Kind, requested: int | None) -> int | None:
-    """The year a workbook or CSV return gives: its template's year, else its Header Year."""
+    """The year a workbook or CSV return gives: its template's year, else its Header Year;
+    a sheet that cannot be read is refused, saying why at the cell."""
     from csww.sheets.peek import sheet_year
+    from csww.sheets.rows import SheetError
 
-    return sheet_year(path, kind, requested)
+    try:
+        return sheet_year(path, kind, requested)
+    except SheetError as exc:
+        raise Unreadable(exc.message) from None
 
 
 def validate_input(
     inp: Input,
     *,
-    previous: str | Path | None = None,
+    previous: Source | None = None,
     progress: Progress | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Report:
     """Validate an accepted return against its year's rules."""
     if inp.kind == "xml":
         from csww.engine import validate
 
-        return validate(inp.path, year=inp.year, progress=progress, previous=previous)
+        return validate(
+            inp.path, year=inp.year, progress=progress, previous=previous, max_bytes=max_bytes
+        )
     from csww.sheets.validate import validate_sheet
 
     return validate_sheet(inp.path, year=inp.year, previous=previous)
 
 
 def validate_path(
-    path: str | Path,
+    path: str | os.PathLike[str],
     year: int | None = None,
     *,
-    previous: str | Path | None = None,
+    previous: Source | None = None,
     progress: Progress | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Report:
     """Validate whatever return is at ``path``; a refusal becomes a report's ``fatal``."""
     try:
-        inp = open_input(path, year)
+        inp = open_input(path, year, max_bytes=max_bytes)
     except Refused as exc:
-        return Report(source=str(path), fatal=ReadFailure(exc.message, exc.line, exc.column))
-    return validate_input(inp, previous=previous, progress=progress)
+        return _refused(str(path), exc)
+    return validate_input(inp, previous=previous, progress=progress, max_bytes=max_bytes)
 
 
 def validate(
@@ -184,31 +220,69 @@ def validate(
     """The library's one call: validate a return from a path (XML, a workbook, CSV files or
     a folder of them), or XML as bytes or a binary stream.
 
-    A spreadsheet goes the way ``csww validate`` takes it (:func:`validate_path`), so it
-    gets the same issues; XML streams through the engine (a return whose header gives no
-    year is checked against the latest year, with a note saying so)."""
+    The year is decided as ``csww validate`` decides it: the header's Year, or ``year``
+    when given; a return that gives none, or another than ``year``, is refused (the
+    report's ``fatal`` says why), never checked against a year it did not ask for."""
+    if isinstance(source, str | os.PathLike):
+        if Path(source).exists():
+            return validate_path(
+                source, year, previous=previous, progress=progress, max_bytes=max_bytes
+            )
+        name = str(source)  # the reader says it cannot be opened, and why
+    else:
+        name = getattr(source, "name", None) or "The return"
+        if not isinstance(source, bytes) and not source.seekable():
+            source = source.read(max_bytes + 1)  # read twice (year, then rules): kept once
+    try:
+        decided = xml_year(source, year, Path(str(name)).name, max_bytes)
+    except Refused as exc:
+        return _refused(name if name != "The return" else None, exc)
     from csww.engine import validate as validate_xml
 
-    if isinstance(source, str | os.PathLike):
-        path = Path(source)
-        try:
-            kind = kind_of(path) if path.exists() else "xml"
-        except Refused as exc:
-            return Report(source=str(path), fatal=ReadFailure(exc.message))
-        if kind != "xml":
-            prior = Path(previous) if isinstance(previous, str | os.PathLike) else None
-            return validate_path(path, year, previous=prior, progress=progress)
     return validate_xml(
-        source, year=year, progress=progress, max_bytes=max_bytes, previous=previous
+        source, year=decided, progress=progress, max_bytes=max_bytes, previous=previous
     )
 
 
+def validate_return(
+    ret: Return,
+    *,
+    year: int | None = None,
+    notes: Iterable[StructureNote] = (),
+    extra_issues: Iterable[Issue] = (),
+    previous: Source | Return | None = None,
+) -> Report:
+    """Validate a return already in memory, its year decided as for a file: the header's
+    Year, or ``year`` when given; one that gives none, or another, is refused."""
+    from csww.engine import validate_return as validate_model
+
+    try:
+        decided = decide_year(year, ret.year, "The return")
+    except Refused as exc:
+        return Report(fatal=ReadFailure(exc.message), workers=len(ret.workers))
+    return validate_model(
+        ret, year=decided, notes=notes, extra_issues=extra_issues, previous=previous
+    )
+
+
+def _refused(source: str | None, exc: Refused) -> Report:
+    return Report(source=source, fatal=ReadFailure(exc.message, exc.line, exc.column))
+
+
 def read_input(inp: Input) -> Return:
-    """The return an accepted input holds, as a model (for converting, statistics, forms)."""
-    if inp.kind == "xml":
-        from csww.reader import read
+    """The return an accepted input holds, as a model (for converting, statistics, forms);
+    raises :class:`Unreadable` when the file cannot be read in full."""
+    from csww.sheets.rows import SheetError
 
-        return read(inp.path)
-    from csww.sheets.validate import read_sheet
+    try:
+        if inp.kind == "xml":
+            from csww.reader import read
 
-    return read_sheet(inp.path, year=inp.year).ret
+            return read(inp.path)
+        from csww.sheets.validate import read_sheet
+
+        return read_sheet(inp.path, year=inp.year).ret
+    except ReadError as exc:
+        raise Unreadable(exc.message, exc.line, exc.column) from None
+    except SheetError as exc:
+        raise Unreadable(exc.message) from None

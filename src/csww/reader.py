@@ -1,8 +1,9 @@
 """Streaming, hostile-input-safe reader for CSWW XML returns (COLLECT format).
 
-The parser never resolves entities, never loads a DTD and never touches the network; a
-DOCTYPE is refused outright, as no return needs one. libxml2's own limits bound depth and
-text size, and ``max_bytes`` bounds the file. Records are yielded one at a time and their
+The parser never resolves entities, never loads a DTD and never touches the network (the
+settings of :mod:`csww.xmlsafe`, which every collection's reader shares); a DOCTYPE is
+refused outright, as no return needs one. libxml2's own limits bound depth and text size,
+and ``max_bytes`` bounds the file. Records are yielded one at a time and their
 elements freed, so memory does not grow with the number of workers.
 
 Everything the file holds is kept: unknown elements, repeated elements and zeros. Anything
@@ -20,6 +21,7 @@ from typing import IO, Literal
 
 from lxml import etree
 
+from csww import xmlsafe
 from csww.model import Record, Return
 from csww.spec import all_aliases, all_sections
 
@@ -120,24 +122,6 @@ def _sniff(fh: IO[bytes]) -> None:
         )
     if head.startswith(b"%PDF"):
         raise ReadError("This is a PDF, not a CSWW XML return.")
-
-
-class _Bounded(io.RawIOBase):
-    """A stream wrapper that refuses to read past ``limit`` bytes (for unsized streams)."""
-
-    def __init__(self, raw: IO[bytes], limit: int):
-        self.raw, self.left, self.limit = raw, limit, limit
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.raw.read(len(buffer))
-        self.left -= len(data)
-        if self.left < 0:
-            raise ReadError(f"The file is larger than the {self.limit // 1048576} MB limit.")
-        buffer[: len(data)] = data
-        return len(data)
 
 
 def _worker(
@@ -253,7 +237,7 @@ def iter_events(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterat
         _sniff(fh)
         stream: IO[bytes] = fh
         if not isinstance(source, str | os.PathLike | bytes):
-            stream = io.BufferedReader(_Bounded(fh, max_bytes))
+            stream = xmlsafe.bounded(fh, max_bytes, ReadError)
         yield from _events(stream)
     finally:
         if isinstance(source, str | os.PathLike):
@@ -261,17 +245,7 @@ def iter_events(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterat
 
 
 def _events(stream: IO[bytes]) -> Iterator[Event]:
-    context = etree.iterparse(
-        stream,
-        events=("end",),
-        tag=tuple("{*}" + t for t in RECORD_TAGS) + RECORD_TAGS,
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    context = xmlsafe.iterparse(stream, tuple("{*}" + t for t in RECORD_TAGS) + RECORD_TAGS)
     root: etree._Element | None = None
     namespaced = False
     workers = 0
@@ -300,15 +274,14 @@ def _events(stream: IO[bytes]) -> Iterator[Event]:
             raise _not_a_return(context.root)
         yield from _trailing_unknowns(context.root)
     except etree.XMLSyntaxError as exc:
-        line, column = exc.position if exc.position else (None, None)
-        raise ReadError(_syntax_message(exc), line, column) from None
+        raise ReadError(_syntax_message(exc), *xmlsafe.position(exc)) from None
 
 
 def _checked_root(elem: etree._Element) -> etree._Element:
     """The message element, once the first record is read; refuses a DOCTYPE or a file that
     is not a CSWW message."""
     tree = elem.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+    if xmlsafe.declares_doctype(tree):
         raise ReadError(DOCTYPE_MESSAGE, 1)
     root = tree.getroot()
     if _local(root.tag) not in MESSAGE_TAGS:
@@ -339,8 +312,7 @@ def _section(
 
 def _not_a_return(top: etree._Element | None) -> ReadError:
     """Why a well-formed file with no CSWW record in it cannot be read."""
-    info = top.getroottree().docinfo if top is not None else None
-    if info is not None and (info.doctype or info.internalDTD is not None):
+    if top is not None and xmlsafe.declares_doctype(top.getroottree()):
         return ReadError(DOCTYPE_MESSAGE, 1)
     return ReadError(f"No {_PARTS} element was found: this does not look like a CSWW return.")
 
@@ -395,7 +367,7 @@ def _syntax_message(exc: etree.XMLSyntaxError) -> str:
         hint = "The file uses an entity this reader does not expand: write the value out in full."
     else:
         hint = "The file is not well-formed XML: fix it at the place shown."
-    return f"{hint} Parser said: {text.split(', line')[0]}"
+    return f"{hint} Parser said: {xmlsafe.parser_said(exc)}"
 
 
 def read(source: Source, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Return:

@@ -7,6 +7,7 @@ import io
 import pytest
 
 from csww import read, validate
+from csww.engine import validate as engine_validate
 from csww.reader import ReadError, read_with_notes
 from tests.paths import SAMPLES
 
@@ -61,12 +62,26 @@ def test_year_comes_from_header_not_file_name(tmp_path) -> None:
     assert validate(path).year == 2017
 
 
-def test_year_option_overrides_header_and_disagreement_is_an_error() -> None:
-    report = validate(
-        message("<CSWWWorker><SWENo>SW1</SWENo></CSWWWorker>", header_year="2017"), year=2018
-    )
-    assert report.year == 2018
-    assert "109" in report.counts_by_rule()
+def test_a_year_the_header_contradicts_is_refused_as_csww_validate_refuses_it() -> None:
+    data = message("<CSWWWorker><SWENo>SW1</SWENo></CSWWWorker>", header_year="2017")
+    report = validate(data, year=2018)
+    assert report.fatal is not None and not report.issues
+    assert "header says it is the 2017 return, but the 2018 collection" in report.fatal.message
+    # The engine itself (an edit in memory, checked against its collection's year) still
+    # reports the disagreement as rule 109.
+    checked = engine_validate(data, year=2018)
+    assert checked.year == 2018
+    assert "109" in checked.counts_by_rule()
+
+
+def test_a_return_that_gives_no_year_is_refused_unless_a_year_is_given() -> None:
+    data = message("<CSWWWorker><SWENo>SW1</SWENo></CSWWWorker>", header_year="")
+    report = validate(data)
+    assert report.fatal is not None and not report.issues
+    assert "does not say which collection year" in report.fatal.message
+    assert "Year item" in report.fatal.message and "year=" in report.fatal.message
+    assert validate(data, year=2018).year == 2018
+    assert validate(io.BytesIO(data)).fatal == report.fatal
 
 
 @pytest.mark.parametrize(
@@ -194,3 +209,30 @@ def test_third_party_sample_reads_completely() -> None:
     # the sample's first worker has 17 elements (CFKSSstatus included); every one is kept
     assert len(ret.workers[0].values) == 17
     assert ret.workers[0].values["CFKSSstatus"] == "1"
+
+
+class _Pipe(io.RawIOBase):
+    """A stream that cannot seek, as a pipe or a socket gives."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        chunk = self.data.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_a_stream_is_read_for_its_year_then_checked_whole() -> None:
+    data = message(
+        "<CSWWWorker><SWENo>SW1</SWENo><Cases30>0</Cases30><Cases30>3</Cases30></CSWWWorker>"
+    )
+    whole = validate(data)
+    assert whole.fatal is None and whole.year == 2018 and whole.issues
+    assert validate(io.BytesIO(data)).flatten() == whole.flatten()
+    pipe = io.BufferedReader(_Pipe(data))
+    assert not pipe.seekable()
+    assert validate(pipe).flatten() == whole.flatten()

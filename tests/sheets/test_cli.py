@@ -13,7 +13,7 @@ from csww.engine import validate
 from csww.reader import read
 from csww.sheets.csv_reader import read_csv
 from csww.sheets.validate import validate_sheet
-from csww.sheets.workbook_reader import read_workbook
+from csww.sheets.workbook_reader import read_workbook, workbook_template_year
 from csww.writer import write
 from tests.factories import make_return, make_worker
 from tests.sheets.test_filled import TYPED_WORKER, filled
@@ -104,9 +104,23 @@ def test_convert_xml_to_workbook_and_csv_and_back(tmp_path: Path) -> None:
 
 
 def test_convert_reports_empty_worker_elements_it_cannot_place(tmp_path: Path) -> None:
-    (tmp_path / "r.xml").write_bytes(b"<Message><Header/><CSWWWorker/></Message>")
+    (tmp_path / "r.xml").write_bytes(
+        b"<Message><Header><Year>2018</Year></Header><CSWWWorker/></Message>"
+    )
     code, out = run("convert", str(tmp_path / "r.xml"), "-o", str(tmp_path / "r.xlsx"))
     assert code == 0 and "Left out 1 worker records with no items" in out
+
+
+def test_convert_refuses_a_return_that_gives_no_year_unless_one_is_given(tmp_path: Path) -> None:
+    (tmp_path / "r.xml").write_bytes(b"<Message><Header/><CSWWWorker/></Message>")
+    code, out = run("convert", str(tmp_path / "r.xml"), "-o", str(tmp_path / "r.xlsx"))
+    assert code == 2 and "r.xml does not say which collection year it is" in out
+    assert "--year" in out and not (tmp_path / "r.xlsx").exists()
+    code, out = run(
+        "convert", str(tmp_path / "r.xml"), "-o", str(tmp_path / "r.xlsx"), "--year", "2018"
+    )
+    assert code == 0 and "Left out 1 worker records with no items" in out
+    assert workbook_template_year(tmp_path / "r.xlsx") == 2018
 
 
 def test_convert_unreadable_xml(tmp_path: Path) -> None:

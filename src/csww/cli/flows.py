@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from csww import inputs
 from csww.cli import progress
 from csww.cli.stats import _fail, _write, load_flags
 
@@ -129,6 +130,7 @@ def flows_command(
     files = find_returns(returns)
     if returns and not files:
         _fail("no XML returns found in the paths given.")
+    _decide_years(files)
     try:
         linked = Store(_salt(salt_file, store), store)
     except OSError as exc:
@@ -144,6 +146,27 @@ def flows_command(
             _retention(linked, unit, retention)
         if continuity is not None and unit is not None:
             _continuity(paths, unit, continuity)
+
+
+def _decide_years(files: list[Path]) -> None:
+    """Each return's kind and year, decided by the core's front door as 'csww validate' and
+    'csww stats' decide them (its header's Year); a return it refuses stops the run, saying
+    why, before anything is loaded."""
+    show = progress.files("Reading headers", len(files))
+    for done, path in enumerate(files, 1):
+        show(done, path.name)
+        try:
+            if path.exists() and inputs.kind_of(path) != "xml":
+                progress.done()
+                _fail(
+                    f"{path} is a spreadsheet; flows are computed from XML returns. Turn it "
+                    f"into XML first: csww generate {path} -o {path.with_suffix('.xml')}"
+                )
+            inputs.open_input(path)
+        except inputs.Refused as exc:
+            progress.done()
+            _fail(f"{path}: {exc.message} Run 'csww validate {path}' for details.")
+    progress.done()
 
 
 def _load(linked: Store, files: list[Path]) -> dict[tuple[str, int], list[Path]]:

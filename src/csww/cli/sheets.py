@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 import csww.sheets  # noqa: F401  (declares the spreadsheet rules, so 'csww rules' lists them)
 from csww.cli.files import file_problem
 from csww.cli.years import YEAR
+from csww.inputs import Input, Refused, Unreadable, kind_of, open_input, read_input
 from csww.report.render import to_text
 from csww.spec import available_years, load_spec
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(2)
 
@@ -71,6 +73,21 @@ def template_command(year: int | None, output: Path | None, csv_dir: Path | None
     click.echo(f"Wrote {target} ({spec.year} collection).")
 
 
+def _accepted(source: Path, year: int | None, failing: str, *, sheets_only: bool) -> Input:
+    """The return at ``source``, its kind and year decided by the core's front door (as
+    ``csww validate`` decides them), or exit 2 with the front door's message."""
+    try:
+        if sheets_only and source.exists() and kind_of(source) == "xml":
+            _fail(
+                f"{source}: {failing}: it is not a filled template. 'csww generate' takes an "
+                ".xlsx workbook, a .csv file or a folder of CSV files; an XML return is checked "
+                f"with 'csww validate {source}'."
+            )
+        return open_input(source, year)
+    except Refused as exc:
+        _fail(f"{source}: {'cannot be read' if isinstance(exc, Unreadable) else failing}: {exc}")
+
+
 @click.command("generate")
 @click.argument("source", type=click.Path(path_type=Path))
 @click.option(
@@ -88,12 +105,12 @@ def generate_command(source: Path, output: Path | None, strict: bool, year: int 
     from csww.sheets.validate import check_sheet, read_sheet
     from csww.writer import write
 
+    inp = _accepted(source, year, "no XML written", sheets_only=True)
     try:
-        result = read_sheet(source, year=year)
+        result = read_sheet(inp.path, year=inp.year)
     except SheetError as exc:
         _fail(f"{source}: no XML written: {exc.message}")
-        return
-    report = check_sheet(result, year, source=str(source))
+    report = check_sheet(result, inp.year, source=str(source))
     click.echo(to_text(report), nl=False)
     if strict and report.errors:
         click.echo(f"Not written: {report.errors} errors remain and --strict was given.", err=True)
@@ -118,29 +135,23 @@ def generate_command(source: Path, output: Path | None, strict: bool, year: int 
     required=True,
     help="A .xlsx workbook, or a folder for CSV files.",
 )
-def convert_command(source: Path, output: Path) -> None:
+@click.option("--year", type=YEAR, help="Collection year of a return whose header gives none.")
+def convert_command(source: Path, output: Path, year: int | None) -> None:
     """Turn a return (SOURCE: XML, or a workbook or CSV files) into a filled template, so it
     can be corrected in a spreadsheet. Every value is kept exactly as the file holds it."""
-    from csww.reader import ReadError, read
     from csww.sheets.convert import split, write_csv_dir, write_workbook
-    from csww.sheets.rows import SheetError
-    from csww.sheets.validate import read_sheet
-    from csww.writer import spec_of
 
+    inp = _accepted(source, year, "not converted", sheets_only=False)
     try:
-        if source.is_dir() or source.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls", ".ods"):
-            ret = read_sheet(source).ret
-        else:
-            ret = read(source)
-    except (ReadError, SheetError) as exc:
+        ret = read_input(inp)
+    except Refused as exc:
         _fail(f"{source}: cannot be read: {exc}")
-        return
-    kept = sum(len(row.pairs) for row in [*split(ret, spec_of(ret)).workers])
+    kept = sum(len(row.pairs) for row in [*split(ret, inp.spec).workers])
     try:
         if output.suffix.lower() == ".xlsx":
-            write_workbook(ret, output)
+            write_workbook(ret, output, inp.spec)
         else:
-            write_csv_dir(ret, output)
+            write_csv_dir(ret, output, inp.spec)
     except OSError as exc:
         _fail(file_problem(exc))
     note = f"; {kept} worker values kept in 'Other item' columns as written" if kept else ""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from csww.engine import one_per_problem as engine_one_per_problem
 from csww.engine import validate_return
+from csww.reader import Source
 from csww.report.describe import described
 from csww.report.model import Issue, ReadFailure, Report
 from csww.rules import Context
@@ -66,7 +67,7 @@ def complete(result: SheetResult, year: int | None = None) -> None:
 
 
 def validate_sheet(
-    path: str | Path, year: int | None = None, previous: str | Path | None = None
+    path: str | Path, year: int | None = None, previous: Source | None = None
 ) -> Report:
     """Validate a spreadsheet return (against last year's XML ``previous`` when given); a
     sheet that cannot be read gives a report whose ``fatal`` says why and what to do."""
@@ -81,7 +82,7 @@ def check_sheet(
     result: SheetResult,
     year: int | None = None,
     *,
-    previous: str | Path | None = None,
+    previous: Source | None = None,
     source: str | None = None,
 ) -> Report:
     """The report on a spreadsheet already read, as every route gives it (``csww validate``,

@@ -2,9 +2,10 @@
 
 The core reader (:mod:`csww.reader`) keeps everything a validator needs: line numbers,
 repeated and unknown elements, structure notes. Statistics need only each record's values,
-so this reader takes the same safe parser settings (no DTD, no entities, no network, and a
-DOCTYPE refused), keeps the first occurrence of each element with surrounding whitespace
-removed and the same aliases as the core reader, and drops the rest. Like the core
+so this reader takes the same safe parser settings (:mod:`csww.xmlsafe`: no DTD, no
+entities, no network, and a DOCTYPE refused), keeps the first occurrence of each element
+with surrounding whitespace removed and the same aliases as the core reader, and drops the
+rest. Like the core
 reader it refuses any DOCTYPE, checked on the parsed document rather than by sniffing bytes. It reads a
 national year of returns about three times faster. Anything it cannot read is left to the
 core reader, which explains the problem (see :func:`records`); a test checks that both
@@ -20,6 +21,7 @@ from typing import Literal
 
 from lxml import etree
 
+from csww import xmlsafe
 from csww.model import Record
 from csww.reader import ALIASES, HEADER_TAGS, LA_TAGS, WORKER_TAGS, ReadError, iter_events
 
@@ -59,22 +61,11 @@ def _header(elem: etree._Element) -> dict[str, str]:
 
 def _elements(path: Path) -> Iterator[tuple[str, etree._Element]]:
     """Each record element (its local name and the element), freed once the caller moves on."""
-    context = etree.iterparse(
-        str(path),
-        events=("end",),
-        tag=TAGS,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        remove_comments=True,
-        remove_pis=True,
-        huge_tree=False,
-    )
+    context = xmlsafe.iterparse(str(path), TAGS)
     checked = False
     for _event, elem in context:
         if not checked:
-            info = elem.getroottree().docinfo
-            if info.doctype or info.internalDTD is not None:
+            if xmlsafe.declares_doctype(elem.getroottree()):
                 raise ReadError("The file declares a DOCTYPE, which CSWW returns never need.")
             checked = True
         yield _local(elem.tag), elem

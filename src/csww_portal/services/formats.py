@@ -2,8 +2,9 @@
 
 The kind comes from the bytes (magic numbers), never from the name alone: XML starts with
 ``<`` (after an optional byte-order mark and white space), an .xlsx is a zip holding
-``xl/workbook.xml``, and CSV is text without NUL bytes. A name that claims another kind is
-refused, so a renamed file cannot slip past.
+``xl/workbook.xml``, and CSV is text without NUL bytes. A name that claims another kind (as
+the core's front door reads names, :func:`csww.inputs.claimed_kind`) is refused, so a renamed
+file cannot slip past.
 """
 
 from __future__ import annotations
@@ -14,17 +15,15 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from django.conf import settings
 
+from csww.inputs import Kind, claimed_kind
 from csww.model import Return
 from csww.reader import ReadError, StructureNote, read_with_notes
 from csww.report.model import Issue
 from csww.sheets.zipguard import ZipBomb, check_archive
 
-Kind = Literal["xml", "xlsx", "csv"]
-EXTENSIONS: dict[str, Kind] = {".xml": "xml", ".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv"}
 LABELS = {"xml": "XML", "xlsx": "Excel workbook (.xlsx)", "csv": "CSV"}
 
 
@@ -114,7 +113,7 @@ def as_utf8(data: bytes) -> bytes:
 def sniff(data: bytes, filename: str) -> Kind:
     if not data.strip():
         raise Refused("The selected file is empty.")
-    claimed = EXTENSIONS.get(Path(filename).suffix.lower())
+    claimed = claimed_kind(filename)
     kind = _by_content(data)
     if claimed is None:
         raise Refused("The selected file must be XML, an Excel workbook (.xlsx) or CSV.")

@@ -12,11 +12,15 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from csww.cla.read.frames import TableBuilder
 from csww.cla.read.layout import TableLayout, layout
 from csww.cla.read.model import ClaReadError, StructureNote
 from csww.core import Tables
+
+if TYPE_CHECKING:
+    from _csv import Reader as _CsvReader
 
 # A field longer than this is not a 903 item (the longest is 13 characters).
 FIELD_LIMIT = 64 * 1024
@@ -86,12 +90,26 @@ def recognise(headings: Iterable[str]) -> TableLayout | None:
     return None
 
 
-def read_csv_file(  # noqa: C901 (over the limit; to be split into named steps)
+def read_csv_file(
     data: bytes, place: str, builder: TableBuilder, notes: list[StructureNote]
 ) -> str | None:
     """Add one CSV file's rows to its table; the table's name, or None when not recognised."""
     text = decode(data, place, notes)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    headings = _headings(reader, place)
+    table = recognise(headings)
+    if table is None:
+        notes.append(StructureNote("unrecognised_file", "", ",".join(headings)[:200], place, 1))
+        return None
+    if builder.count(table.name):
+        notes.append(StructureNote("repeated_table", "", "", place, 1, table.name))
+    index = _column_index(headings, table, place, notes)
+    _add_rows(reader, len(headings), index, table, place, builder, notes)
+    return table.name
+
+
+def _headings(reader: _CsvReader, place: str) -> list[str]:
+    """Row 1, which must name the columns, comma-separated."""
     try:
         headings = next(reader, [])
     except csv.Error as exc:
@@ -107,16 +125,17 @@ def read_csv_file(  # noqa: C901 (over the limit; to be split into named steps)
             place,
             1,
         )
-    table = recognise(headings)
-    if table is None:
-        notes.append(StructureNote("unrecognised_file", "", ",".join(headings)[:200], place, 1))
-        return None
-    if builder.count(table.name):
-        notes.append(StructureNote("repeated_table", "", "", place, 1, table.name))
-    names = [h.strip().upper() for h in headings]
+    return headings
+
+
+def _column_index(
+    headings: list[str], table: TableLayout, place: str, notes: list[StructureNote]
+) -> dict[str, int]:
+    """Each of the table's columns → its position; a note for each heading the table does not
+    have, given twice, or missing."""
     known = set(table.columns)
     index: dict[str, int] = {}
-    for i, name in enumerate(names):
+    for i, name in enumerate(h.strip().upper() for h in headings):
         if not name:
             continue
         if name not in known:
@@ -128,8 +147,20 @@ def read_csv_file(  # noqa: C901 (over the limit; to be split into named steps)
     for col in table.columns:
         if col not in index:
             notes.append(StructureNote("missing_column", col, "", place, 1, table.name))
+    return index
+
+
+def _add_rows(
+    reader: _CsvReader,
+    width: int,
+    index: dict[str, int],
+    table: TableLayout,
+    place: str,
+    builder: TableBuilder,
+    notes: list[StructureNote],
+) -> None:
+    """Every data row into the table (blank rows skipped; cells past the headings noted)."""
     child_col = column_letter(index.get("CHILD", 0) + 1)
-    width = len(headings)
     line = 1
     try:
         while True:
@@ -153,7 +184,6 @@ def read_csv_file(  # noqa: C901 (over the limit; to be split into named steps)
         raise ClaReadError(
             f"The file is not a well-formed CSV file: {exc}.", place, reader.line_num or line
         ) from None
-    return table.name
 
 
 def read_csv_set(

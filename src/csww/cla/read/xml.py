@@ -1,7 +1,8 @@
 """DfE's 903 XML (root ``EXPSSDA903``) into the 903's tables, safe against hostile files.
 
-The parser never resolves entities, never loads a DTD and never touches the network; a
-DOCTYPE is refused outright, as no return needs one. libxml2's own limits bound depth and text
+The parser never resolves entities, never loads a DTD and never touches the network (the
+settings of :mod:`csww.xmlsafe`, shared with the workforce census's reader); a DOCTYPE is
+refused outright, as no return needs one. libxml2's own limits bound depth and text
 size, ``max_bytes`` bounds the file, and each CHILD element is freed once read, so memory holds
 the tables and one child at a time.
 
@@ -16,40 +17,18 @@ from typing import IO
 
 from lxml import etree
 
+from csww import xmlsafe
 from csww.cla.read.frames import TableBuilder, clean
 from csww.cla.read.layout import TableLayout, layout
 from csww.cla.read.model import ClaReadError, StructureNote
 from csww.core import Tables
 
 ROOT = "EXPSSDA903"
+_local = xmlsafe.local
 DOCTYPE_MESSAGE = (
     "The file declares a DOCTYPE. 903 returns never need one and it can hide entity attacks, "
     "so the file was not read. Remove the <!DOCTYPE ...> line."
 )
-
-
-def _local(tag: object) -> str:
-    if not isinstance(tag, str):
-        return ""
-    return tag.rpartition("}")[2]
-
-
-class _Bounded(io.RawIOBase):
-    """A stream that refuses to read past ``limit`` bytes."""
-
-    def __init__(self, raw: IO[bytes], limit: int) -> None:
-        self.raw, self.left, self.limit = raw, limit, limit
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.raw.read(len(buffer))
-        self.left -= len(data)
-        if self.left < 0:
-            raise ClaReadError(f"The file is larger than the {self.limit // 1048576} MB limit.")
-        buffer[: len(data)] = data
-        return len(data)
 
 
 class _ChildReader:
@@ -134,141 +113,147 @@ class _ChildReader:
             row["CHILD"] = inherited["CHILD"]
             self.b.add("Episodes", row, line=ep.sourceline)
 
-    def read_header(self, header: etree._Element) -> dict[str, str | None]:  # noqa: C901 (over the limit; to be split into named steps)
+    def read_header(self, header: etree._Element) -> dict[str, str | None]:
+        """The HEADER's items into Header and the tables its items and groups fill; what
+        the child's episodes inherit (CHILD, SEX, DOB)."""
         leaves: dict[str, str | None] = {}
         lines: dict[str, int | None] = {}
         groups: list[tuple[TableLayout, etree._Element]] = []
-        seen_groups: set[str] = set()
         if header.text and not header.text.isspace():
             self.note("stray_text", "HEADER", header.text.strip(), header.sourceline, "Header")
         for sub in header:
-            if not isinstance(sub.tag, str):
-                continue
-            tag = _local(sub.tag)
-            text = sub.text or ""
-            if tag in self.header_leaves:
-                if len(sub):
-                    self.note("nested", tag, text.strip(), sub.sourceline, "Header")
-                if tag in leaves:
-                    self.note("duplicate_element", tag, text.strip(), sub.sourceline, "Header")
-                else:
-                    leaves[tag] = text
-                    lines[tag] = sub.sourceline
-            elif tag in self.groups or tag in self.repeats:
-                table = self.groups.get(tag) or self.repeats[tag]
-                if tag in self.groups and tag in seen_groups:
-                    self.note("duplicate_element", tag, "", sub.sourceline, table.name)
-                    continue
-                seen_groups.add(tag)
-                groups.append((table, sub))
-            else:
-                self.note("unknown_element", tag, text.strip(), sub.sourceline, "Header")
-            if sub.tail and not sub.tail.isspace():
-                self.note("stray_text", tag, sub.tail.strip(), sub.sourceline, "Header")
+            if isinstance(sub.tag, str):
+                self._header_part(sub, leaves, lines, groups)
         row = {self.header.column_of(k): v for k, v in leaves.items() if k in self.header_leaves}
         self.b.add("Header", row, line=header.sourceline)
         inherited = {c: clean(row.get(c)) for c in ("CHILD", "SEX", "DOB")}
         for table in self.item_tables:
-            present = [i for i in table.items if i in leaves]
-            flag = None
-            if table.name == self.lay.uasc_table:
-                flag = clean(leaves.get(self.lay.uasc_flag))
-                if flag not in (None, "0", "1"):
-                    self.note(
-                        "uasc_flag",
-                        flag or "",
-                        flag or "",
-                        lines.get(self.lay.uasc_flag),
-                        table.name,
-                    )
-                if flag in (None, "0") and not any(clean(leaves.get(i)) for i in present):
-                    continue
-            elif not present:
-                continue
-            values = {i: leaves.get(i) for i in table.items}
-            first = min(
-                (lines[i] or 0 for i in present),
-                default=lines.get(self.lay.uasc_flag) or header.sourceline,
-            )
-            self.b.add(table.name, {**inherited, **values}, line=first or None)
+            self._item_table(table, leaves, lines, inherited, header.sourceline)
         for table, elem in groups:
             values, _ = self.leaves(elem, frozenset(table.xml_order), table.name)
             self.b.add(table.name, {**inherited, **values}, line=elem.sourceline)
         return inherited
 
+    def _header_part(
+        self,
+        sub: etree._Element,
+        leaves: dict[str, str | None],
+        lines: dict[str, int | None],
+        groups: list[tuple[TableLayout, etree._Element]],
+    ) -> None:
+        """One element of the HEADER: an item, a group (or repeated group) of items, or
+        something the 903 does not have."""
+        tag = _local(sub.tag)
+        text = sub.text or ""
+        if tag in self.header_leaves:
+            if len(sub):
+                self.note("nested", tag, text.strip(), sub.sourceline, "Header")
+            if tag in leaves:
+                self.note("duplicate_element", tag, text.strip(), sub.sourceline, "Header")
+            else:
+                leaves[tag] = text
+                lines[tag] = sub.sourceline
+        elif tag in self.groups or tag in self.repeats:
+            table = self.groups.get(tag) or self.repeats[tag]
+            if tag in self.groups and any(t.element == tag for t, _ in groups):
+                self.note("duplicate_element", tag, "", sub.sourceline, table.name)
+                return
+            groups.append((table, sub))
+        else:
+            self.note("unknown_element", tag, text.strip(), sub.sourceline, "Header")
+        if sub.tail and not sub.tail.isspace():
+            self.note("stray_text", tag, sub.tail.strip(), sub.sourceline, "Header")
 
-def read_xml(  # noqa: C901 (over the limit; to be split into named steps)
+    def _item_table(
+        self,
+        table: TableLayout,
+        leaves: dict[str, str | None],
+        lines: dict[str, int | None],
+        inherited: dict[str, str | None],
+        header_line: int | None,
+    ) -> None:
+        """A row of a table whose items sit in the HEADER itself (UASC, behind its flag),
+        when the child has any of them."""
+        present = [i for i in table.items if i in leaves]
+        if table.name == self.lay.uasc_table:
+            flag = clean(leaves.get(self.lay.uasc_flag))
+            if flag not in (None, "0", "1"):
+                self.note(
+                    "uasc_flag", flag or "", flag or "", lines.get(self.lay.uasc_flag), table.name
+                )
+            if flag in (None, "0") and not any(clean(leaves.get(i)) for i in present):
+                return
+        elif not present:
+            return
+        values = {i: leaves.get(i) for i in table.items}
+        first = min(
+            (lines[i] or 0 for i in present),
+            default=lines.get(self.lay.uasc_flag) or header_line,
+        )
+        self.b.add(table.name, {**inherited, **values}, line=first or None)
+
+
+def read_xml(
     source: bytes | IO[bytes], *, place: str, max_bytes: int
 ) -> tuple[Tables, list[StructureNote]]:
     """Read DfE's 903 XML. Raises :class:`ClaReadError` (with line and column) when the file
     is not well-formed, is hostile, or is not a 903 return."""
-    if isinstance(source, bytes):
-        if len(source) > max_bytes:
-            raise ClaReadError(
-                f"The file is larger than the {max_bytes // 1048576} MB limit.", place
-            )
-        stream: IO[bytes] = io.BytesIO(source)
-    else:
-        stream = io.BufferedReader(_Bounded(source, max_bytes))
     builder = TableBuilder()
     notes: list[StructureNote] = []
     reader = _ChildReader(builder, notes, place)
-    context = etree.iterparse(
-        stream,
-        events=("end",),
-        tag=("CHILD", "{*}CHILD"),
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    context = xmlsafe.iterparse(_stream(source, place, max_bytes), ("CHILD", "{*}CHILD"))
     root: etree._Element | None = None
     try:
         for _event, elem in context:
             if root is None:
-                tree = elem.getroottree()
-                if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-                    raise ClaReadError(DOCTYPE_MESSAGE, place, 1)
-                root = tree.getroot()
-                if _local(root.tag) != ROOT:
-                    raise ClaReadError(
-                        f"The file's top element is <{_local(root.tag)}>, but a 903 return "
-                        f"starts with <{ROOT}>. Is this the right file?",
-                        place,
-                        root.sourceline,
-                    )
-            parent = elem.getparent()
-            if parent is not root:
+                root = _checked_root(elem.getroottree(), place)
+            if elem.getparent() is not root:
                 reader.note("nested", "CHILD", "", elem.sourceline)
             _leading(elem, reader)
             reader.read(elem)
             elem.clear(keep_tail=True)
         top = context.root
-        if root is None:
+        if root is None:  # no CHILD at all: say why, when the file is not a 903 return
             if top is None:
                 raise ClaReadError("The file is empty: it holds no 903 return.", place)
-            info = top.getroottree().docinfo
-            if info.doctype or info.internalDTD is not None:
-                raise ClaReadError(DOCTYPE_MESSAGE, place, 1)
-            if _local(top.tag) != ROOT:
-                raise ClaReadError(
-                    f"The file's top element is <{_local(top.tag)}>, but a 903 return starts "
-                    f"with <{ROOT}>. Is this the right file?",
-                    place,
-                    top.sourceline,
-                )
-        if top is not None:
-            for sub in top:
-                if isinstance(sub.tag, str) and _local(sub.tag) != "CHILD":
-                    reader.note(
-                        "unknown_element", _local(sub.tag), (sub.text or "").strip(), sub.sourceline
-                    )
+            _checked_root(top.getroottree(), place)
+        _trailing(top, reader)
     except etree.XMLSyntaxError as exc:
-        line, column = exc.position if exc.position else (None, None)
-        raise ClaReadError(_syntax_message(exc), place, line, column) from None
+        raise ClaReadError(_syntax_message(exc), place, *xmlsafe.position(exc)) from None
     return builder.build(), notes
+
+
+def _stream(source: bytes | IO[bytes], place: str, max_bytes: int) -> IO[bytes]:
+    """The file as a stream the parser may not read past ``max_bytes`` of."""
+    if isinstance(source, bytes):
+        if len(source) > max_bytes:
+            raise ClaReadError(xmlsafe.over_limit(max_bytes), place)
+        return io.BytesIO(source)
+    return xmlsafe.bounded(source, max_bytes, ClaReadError)
+
+
+def _checked_root(tree: etree._ElementTree, place: str) -> etree._Element:
+    """The message element; refuses a DOCTYPE or a file that is not a 903 return."""
+    if xmlsafe.declares_doctype(tree):
+        raise ClaReadError(DOCTYPE_MESSAGE, place, 1)
+    root = tree.getroot()
+    if _local(root.tag) != ROOT:
+        raise ClaReadError(
+            f"The file's top element is <{_local(root.tag)}>, but a 903 return starts "
+            f"with <{ROOT}>. Is this the right file?",
+            place,
+            root.sourceline,
+        )
+    return root
+
+
+def _trailing(top: etree._Element | None, reader: _ChildReader) -> None:
+    """Notes for what stands after the last CHILD in the message (elements it does not have)."""
+    for sub in top if top is not None else ():
+        if isinstance(sub.tag, str) and _local(sub.tag) != "CHILD":
+            reader.note(
+                "unknown_element", _local(sub.tag), (sub.text or "").strip(), sub.sourceline
+            )
 
 
 def _leading(elem: etree._Element, reader: _ChildReader) -> None:
@@ -301,4 +286,4 @@ def _syntax_message(exc: etree.XMLSyntaxError) -> str:
         hint = "The file uses an entity this reader does not expand: write the value out in full."
     else:
         hint = "The file is not well-formed XML: fix it at the place shown."
-    return f"{hint} Parser said: {text.split(', line')[0]}"
+    return f"{hint} Parser said: {xmlsafe.parser_said(exc)}"

@@ -344,26 +344,31 @@ def _other_la(la: str) -> str:
     return "202" if la != "202" else "201"
 
 
-def build(t: Target, seed: int = 0) -> tuple[Tables, Tables]:  # noqa: C901 (over the limit; to be split into named steps)
-    """(previous year's history, this year's return) reproducing ``t``'s figures."""
-    y = t.year
-    a, b = start(y), end(y)
-    rng = random.Random(f"{seed}:{t.la}:{y}")
-    sexes = ("M", "F") if y >= 2025 else ("1", "2")
-    now, before = _Return(), _Return()
-    counter = iter(range(1, 10**9))
-    changes: list[dict[str, str]] = []  # episodes ending in the year with a reason
-    starts: list[dict[str, str]] = []  # episodes starting a placement in the year
+class _Making:
+    """The two returns being made for a target (this year's and last year's history), and
+    the episodes whose reasons and places are filled in last."""
 
-    def new_child(age: int, *, history: bool = False) -> str:
-        child = f"{t.la}{y % 100:02d}{next(counter):06d}"
-        sex = sexes[len(now.rows["Header"]) % 2]
-        now.child(child, _dob(b, age), sex)
+    def __init__(self, t: Target, seed: int) -> None:
+        self.t, self.y = t, t.year
+        self.a, self.b = start(t.year), end(t.year)
+        self.rng = random.Random(f"{seed}:{t.la}:{t.year}")
+        self.sexes = ("M", "F") if t.year >= 2025 else ("1", "2")
+        self.now, self.before = _Return(), _Return()
+        self.counter = iter(range(1, 10**9))
+        self.changes: list[dict[str, str]] = []  # episodes ending in the year with a reason
+        self.starts: list[dict[str, str]] = []  # episodes starting a placement in the year
+
+    def new_child(self, age: int, *, history: bool = False) -> str:
+        t, y, now = self.t, self.y, self.now
+        child = f"{t.la}{y % 100:02d}{next(self.counter):06d}"
+        sex = self.sexes[len(now.rows["Header"]) % 2]
+        now.child(child, _dob(self.b, age), sex)
         if history:
-            before.child(child, _dob(b, age), sex)
+            self.before.child(child, _dob(self.b, age), sex)
         return child
 
     def ep(
+        self,
         ret: _Return,
         child: str,
         decom: date,
@@ -382,28 +387,44 @@ def build(t: Target, seed: int = 0) -> tuple[Tables, Tables]:  # noqa: C901 (ove
             "PLACE_PROVIDER": "PR1",
             "DEC": _d(dec) if dec else "",
             "REC": rec,
-            "PL_LA": t.la,
+            "PL_LA": self.t.la,
             "PL_LOCATION": "IN",
             "PL_DISTANCE": "3.0",
         }
         ret.episode(row)
-        if ret is now and a <= decom <= b and rne in ("S", "P", "B", "T", "U"):
-            starts.append(row)
-        if ret is now and dec is not None and a <= dec <= b and rec == "X1":
-            changes.append(row)
+        in_year = ret is self.now and self.a <= decom <= self.b
+        if in_year and rne in ("S", "P", "B", "T", "U"):
+            self.starts.append(row)
+        if ret is self.now and dec is not None and self.a <= dec <= self.b and rec == "X1":
+            self.changes.append(row)
         return row
 
-    def moves(child: str, first: date, days: list[date], ret_of: list[_Return]) -> None:
+    def moves(self, child: str, first: date, days: list[date], ret_of: list[_Return]) -> None:
         """Episodes from ``first`` with a carer change on each day (X1 then RNE P)."""
         since = first
         rne = "S"
         for day, ret in zip(days, ret_of, strict=True):
-            ep(ret, child, since, rne, dec=day, rec="X1")
-            if ret is before and day >= a:  # open across the year start: the return has it too
-                ep(now, child, since, rne, dec=day, rec="X1")
+            self.ep(ret, child, since, rne, dec=day, rec="X1")
+            if ret is self.before and day >= self.a:  # open across the year start: in both
+                self.ep(self.now, child, since, rne, dec=day, rec="X1")
             since, rne = day, "P"
-        ep(now, child, since, rne)
+        self.ep(self.now, child, since, rne)
 
+
+def build(t: Target, seed: int = 0) -> tuple[Tables, Tables]:
+    """(previous year's history, this year's return) reproducing ``t``'s figures."""
+    m = _Making(t, seed)
+    _stability(m, *_stability_counts(t))
+    _changes_and_new_placements(m)
+    _reasons_and_places(m)
+    _care_leavers(m)
+    return m.before.tables(), m.now.tables()
+
+
+def _stability_counts(t: Target) -> tuple[int, int, int, int, int, int, int]:
+    """The stability figures (all, 3+ carers this year; 2 years, 3+ carers over 2 years;
+    long-term, same carer 2 years) made to nest, and how many children looked after 2 years
+    have 3 carers this year; what cannot nest is a problem of the target."""
     s = t.stability or {}
     n31 = s.get((STABILITY_YEAR, "Total children"), 0)
     k31 = s.get((STABILITY_YEAR, "With 3 or more placements during the year"), 0)
@@ -419,89 +440,104 @@ def build(t: Target, seed: int = 0) -> tuple[Tables, Tables]:  # noqa: C901 (ove
     if x > min(k2, n2 - sl) or k2 > n2 - sl:
         t.problems.append("stability figures need more moves than the children allow")
         x = min(x, k2, n2 - sl)
+    return n31, k31, n2, k2, nl, sl, x
+
+
+def _stability(m: _Making, n31: int, k31: int, n2: int, k2: int, nl: int, sl: int, x: int) -> None:
+    """The children the stability figures count, with their carers over the years."""
+    y = m.y
     long_ago, two_ago = date(y - 4, 1, 1), date(y - 3, 1, 1)
-    last_year = date(y - 1, 1, 1)
     moves_in_year = [date(y - 1, 6, 1), date(y - 1, 10, 1)]
     moves_before = [date(y - 2, 7, 1), date(y - 2, 11, 1)]
     for _ in range(sl):
-        ep(now, new_child(10), long_ago, "S")
+        m.ep(m.now, m.new_child(10), long_ago, "S")
     # the children looked after 2 years who are not long-term same-carer: the first x have
     # 3 carers this year, the next k2 - x 3 carers over 2 years (two moves last year), the
     # other long-term ones one move last year, the rest none
     pool = [(True, i) for i in range(nl - sl)] + [(False, i) for i in range(n2 - nl)]
     for n, (is_long, _) in enumerate(pool):
-        child = new_child(10 if is_long else 16, history=True)
+        child = m.new_child(10 if is_long else 16, history=True)
         first = long_ago if is_long else two_ago
         if n < x:
-            moves(child, first, moves_in_year, [now, now])
+            m.moves(child, first, moves_in_year, [m.now, m.now])
         elif n < k2:
-            moves(child, first, moves_before, [before, before])
+            m.moves(child, first, moves_before, [m.before, m.before])
         elif is_long:
-            moves(child, first, moves_before[:1], [before])
+            m.moves(child, first, moves_before[:1], [m.before])
         else:
-            ep(now, child, first, "S")
+            m.ep(m.now, child, first, "S")
     # not in care last year (DfE's "CLA 2 years" is in care on 31 March and for at least a
     # day the year before): they started this year
     this_year = date(y - 1, 4, 15)
     for n in range(n31 - n2):
-        child = new_child(12)
+        child = m.new_child(12)
         if n < k31 - x:
-            moves(child, this_year, moves_in_year, [now, now])
+            m.moves(child, this_year, moves_in_year, [m.now, m.now])
         else:
-            ep(now, child, this_year, "S")
-    # placement changes and new placements beyond those the children above make
-    reasons = t.reasons or {}
-    locations = t.locations or {}
-    pc, npl = sum(reasons.values()), sum(locations.values())
-    extra = pc - len(changes)
+            m.ep(m.now, child, this_year, "S")
+
+
+def _changes_and_new_placements(m: _Making) -> None:
+    """Placement changes and new placements beyond those the children above make."""
+    t, y = m.t, m.y
+    pc, npl = sum((t.reasons or {}).values()), sum((t.locations or {}).values())
+    extra = pc - len(m.changes)
     if extra < 0:
-        t.problems.append(f"stability needs {len(changes)} placement changes, {pc} published")
+        t.problems.append(f"stability needs {len(m.changes)} placement changes, {pc} published")
     # DfE's totals for some LAs (25 of 726 LA-years, 2021-2025) have fewer new placements
     # than placement changes plus children who started and are still looked after: their
     # returns give reasons on episodes not followed by a new placement. Such a change is
     # made here with a change of legal status only (RNE L) after it.
-    no_new = max(0, min(max(0, extra), len(starts) + max(0, extra) - npl))
+    no_new = max(0, min(max(0, extra), len(m.starts) + max(0, extra) - npl))
     for n in range(max(0, extra)):
-        child = new_child(8)
-        ep(now, child, last_year, "S", dec=date(y - 1, 5, 1), rec="X1")
-        ep(
-            now,
+        child = m.new_child(8)
+        m.ep(m.now, child, date(y - 1, 1, 1), "S", dec=date(y - 1, 5, 1), rec="X1")
+        m.ep(
+            m.now,
             child,
             date(y - 1, 5, 1),
             "L" if n < no_new else "P",
             dec=date(y - 1, 12, 1),
             rec="E4A",
         )
-    begin = npl - len(starts)
+    begin = npl - len(m.starts)
     if begin < 0:
-        t.problems.append(f"{len(starts)} new placements needed, {npl} published")
+        t.problems.append(f"{len(m.starts)} new placements needed, {npl} published")
     for _ in range(max(0, begin)):
-        child = new_child(7)
-        ep(now, child, date(y - 1, 7, 1), "S", dec=date(y - 1, 9, 1), rec="E4A")
-    labels = [r for r, n in sorted(reasons.items()) for _ in range(n)]
-    rng.shuffle(labels)
+        child = m.new_child(7)
+        m.ep(m.now, child, date(y - 1, 7, 1), "S", dec=date(y - 1, 9, 1), rec="E4A")
+
+
+def _reasons_and_places(m: _Making) -> None:
+    """The published reasons for changes and places of new placements, shuffled onto them."""
+    t = m.t
+    labels = [r for r, n in sorted((t.reasons or {}).items()) for _ in range(n)]
+    m.rng.shuffle(labels)
     codes = {v: k for k, v in lab.mapping("reason", "la").items()}
-    for row, label in zip(changes, labels, strict=False):
+    for row, label in zip(m.changes, labels, strict=False):
         row["REASON_PLACE_CHANGE"] = codes[label]
-    where = [w for w, n in sorted(locations.items()) for _ in range(n)]
-    rng.shuffle(where)
-    for row, label in zip(starts, where, strict=False):
+    where = [w for w, n in sorted((t.locations or {}).items()) for _ in range(n)]
+    m.rng.shuffle(where)
+    for row, label in zip(m.starts, where, strict=False):
         row["PL_LOCATION"], row["PL_DISTANCE"] = LOCATIONS[label]
         row["PL_LA"] = t.la if row["PL_LOCATION"] == "IN" else _other_la(t.la)
-    for (group, breakdown), n in sorted((t.suitability or {}).items()):
+
+
+def _care_leavers(m: _Making) -> None:
+    """Care leavers whose accommodation suitability gives the published figures."""
+    for (group, breakdown), n in sorted((m.t.suitability or {}).items()):
         if breakdown not in SUITABLE:
             continue
         age = 18 if group.startswith("17") else 20
         touch, activ, accom = SUITABLE[breakdown]
         for _ in range(n):
-            child = new_child(age)
-            now.rows["OC3"].append(
+            child = m.new_child(age)
+            m.now.rows["OC3"].append(
                 {
                     "CHILD": child,
-                    "DOB": _dob(b, age),
+                    "DOB": _dob(m.b, age),
                     "IN_TOUCH": touch,
                     "ACTIV": activ,
                     "ACCOM": accom,
                 }
             )
-    return before.tables(), now.tables()
