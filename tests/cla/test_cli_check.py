@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from csww.cla.rules import CLA_RULES
 from csww.cla.rules.listing import markdown
 from csww.cli.main import cli
+from tests.paths import SHARED
 
-FAKE = Path("/work/shared/reference/ssda903/d2i_903/fake_data/fake_903.xml")
+FAKE = SHARED / "reference/ssda903/d2i_903/fake_data/fake_903.xml"
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
@@ -35,7 +35,6 @@ def test_rules_lists_the_year() -> None:
     assert code == 2 and "2015 to 2027" in out
 
 
-@pytest.mark.skipif(not FAKE.exists(), reason="shared reference data not present")
 def test_validate_json_and_exit_code(tmp_path: Path) -> None:
     code, out = run("validate", str(FAKE), "--la", "202", "--format", "json")
     data = json.loads(out)

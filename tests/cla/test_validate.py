@@ -13,9 +13,9 @@ from csww.cla import report as render
 from csww.cla.validate import validate, year_of
 from csww.report.model import Report
 from tests.cla.cla_frames import check, clean
+from tests.paths import SHARED
 
-FAKE = Path("/work/shared/reference/ssda903/d2i_903/fake_data")
-pytestmark = pytest.mark.skipif(not FAKE.is_dir(), reason="shared reference data not present")
+FAKE = SHARED / "reference/ssda903/d2i_903/fake_data"
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +126,19 @@ def test_year_outside_the_spec_is_refused_not_crashed() -> None:
 
     report = validate(tables(clean(2025), 2025), la="202", year=2014)
     assert report.fatal is not None and "2014" in report.fatal.message
+
+
+def test_a_return_that_does_not_show_its_year_is_refused_unless_given() -> None:
+    from tests.cla.cla_frames import tables
+
+    rows = clean(2025)
+    for episode in rows["Episodes"]:
+        episode["DECOM"], episode["DEC"] = "", ""
+    refused = validate(tables(rows, 2025), la="202")
+    assert refused.fatal is not None and refused.issues == []
+    assert "--year" in refused.fatal.message and "DECOM" in refused.fatal.message
+    given = validate(tables(rows, 2025), la="202", year=2025)
+    assert given.fatal is None and given.year == 2025
 
 
 def test_year_of_reads_the_latest_episode_date() -> None:

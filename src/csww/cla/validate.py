@@ -147,7 +147,16 @@ def validate(
         report.year = year
         return report
     guessed = year_of(tables)
-    chosen = year or guessed or latest_year()
+    chosen = year or guessed
+    if chosen is None:
+        # The one year policy of every route: a return that does not show its year is not
+        # checked against a guessed one.
+        report.fatal = ReadFailure(
+            "The return's episode dates (DECOM, DEC) do not show a year csww has a "
+            "specification for, so its year cannot be told: give the year ending 31 March with "
+            f"--year (year= from Python), for example --year {latest_year()}."
+        )
+        return report
     if chosen not in available_years():
         report.fatal = ReadFailure(
             f"csww has no SSDA903 specification for the year ending 31 March {chosen} "
@@ -157,8 +166,7 @@ def validate(
     spec = spec_for(chosen)
     if year is None:
         report.notes.append(
-            f"Checked as the year ending 31 March {chosen}"
-            + (" (from the episode dates)." if guessed else " (the latest year csww knows).")
+            f"Checked as the year ending 31 March {chosen} (from the episode dates)."
         )
     this = typed(tables, spec)
     last: Tables | None = None
