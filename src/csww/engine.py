@@ -18,24 +18,29 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
+import polars as pl
+
 from csww.model import Record, Return
 from csww.reader import DEFAULT_MAX_BYTES, ReadError, Source, StructureNote, iter_events
 from csww.report.model import Issue, ReadFailure, Report
-from csww.rules import RULES, Context, Rule, View, la_level, structure
-from csww.rules import header as header_rules
+from csww.return_checks import (
+    across_records,
+    against_last_year,
+    failing_rules,
+    given,
+    header_table,
+    la_table,
+    valid,
+)
+from csww.rules import RULES, Context
 from csww.rules.items import ItemChecker, parser_for
-from csww.rules.records import WorkerKey
+from csww.rules.notes import NOTES, NoteRules, latest_note_rules, note_rules
 from csww.spec import UnknownYear, available_years, removed_item, spec_for, year_problem
 from csww.values import is_year
 from csww.worker_checks import BATCH, WorkerChecks
 from csww.writer import to_bytes
 
 Progress = Callable[[int], None]
-# Rules the engine applies itself (no check of their own), declared in the rulebook.
-NOTE_RULES = structure.NOTE_RULES
-LA_MISSING = la_level.MISSING.id
-UNKNOWN, REPEATED = structure.UNKNOWN_ITEM.id, structure.REPEATED_ITEM.id
-NO_LONGER_COLLECTED = structure.NO_LONGER_COLLECTED.id
 PROGRESS_EVERY = 5000
 
 
@@ -50,7 +55,7 @@ class Validator:
         self,
         year: int | None = None,
         progress: Progress | None = None,
-        previous: dict[str, list[WorkerKey]] | None = None,
+        previous: pl.DataFrame | None = None,
     ) -> None:
         self.requested_year = year
         self.previous = previous
@@ -67,7 +72,6 @@ class Validator:
         self.placed: list[int] = []
         self.checks: WorkerChecks | None = None
         self.count = 0
-        self.keys: dict[str, list[WorkerKey]] = {}
         self.source: str | None = None
         self.notes: list[str] = []
         self.names: dict[str, str] = _names(spec_for(None))
@@ -95,7 +99,8 @@ class Validator:
         self.names = _names(spec)
         self.ctx = ctx
         self.items = ItemChecker(ctx)
-        rules = [r for r in RULES.for_year(year) if r.check]
+        self.note_book = note_rules(ctx)
+        rules = [r for r in RULES.for_year(year) if r.check and r.table != NOTES]
         checks = WorkerChecks(
             ctx, self.items, [r for r in rules if r.scope == "worker"], self._worker_issue
         )
@@ -141,6 +146,30 @@ class Validator:
             cell=cell,
         )
 
+    def _noted(
+        self,
+        kind: str,
+        part: str,
+        rec: Record | None,
+        element: str | None,
+        value: str | None,
+        name: str | None = None,
+    ) -> None:
+        """Report what was noted of the header, the LA-level record or the whole return,
+        by the rule that claims the note (see :mod:`csww.rules.notes`): every note names a
+        problem but ``missing``, which names one only for a required item."""
+        book = self._note_rules()
+        rule = (
+            book.match(kind, part, element) if kind == "missing" else book.rule(kind, part, element)
+        )
+        if rule is not None:
+            self.issues.append(self._issue(rule.id, rec, None, element, value, name))
+
+    def _note_rules(self) -> NoteRules:
+        """The year's note rules; before the year is known, the latest year's (the rules
+        about the file's shape are the same in every year)."""
+        return self.note_book if self.ctx is not None else latest_note_rules()
+
     def _worker_issue(
         self,
         rule_id: str,
@@ -176,25 +205,14 @@ class Validator:
         self.header = rec
         ctx = self._start(rec)
         raw = rec.values
-        for element in (e for e, i in ctx.spec.header.items() if i.required):
+        for element, item in ctx.spec.header.items():
             if not raw.get(element):
-                item = ctx.spec.header.get(element)
-                self.issues.append(
-                    self._issue(
-                        header_rules.MISSING.id,
-                        rec,
-                        None,
-                        element,
-                        None,
-                        item.name if item else element,
-                    )
-                )
-        self._record_extras(rec, None, set(ctx.spec.header))
-        view = View(raw, {}, "header", ctx)
-        for rule in self.header_rules:
-            if all(raw.get(n) for n in rule.needs) and not rule.check(view):  # type: ignore[misc]
-                field = rule.fields[0]
-                self.issues.append(self._issue(rule.id, rec, None, field, raw.get(field)))
+                self._noted("missing", "header", rec, element, None, item.name)
+        self._record_extras(rec, "header", set(ctx.spec.header))
+        table = header_table(raw, ctx.spec.header)
+        for rule in failing_rules(self.header_rules, table, ctx, given):
+            field = rule.fields[0]
+            self.issues.append(self._issue(rule.id, rec, None, field, raw.get(field)))
         self._place_pending()
 
     def on_la(self, rec: Record) -> None:
@@ -204,41 +222,34 @@ class Validator:
         assert self.ctx is not None
         ctx = self.ctx
         if rec.tag is not None and rec.tag != ctx.spec.sections.la:
-            wrong = la_level.wrong_section(ctx.year)
-            self.issues.append(self._issue(wrong, rec, None, None, rec.tag))
+            self._noted("renamed", "la", rec, None, rec.tag)
         typed: dict[str, Any] = {}
         for element, item in ctx.spec.la.items():
             text = rec.values.get(element, "")
             if text == "":
-                if item.required:
-                    self.issues.append(self._issue(LA_MISSING, rec, None, element, None, item.name))
+                self._noted("missing", "la", rec, element, None, item.name)
                 continue
             value = parser_for(item, ctx.spec)(text)
             if value is None:
-                rule_id = item.format_rule or LA_MISSING
-                self.issues.append(self._issue(rule_id, rec, None, element, text, item.name))
+                self._noted("malformed", "la", rec, element, text, item.name)
             else:
                 typed[element] = value
-        self._record_extras(rec, None, set(ctx.spec.la))
+        self._record_extras(rec, "la", set(ctx.spec.la))
         self.la_typed = typed
-        view = View(rec.values, typed, "la", ctx)
-        for rule in self.la_rules:
-            if rule.needs <= typed.keys() and not rule.check(view):  # type: ignore[misc]
-                field = rule.fields[0]
-                self.issues.append(self._issue(rule.id, rec, None, field, rec.values.get(field)))
+        table = la_table(rec.values, typed, ctx.spec.la)
+        for rule in failing_rules(self.la_rules, table, ctx, valid):
+            field = rule.fields[0]
+            self.issues.append(self._issue(rule.id, rec, None, field, rec.values.get(field)))
 
-    def _record_extras(self, rec: Record, index: int | None, known: set[str]) -> None:
-        removed = self.ctx.spec.removed if self.ctx is not None else {}
+    def _record_extras(self, rec: Record, part: str, known: set[str]) -> None:
         for element, text in rec.values.items():
             if element not in known:
-                rule_id = NO_LONGER_COLLECTED if element in removed else UNKNOWN
-                self.issues.append(self._issue(rule_id, rec, index, element, text))
+                self._noted("unknown", part, rec, element, text)
         for (element, text), line in zip(
             rec.extras, _lines(rec.extra_lines, len(rec.extras)), strict=False
         ):
-            rule_id = REPEATED if element in known else UNKNOWN
-            issue = self._issue(rule_id, rec, index, element, text)
-            self.issues.append(_at_line(issue, line))
+            self._noted("repeated" if element in known else "unknown", part, rec, element, text)
+            self.issues[-1] = _at_line(self.issues[-1], line)
 
     def on_worker(self, rec: Record) -> None:
         self.count += 1
@@ -261,7 +272,7 @@ class Validator:
         self.batch = []
 
     def on_note(self, note: StructureNote) -> None:
-        rule = next(r for r in NOTE_RULES if r.check is not None and r.check(note))
+        rule = self._note_rules().rule(note.kind, "message", note.element)
         rule_id = rule.id
         self.issues.append(
             Issue(
@@ -281,30 +292,24 @@ class Validator:
             self._start(None)
         if self.header is None:
             assert self.ctx is not None
-            self.issues.append(
-                self._issue(
-                    header_rules.NO_HEADER.id, None, None, self.ctx.spec.sections.header, None
-                )
-            )
+            self._noted("absent", "header", None, self.ctx.spec.sections.header, None)
             self._place_pending()
         ctx = self.ctx
         assert ctx is not None
         self._flush()
         assert self.checks is not None
         self.issues = self._in_place(self.checks.found)
-        self.keys = self.checks.worker_keys(only_shared=self.previous is None)
         if self.la is None:
-            self.issues.append(
-                self._issue(la_level.NO_SECTION.id, None, None, ctx.spec.sections.la, None)
-            )
+            self._noted("absent", "la", None, ctx.spec.sections.la, None)
         self._cross_records(ctx)
         la_raw = self.la.values if self.la is not None else {}
-        totals = self.checks.totals
-        view = View(la_raw, getattr(self, "la_typed", {}), "return", ctx, totals=totals)
-        for rule in self.return_rules:
-            if rule.needs <= view.t.keys() and not rule.check(view):  # type: ignore[misc]
-                field = rule.fields[0]
-                self.tail.append(self._issue(rule.id, self.la, None, field, la_raw.get(field)))
+        la = la_table(la_raw, getattr(self, "la_typed", {}), ctx.spec.la)
+        totals = pl.DataFrame([self.checks.totals.row()])
+        for rule in failing_rules(
+            self.return_rules, pl.concat([la, totals], how="horizontal"), ctx, valid
+        ):
+            field = rule.fields[0]
+            self.tail.append(self._issue(rule.id, self.la, None, field, la_raw.get(field)))
         header = self.header.values if self.header is not None else {}
         return Report(
             issues=self.issues + self.tail,
@@ -316,13 +321,13 @@ class Validator:
             notes=list(dict.fromkeys(self.notes)),
         )
 
-    def worker_keys(self) -> dict[str, list[WorkerKey]]:
-        """Every worker's key facts by registration number (a previous year's return)."""
+    def key_table(self) -> pl.DataFrame:
+        """Every worker's key facts (a previous year's return, for the continuity rules)."""
         if self.ctx is None:
             self._start(None)
         self._flush()
         assert self.checks is not None
-        return dict(self.checks.worker_keys(only_shared=False))
+        return self.checks.key_table()
 
     def _in_place(self, found: dict[int, list[Issue]]) -> list[Issue]:
         """The issues in the order a record-by-record pass gives them: each worker's after
@@ -338,62 +343,13 @@ class Validator:
         return out
 
     def _cross_records(self, ctx: Context) -> None:
-        found: list[Issue] = []
-        for swe, group in self.keys.items():
-            if len(group) < 2:
-                continue
-            for rule in self.records_rules:
-                for key in rule.check(group, ctx):  # type: ignore[misc]
-                    field = rule.fields[0]
-                    found.append(
-                        Issue(
-                            rule=rule.id,
-                            severity=rule.severity,
-                            message=rule.message,
-                            worker=swe,
-                            record=key.record,
-                            field=field,
-                            value=None,
-                            line=key.line,
-                            cell=key.cell,
-                        )
-                    )
+        assert self.checks is not None
+        found = across_records(self.records_rules, self.checks.key_table(), ctx)
         if self.previous is not None:
-            found.extend(self._continuity(ctx, self.previous))
+            keys = self.checks.key_table()
+            found.extend(against_last_year(self.continuity_rules, keys, self.previous, ctx))
         found.sort(key=lambda i: (i.record or 0, i.rule))
         self.tail.extend(found)
-
-    def _continuity(self, ctx: Context, previous: dict[str, list[WorkerKey]]) -> list[Issue]:
-        found = []
-        # This year's numbers in file order, then last year's that are gone: the same order
-        # on every run (a set's order changes with the interpreter's hash seed).
-        numbers = [*self.keys, *(swe for swe in previous if swe not in self.keys)]
-        for swe in numbers:
-            current, before = self.keys.get(swe, []), previous.get(swe, [])
-            for rule in self.continuity_rules:
-                for key in rule.check(current, before, ctx):  # type: ignore[misc]
-                    found.append(
-                        Issue(
-                            rule=rule.id,
-                            severity=rule.severity,
-                            message=rule.message,
-                            worker=swe,
-                            record=key.record if key else None,
-                            field=_field_of(rule, ctx),
-                            value=None,
-                            line=key.line if key else None,
-                            cell=key.cell if key else None,
-                        )
-                    )
-        return found
-
-
-def _field_of(rule: Rule, ctx: Context) -> str | None:
-    """The rule's first field that the year collects (a rule about an item that changed its
-    element names each year's own), else its first field."""
-    if not rule.fields:
-        return None
-    return next((f for f in rule.fields if f in ctx.spec.worker), rule.fields[0])
 
 
 class _Keep(dict[str, str]):
@@ -446,7 +402,7 @@ def validate(
                 source=_name(source),
                 fatal=ReadFailure(f"The previous year's return cannot be read: {keys}"),
             )
-    validator = Validator(year, progress, previous=keys if isinstance(keys, dict) else None)
+    validator = Validator(year, progress, previous=keys if isinstance(keys, pl.DataFrame) else None)
     validator.source = _name(source)
     gc_was_enabled = gc.isenabled()
     # The stream allocates millions of short-lived, acyclic objects that reference counting
@@ -476,7 +432,7 @@ def validate(
             gc.enable()
 
 
-def previous_keys(source: Source) -> dict[str, list[WorkerKey]] | ReadFailure:
+def previous_keys(source: Source) -> pl.DataFrame | ReadFailure:
     """What continuity rules need from a previous return: each worker's key facts."""
     validator = Validator()
     try:
@@ -485,7 +441,7 @@ def previous_keys(source: Source) -> dict[str, list[WorkerKey]] | ReadFailure:
                 validator.on_worker(value)  # type: ignore[arg-type]
             elif kind == "header":
                 validator.on_header(value)  # type: ignore[arg-type]
-        return validator.worker_keys()
+        return validator.key_table()
     except ReadError as exc:
         return ReadFailure(exc.message, exc.line, exc.column)
     except NoSpecification as exc:
@@ -510,7 +466,7 @@ def validate_return(
         keys = previous_keys(to_bytes(previous) if isinstance(previous, Return) else previous)
         if isinstance(keys, ReadFailure):
             return Report(fatal=ReadFailure(f"The previous year's return cannot be read: {keys}"))
-    validator = Validator(year, previous=keys if isinstance(keys, dict) else None)
+    validator = Validator(year, previous=keys if isinstance(keys, pl.DataFrame) else None)
     extra = list(extra_issues)
     try:
         report = _validate_in_memory(validator, ret, notes, extra)
@@ -580,7 +536,7 @@ def _validate_in_memory(
     for (element, text), line in zip(
         ret.extras, _lines(ret.extra_lines, len(ret.extras)), strict=False
     ):
-        rule = structure.UNKNOWN_RECORD
+        rule = validator._note_rules().rule("unknown_record", "message")
         validator.issues.append(
             Issue(
                 rule=rule.id,

@@ -22,7 +22,7 @@ from csww.core.tables import CELL, LINE, ROW
 from csww.model import Record
 from csww.report.model import Issue
 from csww.rules.items import ItemChecker
-from csww.rules.records import WorkerKey, fingerprint
+from csww.rules.records import KEY_SCHEMA, fingerprint
 from csww.rules.registry import Columns, Context, Rule, View
 from csww.rules.return_level import Totals
 
@@ -137,35 +137,14 @@ class WorkerChecks:
             holders = (pl.col("t:Cases30") > 0) & (pl.col(workers.CAT) != "leaver")
             totals.case_holders += frame.filter(holders).height
 
-    def worker_keys(self, only_shared: bool) -> dict[str, list[WorkerKey]]:
-        """Each worker's key facts by registration number: of every worker, or only of the
-        numbers on more than one record (all the cross-record rules look at)."""
-        out: dict[str, list[WorkerKey]] = defaultdict(list)
+    def key_table(self) -> pl.DataFrame:
+        """Each worker record's key facts, for the records that give a registration number
+        (:mod:`csww.rules.records`), in file order."""
         if not self.keys:
-            return out
+            return pl.DataFrame(schema=KEY_SCHEMA)
         keys = pl.concat(self.keys, how="vertical_relaxed")
         swe = pl.col("swe")
-        wanted = swe.is_not_null() & (swe != "")
-        if only_shared:
-            wanted = wanted & swe.is_duplicated()
-        for row in keys.filter(wanted.fill_null(False)).iter_rows(named=True):
-            out[row["swe"]].append(
-                WorkerKey(
-                    row[ROW] + 1,
-                    row[LINE],
-                    row[CELL],
-                    row["swe"],
-                    row["cat"],
-                    row["fte"],
-                    row["dob"],
-                    row["sex"],
-                    row["start"],
-                    row["end"],
-                    row["fte30"],
-                    row["copy"],
-                )
-            )
-        return out
+        return keys.filter((swe.is_not_null() & (swe != "")).fill_null(False))
 
 
 def _table_rule(rule: Rule, columns: Columns) -> TableRule:

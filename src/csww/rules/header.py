@@ -1,10 +1,17 @@
-"""Header rules (1xx): what COLLECT's header section must hold ("Returning data")."""
+"""Header rules (1xx): what COLLECT's header section must hold ("Returning data").
+
+Each check is an expression over the header as a one-row table, true where the header is
+valid: its items' text as written (``c.raw``) and, for the year, dates and date-times,
+their typed values (``c.t``, null where the text is not one). A rule runs when the items it
+needs are given."""
 
 from __future__ import annotations
 
-from csww.rules.registry import View, declare, rule
-from csww.spec import available_years, load_spec
-from csww.values import is_year, parse_date, parse_datetime
+import polars as pl
+
+from csww.rules.notes import NOTES, noted
+from csww.rules.registry import Columns, declare, rule
+from csww.spec import available_years, la_codes_for, load_spec
 
 SECTION = "Returning data (header)"
 
@@ -21,6 +28,11 @@ MISSING = declare(
     fields=REQUIRED_ITEMS,
     section=SECTION,
     scope="header",
+    check=lambda n: (
+        n.noted("missing", "header")
+        & n.about(e for e, item in n.spec.header.items() if item.required)
+    ),
+    table=NOTES,
 )
 NO_HEADER = declare(
     "111",
@@ -29,6 +41,8 @@ NO_HEADER = declare(
     fields=("Header",),
     section=SECTION,
     scope="header",
+    check=noted("absent", "header"),
+    table=NOTES,
 )
 
 
@@ -41,8 +55,8 @@ NO_HEADER = declare(
     scope="header",
     needs=("Collection",),
 )
-def collection_is_csww(v: View) -> bool:
-    return v.raw["Collection"] == v.ctx.spec.collection
+def collection_is_csww(c: Columns) -> pl.Expr:
+    return c.raw("Collection") == c.ctx.spec.collection
 
 
 @rule(
@@ -54,9 +68,8 @@ def collection_is_csww(v: View) -> bool:
     scope="header",
     needs=("Year",),
 )
-def year_is_four_digits(v: View) -> bool:
-    text = v.raw["Year"]
-    return is_year(text)
+def year_is_four_digits(c: Columns) -> pl.Expr:
+    return c.t("Year").is_not_null()
 
 
 @rule(
@@ -68,8 +81,8 @@ def year_is_four_digits(v: View) -> bool:
     scope="header",
     needs=("ReferenceDate",),
 )
-def reference_date_is_30_september(v: View) -> bool:
-    return parse_date(v.raw["ReferenceDate"]) == v.ctx.reference_date
+def reference_date_is_30_september(c: Columns) -> pl.Expr:
+    return (c.t("ReferenceDate") == c.day(c.ctx.reference_date)).fill_null(False)
 
 
 @rule(
@@ -81,10 +94,8 @@ def reference_date_is_30_september(v: View) -> bool:
     scope="header",
     needs=("LEA",),
 )
-def lea_in_annex(v: View) -> bool:
-    from csww.spec import la_codes_for
-
-    return v.raw["LEA"] in la_codes_for(v.ctx.year)
+def lea_in_annex(c: Columns) -> pl.Expr:
+    return c.raw("LEA").is_in(sorted(la_codes_for(c.ctx.year)))
 
 
 @rule(
@@ -96,8 +107,8 @@ def lea_in_annex(v: View) -> bool:
     scope="header",
     needs=("SourceLevel",),
 )
-def source_level_is_l(v: View) -> bool:
-    return v.raw["SourceLevel"] == v.ctx.spec.source_level
+def source_level_is_l(c: Columns) -> pl.Expr:
+    return c.raw("SourceLevel") == c.ctx.spec.source_level
 
 
 @rule(
@@ -109,8 +120,8 @@ def source_level_is_l(v: View) -> bool:
     scope="header",
     needs=("DateTime",),
 )
-def date_time_format(v: View) -> bool:
-    return parse_datetime(v.raw["DateTime"]) is not None
+def date_time_format(c: Columns) -> pl.Expr:
+    return c.t("DateTime").is_not_null()
 
 
 @rule(
@@ -122,9 +133,9 @@ def date_time_format(v: View) -> bool:
     scope="header",
     needs=("DateTime",),
 )
-def date_time_after_census(v: View) -> bool:
-    made = parse_datetime(v.raw["DateTime"])
-    return made is None or made.date() >= v.ctx.census_day
+def date_time_after_census(c: Columns) -> pl.Expr:
+    made = c.t("DateTime")
+    return made.is_null() | (made.dt.date() >= c.day(c.ctx.census_day))
 
 
 @rule(
@@ -136,9 +147,9 @@ def date_time_after_census(v: View) -> bool:
     scope="header",
     needs=("Year",),
 )
-def year_matches_request(v: View) -> bool:
-    requested = v.ctx.requested_year
-    return requested is None or v.raw["Year"] == str(requested)
+def year_matches_request(c: Columns) -> pl.Expr:
+    requested = c.ctx.requested_year
+    return pl.lit(True) if requested is None else c.raw("Year") == str(requested)
 
 
 @rule(
@@ -150,5 +161,5 @@ def year_matches_request(v: View) -> bool:
     scope="header",
     needs=("SoftwareCode",),
 )
-def software_code_length(v: View) -> bool:
-    return len(v.raw["SoftwareCode"]) <= 100
+def software_code_length(c: Columns) -> pl.Expr:
+    return c.raw("SoftwareCode").str.len_chars() <= 100

@@ -1,10 +1,38 @@
-"""LA-level vacancy rules (15x–17x): the guide's "Aggregated Data Items"."""
+"""LA-level vacancy rules (15x–17x): the guide's "Aggregated Data Items".
+
+What the engine notes of the LA-level record (an item missing or malformed, the section
+absent or renamed) is reported by the note rules here (:mod:`csww.rules.notes`); the
+cross-field rules are expressions over the record as a one-row table of typed values, true
+where it is valid, run when the items they need are valid."""
 
 from __future__ import annotations
 
-from csww.rules.registry import View, declare, rule
+from collections.abc import Callable
+
+import polars as pl
+
+from csww.rules.notes import NOTES, Noted, noted
+from csww.rules.registry import Columns, declare, rule
 
 SECTION = "Aggregated Data Items"
+
+
+def _malformed(rule_id: str | None) -> Callable[[Noted], pl.Expr]:
+    """The check of an LA-level item's format rule: a value of an item whose format the
+    year's specification gives to ``rule_id`` (None: an item it gives no format rule)."""
+
+    def check(n: Noted) -> pl.Expr:
+        items = [e for e, item in n.spec.la.items() if item.format_rule == rule_id]
+        return n.noted("malformed", "la") & n.about(items)
+
+    return check
+
+
+def _missing_or_unformatted(n: Noted) -> pl.Expr:
+    """A required LA-level item absent or empty, or a value of an item with no format rule."""
+    required = [e for e, item in n.spec.la.items() if item.required]
+    return (n.noted("missing", "la") & n.about(required)) | _malformed(None)(n)
+
 
 MISSING = declare(
     "150",
@@ -13,6 +41,8 @@ MISSING = declare(
     fields=("NumberOfVacancies", "NoAgencyFTE", "NoAgencyHeadcount"),
     section=f"{SECTION}; How to record counts of zero",
     scope="la",
+    check=_missing_or_unformatted,
+    table=NOTES,
 )
 VACANCIES_FORMAT = declare(
     "151",
@@ -21,6 +51,8 @@ VACANCIES_FORMAT = declare(
     fields=("NumberOfVacancies",),
     section=SECTION,
     scope="la",
+    check=_malformed("151"),
+    table=NOTES,
 )
 COVER_FTE_FORMAT = declare(
     "152",
@@ -29,6 +61,8 @@ COVER_FTE_FORMAT = declare(
     fields=("NoAgencyFTE",),
     section=SECTION,
     scope="la",
+    check=_malformed("152"),
+    table=NOTES,
 )
 COVER_HEADCOUNT_FORMAT = declare(
     "153",
@@ -37,6 +71,8 @@ COVER_HEADCOUNT_FORMAT = declare(
     fields=("NoAgencyHeadcount",),
     section=SECTION,
     scope="la",
+    check=_malformed("153"),
+    table=NOTES,
 )
 NO_SECTION = declare(
     "154",
@@ -45,12 +81,9 @@ NO_SECTION = declare(
     fields=(),
     section=SECTION,
     scope="la",
+    check=noted("absent", "la"),
+    table=NOTES,
 )
-
-# Each LA-level item's format rule, for the engine.
-FORMAT_RULES = {
-    rule.fields[0]: rule.id for rule in (VACANCIES_FORMAT, COVER_FTE_FORMAT, COVER_HEADCOUNT_FORMAT)
-}
 
 NEEDS_BOTH = ("NoAgencyFTE", "NoAgencyHeadcount")
 
@@ -66,8 +99,8 @@ NEEDS_BOTH = ("NoAgencyFTE", "NoAgencyHeadcount")
     scope="la",
     needs=("NoAgencyFTE", "NumberOfVacancies"),
 )
-def agency_cover_within_vacancies(v: View) -> bool:
-    return bool(v.t["NoAgencyFTE"] <= v.t["NumberOfVacancies"])
+def agency_cover_within_vacancies(c: Columns) -> pl.Expr:
+    return c.t("NoAgencyFTE") <= c.t("NumberOfVacancies")
 
 
 @rule(
@@ -79,8 +112,8 @@ def agency_cover_within_vacancies(v: View) -> bool:
     scope="la",
     needs=NEEDS_BOTH,
 )
-def agency_cover_fte_and_headcount_agree(v: View) -> bool:
-    return bool((v.t["NoAgencyFTE"] == 0) == (v.t["NoAgencyHeadcount"] == 0))
+def agency_cover_fte_and_headcount_agree(c: Columns) -> pl.Expr:
+    return (c.t("NoAgencyFTE") == 0) == (c.t("NoAgencyHeadcount") == 0)
 
 
 @rule(
@@ -92,8 +125,8 @@ def agency_cover_fte_and_headcount_agree(v: View) -> bool:
     scope="la",
     needs=NEEDS_BOTH,
 )
-def agency_cover_fte_within_headcount(v: View) -> bool:
-    return bool(v.t["NoAgencyFTE"] <= v.t["NoAgencyHeadcount"])
+def agency_cover_fte_within_headcount(c: Columns) -> pl.Expr:
+    return c.t("NoAgencyFTE") <= c.t("NoAgencyHeadcount")
 
 
 @rule(
@@ -105,10 +138,9 @@ def agency_cover_fte_within_headcount(v: View) -> bool:
     scope="la",
     needs=NEEDS_BOTH,
 )
-def agency_cover_fte_plausible(v: View) -> bool:
-    return bool(
-        v.t["NoAgencyHeadcount"] == 0 or v.t["NoAgencyFTE"] >= 0.3 * v.t["NoAgencyHeadcount"]
-    )
+def agency_cover_fte_plausible(c: Columns) -> pl.Expr:
+    headcount = c.t("NoAgencyHeadcount")
+    return (headcount == 0) | (c.t("NoAgencyFTE") >= 0.3 * headcount)
 
 
 PAY = "LA level: pay and incentives"
@@ -130,6 +162,8 @@ declare(
     section=PAY,
     scope="la",
     since=2025,
+    check=_malformed("155"),
+    table=NOTES,
 )
 declare(
     "156",
@@ -139,6 +173,8 @@ declare(
     section=PAY,
     scope="la",
     since=2025,
+    check=_malformed("156"),
+    table=NOTES,
 )
 # Up to 2024 every source (the 2021-2024 schemas, csww-2022.xsd) names the section
 # LALevelVacancies: another name is an error. For 2025 the schemas come from unmerged
@@ -152,6 +188,8 @@ WRONG_SECTION = declare(
     section="Returning data",
     scope="la",
     until=2024,
+    check=noted("renamed", "la"),
+    table=NOTES,
 )
 OLD_SECTION_NAME = declare(
     "158Q",
@@ -161,9 +199,6 @@ OLD_SECTION_NAME = declare(
     section="Returning data",
     scope="la",
     since=2025,
+    check=noted("renamed", "la"),
+    table=NOTES,
 )
-
-
-def wrong_section(year: int) -> str:
-    """The rule for an LA-level section under another year's name."""
-    return WRONG_SECTION.id if WRONG_SECTION.applies_to(year) else OLD_SECTION_NAME.id

@@ -114,6 +114,9 @@ class Rule:
     until: int | None = None
     categories: frozenset[str] = frozenset({"inpost", "leaver", "agency"})
     needs: frozenset[str] = field(default_factory=frozenset)
+    # The table the check reads: "Notes" for a rule over what the readers noted
+    # (:mod:`csww.rules.notes`); empty for a rule over the part its scope names.
+    table: str = ""
 
     def applies_to(self, year: int) -> bool:
         return self.since <= year and (self.until is None or year <= self.until)
@@ -189,6 +192,7 @@ def rule(
     until: int | None = None,
     categories: Iterable[str] = ("inpost", "leaver", "agency"),
     needs: Iterable[str] = (),
+    table: str = "",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a rule on the function that tests its *valid* condition."""
 
@@ -205,6 +209,7 @@ def rule(
             check=check,
             categories=categories,
             needs=needs,
+            table=table,
         )
         return check
 
@@ -224,8 +229,9 @@ def declare(
     check: Callable[..., Any] | None = None,
     categories: Iterable[str] = ("inpost", "leaver", "agency"),
     needs: Iterable[str] = (),
+    table: str = "",
 ) -> Rule:
-    """Declare a rule; without ``check`` the engine or reader applies it itself."""
+    """Declare a rule with its check (the decorator form is :func:`rule`)."""
     return RULES.add(
         Rule(
             id=id,
@@ -239,5 +245,6 @@ def declare(
             until=until,
             categories=frozenset(categories),
             needs=frozenset(needs),
+            table=table,
         )
     )

@@ -1,10 +1,19 @@
-"""Rules over the whole return (8xx), run once all workers are read, on running totals."""
+"""Rules over the whole return (8xx), run once all workers are read, on the return's totals.
+
+Each check is an expression over the return as a one-row table, true where the return is
+valid: its totals (:class:`Totals`, a column each: ``workers``, ``inpost``, ``leaver``,
+``agency``, ``agency_fte``, ``inpost_fte``, ``leaver_fte``, ``case_holders``) beside the
+LA-level record's typed values (``c.t``); a rule runs when the LA-level items it needs are
+valid.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from csww.rules.registry import View, rule
+import polars as pl
+
+from csww.rules.registry import Columns, rule
 
 VAC = "Aggregated Data Items"
 
@@ -22,6 +31,30 @@ class Totals:
     case_holders: int = 0
     leaver_fte: float = 0.0
 
+    def row(self) -> dict[str, int | float]:
+        """The totals as the columns of the return's one-row table."""
+        return {
+            "workers": self.workers,
+            **{cat: self.by_category.get(cat, 0) for cat in ("inpost", "leaver", "agency")},
+            "agency_fte": self.agency_fte,
+            "inpost_fte": self.inpost_fte,
+            "leaver_fte": self.leaver_fte,
+            "case_holders": self.case_holders,
+        }
+
+
+def total(name: str) -> pl.Expr:
+    """One of the return's totals."""
+    return pl.col(name)
+
+
+WORKERS, INPOST, LEAVERS, AGENCY = (
+    total("workers"),
+    total("inpost"),
+    total("leaver"),
+    total("agency"),
+)
+
 
 @rule(
     "801",
@@ -31,8 +64,8 @@ class Totals:
     section="General Data Items",
     scope="return",
 )
-def at_least_one_worker(v: View) -> bool:
-    return bool(v.totals.workers > 0)
+def at_least_one_worker(c: Columns) -> pl.Expr:
+    return WORKERS > 0
 
 
 @rule(
@@ -44,8 +77,8 @@ def at_least_one_worker(v: View) -> bool:
     scope="return",
     needs=("NoAgencyHeadcount",),
 )
-def agency_cover_headcount_within_records(v: View) -> bool:
-    return bool(v.t["NoAgencyHeadcount"] <= v.totals.by_category["agency"])
+def agency_cover_headcount_within_records(c: Columns) -> pl.Expr:
+    return c.t("NoAgencyHeadcount") <= AGENCY
 
 
 @rule(
@@ -57,8 +90,8 @@ def agency_cover_headcount_within_records(v: View) -> bool:
     scope="return",
     needs=("NoAgencyFTE",),
 )
-def agency_cover_fte_within_records(v: View) -> bool:
-    return bool(v.t["NoAgencyFTE"] <= v.totals.agency_fte + 0.005)
+def agency_cover_fte_within_records(c: Columns) -> pl.Expr:
+    return c.t("NoAgencyFTE") <= total("agency_fte") + 0.005
 
 
 @rule(
@@ -69,8 +102,8 @@ def agency_cover_fte_within_records(v: View) -> bool:
     section="Turnover – Leaving date",
     scope="return",
 )
-def has_leavers(v: View) -> bool:
-    return bool(v.totals.workers == 0 or v.totals.by_category["leaver"] > 0)
+def has_leavers(c: Columns) -> pl.Expr:
+    return (WORKERS == 0) | (LEAVERS > 0)
 
 
 @rule(
@@ -81,8 +114,8 @@ def has_leavers(v: View) -> bool:
     section="General Data Items",
     scope="return",
 )
-def has_workers_in_post(v: View) -> bool:
-    return bool(v.totals.workers == 0 or v.totals.by_category["inpost"] > 0)
+def has_workers_in_post(c: Columns) -> pl.Expr:
+    return (WORKERS == 0) | (INPOST > 0)
 
 
 @rule(
@@ -93,11 +126,8 @@ def has_workers_in_post(v: View) -> bool:
     section="Case Management",
     scope="return",
 )
-def has_case_holders(v: View) -> bool:
-    return bool(
-        v.totals.by_category["inpost"] + v.totals.by_category["agency"] == 0
-        or v.totals.case_holders > 0
-    )
+def has_case_holders(c: Columns) -> pl.Expr:
+    return (INPOST + AGENCY == 0) | (total("case_holders") > 0)
 
 
 @rule(
@@ -109,9 +139,8 @@ def has_case_holders(v: View) -> bool:
     scope="return",
     needs=("NumberOfVacancies",),
 )
-def vacancy_rate_plausible(v: View) -> bool:
-    vac = v.t["NumberOfVacancies"]
-    return bool(vac <= v.totals.inpost_fte)
+def vacancy_rate_plausible(c: Columns) -> pl.Expr:
+    return c.t("NumberOfVacancies") <= total("inpost_fte")
 
 
 # DfE's leavers' FTE is about 0.92 x leavers' headcount in every year 2017-2025; from 2018 it
@@ -131,6 +160,5 @@ FEW_LEAVERS = 5
     scope="return",
     since=2018,
 )
-def leavers_fte_plausible(v: View) -> bool:
-    leavers = v.totals.by_category["leaver"]
-    return bool(leavers < FEW_LEAVERS or v.totals.leaver_fte >= LEAVER_FTE_SHARE * leavers)
+def leavers_fte_plausible(c: Columns) -> pl.Expr:
+    return (LEAVERS < FEW_LEAVERS) | (total("leaver_fte") >= LEAVER_FTE_SHARE * LEAVERS)

@@ -13,6 +13,7 @@ heading); ``{places}`` the decimal places the item allows.
 
 from __future__ import annotations
 
+from csww.rules.notes import NOTES, noted
 from csww.rules.registry import RULES, declare
 
 SECTION = "Returning data (XML generator: an Excel template turned into XML)"
@@ -24,6 +25,8 @@ NOT_A_LISTED_VALUE = declare(
     fields=(),
     section=SECTION,
     scope="structure",
+    check=noted("not_listed", "cell"),
+    table=NOTES,
 )
 UNREADABLE_DATE = declare(
     "951",
@@ -32,6 +35,8 @@ UNREADABLE_DATE = declare(
     fields=(),
     section=SECTION,
     scope="structure",
+    check=noted("unreadable_date", "cell"),
+    table=NOTES,
 )
 NUMBER_FOR_DATE = declare(
     "952",
@@ -40,6 +45,8 @@ NUMBER_FOR_DATE = declare(
     fields=(),
     section=SECTION,
     scope="structure",
+    check=noted("number_for_date", "cell"),
+    table=NOTES,
 )
 TRUE_OR_FALSE = declare(
     "953",
@@ -48,6 +55,8 @@ TRUE_OR_FALSE = declare(
     fields=(),
     section=SECTION,
     scope="structure",
+    check=noted("true_or_false", "cell"),
+    table=NOTES,
 )
 DATE_FOR_NON_DATE = declare(
     "954",
@@ -56,6 +65,8 @@ DATE_FOR_NON_DATE = declare(
     fields=(),
     section=SECTION,
     scope="structure",
+    check=noted("date_for_non_date", "cell"),
+    table=NOTES,
 )
 TIME_IN_DATE = declare(
     "955",
@@ -64,6 +75,8 @@ TIME_IN_DATE = declare(
     fields=(),
     section=SECTION,
     scope="structure",
+    check=noted("time_in_date", "cell"),
+    table=NOTES,
 )
 UNREADABLE_DATETIME = declare(
     "957",
@@ -72,6 +85,8 @@ UNREADABLE_DATETIME = declare(
     fields=(),
     section=SECTION,
     scope="structure",
+    check=noted("unreadable_datetime", "cell"),
+    table=NOTES,
 )
 NOT_UTF8 = declare(
     "958Q",
@@ -80,6 +95,8 @@ NOT_UTF8 = declare(
     fields=(),
     section=SECTION,
     scope="structure",
+    check=noted("not_utf8", "file"),
+    table=NOTES,
 )
 CELL_ERROR = declare(
     "959",
@@ -88,6 +105,8 @@ CELL_ERROR = declare(
     fields=(),
     section=SECTION,
     scope="structure",
+    check=noted("cell_error", "cell"),
+    table=NOTES,
 )
 
 IGNORED_COLUMN = declare(
@@ -97,6 +116,8 @@ IGNORED_COLUMN = declare(
     fields=(),
     section=SECTION,
     scope="structure",
+    check=noted("ignored_column", "sheet"),
+    table=NOTES,
 )
 TOO_PRECISE = declare(
     "961",
@@ -105,6 +126,8 @@ TOO_PRECISE = declare(
     fields=(),
     section=f"{SECTION}; Data items (the item's format)",
     scope="structure",
+    check=noted("too_precise", "cell"),
+    table=NOTES,
 )
 
 SHEET_RULES = tuple(

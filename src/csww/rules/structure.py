@@ -1,22 +1,25 @@
 """Structure rules (9xx): what the file holds beyond the specification's shape. The reader
-keeps every such element and the engine reports it here; nothing is dropped silently."""
+keeps every such element and notes it (:mod:`csww.rules.notes`); each rule here reports its
+notes, so nothing is dropped silently."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import polars as pl
 
+from csww.rules.notes import NOTES, Noted, noted
 from csww.rules.registry import declare
 
 STATUS = "Statutory status of data items"
 
 
-def _noted(kind: str) -> Callable[[object], bool]:
-    """The check of a rule about the file's shape: the reader's note is of its kind."""
+def _unknown(n: Noted) -> pl.Expr:
+    """An element the year does not know, in a record of any part."""
+    return n.noted("unknown") & ~n.about(n.spec.removed)
 
-    def check(note: object) -> bool:
-        return getattr(note, "kind", None) == kind
 
-    return check
+def _no_longer_collected(n: Noted) -> pl.Expr:
+    """An element an earlier year collected and this year no longer does."""
+    return n.noted("unknown") & n.about(n.spec.removed)
 
 
 UNKNOWN_ITEM = declare(
@@ -26,6 +29,8 @@ UNKNOWN_ITEM = declare(
     fields=(),
     section=STATUS,
     scope="structure",
+    check=_unknown,
+    table=NOTES,
 )
 REPEATED_ITEM = declare(
     "902",
@@ -34,6 +39,8 @@ REPEATED_ITEM = declare(
     fields=(),
     section=STATUS,
     scope="structure",
+    check=noted("repeated"),
+    table=NOTES,
 )
 EMPTY_ITEM = declare(
     "903Q",
@@ -42,6 +49,8 @@ EMPTY_ITEM = declare(
     fields=(),
     section="How to record counts of zero",
     scope="structure",
+    check=noted("empty", "worker"),
+    table=NOTES,
 )
 NESTED = declare(
     "904",
@@ -50,7 +59,8 @@ NESTED = declare(
     fields=(),
     section=STATUS,
     scope="structure",
-    check=_noted("nested"),
+    check=noted("nested", "message"),
+    table=NOTES,
 )
 STRAY_TEXT = declare(
     "905",
@@ -59,7 +69,8 @@ STRAY_TEXT = declare(
     fields=(),
     section=STATUS,
     scope="structure",
-    check=_noted("stray_text"),
+    check=noted("stray_text", "message"),
+    table=NOTES,
 )
 MISPLACED = declare(
     "906",
@@ -68,7 +79,8 @@ MISPLACED = declare(
     fields=(),
     section=STATUS,
     scope="structure",
-    check=_noted("misplaced"),
+    check=noted("misplaced", "message"),
+    table=NOTES,
 )
 UNKNOWN_RECORD = declare(
     "907Q",
@@ -77,7 +89,8 @@ UNKNOWN_RECORD = declare(
     fields=(),
     section=STATUS,
     scope="structure",
-    check=_noted("unknown_record"),
+    check=noted("unknown_record", "message"),
+    table=NOTES,
 )
 DUPLICATE_RECORD = declare(
     "908",
@@ -86,7 +99,8 @@ DUPLICATE_RECORD = declare(
     fields=(),
     section=STATUS,
     scope="structure",
-    check=_noted("duplicate_record"),
+    check=noted("duplicate_record", "message"),
+    table=NOTES,
 )
 NO_LONGER_COLLECTED = declare(
     "909Q",
@@ -96,7 +110,6 @@ NO_LONGER_COLLECTED = declare(
     section=STATUS,
     scope="structure",
     since=2024,
+    check=_no_longer_collected,
+    table=NOTES,
 )
-
-# The rules about what the reader notes of the file's shape, each recognising its notes.
-NOTE_RULES = (NESTED, STRAY_TEXT, MISPLACED, UNKNOWN_RECORD, DUPLICATE_RECORD)
