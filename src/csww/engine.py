@@ -16,27 +16,21 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Any
 
 import polars as pl
 
+from csww.cells import one_per_problem as one_per_problem  # the spreadsheet routes use it
 from csww.model import Record, Return
+from csww.parts import Finding, header_findings, la_findings
 from csww.reader import DEFAULT_MAX_BYTES, ReadError, Source, StructureNote, iter_events
 from csww.report.model import Issue, ReadFailure, Report
-from csww.return_checks import (
-    across_records,
-    against_last_year,
-    failing_rules,
-    given,
-    header_table,
-    la_table,
-    valid,
-)
+from csww.return_checks import across_records, against_last_year, on_totals
 from csww.rules import RULES, Context
-from csww.rules.items import ItemChecker, parser_for
+from csww.rules.items import ItemChecker
 from csww.rules.notes import NOTES, NoteRules, latest_note_rules, note_rules
-from csww.spec import UnknownYear, available_years, removed_item, spec_for, year_problem
+from csww.spec import UnknownYear, available_years, spec_for, year_problem
 from csww.values import is_year
+from csww.wording import Wording
 from csww.worker_checks import BATCH, WorkerChecks
 from csww.writer import to_bytes
 
@@ -74,7 +68,7 @@ class Validator:
         self.count = 0
         self.source: str | None = None
         self.notes: list[str] = []
-        self.names: dict[str, str] = _names(spec_for(None))
+        self.wording = Wording(spec_for(None))
 
     # ------------------------------------------------------------------ set-up
     def _start(self, header: Record | None) -> Context:
@@ -96,11 +90,11 @@ class Validator:
             raise NoSpecification(str(exc)) from None
         ctx = Context(spec=spec, year=year, requested_year=self.requested_year)
         self.notes.extend(spec.notes)
-        self.names = _names(spec)
         self.ctx = ctx
         self.items = ItemChecker(ctx)
+        self.wording = Wording(spec, self.items.messages)
         self.note_book = note_rules(ctx)
-        rules = [r for r in RULES.for_year(year) if r.check and r.table != NOTES]
+        rules = [r for r in RULES.for_year(year) if r.table != NOTES]
         checks = WorkerChecks(
             ctx, self.items, [r for r in rules if r.scope == "worker"], self._worker_issue
         )
@@ -146,24 +140,10 @@ class Validator:
             cell=cell,
         )
 
-    def _noted(
-        self,
-        kind: str,
-        part: str,
-        rec: Record | None,
-        element: str | None,
-        value: str | None,
-        name: str | None = None,
-    ) -> None:
-        """Report what was noted of the header, the LA-level record or the whole return,
-        by the rule that claims the note (see :mod:`csww.rules.notes`): every note names a
-        problem but ``missing``, which names one only for a required item."""
-        book = self._note_rules()
-        rule = (
-            book.match(kind, part, element) if kind == "missing" else book.rule(kind, part, element)
-        )
-        if rule is not None:
-            self.issues.append(self._issue(rule.id, rec, None, element, value, name))
+    def _noted(self, kind: str, part: str, element: str | None) -> None:
+        """Report a note on the whole return (a part absent) by the rule that claims it."""
+        rule = self._note_rules().rule(kind, part, element)
+        self.issues.append(self._issue(rule.id, None, None, element, None))
 
     def _note_rules(self) -> NoteRules:
         """The year's note rules; before the year is known, the latest year's (the rules
@@ -182,74 +162,29 @@ class Validator:
         return self._issue(rule_id, rec, index, element, value, worker=worker)
 
     def _message(self, rule_id: str, text: str, element: str | None, name: str | None) -> str:
-        """The rule's message for this year: item rules' words come from the year's spec,
-        and placeholders name the item and the year's sections."""
-        own = self.items.messages.get(rule_id) if hasattr(self, "items") else None
-        if own is not None:
-            return own
-        if "{" not in text:
-            return text
-        ctx = self.ctx
-        item = ctx.spec.item_named(element) if ctx is not None and element else None
-        fill = dict(self.names)
-        fill["name"] = name or (item.name if item else element or "")
-        gone = removed_item(ctx.spec, element) if ctx is not None and element else None
-        if gone is not None:
-            old_name, year, instead = gone
-            fill["name"] = f"{old_name} ({element})"
-            fill["removed"] = str(year) + (f"; give {instead} instead" if instead else "")
-        return text.format_map(_Keep(fill))
+        return self.wording.message(rule_id, text, element, name)
 
     # ------------------------------------------------------------------ pieces
     def on_header(self, rec: Record) -> None:
         self.header = rec
         ctx = self._start(rec)
-        raw = rec.values
-        for element, item in ctx.spec.header.items():
-            if not raw.get(element):
-                self._noted("missing", "header", rec, element, None, item.name)
-        self._record_extras(rec, "header", set(ctx.spec.header))
-        table = header_table(raw, ctx.spec.header)
-        for rule in failing_rules(self.header_rules, table, ctx, given):
-            field = rule.fields[0]
-            self.issues.append(self._issue(rule.id, rec, None, field, raw.get(field)))
+        self._report(rec, header_findings(rec, ctx, self.note_book, self.header_rules))
         self._place_pending()
 
     def on_la(self, rec: Record) -> None:
         self.la = rec
-        if self.ctx is None:
-            self._start(None)
-        assert self.ctx is not None
-        ctx = self.ctx
-        if rec.tag is not None and rec.tag != ctx.spec.sections.la:
-            self._noted("renamed", "la", rec, None, rec.tag)
-        typed: dict[str, Any] = {}
-        for element, item in ctx.spec.la.items():
-            text = rec.values.get(element, "")
-            if text == "":
-                self._noted("missing", "la", rec, element, None, item.name)
-                continue
-            value = parser_for(item, ctx.spec)(text)
-            if value is None:
-                self._noted("malformed", "la", rec, element, text, item.name)
-            else:
-                typed[element] = value
-        self._record_extras(rec, "la", set(ctx.spec.la))
-        self.la_typed = typed
-        table = la_table(rec.values, typed, ctx.spec.la)
-        for rule in failing_rules(self.la_rules, table, ctx, valid):
-            field = rule.fields[0]
-            self.issues.append(self._issue(rule.id, rec, None, field, rec.values.get(field)))
+        ctx = self.ctx if self.ctx is not None else self._start(None)
+        found, self.la_typed = la_findings(rec, ctx, self.note_book, self.la_rules)
+        self._report(rec, found)
 
-    def _record_extras(self, rec: Record, part: str, known: set[str]) -> None:
-        for element, text in rec.values.items():
-            if element not in known:
-                self._noted("unknown", part, rec, element, text)
-        for (element, text), line in zip(
-            rec.extras, _lines(rec.extra_lines, len(rec.extras)), strict=False
-        ):
-            self._noted("repeated" if element in known else "unknown", part, rec, element, text)
-            self.issues[-1] = _at_line(self.issues[-1], line)
+    def _report(
+        self, rec: Record | None, found: list[Finding], into: list[Issue] | None = None
+    ) -> None:
+        """Issues for a part's findings, at their items (or a repeat's own line)."""
+        out = self.issues if into is None else into
+        for f in found:
+            issue = self._issue(f.rule.id, rec, None, f.element, f.value, f.name)
+            out.append(_at_line(issue, f.line))
 
     def on_worker(self, rec: Record) -> None:
         self.count += 1
@@ -292,7 +227,7 @@ class Validator:
             self._start(None)
         if self.header is None:
             assert self.ctx is not None
-            self._noted("absent", "header", None, self.ctx.spec.sections.header, None)
+            self._noted("absent", "header", self.ctx.spec.sections.header)
             self._place_pending()
         ctx = self.ctx
         assert ctx is not None
@@ -300,16 +235,13 @@ class Validator:
         assert self.checks is not None
         self.issues = self._in_place(self.checks.found)
         if self.la is None:
-            self._noted("absent", "la", None, ctx.spec.sections.la, None)
+            self._noted("absent", "la", ctx.spec.sections.la)
         self._cross_records(ctx)
         la_raw = self.la.values if self.la is not None else {}
-        la = la_table(la_raw, getattr(self, "la_typed", {}), ctx.spec.la)
-        totals = pl.DataFrame([self.checks.totals.row()])
-        for rule in failing_rules(
-            self.return_rules, pl.concat([la, totals], how="horizontal"), ctx, valid
-        ):
-            field = rule.fields[0]
-            self.tail.append(self._issue(rule.id, self.la, None, field, la_raw.get(field)))
+        typed = getattr(self, "la_typed", {})
+        failing = on_totals(self.return_rules, la_raw, typed, self.checks.totals, ctx)
+        found = [Finding(r, r.fields[0], la_raw.get(r.fields[0])) for r in failing]
+        self._report(self.la, found, into=self.tail)
         header = self.header.values if self.header is not None else {}
         return Report(
             issues=self.issues + self.tail,
@@ -350,25 +282,6 @@ class Validator:
             found.extend(against_last_year(self.continuity_rules, keys, self.previous, ctx))
         found.sort(key=lambda i: (i.record or 0, i.rule))
         self.tail.extend(found)
-
-
-class _Keep(dict[str, str]):
-    """Fills the placeholders it knows and leaves any other braces as written."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _names(spec: Any) -> dict[str, str]:
-    s = spec.sections
-    return {
-        "message": s.message,
-        "header": s.header,
-        "la": s.la,
-        "worker": s.worker,
-        "body": spec.registration_body,
-        "year": str(spec.year),
-    }
 
 
 def _lines(lines: list[int], count: int) -> list[int | None]:
@@ -474,48 +387,6 @@ def validate_return(
         return Report(fatal=ReadFailure(str(exc)), workers=len(ret.workers))
     report.issues = one_per_problem(report.issues, extra, ret, validator.ctx)
     return report
-
-
-def one_per_problem(
-    issues: list[Issue], read_issues: list[Issue], ret: Return, ctx: Context | None
-) -> list[Issue]:
-    """One problem is one issue, at the cell the user must change.
-
-    A cell the spreadsheet reader could not convert is reported by the reader's rule, which
-    says what happened and how to put it right; the item's format rule on that same cell
-    would say it a second time, so it is dropped. Every issue about an item of a worker
-    record points at that item's cell, and an issue about the worker records as a whole at
-    the first worker row. A return with no cells (XML) is left as it is."""
-    converted = {i.cell for i in read_issues if i.cell}
-    la_format = (
-        {e: item.format_rule for e, item in ctx.spec.la.items() if item.format_rule}
-        if ctx is not None
-        else {}
-    )
-    kept = []
-    for issue in issues:
-        if issue.cell in converted and _is_format_rule(issue, la_format):
-            continue
-        cell = _cell_of(issue, ret)
-        kept.append(issue if cell is None or cell == issue.cell else replace(issue, cell=cell))
-    return kept
-
-
-def _is_format_rule(issue: Issue, la_format: dict[str, str]) -> bool:
-    """Whether the issue is an item's typing rule (worker items, or an LA-level figure)."""
-    if issue.rule not in RULES:
-        return False
-    if RULES[issue.rule].scope == "item":
-        return True
-    return issue.field is not None and la_format.get(issue.field) == issue.rule
-
-
-def _cell_of(issue: Issue, ret: Return) -> str | None:
-    if issue.record is not None and 1 <= issue.record <= len(ret.workers):
-        return ret.workers[issue.record - 1].cells.get(issue.field or "")
-    if issue.field == "CSWWWorker" and ret.workers_cell:
-        return ret.workers_cell
-    return None
 
 
 def _validate_in_memory(

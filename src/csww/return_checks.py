@@ -1,26 +1,24 @@
-"""The rules over the return's parts and the whole return, each a check over one of its
-tables: the header and the LA-level record (1xx), each a one-row table; across worker
-records (7xx, over the key table); against last year's return (72x); and on the return's
-totals (8xx, a one-row table beside the LA-level values). Each rule's check gives the rows
-at fault; this module builds the tables and turns the rows into issues at their records.
+"""The rules over the whole return, each a check over one of its tables: across worker
+records (7xx, over the key table), against last year's return (72x, this year's key table
+joined to last year's) and on the return's totals (8xx, a one-row table beside the
+LA-level values). Each rule's check gives the rows at fault; this module turns them into
+issues at their records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
 
-from csww.core import RuleInputs, TableRule, Tables, failing_rows
 from csww.core.tables import CELL, LINE, ROW
+from csww.parts import failing_rules, la_table, valid
 from csww.report.model import Issue
 from csww.rules import Context, Rule
 from csww.rules.continuity import Years
 from csww.rules.records import Keys
-from csww.rules.registry import Columns
-from csww.spec import Item
-from csww.values import is_year, parse_date, parse_datetime
+from csww.rules.return_level import Totals
 
 
 def failing(result: pl.Expr | pl.DataFrame, table: pl.DataFrame) -> pl.DataFrame:
@@ -39,7 +37,7 @@ def across_records(rules: Iterable[Rule], keys: pl.DataFrame, ctx: Context) -> l
         return []
     found: list[Issue] = []
     for rule in rules:
-        at_fault = failing(rule.check(Keys(shared, ctx)), shared)  # type: ignore[misc]
+        at_fault = failing(rule.check(Keys(shared, ctx)), shared)
         field = rule.fields[0]
         found.extend(
             Issue(
@@ -66,7 +64,7 @@ def against_last_year(
     places = current.select(ROW, LINE, CELL)
     found: list[Issue] = []
     for rule in rules:
-        at_fault = rule.check(years).join(places, on=ROW, how="left", maintain_order="left")  # type: ignore[misc]
+        at_fault = rule.check(years).join(places, on=ROW, how="left", maintain_order="left")
         field = _field_of(rule, ctx)
         found.extend(
             Issue(
@@ -93,89 +91,15 @@ def _field_of(rule: Rule, ctx: Context) -> str | None:
     return next((f for f in rule.fields if f in ctx.spec.worker), rule.fields[0])
 
 
-# The typed value of a header item, by the item's type (the rest are kept as text).
-_HEADER_TYPES: dict[str, tuple[pl.DataType, Callable[[str], Any]]] = {
-    "year": (pl.Int64(), lambda text: int(text) if is_year(text) else None),
-    "date": (pl.Date(), parse_date),
-    "datetime": (pl.Datetime(), parse_datetime),
-}
-_LA_TYPES: dict[str, pl.DataType] = {"decimal": pl.Float64(), "integer": pl.Int64()}
-
-
-def header_table(raw: Mapping[str, str], items: Mapping[str, Item]) -> pl.DataFrame:
-    """The header as a one-row table: each item's text, and ``t:<item>`` typed for dates,
-    date-times and the year (null where the text is not one)."""
-    columns: dict[str, pl.Series] = {}
-    for element, item in items.items():
-        text = raw.get(element)
-        columns[element] = pl.Series(element, [text], dtype=pl.String)
-        kind = _HEADER_TYPES.get(item.type)
-        if kind is not None:
-            dtype, parse = kind
-            value = parse(text) if text else None
-            columns["t:" + element] = pl.Series("t:" + element, [value], dtype=dtype)
-    return _one_row(columns)
-
-
-def la_table(
-    raw: Mapping[str, str], typed: Mapping[str, Any], items: Mapping[str, Item]
-) -> pl.DataFrame:
-    """The LA-level record as a one-row table: each item's text and its typed value
-    ``t:<item>`` (null where absent or malformed)."""
-    columns: dict[str, pl.Series] = {}
-    for element, item in items.items():
-        columns[element] = pl.Series(element, [raw.get(element)], dtype=pl.String)
-        dtype = _LA_TYPES.get(item.type, pl.String())
-        columns["t:" + element] = pl.Series("t:" + element, [typed.get(element)], dtype=dtype)
-    return _one_row(columns)
-
-
-def _one_row(columns: dict[str, pl.Series]) -> pl.DataFrame:
-    row = pl.Series(ROW, [0], dtype=pl.Int64)
-    return pl.DataFrame([row, *columns.values()])
-
-
-def given(element: str) -> pl.Expr:
-    """The item's text is given (the header's rules run on what is written)."""
-    return pl.col(element).is_not_null() & (pl.col(element) != "")
-
-
-def valid(element: str) -> pl.Expr:
-    """The item's typed value is valid (the LA-level and return rules run on values)."""
-    return pl.col("t:" + element).is_not_null()
-
-
-def failing_rules(
-    rules: Iterable[Rule], table: pl.DataFrame, ctx: Context, needs: Callable[[str], pl.Expr]
+def on_totals(
+    rules: Iterable[Rule],
+    la: dict[str, str],
+    typed: dict[str, Any],
+    totals: Totals,
+    ctx: Context,
 ) -> list[Rule]:
-    """The rules a one-row table fails, in the order given: each rule whose items ``needs``
-    holds for and whose valid condition does not hold, evaluated by the engine's core in
-    one pass."""
-    columns = Columns(ctx)
-    chosen = list(rules)
-    table_rules = [_table_rule(rule, columns, needs) for rule in chosen]
-    inputs = RuleInputs(Tables({ONE_ROW: table}), ctx.year, ctx.spec)
-    rows = failing_rows(table_rules, inputs)
-    return [rule for rule in chosen if rows.get(rule.id)]
-
-
-ONE_ROW = "OneRow"
-
-
-def _table_rule(rule: Rule, columns: Columns, needs: Callable[[str], pl.Expr]) -> TableRule:
-    applies = pl.lit(True)
-    for element in sorted(rule.needs):
-        applies = applies & needs(element)
-    valid_when: pl.Expr = rule.check(columns)  # type: ignore[misc]
-    at_fault = applies & ~valid_when.fill_null(True)
-    return TableRule(
-        id=rule.id,
-        severity=rule.severity,
-        message=rule.message,
-        items=rule.fields,
-        section=rule.section,
-        table=ONE_ROW,
-        check=lambda _inputs: at_fault,
-        since=rule.since,
-        until=rule.until,
+    """The return-level rules the return's totals fail, beside the LA-level values."""
+    table = pl.concat(
+        [la_table(la, typed, ctx.spec.la), pl.DataFrame([totals.row()])], how="horizontal"
     )
+    return failing_rules(rules, table, ctx, valid)

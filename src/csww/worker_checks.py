@@ -117,7 +117,7 @@ class WorkerChecks:
         return [
             i
             for i, t in zip(rows, typed, strict=True)
-            if not rule.check(View(records[i].values, t, cats[i], self.ctx))  # type: ignore[misc]
+            if not rule.check(View(records[i].values, t, cats[i], self.ctx))
         ]
 
     def _add_totals(self, frame: pl.DataFrame) -> None:
@@ -150,7 +150,7 @@ class WorkerChecks:
 def _table_rule(rule: Rule, columns: Columns) -> TableRule:
     """A worker rule as the core's table rule: true on the rows of its categories, with the
     items it needs, on which its valid condition does not hold."""
-    valid: pl.Expr = rule.check(columns)  # type: ignore[misc]
+    valid: pl.Expr = rule.check(columns)
     failing = _applies(rule) & ~valid.fill_null(True)
     return TableRule(
         id=rule.id,
@@ -168,7 +168,7 @@ def _table_rule(rule: Rule, columns: Columns) -> TableRule:
 def _applies(rule: Rule) -> pl.Expr:
     """The rows a worker rule applies to: of its categories, with the items it needs."""
     applies = pl.col(workers.CAT).is_in(sorted(rule.categories))
-    for element in sorted(rule.needs):
+    for element in sorted(rule.requires):
         applies = applies & pl.col(workers.typed_name(element)).is_not_null()
     return applies
 

@@ -102,3 +102,29 @@ def test_every_rule_checks_a_table_not_one_record_at_a_time() -> None:
         if rule.scope == "records":
             kinds = expression + frame
         assert returns(rule.id) in kinds, rule.id
+
+
+def test_no_code_outside_the_rulebook_names_a_rule() -> None:
+    """The engine, the readers (XML and spreadsheet) and the checks' drivers never write a
+    rule's id: what fires is decided by the rules' checks over what they noted."""
+    import re
+    from pathlib import Path
+
+    import csww
+
+    src = Path(csww.__file__).parent
+    rule_id = re.compile(r"""["']\d{3}Q?["']""")
+    files = [
+        *(src / name for name in ("engine.py", "parts.py", "return_checks.py", "cells.py")),
+        *(src / name for name in ("worker_checks.py", "workers.py", "reader.py", "wording.py")),
+        *(src / "sheets" / name for name in ("values.py", "rows.py", "csv_reader.py")),
+        *(src / "sheets" / name for name in ("workbook_reader.py", "validate.py")),
+        *sorted((src / "core").glob("*.py")),
+    ]
+    found = [
+        f"{path.name}:{n}: {line.strip()}"
+        for path in files
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if rule_id.search(line)
+    ]
+    assert found == []

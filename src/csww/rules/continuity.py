@@ -69,10 +69,11 @@ def _unexpected_newcomers(y: Years, category: str) -> pl.DataFrame:
     "720Q",
     "query",
     "Please check: a worker in post at last year's census is in neither this year's workers in post nor its leavers; if they left, add a leaver record.",
-    fields=("SWENo",),
+    items=("SWENo",),
     section=SECTION,
     scope="continuity",
     table=TABLE,
+    needs=("previous",),
 )
 def last_years_workers_accounted_for(y: Years) -> pl.DataFrame:
     # In the order last year's return first gives each number.
@@ -86,10 +87,11 @@ def last_years_workers_accounted_for(y: Years) -> pl.DataFrame:
     "721Q",
     "query",
     "Please check: FTE at the previous 30 September differs from the FTE this worker had in last year's return.",
-    fields=("FTE30",),
+    items=("FTE30",),
     section="Turnover – FTE as at previous 30 September",
     scope="continuity",
     table=TABLE,
+    needs=("previous",),
 )
 def fte30_matches_last_year(y: Years) -> pl.DataFrame:
     then = _only_post(y.previous).select(SWE, pl.col("fte").alias("fte_before"))
@@ -104,10 +106,11 @@ def fte30_matches_last_year(y: Years) -> pl.DataFrame:
     "722Q",
     "query",
     "Please check: the starting date differs from last year's return although the worker has no leaver record; a move within children's social work is not a new start.",
-    fields=("RoleStartDate",),
+    items=("RoleStartDate",),
     section="Turnover – Starting date",
     scope="continuity",
     table=TABLE,
+    needs=("previous",),
 )
 def start_date_stable(y: Years) -> pl.DataFrame:
     left = y.current.filter(pl.col("cat") == "leaver").select(SWE)
@@ -120,10 +123,11 @@ def start_date_stable(y: Years) -> pl.DataFrame:
     "723Q",
     "query",
     "Please check: this leaver was not in post in last year's return, yet their starting date is before this collection year; correct the starting date, or check that last year's return included them.",
-    fields=("RoleStartDate",),
+    items=("RoleStartDate",),
     section="Turnover – Starting date",
     scope="continuity",
     table=TABLE,
+    needs=("previous",),
 )
 def leaver_was_in_post_or_started(y: Years) -> pl.DataFrame:
     """A leaver who started before 1 October of the previous year was in post at last year's
@@ -136,10 +140,11 @@ def leaver_was_in_post_or_started(y: Years) -> pl.DataFrame:
     "724Q",
     "query",
     "Please check: this worker in post was not in post in last year's return, yet their starting date is on or before last year's census date; a starter's starting date falls in this collection year, so correct the date or check last year's return.",
-    fields=("RoleStartDate",),
+    items=("RoleStartDate",),
     section="Turnover – Starting date",
     scope="continuity",
     table=TABLE,
+    needs=("previous",),
 )
 def newcomer_started_this_year(y: Years) -> pl.DataFrame:
     """The guide: record "the date the child and family social worker joined a vacant child
@@ -159,10 +164,11 @@ def _one_value(table: pl.DataFrame, column: str) -> pl.DataFrame:
     "725Q",
     "query",
     "Please check: the date of birth differs from the one this registration number had in last year's return; correct whichever is wrong.",
-    fields=("PersonBirthDate",),
+    items=("PersonBirthDate",),
     section="General Data Items – Date of birth",
     scope="continuity",
     table=TABLE,
+    needs=("previous",),
 )
 def birth_date_unchanged(y: Years) -> pl.DataFrame:
     """A person's date of birth does not change; the registration number identifies the
@@ -183,10 +189,11 @@ def _sex(table: pl.DataFrame) -> pl.DataFrame:
     "726Q",
     "query",
     "Please check: the sex (gender) differs from the one this registration number had in last year's return; correct it if it was recorded wrongly.",
-    fields=("GenderCurrent", "Sex"),  # the item of the year (Gender to 2023, Sex from 2024)
+    items=("GenderCurrent", "Sex"),  # the item of the year (Gender to 2023, Sex from 2024)
     section="General Data Items – Gender",
     scope="continuity",
     table=TABLE,
+    needs=("previous",),
 )
 def sex_stable(y: Years) -> pl.DataFrame:
     """Compared as male or female whatever the year's codes (1/2 until 2023, M/F from 2024;

@@ -25,7 +25,7 @@ MISSING = declare(
     "100",
     "error",
     "The header item {name} is missing or empty: the header needs Collection, Year, Reference Date, Source level, LEA, Software Code and Date Time.",
-    fields=REQUIRED_ITEMS,
+    items=REQUIRED_ITEMS,
     section=SECTION,
     scope="header",
     check=lambda n: (
@@ -38,7 +38,7 @@ NO_HEADER = declare(
     "111",
     "error",
     "The return has no <Header>: add the header with Collection, Year, Reference Date, Source level, LEA, Software Code and Date Time.",
-    fields=("Header",),
+    items=("Header",),
     section=SECTION,
     scope="header",
     check=noted("absent", "header"),
@@ -50,10 +50,10 @@ NO_HEADER = declare(
     "101",
     "error",
     "Collection must be CSWW.",
-    fields=("Collection",),
+    items=("Collection",),
     section=SECTION,
     scope="header",
-    needs=("Collection",),
+    requires=("Collection",),
 )
 def collection_is_csww(c: Columns) -> pl.Expr:
     return c.raw("Collection") == c.ctx.spec.collection
@@ -63,10 +63,10 @@ def collection_is_csww(c: Columns) -> pl.Expr:
     "102",
     "error",
     "Year must be the collection year written as four digits (for example 2017).",
-    fields=("Year",),
+    items=("Year",),
     section=SECTION,
     scope="header",
-    needs=("Year",),
+    requires=("Year",),
 )
 def year_is_four_digits(c: Columns) -> pl.Expr:
     return c.t("Year").is_not_null()
@@ -76,10 +76,10 @@ def year_is_four_digits(c: Columns) -> pl.Expr:
     "104",
     "error",
     "Reference Date must be 30 September of the collection year, written YYYY-09-30.",
-    fields=("ReferenceDate",),
+    items=("ReferenceDate",),
     section=SECTION,
     scope="header",
-    needs=("ReferenceDate",),
+    requires=("ReferenceDate",),
 )
 def reference_date_is_30_september(c: Columns) -> pl.Expr:
     return (c.t("ReferenceDate") == c.day(c.ctx.reference_date)).fill_null(False)
@@ -89,10 +89,10 @@ def reference_date_is_30_september(c: Columns) -> pl.Expr:
     "105",
     "error",
     "LEA must be your three-digit local authority code from the guide's annex of LA codes for this year.",
-    fields=("LEA",),
+    items=("LEA",),
     section="Annex – LA Codes",
     scope="header",
-    needs=("LEA",),
+    requires=("LEA",),
 )
 def lea_in_annex(c: Columns) -> pl.Expr:
     return c.raw("LEA").is_in(sorted(la_codes_for(c.ctx.year)))
@@ -102,10 +102,10 @@ def lea_in_annex(c: Columns) -> pl.Expr:
     "106",
     "error",
     "Source level must be L.",
-    fields=("SourceLevel",),
+    items=("SourceLevel",),
     section=SECTION,
     scope="header",
-    needs=("SourceLevel",),
+    requires=("SourceLevel",),
 )
 def source_level_is_l(c: Columns) -> pl.Expr:
     return c.raw("SourceLevel") == c.ctx.spec.source_level
@@ -115,10 +115,10 @@ def source_level_is_l(c: Columns) -> pl.Expr:
     "107",
     "error",
     "Date Time must be the date and time the file was made, written CCYY-MM-DDThh:mm:ss (or with a space for the T).",
-    fields=("DateTime",),
+    items=("DateTime",),
     section=SECTION,
     scope="header",
-    needs=("DateTime",),
+    requires=("DateTime",),
 )
 def date_time_format(c: Columns) -> pl.Expr:
     return c.t("DateTime").is_not_null()
@@ -128,10 +128,10 @@ def date_time_format(c: Columns) -> pl.Expr:
     "108Q",
     "query",
     "Please check: Date Time is before the census day (30 September, or the last working day of September when the 30th is a weekend), so the file may hold last year's or practice data.",
-    fields=("DateTime",),
+    items=("DateTime",),
     section=SECTION,
     scope="header",
-    needs=("DateTime",),
+    requires=("DateTime",),
 )
 def date_time_after_census(c: Columns) -> pl.Expr:
     made = c.t("DateTime")
@@ -142,10 +142,10 @@ def date_time_after_census(c: Columns) -> pl.Expr:
     "109",
     "error",
     "The header's Year differs from the collection year you asked to check: check the file or the --year option.",
-    fields=("Year",),
+    items=("Year",),
     section=SECTION,
     scope="header",
-    needs=("Year",),
+    requires=("Year",),
 )
 def year_matches_request(c: Columns) -> pl.Expr:
     requested = c.ctx.requested_year
@@ -156,10 +156,10 @@ def year_matches_request(c: Columns) -> pl.Expr:
     "110",
     "error",
     "Software Code must be at most 100 characters.",
-    fields=("SoftwareCode",),
+    items=("SoftwareCode",),
     section=SECTION,
     scope="header",
-    needs=("SoftwareCode",),
+    requires=("SoftwareCode",),
 )
 def software_code_length(c: Columns) -> pl.Expr:
     return c.raw("SoftwareCode").str.len_chars() <= 100

@@ -16,7 +16,7 @@ from typing import Any
 import polars as pl
 
 from csww.rules.notes import NOTES, Noted, note_rules
-from csww.rules.registry import RULES, Context, Rule
+from csww.rules.registry import Context, declare
 from csww.spec import CATEGORIES, CATEGORY_LABELS, Item, Spec, available_years, load_spec
 from csww.values import decimal_places, parse_date, parse_datetime, parse_decimal, parse_integer
 
@@ -122,61 +122,53 @@ def _declare() -> None:
         mandatory_years = [y for y in years if "mandatory" in by_year[y].status.values()]
         if mandatory_years:
             first = mandatory_years[0]
-            RULES.add(
-                Rule(
-                    id=f"2{n}",
-                    severity="error",
-                    message=missing_message(by_year[mandatory_years[-1]], spec) or "",
-                    fields=(element,),
-                    section=f"Statutory status of data items; {item.section}",
-                    scope="item",
-                    since=first,
-                    until=until,
-                    check=_about("missing", element),
-                    table=NOTES,
-                )
-            )
-        RULES.add(
-            Rule(
-                id=f"3{n}",
+            declare(
+                id=f"2{n}",
                 severity="error",
-                message=format_message(item, spec),
-                fields=(element,),
-                section=item.section,
+                message=missing_message(by_year[mandatory_years[-1]], spec) or "",
+                items=(element,),
+                section=f"Statutory status of data items; {item.section}",
                 scope="item",
-                since=since,
+                since=first,
                 until=until,
-                check=_about("malformed", element),
+                check=_about("missing", element),
                 table=NOTES,
             )
+        declare(
+            id=f"3{n}",
+            severity="error",
+            message=format_message(item, spec),
+            items=(element,),
+            section=item.section,
+            scope="item",
+            since=since,
+            until=until,
+            check=_about("malformed", element),
+            table=NOTES,
         )
         na_years = [y for y in years if "not_applicable" in by_year[y].status.values()]
         if na_years:
-            RULES.add(
-                Rule(
-                    id=f"4{n}Q",
-                    severity="query",
-                    message=not_applicable_message(by_year[na_years[-1]], spec) or "",
-                    fields=(element,),
-                    section=f"Statutory status of data items; {item.section}",
-                    scope="item",
-                    since=na_years[0],
-                    until=until,
-                    check=_about("not_applicable", element),
-                    table=NOTES,
-                )
+            declare(
+                id=f"4{n}Q",
+                severity="query",
+                message=not_applicable_message(by_year[na_years[-1]], spec) or "",
+                items=(element,),
+                section=f"Statutory status of data items; {item.section}",
+                scope="item",
+                since=na_years[0],
+                until=until,
+                check=_about("not_applicable", element),
+                table=NOTES,
             )
-    RULES.add(
-        Rule(
-            id="350",
-            severity="error",
-            message="Ethnic origin codes WIRT (Traveller of Irish Heritage) and WROM (Gypsy / Roma) are not used in this collection: use WOTH instead.",
-            fields=("Ethnicity",),
-            section="General Data Items – Ethnic origin",
-            scope="item",
-            check=lambda n: n.noted("forbidden_code", "worker"),
-            table=NOTES,
-        )
+    declare(
+        id="350",
+        severity="error",
+        message="Ethnic origin codes WIRT (Traveller of Irish Heritage) and WROM (Gypsy / Roma) are not used in this collection: use WOTH instead.",
+        items=("Ethnicity",),
+        section="General Data Items – Ethnic origin",
+        scope="item",
+        check=lambda n: n.noted("forbidden_code", "worker"),
+        table=NOTES,
     )
 
 

@@ -38,7 +38,7 @@ MISSING = declare(
     "150",
     "error",
     "{name} is missing or empty: every return must give it, never blank (record a count of none as 0; for a code, choose one from its list).",
-    fields=("NumberOfVacancies", "NoAgencyFTE", "NoAgencyHeadcount"),
+    items=("NumberOfVacancies", "NoAgencyFTE", "NoAgencyHeadcount"),
     section=f"{SECTION}; How to record counts of zero",
     scope="la",
     check=_missing_or_unformatted,
@@ -48,7 +48,7 @@ VACANCIES_FORMAT = declare(
     "151",
     "error",
     "Number of vacancies must be a number from 0 to 9999.99 with at most 2 decimal places (an FTE).",
-    fields=("NumberOfVacancies",),
+    items=("NumberOfVacancies",),
     section=SECTION,
     scope="la",
     check=_malformed("151"),
@@ -58,7 +58,7 @@ COVER_FTE_FORMAT = declare(
     "152",
     "error",
     "Number of agency workers covering vacancies (FTE) must be a number from 0 to 9999.99 with at most 2 decimal places.",
-    fields=("NoAgencyFTE",),
+    items=("NoAgencyFTE",),
     section=SECTION,
     scope="la",
     check=_malformed("152"),
@@ -68,7 +68,7 @@ COVER_HEADCOUNT_FORMAT = declare(
     "153",
     "error",
     "Number of agency workers covering vacancies (headcount) must be a whole number from 0 to 9999.",
-    fields=("NoAgencyHeadcount",),
+    items=("NoAgencyHeadcount",),
     section=SECTION,
     scope="la",
     check=_malformed("153"),
@@ -78,7 +78,7 @@ NO_SECTION = declare(
     "154",
     "error",
     "The return has no LA-level section (<{la}>): add it with the LA-level figures.",
-    fields=(),
+    items=(),
     section=SECTION,
     scope="la",
     check=noted("absent", "la"),
@@ -94,10 +94,10 @@ NEEDS_BOTH = ("NoAgencyFTE", "NoAgencyHeadcount")
     "170Q",
     "query",
     "Please check: agency workers covering vacancies (FTE) are more than the vacancies, which include those covered by agency workers; correct either figure or explain in a note.",
-    fields=("NoAgencyFTE", "NumberOfVacancies"),
+    items=("NoAgencyFTE", "NumberOfVacancies"),
     section=SECTION,
     scope="la",
-    needs=("NoAgencyFTE", "NumberOfVacancies"),
+    requires=("NoAgencyFTE", "NumberOfVacancies"),
 )
 def agency_cover_within_vacancies(c: Columns) -> pl.Expr:
     return c.t("NoAgencyFTE") <= c.t("NumberOfVacancies")
@@ -107,10 +107,10 @@ def agency_cover_within_vacancies(c: Columns) -> pl.Expr:
     "171",
     "error",
     "Agency workers covering vacancies: the FTE and the headcount must both be 0 or both be more than 0.",
-    fields=NEEDS_BOTH,
+    items=NEEDS_BOTH,
     section=SECTION,
     scope="la",
-    needs=NEEDS_BOTH,
+    requires=NEEDS_BOTH,
 )
 def agency_cover_fte_and_headcount_agree(c: Columns) -> pl.Expr:
     return (c.t("NoAgencyFTE") == 0) == (c.t("NoAgencyHeadcount") == 0)
@@ -120,10 +120,10 @@ def agency_cover_fte_and_headcount_agree(c: Columns) -> pl.Expr:
     "172",
     "error",
     "Agency workers covering vacancies: the FTE cannot be more than the headcount, as no worker is more than 1 FTE.",
-    fields=NEEDS_BOTH,
+    items=NEEDS_BOTH,
     section=SECTION,
     scope="la",
-    needs=NEEDS_BOTH,
+    requires=NEEDS_BOTH,
 )
 def agency_cover_fte_within_headcount(c: Columns) -> pl.Expr:
     return c.t("NoAgencyFTE") <= c.t("NoAgencyHeadcount")
@@ -133,10 +133,10 @@ def agency_cover_fte_within_headcount(c: Columns) -> pl.Expr:
     "173Q",
     "query",
     "Please check: agency workers covering vacancies average under 0.3 FTE each (FTE much lower than headcount).",
-    fields=NEEDS_BOTH,
+    items=NEEDS_BOTH,
     section=SECTION,
     scope="la",
-    needs=NEEDS_BOTH,
+    requires=NEEDS_BOTH,
 )
 def agency_cover_fte_plausible(c: Columns) -> pl.Expr:
     headcount = c.t("NoAgencyHeadcount")
@@ -149,7 +149,7 @@ declare(
     "155",
     "error",
     "{name} must be one of the codes 0 (No), 1 (Yes, all LA-employed social workers are eligible) or 2 (Yes, some are eligible).",
-    fields=(
+    items=(
         "RecruitmentBonus",
         "RetentionBonus",
         "PerformanceAward",
@@ -169,7 +169,7 @@ declare(
     "156",
     "error",
     "{name} must be text of at most 1000 characters.",
-    fields=("OtherAllowances",),
+    items=("OtherAllowances",),
     section=PAY,
     scope="la",
     since=2025,
@@ -184,7 +184,7 @@ WRONG_SECTION = declare(
     "157",
     "error",
     "The LA-level section is named differently in this collection year: it must be <{la}>. Rename the element (the figures in it were still checked).",
-    fields=(),
+    items=(),
     section="Returning data",
     scope="la",
     until=2024,
@@ -195,7 +195,7 @@ OLD_SECTION_NAME = declare(
     "158Q",
     "query",
     "Please check: the LA-level section is named as before 2025; the 2025 name is believed to be <{la}>, but this is not confirmed by DfE, so the figures were read and checked under either name.",
-    fields=(),
+    items=(),
     section="Returning data",
     scope="la",
     since=2025,

@@ -120,7 +120,7 @@ class NoteRules:
         self.ctx = ctx
         self.rules = [r for r in RULES.for_year(ctx.year) if r.table == NOTES]
         n = Noted(ctx)
-        self._checks = [r.check(n).fill_null(False).alias(r.id) for r in self.rules]  # type: ignore[misc]
+        self._checks = [r.check(n).fill_null(False).alias(r.id) for r in self.rules]
         self._by_id = {r.id: r for r in self.rules}
         self._known: dict[tuple[str, str, str | None], Rule | None] = {}
         self._claim(_vocabulary(ctx.spec))

@@ -60,7 +60,7 @@ WORKERS, INPOST, LEAVERS, AGENCY = (
     "801",
     "error",
     "The return has no worker records: add a CSWWWorker record for every social worker in post, leaver and agency worker.",
-    fields=("CSWWWorker",),
+    items=("CSWWWorker",),
     section="General Data Items",
     scope="return",
 )
@@ -72,10 +72,10 @@ def at_least_one_worker(c: Columns) -> pl.Expr:
     "802Q",
     "query",
     "Please check: more agency workers are covering vacancies (headcount) than there are agency worker records in the return.",
-    fields=("NoAgencyHeadcount",),
+    items=("NoAgencyHeadcount",),
     section=f"{VAC}; Agency Workers",
     scope="return",
-    needs=("NoAgencyHeadcount",),
+    requires=("NoAgencyHeadcount",),
 )
 def agency_cover_headcount_within_records(c: Columns) -> pl.Expr:
     return c.t("NoAgencyHeadcount") <= AGENCY
@@ -85,10 +85,10 @@ def agency_cover_headcount_within_records(c: Columns) -> pl.Expr:
     "803Q",
     "query",
     "Please check: the FTE of agency workers covering vacancies is more than the total FTE of the agency worker records.",
-    fields=("NoAgencyFTE",),
+    items=("NoAgencyFTE",),
     section=f"{VAC}; Agency Workers",
     scope="return",
-    needs=("NoAgencyFTE",),
+    requires=("NoAgencyFTE",),
 )
 def agency_cover_fte_within_records(c: Columns) -> pl.Expr:
     return c.t("NoAgencyFTE") <= total("agency_fte") + 0.005
@@ -98,7 +98,7 @@ def agency_cover_fte_within_records(c: Columns) -> pl.Expr:
     "804Q",
     "query",
     "Please check: the return has no leavers; include every child and family social worker who left during the year.",
-    fields=("RoleEndDate",),
+    items=("RoleEndDate",),
     section="Turnover – Leaving date",
     scope="return",
 )
@@ -110,7 +110,7 @@ def has_leavers(c: Columns) -> pl.Expr:
     "805Q",
     "query",
     "Please check: the return has no workers in post at 30 September.",
-    fields=("CSWWWorker",),
+    items=("CSWWWorker",),
     section="General Data Items",
     scope="return",
 )
@@ -122,7 +122,7 @@ def has_workers_in_post(c: Columns) -> pl.Expr:
     "806Q",
     "query",
     "Please check: no worker holds any cases at 30 September; record each worker's cases (0 where none).",
-    fields=("Cases30",),
+    items=("Cases30",),
     section="Case Management",
     scope="return",
 )
@@ -134,10 +134,10 @@ def has_case_holders(c: Columns) -> pl.Expr:
     "807Q",
     "query",
     "Please check: vacancies are more than half of all posts (vacancies FTE ÷ (vacancies FTE + FTE in post)).",
-    fields=("NumberOfVacancies",),
+    items=("NumberOfVacancies",),
     section=VAC,
     scope="return",
-    needs=("NumberOfVacancies",),
+    requires=("NumberOfVacancies",),
 )
 def vacancy_rate_plausible(c: Columns) -> pl.Expr:
     return c.t("NumberOfVacancies") <= total("inpost_fte")
@@ -155,7 +155,7 @@ FEW_LEAVERS = 5
     "808Q",
     "query",
     "Please check: the leavers' FTE is less than half their number, so DfE's FTE turnover rate would be far below the headcount rate; record each leaver's FTE when they left (DfE publishes such figures as low reliability).",
-    fields=("FTE",),
+    items=("FTE",),
     section="Turnover; General Data Items – FTE as at 30 September",
     scope="return",
     since=2018,
