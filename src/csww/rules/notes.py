@@ -121,18 +121,24 @@ class NoteRules:
         self.rules = [r for r in RULES.for_year(ctx.year) if r.table == NOTES]
         n = Noted(ctx)
         self._checks = [r.check(n).fill_null(False).alias(r.id) for r in self.rules]
-        self._by_id = {r.id: r for r in self.rules}
         self._known: dict[tuple[str, str, str | None], Rule | None] = {}
         self._claim(_vocabulary(ctx.spec))
 
     def _claim(self, frame: pl.DataFrame) -> None:
-        marks = frame.select(*self._checks) if self._checks else pl.DataFrame()
-        ids = marks.columns
-        for key, row in zip(frame.iter_rows(), marks.iter_rows(), strict=True):
-            claimed = [ids[i] for i, hit in enumerate(row) if hit]
-            if len(claimed) > 1:
-                raise Unclaimed(f"rules {', '.join(claimed)} all claim the note {key}")
-            self._known[key] = self._by_id[claimed[0]] if claimed else None
+        keys: list[tuple[str, str, str | None]] = frame.rows()
+        self._known.update(dict.fromkeys(keys))
+        if not self._checks:
+            return
+        marks = frame.select(*self._checks)
+        claims = marks.select(pl.sum_horizontal(pl.all().cast(pl.Int32))).to_series()
+        twice = claims.gt(1).arg_true()
+        if len(twice):
+            row = marks.row(twice[0])
+            claimed = [rule.id for rule, hit in zip(self.rules, row, strict=True) if hit]
+            raise Unclaimed(f"rules {', '.join(claimed)} all claim the note {keys[twice[0]]}")
+        for rule, name in zip(self.rules, marks.columns, strict=True):
+            for i in marks[name].arg_true():
+                self._known[keys[i]] = rule
 
     def match(self, kind: str, part: str, element: str | None = None) -> Rule | None:
         """The rule that reports this note, or None when no rule does (an optional item's
