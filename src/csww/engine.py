@@ -1,11 +1,13 @@
 """The validation engine: reads a return once and returns its report.
 
-The header, the LA-level record and the reader's notes on the file's shape are checked as
-they arrive; the worker records are checked a batch at a time as typed columns
-(:mod:`csww.worker_checks`), their worker rules as column expressions run by the engine's
-core (:func:`csww.core.failing_rows`); the cross-record, continuity and return-level rules
-run at the end on each worker's key facts and the return's totals. Every issue lands where a
-record-by-record pass would put it.
+The engine only drives; every rule is a check of its own over one of the return's tables
+(the rulebook, :mod:`csww.rules`). The header, the LA-level record (:mod:`csww.parts`) and
+the reader's notes on the file's shape are checked as they arrive; the worker records a
+batch at a time as typed columns (:mod:`csww.worker_checks`), their worker rules as column
+expressions run by the engine's core (:func:`csww.core.failing_rows`); the cross-record,
+continuity and return-level rules at the end, over the key table of every worker and the
+return's totals (:mod:`csww.return_checks`). Every issue lands where a record-by-record pass
+would put it.
 
 Bad data never raises: each problem becomes an :class:`~csww.report.Issue`. A file that
 cannot be read at all gives a report whose ``fatal`` says why and where.
