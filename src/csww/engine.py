@@ -1,11 +1,13 @@
 """The validation engine: reads a return once and returns its report.
 
-The header, the LA-level record and the reader's notes on the file's shape are checked as
-they arrive; the worker records are checked a batch at a time as typed columns
-(:mod:`csww.worker_checks`), their worker rules as column expressions run by the engine's
-core (:func:`csww.core.failing_rows`); the cross-record, continuity and return-level rules
-run at the end on each worker's key facts and the return's totals. Every issue lands where a
-record-by-record pass would put it.
+The engine only drives; every rule is a check of its own over one of the return's tables
+(the rulebook, :mod:`csww.rules`). The header, the LA-level record (:mod:`csww.parts`) and
+the reader's notes on the file's shape are checked as they arrive; the worker records a
+batch at a time as typed columns (:mod:`csww.worker_checks`), their worker rules as column
+expressions run by the engine's core (:func:`csww.core.failing_rows`); the cross-record,
+continuity and return-level rules at the end, over the key table of every worker and the
+return's totals (:mod:`csww.return_checks`). Every issue lands where a record-by-record pass
+would put it.
 
 Bad data never raises: each problem becomes an :class:`~csww.report.Issue`. A file that
 cannot be read at all gives a report whose ``fatal`` says why and where.
@@ -16,26 +18,25 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Any
 
+import polars as pl
+
+from csww.cells import one_per_problem as one_per_problem  # the spreadsheet routes use it
 from csww.model import Record, Return
+from csww.parts import Finding, header_findings, la_findings
 from csww.reader import DEFAULT_MAX_BYTES, ReadError, Source, StructureNote, iter_events
 from csww.report.model import Issue, ReadFailure, Report
-from csww.rules import RULES, Context, Rule, View, la_level, structure
-from csww.rules import header as header_rules
-from csww.rules.items import ItemChecker, parser_for
-from csww.rules.records import WorkerKey
-from csww.spec import UnknownYear, available_years, removed_item, spec_for, year_problem
+from csww.return_checks import across_records, against_last_year, on_totals
+from csww.rules import RULES, Context
+from csww.rules.items import ItemChecker
+from csww.rules.notes import NOTES, NoteRules, latest_note_rules, note_rules
+from csww.spec import UnknownYear, available_years, spec_for, year_problem
 from csww.values import is_year
+from csww.wording import Wording
 from csww.worker_checks import BATCH, WorkerChecks
 from csww.writer import to_bytes
 
 Progress = Callable[[int], None]
-# Rules the engine applies itself (no check of their own), declared in the rulebook.
-NOTE_RULES = structure.NOTE_RULES
-LA_MISSING = la_level.MISSING.id
-UNKNOWN, REPEATED = structure.UNKNOWN_ITEM.id, structure.REPEATED_ITEM.id
-NO_LONGER_COLLECTED = structure.NO_LONGER_COLLECTED.id
 PROGRESS_EVERY = 5000
 
 
@@ -50,7 +51,7 @@ class Validator:
         self,
         year: int | None = None,
         progress: Progress | None = None,
-        previous: dict[str, list[WorkerKey]] | None = None,
+        previous: pl.DataFrame | None = None,
     ) -> None:
         self.requested_year = year
         self.previous = previous
@@ -67,10 +68,9 @@ class Validator:
         self.placed: list[int] = []
         self.checks: WorkerChecks | None = None
         self.count = 0
-        self.keys: dict[str, list[WorkerKey]] = {}
         self.source: str | None = None
         self.notes: list[str] = []
-        self.names: dict[str, str] = _names(spec_for(None))
+        self.wording = Wording(spec_for(None))
 
     # ------------------------------------------------------------------ set-up
     def _start(self, header: Record | None) -> Context:
@@ -92,10 +92,11 @@ class Validator:
             raise NoSpecification(str(exc)) from None
         ctx = Context(spec=spec, year=year, requested_year=self.requested_year)
         self.notes.extend(spec.notes)
-        self.names = _names(spec)
         self.ctx = ctx
         self.items = ItemChecker(ctx)
-        rules = [r for r in RULES.for_year(year) if r.check]
+        self.wording = Wording(spec, self.items.messages)
+        self.note_book = note_rules(ctx)
+        rules = [r for r in RULES.for_year(year) if r.table != NOTES]
         checks = WorkerChecks(
             ctx, self.items, [r for r in rules if r.scope == "worker"], self._worker_issue
         )
@@ -141,6 +142,16 @@ class Validator:
             cell=cell,
         )
 
+    def _noted(self, kind: str, part: str, element: str | None) -> None:
+        """Report a note on the whole return (a part absent) by the rule that claims it."""
+        rule = self._note_rules().rule(kind, part, element)
+        self.issues.append(self._issue(rule.id, None, None, element, None))
+
+    def _note_rules(self) -> NoteRules:
+        """The year's note rules; before the year is known, the latest year's (the rules
+        about the file's shape are the same in every year)."""
+        return self.note_book if self.ctx is not None else latest_note_rules()
+
     def _worker_issue(
         self,
         rule_id: str,
@@ -153,92 +164,29 @@ class Validator:
         return self._issue(rule_id, rec, index, element, value, worker=worker)
 
     def _message(self, rule_id: str, text: str, element: str | None, name: str | None) -> str:
-        """The rule's message for this year: item rules' words come from the year's spec,
-        and placeholders name the item and the year's sections."""
-        own = self.items.messages.get(rule_id) if hasattr(self, "items") else None
-        if own is not None:
-            return own
-        if "{" not in text:
-            return text
-        ctx = self.ctx
-        item = ctx.spec.item_named(element) if ctx is not None and element else None
-        fill = dict(self.names)
-        fill["name"] = name or (item.name if item else element or "")
-        gone = removed_item(ctx.spec, element) if ctx is not None and element else None
-        if gone is not None:
-            old_name, year, instead = gone
-            fill["name"] = f"{old_name} ({element})"
-            fill["removed"] = str(year) + (f"; give {instead} instead" if instead else "")
-        return text.format_map(_Keep(fill))
+        return self.wording.message(rule_id, text, element, name)
 
     # ------------------------------------------------------------------ pieces
     def on_header(self, rec: Record) -> None:
         self.header = rec
         ctx = self._start(rec)
-        raw = rec.values
-        for element in (e for e, i in ctx.spec.header.items() if i.required):
-            if not raw.get(element):
-                item = ctx.spec.header.get(element)
-                self.issues.append(
-                    self._issue(
-                        header_rules.MISSING.id,
-                        rec,
-                        None,
-                        element,
-                        None,
-                        item.name if item else element,
-                    )
-                )
-        self._record_extras(rec, None, set(ctx.spec.header))
-        view = View(raw, {}, "header", ctx)
-        for rule in self.header_rules:
-            if all(raw.get(n) for n in rule.needs) and not rule.check(view):  # type: ignore[misc]
-                field = rule.fields[0]
-                self.issues.append(self._issue(rule.id, rec, None, field, raw.get(field)))
+        self._report(rec, header_findings(rec, ctx, self.note_book, self.header_rules))
         self._place_pending()
 
     def on_la(self, rec: Record) -> None:
         self.la = rec
-        if self.ctx is None:
-            self._start(None)
-        assert self.ctx is not None
-        ctx = self.ctx
-        if rec.tag is not None and rec.tag != ctx.spec.sections.la:
-            wrong = la_level.wrong_section(ctx.year)
-            self.issues.append(self._issue(wrong, rec, None, None, rec.tag))
-        typed: dict[str, Any] = {}
-        for element, item in ctx.spec.la.items():
-            text = rec.values.get(element, "")
-            if text == "":
-                if item.required:
-                    self.issues.append(self._issue(LA_MISSING, rec, None, element, None, item.name))
-                continue
-            value = parser_for(item, ctx.spec)(text)
-            if value is None:
-                rule_id = item.format_rule or LA_MISSING
-                self.issues.append(self._issue(rule_id, rec, None, element, text, item.name))
-            else:
-                typed[element] = value
-        self._record_extras(rec, None, set(ctx.spec.la))
-        self.la_typed = typed
-        view = View(rec.values, typed, "la", ctx)
-        for rule in self.la_rules:
-            if rule.needs <= typed.keys() and not rule.check(view):  # type: ignore[misc]
-                field = rule.fields[0]
-                self.issues.append(self._issue(rule.id, rec, None, field, rec.values.get(field)))
+        ctx = self.ctx if self.ctx is not None else self._start(None)
+        found, self.la_typed = la_findings(rec, ctx, self.note_book, self.la_rules)
+        self._report(rec, found)
 
-    def _record_extras(self, rec: Record, index: int | None, known: set[str]) -> None:
-        removed = self.ctx.spec.removed if self.ctx is not None else {}
-        for element, text in rec.values.items():
-            if element not in known:
-                rule_id = NO_LONGER_COLLECTED if element in removed else UNKNOWN
-                self.issues.append(self._issue(rule_id, rec, index, element, text))
-        for (element, text), line in zip(
-            rec.extras, _lines(rec.extra_lines, len(rec.extras)), strict=False
-        ):
-            rule_id = REPEATED if element in known else UNKNOWN
-            issue = self._issue(rule_id, rec, index, element, text)
-            self.issues.append(_at_line(issue, line))
+    def _report(
+        self, rec: Record | None, found: list[Finding], into: list[Issue] | None = None
+    ) -> None:
+        """Issues for a part's findings, at their items (or a repeat's own line)."""
+        out = self.issues if into is None else into
+        for f in found:
+            issue = self._issue(f.rule.id, rec, None, f.element, f.value, f.name)
+            out.append(_at_line(issue, f.line))
 
     def on_worker(self, rec: Record) -> None:
         self.count += 1
@@ -261,7 +209,7 @@ class Validator:
         self.batch = []
 
     def on_note(self, note: StructureNote) -> None:
-        rule = next(r for r in NOTE_RULES if r.check is not None and r.check(note))
+        rule = self._note_rules().rule(note.kind, "message", note.element)
         rule_id = rule.id
         self.issues.append(
             Issue(
@@ -281,30 +229,21 @@ class Validator:
             self._start(None)
         if self.header is None:
             assert self.ctx is not None
-            self.issues.append(
-                self._issue(
-                    header_rules.NO_HEADER.id, None, None, self.ctx.spec.sections.header, None
-                )
-            )
+            self._noted("absent", "header", self.ctx.spec.sections.header)
             self._place_pending()
         ctx = self.ctx
         assert ctx is not None
         self._flush()
         assert self.checks is not None
         self.issues = self._in_place(self.checks.found)
-        self.keys = self.checks.worker_keys(only_shared=self.previous is None)
         if self.la is None:
-            self.issues.append(
-                self._issue(la_level.NO_SECTION.id, None, None, ctx.spec.sections.la, None)
-            )
+            self._noted("absent", "la", ctx.spec.sections.la)
         self._cross_records(ctx)
         la_raw = self.la.values if self.la is not None else {}
-        totals = self.checks.totals
-        view = View(la_raw, getattr(self, "la_typed", {}), "return", ctx, totals=totals)
-        for rule in self.return_rules:
-            if rule.needs <= view.t.keys() and not rule.check(view):  # type: ignore[misc]
-                field = rule.fields[0]
-                self.tail.append(self._issue(rule.id, self.la, None, field, la_raw.get(field)))
+        typed = getattr(self, "la_typed", {})
+        failing = on_totals(self.return_rules, la_raw, typed, self.checks.totals, ctx)
+        found = [Finding(r, r.fields[0], la_raw.get(r.fields[0])) for r in failing]
+        self._report(self.la, found, into=self.tail)
         header = self.header.values if self.header is not None else {}
         return Report(
             issues=self.issues + self.tail,
@@ -316,13 +255,13 @@ class Validator:
             notes=list(dict.fromkeys(self.notes)),
         )
 
-    def worker_keys(self) -> dict[str, list[WorkerKey]]:
-        """Every worker's key facts by registration number (a previous year's return)."""
+    def key_table(self) -> pl.DataFrame:
+        """Every worker's key facts (a previous year's return, for the continuity rules)."""
         if self.ctx is None:
             self._start(None)
         self._flush()
         assert self.checks is not None
-        return dict(self.checks.worker_keys(only_shared=False))
+        return self.checks.key_table()
 
     def _in_place(self, found: dict[int, list[Issue]]) -> list[Issue]:
         """The issues in the order a record-by-record pass gives them: each worker's after
@@ -338,81 +277,13 @@ class Validator:
         return out
 
     def _cross_records(self, ctx: Context) -> None:
-        found: list[Issue] = []
-        for swe, group in self.keys.items():
-            if len(group) < 2:
-                continue
-            for rule in self.records_rules:
-                for key in rule.check(group, ctx):  # type: ignore[misc]
-                    field = rule.fields[0]
-                    found.append(
-                        Issue(
-                            rule=rule.id,
-                            severity=rule.severity,
-                            message=rule.message,
-                            worker=swe,
-                            record=key.record,
-                            field=field,
-                            value=None,
-                            line=key.line,
-                            cell=key.cell,
-                        )
-                    )
+        assert self.checks is not None
+        found = across_records(self.records_rules, self.checks.key_table(), ctx)
         if self.previous is not None:
-            found.extend(self._continuity(ctx, self.previous))
+            keys = self.checks.key_table()
+            found.extend(against_last_year(self.continuity_rules, keys, self.previous, ctx))
         found.sort(key=lambda i: (i.record or 0, i.rule))
         self.tail.extend(found)
-
-    def _continuity(self, ctx: Context, previous: dict[str, list[WorkerKey]]) -> list[Issue]:
-        found = []
-        # This year's numbers in file order, then last year's that are gone: the same order
-        # on every run (a set's order changes with the interpreter's hash seed).
-        numbers = [*self.keys, *(swe for swe in previous if swe not in self.keys)]
-        for swe in numbers:
-            current, before = self.keys.get(swe, []), previous.get(swe, [])
-            for rule in self.continuity_rules:
-                for key in rule.check(current, before, ctx):  # type: ignore[misc]
-                    found.append(
-                        Issue(
-                            rule=rule.id,
-                            severity=rule.severity,
-                            message=rule.message,
-                            worker=swe,
-                            record=key.record if key else None,
-                            field=_field_of(rule, ctx),
-                            value=None,
-                            line=key.line if key else None,
-                            cell=key.cell if key else None,
-                        )
-                    )
-        return found
-
-
-def _field_of(rule: Rule, ctx: Context) -> str | None:
-    """The rule's first field that the year collects (a rule about an item that changed its
-    element names each year's own), else its first field."""
-    if not rule.fields:
-        return None
-    return next((f for f in rule.fields if f in ctx.spec.worker), rule.fields[0])
-
-
-class _Keep(dict[str, str]):
-    """Fills the placeholders it knows and leaves any other braces as written."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _names(spec: Any) -> dict[str, str]:
-    s = spec.sections
-    return {
-        "message": s.message,
-        "header": s.header,
-        "la": s.la,
-        "worker": s.worker,
-        "body": spec.registration_body,
-        "year": str(spec.year),
-    }
 
 
 def _lines(lines: list[int], count: int) -> list[int | None]:
@@ -446,7 +317,7 @@ def validate(
                 source=_name(source),
                 fatal=ReadFailure(f"The previous year's return cannot be read: {keys}"),
             )
-    validator = Validator(year, progress, previous=keys if isinstance(keys, dict) else None)
+    validator = Validator(year, progress, previous=keys if isinstance(keys, pl.DataFrame) else None)
     validator.source = _name(source)
     gc_was_enabled = gc.isenabled()
     # The stream allocates millions of short-lived, acyclic objects that reference counting
@@ -476,7 +347,7 @@ def validate(
             gc.enable()
 
 
-def previous_keys(source: Source) -> dict[str, list[WorkerKey]] | ReadFailure:
+def previous_keys(source: Source) -> pl.DataFrame | ReadFailure:
     """What continuity rules need from a previous return: each worker's key facts."""
     validator = Validator()
     try:
@@ -485,7 +356,7 @@ def previous_keys(source: Source) -> dict[str, list[WorkerKey]] | ReadFailure:
                 validator.on_worker(value)  # type: ignore[arg-type]
             elif kind == "header":
                 validator.on_header(value)  # type: ignore[arg-type]
-        return validator.worker_keys()
+        return validator.key_table()
     except ReadError as exc:
         return ReadFailure(exc.message, exc.line, exc.column)
     except NoSpecification as exc:
@@ -510,7 +381,7 @@ def validate_return(
         keys = previous_keys(to_bytes(previous) if isinstance(previous, Return) else previous)
         if isinstance(keys, ReadFailure):
             return Report(fatal=ReadFailure(f"The previous year's return cannot be read: {keys}"))
-    validator = Validator(year, previous=keys if isinstance(keys, dict) else None)
+    validator = Validator(year, previous=keys if isinstance(keys, pl.DataFrame) else None)
     extra = list(extra_issues)
     try:
         report = _validate_in_memory(validator, ret, notes, extra)
@@ -518,48 +389,6 @@ def validate_return(
         return Report(fatal=ReadFailure(str(exc)), workers=len(ret.workers))
     report.issues = one_per_problem(report.issues, extra, ret, validator.ctx)
     return report
-
-
-def one_per_problem(
-    issues: list[Issue], read_issues: list[Issue], ret: Return, ctx: Context | None
-) -> list[Issue]:
-    """One problem is one issue, at the cell the user must change.
-
-    A cell the spreadsheet reader could not convert is reported by the reader's rule, which
-    says what happened and how to put it right; the item's format rule on that same cell
-    would say it a second time, so it is dropped. Every issue about an item of a worker
-    record points at that item's cell, and an issue about the worker records as a whole at
-    the first worker row. A return with no cells (XML) is left as it is."""
-    converted = {i.cell for i in read_issues if i.cell}
-    la_format = (
-        {e: item.format_rule for e, item in ctx.spec.la.items() if item.format_rule}
-        if ctx is not None
-        else {}
-    )
-    kept = []
-    for issue in issues:
-        if issue.cell in converted and _is_format_rule(issue, la_format):
-            continue
-        cell = _cell_of(issue, ret)
-        kept.append(issue if cell is None or cell == issue.cell else replace(issue, cell=cell))
-    return kept
-
-
-def _is_format_rule(issue: Issue, la_format: dict[str, str]) -> bool:
-    """Whether the issue is an item's typing rule (worker items, or an LA-level figure)."""
-    if issue.rule not in RULES:
-        return False
-    if RULES[issue.rule].scope == "item":
-        return True
-    return issue.field is not None and la_format.get(issue.field) == issue.rule
-
-
-def _cell_of(issue: Issue, ret: Return) -> str | None:
-    if issue.record is not None and 1 <= issue.record <= len(ret.workers):
-        return ret.workers[issue.record - 1].cells.get(issue.field or "")
-    if issue.field == "CSWWWorker" and ret.workers_cell:
-        return ret.workers_cell
-    return None
 
 
 def _validate_in_memory(
@@ -580,7 +409,7 @@ def _validate_in_memory(
     for (element, text), line in zip(
         ret.extras, _lines(ret.extra_lines, len(ret.extras)), strict=False
     ):
-        rule = structure.UNKNOWN_RECORD
+        rule = validator._note_rules().rule("unknown_record", "message")
         validator.issues.append(
             Issue(
                 rule=rule.id,

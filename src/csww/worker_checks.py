@@ -22,7 +22,7 @@ from csww.core.tables import CELL, LINE, ROW
 from csww.model import Record
 from csww.report.model import Issue
 from csww.rules.items import ItemChecker
-from csww.rules.records import WorkerKey, fingerprint
+from csww.rules.records import KEY_SCHEMA, fingerprint
 from csww.rules.registry import Columns, Context, Rule, View
 from csww.rules.return_level import Totals
 
@@ -117,7 +117,7 @@ class WorkerChecks:
         return [
             i
             for i, t in zip(rows, typed, strict=True)
-            if not rule.check(View(records[i].values, t, cats[i], self.ctx))  # type: ignore[misc]
+            if not rule.check(View(records[i].values, t, cats[i], self.ctx))
         ]
 
     def _add_totals(self, frame: pl.DataFrame) -> None:
@@ -137,41 +137,20 @@ class WorkerChecks:
             holders = (pl.col("t:Cases30") > 0) & (pl.col(workers.CAT) != "leaver")
             totals.case_holders += frame.filter(holders).height
 
-    def worker_keys(self, only_shared: bool) -> dict[str, list[WorkerKey]]:
-        """Each worker's key facts by registration number: of every worker, or only of the
-        numbers on more than one record (all the cross-record rules look at)."""
-        out: dict[str, list[WorkerKey]] = defaultdict(list)
+    def key_table(self) -> pl.DataFrame:
+        """Each worker record's key facts, for the records that give a registration number
+        (:mod:`csww.rules.records`), in file order."""
         if not self.keys:
-            return out
+            return pl.DataFrame(schema=KEY_SCHEMA)
         keys = pl.concat(self.keys, how="vertical_relaxed")
         swe = pl.col("swe")
-        wanted = swe.is_not_null() & (swe != "")
-        if only_shared:
-            wanted = wanted & swe.is_duplicated()
-        for row in keys.filter(wanted.fill_null(False)).iter_rows(named=True):
-            out[row["swe"]].append(
-                WorkerKey(
-                    row[ROW] + 1,
-                    row[LINE],
-                    row[CELL],
-                    row["swe"],
-                    row["cat"],
-                    row["fte"],
-                    row["dob"],
-                    row["sex"],
-                    row["start"],
-                    row["end"],
-                    row["fte30"],
-                    row["copy"],
-                )
-            )
-        return out
+        return keys.filter((swe.is_not_null() & (swe != "")).fill_null(False))
 
 
 def _table_rule(rule: Rule, columns: Columns) -> TableRule:
     """A worker rule as the core's table rule: true on the rows of its categories, with the
     items it needs, on which its valid condition does not hold."""
-    valid: pl.Expr = rule.check(columns)  # type: ignore[misc]
+    valid: pl.Expr = rule.check(columns)
     failing = _applies(rule) & ~valid.fill_null(True)
     return TableRule(
         id=rule.id,
@@ -189,7 +168,7 @@ def _table_rule(rule: Rule, columns: Columns) -> TableRule:
 def _applies(rule: Rule) -> pl.Expr:
     """The rows a worker rule applies to: of its categories, with the items it needs."""
     applies = pl.col(workers.CAT).is_in(sorted(rule.categories))
-    for element in sorted(rule.needs):
+    for element in sorted(rule.requires):
         applies = applies & pl.col(workers.typed_name(element)).is_not_null()
     return applies
 

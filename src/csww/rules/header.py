@@ -1,10 +1,17 @@
-"""Header rules (1xx): what COLLECT's header section must hold ("Returning data")."""
+"""Header rules (1xx): what COLLECT's header section must hold ("Returning data").
+
+Each check is an expression over the header as a one-row table, true where the header is
+valid: its items' text as written (``c.raw``) and, for the year, dates and date-times,
+their typed values (``c.t``, null where the text is not one). A rule runs when the items it
+needs are given."""
 
 from __future__ import annotations
 
-from csww.rules.registry import View, declare, rule
-from csww.spec import available_years, load_spec
-from csww.values import is_year, parse_date, parse_datetime
+import polars as pl
+
+from csww.rules.notes import NOTES, noted
+from csww.rules.registry import Columns, declare, rule
+from csww.spec import available_years, la_codes_for, load_spec
 
 SECTION = "Returning data (header)"
 
@@ -18,17 +25,24 @@ MISSING = declare(
     "100",
     "error",
     "The header item {name} is missing or empty: the header needs Collection, Year, Reference Date, Source level, LEA, Software Code and Date Time.",
-    fields=REQUIRED_ITEMS,
+    items=REQUIRED_ITEMS,
     section=SECTION,
     scope="header",
+    check=lambda n: (
+        n.noted("missing", "header")
+        & n.about(e for e, item in n.spec.header.items() if item.required)
+    ),
+    table=NOTES,
 )
 NO_HEADER = declare(
     "111",
     "error",
     "The return has no <Header>: add the header with Collection, Year, Reference Date, Source level, LEA, Software Code and Date Time.",
-    fields=("Header",),
+    items=("Header",),
     section=SECTION,
     scope="header",
+    check=noted("absent", "header"),
+    table=NOTES,
 )
 
 
@@ -36,119 +50,116 @@ NO_HEADER = declare(
     "101",
     "error",
     "Collection must be CSWW.",
-    fields=("Collection",),
+    items=("Collection",),
     section=SECTION,
     scope="header",
-    needs=("Collection",),
+    requires=("Collection",),
 )
-def collection_is_csww(v: View) -> bool:
-    return v.raw["Collection"] == v.ctx.spec.collection
+def collection_is_csww(c: Columns) -> pl.Expr:
+    return c.raw("Collection") == c.ctx.spec.collection
 
 
 @rule(
     "102",
     "error",
     "Year must be the collection year written as four digits (for example 2017).",
-    fields=("Year",),
+    items=("Year",),
     section=SECTION,
     scope="header",
-    needs=("Year",),
+    requires=("Year",),
 )
-def year_is_four_digits(v: View) -> bool:
-    text = v.raw["Year"]
-    return is_year(text)
+def year_is_four_digits(c: Columns) -> pl.Expr:
+    return c.t("Year").is_not_null()
 
 
 @rule(
     "104",
     "error",
     "Reference Date must be 30 September of the collection year, written YYYY-09-30.",
-    fields=("ReferenceDate",),
+    items=("ReferenceDate",),
     section=SECTION,
     scope="header",
-    needs=("ReferenceDate",),
+    requires=("ReferenceDate",),
 )
-def reference_date_is_30_september(v: View) -> bool:
-    return parse_date(v.raw["ReferenceDate"]) == v.ctx.reference_date
+def reference_date_is_30_september(c: Columns) -> pl.Expr:
+    return (c.t("ReferenceDate") == c.day(c.ctx.reference_date)).fill_null(False)
 
 
 @rule(
     "105",
     "error",
     "LEA must be your three-digit local authority code from the guide's annex of LA codes for this year.",
-    fields=("LEA",),
+    items=("LEA",),
     section="Annex – LA Codes",
     scope="header",
-    needs=("LEA",),
+    requires=("LEA",),
 )
-def lea_in_annex(v: View) -> bool:
-    from csww.spec import la_codes_for
-
-    return v.raw["LEA"] in la_codes_for(v.ctx.year)
+def lea_in_annex(c: Columns) -> pl.Expr:
+    return c.raw("LEA").is_in(sorted(la_codes_for(c.ctx.year)))
 
 
 @rule(
     "106",
     "error",
     "Source level must be L.",
-    fields=("SourceLevel",),
+    items=("SourceLevel",),
     section=SECTION,
     scope="header",
-    needs=("SourceLevel",),
+    requires=("SourceLevel",),
 )
-def source_level_is_l(v: View) -> bool:
-    return v.raw["SourceLevel"] == v.ctx.spec.source_level
+def source_level_is_l(c: Columns) -> pl.Expr:
+    return c.raw("SourceLevel") == c.ctx.spec.source_level
 
 
 @rule(
     "107",
     "error",
     "Date Time must be the date and time the file was made, written CCYY-MM-DDThh:mm:ss (or with a space for the T).",
-    fields=("DateTime",),
+    items=("DateTime",),
     section=SECTION,
     scope="header",
-    needs=("DateTime",),
+    requires=("DateTime",),
 )
-def date_time_format(v: View) -> bool:
-    return parse_datetime(v.raw["DateTime"]) is not None
+def date_time_format(c: Columns) -> pl.Expr:
+    return c.t("DateTime").is_not_null()
 
 
 @rule(
     "108Q",
     "query",
     "Please check: Date Time is before the census day (30 September, or the last working day of September when the 30th is a weekend), so the file may hold last year's or practice data.",
-    fields=("DateTime",),
+    items=("DateTime",),
     section=SECTION,
     scope="header",
-    needs=("DateTime",),
+    requires=("DateTime",),
 )
-def date_time_after_census(v: View) -> bool:
-    made = parse_datetime(v.raw["DateTime"])
-    return made is None or made.date() >= v.ctx.census_day
+def date_time_after_census(c: Columns) -> pl.Expr:
+    made = c.t("DateTime")
+    return made.is_null() | (made.dt.date() >= c.day(c.ctx.census_day))
 
 
 @rule(
     "109",
     "error",
     "The header's Year differs from the collection year you asked to check: check the file or the --year option.",
-    fields=("Year",),
+    items=("Year",),
     section=SECTION,
     scope="header",
-    needs=("Year",),
+    requires=("Year",),
 )
-def year_matches_request(v: View) -> bool:
-    requested = v.ctx.requested_year
-    return requested is None or v.raw["Year"] == str(requested)
+def year_matches_request(c: Columns) -> pl.Expr:
+    requested = c.ctx.requested_year
+    return pl.lit(True) if requested is None else c.raw("Year") == str(requested)
 
 
 @rule(
     "110",
     "error",
     "Software Code must be at most 100 characters.",
-    fields=("SoftwareCode",),
+    items=("SoftwareCode",),
     section=SECTION,
     scope="header",
-    needs=("SoftwareCode",),
+    requires=("SoftwareCode",),
 )
-def software_code_length(v: View) -> bool:
-    return len(v.raw["SoftwareCode"]) <= 100
+def software_code_length(c: Columns) -> pl.Expr:
+    return c.raw("SoftwareCode").str.len_chars() <= 100

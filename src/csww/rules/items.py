@@ -13,8 +13,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from csww.rules.registry import RULES, Context, Rule
-from csww.rules.structure import NO_LONGER_COLLECTED, REPEATED_ITEM, UNKNOWN_ITEM
+import polars as pl
+
+from csww.rules.notes import NOTES, Noted, note_rules
+from csww.rules.registry import Context, declare
 from csww.spec import CATEGORIES, CATEGORY_LABELS, Item, Spec, available_years, load_spec
 from csww.values import decimal_places, parse_date, parse_datetime, parse_decimal, parse_integer
 
@@ -98,6 +100,15 @@ def not_applicable_message(item: Item, spec: Spec) -> str | None:
     return f"Please check: {item.name} is not applicable to {who} and should be left out."
 
 
+def _about(kind: str, element: str) -> Callable[[Noted], pl.Expr]:
+    """The check of an item rule: the notes of ``kind`` about one worker item."""
+
+    def check(n: Noted) -> pl.Expr:
+        return n.noted(kind, "worker") & (n.element == element)
+
+    return check
+
+
 def _declare() -> None:
     """Declare each item's rules once, for the years the item exists (and, for 2nn, the
     years it is mandatory for some category); each year's spec gives the exact words."""
@@ -111,53 +122,53 @@ def _declare() -> None:
         mandatory_years = [y for y in years if "mandatory" in by_year[y].status.values()]
         if mandatory_years:
             first = mandatory_years[0]
-            RULES.add(
-                Rule(
-                    id=f"2{n}",
-                    severity="error",
-                    message=missing_message(by_year[mandatory_years[-1]], spec) or "",
-                    fields=(element,),
-                    section=f"Statutory status of data items; {item.section}",
-                    scope="item",
-                    since=first,
-                    until=until,
-                )
-            )
-        RULES.add(
-            Rule(
-                id=f"3{n}",
+            declare(
+                id=f"2{n}",
                 severity="error",
-                message=format_message(item, spec),
-                fields=(element,),
-                section=item.section,
+                message=missing_message(by_year[mandatory_years[-1]], spec) or "",
+                items=(element,),
+                section=f"Statutory status of data items; {item.section}",
                 scope="item",
-                since=since,
+                since=first,
                 until=until,
+                check=_about("missing", element),
+                table=NOTES,
             )
+        declare(
+            id=f"3{n}",
+            severity="error",
+            message=format_message(item, spec),
+            items=(element,),
+            section=item.section,
+            scope="item",
+            since=since,
+            until=until,
+            check=_about("malformed", element),
+            table=NOTES,
         )
         na_years = [y for y in years if "not_applicable" in by_year[y].status.values()]
         if na_years:
-            RULES.add(
-                Rule(
-                    id=f"4{n}Q",
-                    severity="query",
-                    message=not_applicable_message(by_year[na_years[-1]], spec) or "",
-                    fields=(element,),
-                    section=f"Statutory status of data items; {item.section}",
-                    scope="item",
-                    since=na_years[0],
-                    until=until,
-                )
+            declare(
+                id=f"4{n}Q",
+                severity="query",
+                message=not_applicable_message(by_year[na_years[-1]], spec) or "",
+                items=(element,),
+                section=f"Statutory status of data items; {item.section}",
+                scope="item",
+                since=na_years[0],
+                until=until,
+                check=_about("not_applicable", element),
+                table=NOTES,
             )
-    RULES.add(
-        Rule(
-            id="350",
-            severity="error",
-            message="Ethnic origin codes WIRT (Traveller of Irish Heritage) and WROM (Gypsy / Roma) are not used in this collection: use WOTH instead.",
-            fields=("Ethnicity",),
-            section="General Data Items – Ethnic origin",
-            scope="item",
-        )
+    declare(
+        id="350",
+        severity="error",
+        message="Ethnic origin codes WIRT (Traveller of Irish Heritage) and WROM (Gypsy / Roma) are not used in this collection: use WOTH instead.",
+        items=("Ethnicity",),
+        section="General Data Items – Ethnic origin",
+        scope="item",
+        check=lambda n: n.noted("forbidden_code", "worker"),
+        table=NOTES,
     )
 
 
@@ -209,9 +220,11 @@ class ItemChecker:
         spec = ctx.spec
         self.ctx = ctx
         self.parsers = {e: parser_for(i, spec) for e, i in spec.worker.items()}
-        self.format_rule = {e: f"3{i.number:02d}" for e, i in spec.worker.items()}
-        self.missing_rule = {e: f"2{i.number:02d}" for e, i in spec.worker.items()}
-        self.na_rule = {e: f"4{i.number:02d}Q" for e, i in spec.worker.items()}
+        # What the checker notes of an item, and the rule that reports each note.
+        self.notes = note_rules(ctx)
+        self.format_rule = self._rules("malformed", spec)
+        self.missing_rule = self._rules("missing", spec)
+        self.na_rule = self._rules("not_applicable", spec)
         self.mandatory: dict[str, frozenset[str]] = {c: spec.mandatory(c) for c in CATEGORIES}
         self.not_applicable: dict[str, frozenset[str]] = {
             c: spec.not_applicable(c) for c in CATEGORIES
@@ -243,14 +256,20 @@ class ItemChecker:
         }
         self.messages = item_messages(spec)
 
+    def _rules(self, kind: str, spec: Spec) -> dict[str, str]:
+        """The rule reporting a note of ``kind`` about each worker item (where one does)."""
+        found = {e: self.notes.match(kind, "worker", e) for e in spec.worker}
+        return {e: rule.id for e, rule in found.items() if rule is not None}
+
+    def _noted(self, kind: str, element: str) -> str:
+        return self.notes.rule(kind, "worker", element).id
+
     def extra_rule(self, element: str, text: str) -> str | None:
         """The rule for a repeated occurrence of ``element`` (``None``: nothing to report)."""
         if element in self.repeatable:
             value = self.parsers[element](text) if text else None
             return None if value is not None else self.format_rule[element]
-        if element in self.parsers:
-            return REPEATED_ITEM.id
-        return NO_LONGER_COLLECTED.id if element in self.removed else UNKNOWN_ITEM.id
+        return self._noted("repeated" if element in self.parsers else "unknown", element)
 
     def check(self, raw: dict[str, str], cat: str, emit: Emit) -> dict[str, Any]:
         """Emit item issues for one worker and return its typed values."""
@@ -265,8 +284,7 @@ class ItemChecker:
             if value is _MISS:
                 parse = parsers.get(element)
                 if parse is None:
-                    gone = element in self.removed
-                    emit((NO_LONGER_COLLECTED if gone else UNKNOWN_ITEM).id, element, text)
+                    emit(self._noted("unknown", element), element, text)
                     continue
                 if text == "":
                     empty.append(element)
@@ -277,7 +295,7 @@ class ItemChecker:
             if value is None:
                 forbidden = self.forbidden.get(element)
                 if forbidden and text in forbidden:
-                    emit("350", element, text)
+                    emit(self._noted("forbidden_code", element), element, text)
                 else:
                     emit(self.format_rule[element], element, text)
             else:
@@ -285,7 +303,7 @@ class ItemChecker:
         mandatory = self.mandatory[cat]
         for element in empty:
             if element not in mandatory:
-                emit("903Q", element, "")
+                emit(self._noted("empty", element), element, "")
         for element in self._missing(raw, cat, empty):
             emit(self.missing_rule[element], element, None)
         not_applicable = self.not_applicable[cat].intersection(raw.keys())

@@ -17,11 +17,11 @@ LOW, HIGH = 15_000, 150_000
     "601Q",
     "query",
     "Please check: Annual base salary is outside £15,000 to £150,000; check it is the annual salary in pounds (not monthly, not in pence), or note that it is pro rata.",
-    fields=("BaseSalary",),
+    items=("BaseSalary",),
     section=SECTION,
     scope="worker",
     since=2025,
-    needs=("BaseSalary",),
+    requires=("BaseSalary",),
 )
 def base_salary_plausible(c: Columns) -> pl.Expr:
     return c.t("BaseSalary").is_between(LOW, HIGH)
@@ -35,7 +35,7 @@ def base_salary_plausible(c: Columns) -> pl.Expr:
     "602Q",
     "query",
     "Please check: Annual base salary is not given for this worker in post; DfE's plans (reported, not confirmed by DfE) are to collect it for permanently employed social workers. Give it, or say in a note why not (for example a casual or fixed-term contract).",
-    fields=("BaseSalary",),
+    items=("BaseSalary",),
     section=SECTION,
     scope="worker",
     since=2025,

@@ -1,6 +1,9 @@
 """Rules across worker records (7xx). The engine keeps a small key per worker (never the
-whole record: a fingerprint of its values stands for it) and runs these over each
-registration number's records at the end.
+whole record: a fingerprint of its values stands for it), as the key table
+(:data:`KEY_TABLE`: ``swe``, ``cat``, ``fte``, ``dob``, ``sex``, ``start``, ``end``,
+``fte30``, ``copy``, one row per worker record with a registration number), and each rule
+here is a check over it: an expression true on the records at fault, grouped by
+registration number with windows (``over("swe")``), or a frame of them built with a join.
 
 An exact copy of an employee's record is a query (708Q), never an error: one person in two
 identical part-time posts writes two identical lines ("one line per role"). Agency records
@@ -13,9 +16,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import polars as pl
+
+from csww.core.tables import CELL, LINE, ROW
 from csww.rules.registry import Context, rule
 
 ROLES = "Staff Who Hold Two or More Roles"
+KEY_TABLE = "WorkerKeys"
+KEY_SCHEMA = {
+    ROW: pl.Int64,
+    LINE: pl.Int64,
+    CELL: pl.String,
+    "swe": pl.String,
+    "cat": pl.String,
+    "fte": pl.Float64,
+    "dob": pl.Date,
+    "start": pl.Date,
+    "end": pl.Date,
+    "fte30": pl.Float64,
+    "sex": pl.String,
+    "copy": pl.Int64,
+}
+SWE = pl.col("swe")
+CAT = pl.col("cat")
+
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """What a rule over the key table sees: the table and the year's context."""
+
+    table: pl.DataFrame
+    ctx: Context
 
 
 @dataclass(slots=True)
@@ -37,6 +68,27 @@ class WorkerKey:
     copy: int | None = None
 
 
+def key_frame(keys: list[WorkerKey]) -> pl.DataFrame:
+    """Worker keys as rows of the key table."""
+    return pl.DataFrame(
+        {
+            ROW: [k.record - 1 for k in keys],
+            LINE: [k.line for k in keys],
+            CELL: [k.cell for k in keys],
+            "swe": [k.swe for k in keys],
+            "cat": [k.cat for k in keys],
+            "fte": [k.fte for k in keys],
+            "dob": [k.dob for k in keys],
+            "start": [k.start for k in keys],
+            "end": [k.end for k in keys],
+            "fte30": [k.fte30 for k in keys],
+            "sex": [k.gender for k in keys],
+            "copy": [k.copy for k in keys],
+        },
+        schema=KEY_SCHEMA,
+    )
+
+
 def fingerprint(values: dict[str, str], extras: list[tuple[str, str]], cat: str) -> int | None:
     """One number standing for an employee's record as written (its items in order, and any
     repeats); an exact copy gives the same number. None for agency records, which 708Q
@@ -56,66 +108,63 @@ def fingerprint(values: dict[str, str], extras: list[tuple[str, str]], cat: str)
     "701Q",
     "query",
     "Please check: the combined FTE of this registration number's posts in post at 30 September is more than 1; the guide asks that the FTEs of an employee's roles add up to no more than 1.",
-    fields=("FTE", "SWENo"),
+    items=("FTE", "SWENo"),
     section=ROLES,
     scope="records",
+    table=KEY_TABLE,
 )
-def combined_fte_at_most_one(group: list[WorkerKey], ctx: Context) -> list[WorkerKey]:
+def combined_fte_at_most_one(k: Keys) -> pl.Expr:
     # The guide's sentence is about the LA's own staff in two or more roles. Agency records
     # are left out: DfE counts each agency record as a person, an agency worker may hold two
     # assignments, and an employee who also works through an agency is 704Q's query.
-    in_post = [k for k in group if k.cat == "inpost" and k.fte is not None]
-    total = sum(k.fte for k in in_post if k.fte is not None)
-    return in_post if len(in_post) > 1 and round(total, 4) > 1 else []
+    in_post = (CAT == "inpost") & pl.col("fte").is_not_null()
+    fte = pl.when(in_post).then(pl.col("fte"))
+    posts = in_post.sum().over(SWE)
+    return in_post & (posts > 1) & (fte.sum().over(SWE).round(4) > 1)
 
 
 @rule(
     "708Q",
     "query",
     "Please check: this record is an exact copy of another record of this registration number, so its cases, sickness days and FTE are counted twice; remove the copy, or say in a note that these are two identical posts.",
-    fields=("SWENo",),
+    items=("SWENo",),
     section=ROLES,
     scope="records",
+    table=KEY_TABLE,
 )
-def no_exact_copy(group: list[WorkerKey], ctx: Context) -> list[WorkerKey]:
-    seen: set[int] = set()
-    copies = []
-    for key in group:
-        if key.cat == "agency" or key.copy is None:
-            continue
-        if key.copy in seen:
-            copies.append(key)
-        seen.add(key.copy)
-    return copies
+def no_exact_copy(k: Keys) -> pl.Expr:
+    # Agency records carry no fingerprint (see :func:`fingerprint`).
+    copy = pl.col("copy")
+    return (CAT != "agency") & copy.is_not_null() & _later(SWE, copy)
 
 
 @rule(
     "703Q",
     "query",
     "Please check: records with this registration number give different dates of birth or genders.",
-    fields=("PersonBirthDate", "GenderCurrent", "SWENo"),
+    items=("PersonBirthDate", "GenderCurrent", "SWENo"),
     section="General Data Items",
     scope="records",
+    table=KEY_TABLE,
 )
-def personal_details_agree(group: list[WorkerKey], ctx: Context) -> list[WorkerKey]:
-    dobs = {k.dob for k in group if k.dob is not None}
-    genders = {k.gender for k in group if k.gender is not None}
-    return [k for k in group if k.dob or k.gender] if len(dobs) > 1 or len(genders) > 1 else []
+def personal_details_agree(k: Keys) -> pl.Expr:
+    dob, sex = pl.col("dob"), pl.col("sex")
+    differ = (_distinct(dob) > 1) | (_distinct(sex) > 1)
+    return differ & (dob.is_not_null() | sex.is_not_null())
 
 
 @rule(
     "704Q",
     "query",
     "Please check: this registration number is recorded both as an employee in post and as an agency worker at 30 September.",
-    fields=("AgencyWorker", "SWENo"),
+    items=("AgencyWorker", "SWENo"),
     section="Agency Workers",
     scope="records",
+    table=KEY_TABLE,
 )
-def not_both_employee_and_agency(group: list[WorkerKey], ctx: Context) -> list[WorkerKey]:
-    cats = {k.cat for k in group}
-    return (
-        [k for k in group if k.cat in ("inpost", "agency")] if {"inpost", "agency"} <= cats else []
-    )
+def not_both_employee_and_agency(k: Keys) -> pl.Expr:
+    both = (CAT == "inpost").any().over(SWE) & (CAT == "agency").any().over(SWE)
+    return both & CAT.is_in(["inpost", "agency"])
 
 
 # Only the same day. A post that starts before another post's leaving date is a second role
@@ -128,45 +177,61 @@ def not_both_employee_and_agency(group: list[WorkerKey], ctx: Context) -> list[W
     "705Q",
     "query",
     "Please check: a new post starts on the day an earlier post of this registration number ended; the leaving date is the last day the leaver was employed and paid, so a returner's new post starts after it.",
-    fields=("RoleStartDate", "SWENo"),
+    items=("RoleStartDate", "SWENo"),
     section="Leavers who return within the Year; Turnover – Leaving date",
     scope="records",
+    table=KEY_TABLE,
 )
-def returner_starts_after_leaving(group: list[WorkerKey], ctx: Context) -> list[WorkerKey]:
-    ends = {k.end for k in group if k.cat == "leaver" and k.end is not None}
-    return [k for k in group if k.cat == "inpost" and k.start is not None and k.start in ends]
+def returner_starts_after_leaving(k: Keys) -> pl.DataFrame:
+    ends = _leavers(k.table, "end").rename({"end": "start"})
+    starts = k.table.filter((CAT == "inpost") & pl.col("start").is_not_null())
+    return starts.join(ends, on=["swe", "start"], how="semi").select(ROW)
 
 
 @rule(
     "706Q",
     "query",
     "Please check: this registration number has more than one leaver record with the same leaving date.",
-    fields=("RoleEndDate", "SWENo"),
+    items=("RoleEndDate", "SWENo"),
     section="Leavers who return within the Year",
     scope="records",
+    table=KEY_TABLE,
 )
-def one_leaving_per_date(group: list[WorkerKey], ctx: Context) -> list[WorkerKey]:
-    seen: set[date] = set()
-    failing = []
-    for key in group:
-        if key.cat == "leaver" and key.end is not None:
-            if key.end in seen:
-                failing.append(key)
-            seen.add(key.end)
-    return failing
+def one_leaving_per_date(k: Keys) -> pl.Expr:
+    end = pl.when(CAT == "leaver").then(pl.col("end"))
+    return end.is_not_null() & _later(SWE, end)
 
 
 @rule(
     "707Q",
     "query",
     "Please check: this post is recorded both in post and as a leaver (same registration number, date of birth and starting date); keep the leaver record if the worker left, or the in-post record if not.",
-    fields=("RoleStartDate", "RoleEndDate", "SWENo"),
+    items=("RoleStartDate", "RoleEndDate", "SWENo"),
     section="Leavers who return within the Year; Staff Who Hold Two or More Roles",
     scope="records",
+    table=KEY_TABLE,
 )
-def not_both_in_post_and_left(group: list[WorkerKey], ctx: Context) -> list[WorkerKey]:
+def not_both_in_post_and_left(k: Keys) -> pl.DataFrame:
     # A query, not an error: two part-time roles taken up on the same day, one since left,
     # are valid ("one line per role"). The usual cause is a leaver not removed from the
     # in-post list, which counts them in post and as a leaver (headcount and turnover).
-    left = {(k.dob, k.start) for k in group if k.cat == "leaver" and k.start and k.dob}
-    return [k for k in group if k.cat == "inpost" and (k.dob, k.start) in left]
+    left = _leavers(k.table, "dob", "start")
+    in_post = k.table.filter(CAT == "inpost")
+    return in_post.join(left, on=["swe", "dob", "start"], how="semi").select(ROW)
+
+
+def _later(*group: pl.Expr) -> pl.Expr:
+    """Whether the record comes after the first of its group, in file order."""
+    return pl.int_range(pl.len()).over(*group) > 0
+
+
+def _distinct(column: pl.Expr) -> pl.Expr:
+    """The distinct values a registration number's records give, leaving out the blanks."""
+    return column.n_unique().over(SWE) - column.is_null().any().over(SWE).cast(pl.UInt32)
+
+
+def _leavers(table: pl.DataFrame, *columns: str) -> pl.DataFrame:
+    """The distinct ``columns`` of each registration number's leavers, where all are given."""
+    given = pl.all_horizontal(pl.col(c).is_not_null() for c in columns)
+    leavers = table.filter((CAT == "leaver") & given)
+    return leavers.select("swe", *columns).unique()

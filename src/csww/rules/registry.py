@@ -7,7 +7,7 @@ error's does neither. The registry refuses a rule that breaks them or reuses an 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -15,9 +15,10 @@ from typing import Any, Literal
 import polars as pl
 
 from csww.core.expressions import whole_years
-from csww.report.model import Severity
-from csww.spec import Spec
+from csww.core.rulebook import RulebookOf, TableRule
+from csww.spec import Spec, available_years
 
+FIRST_YEAR = available_years()[0]
 Scope = Literal["header", "la", "item", "worker", "records", "continuity", "return", "structure"]
 SCOPES: tuple[Scope, ...] = (
     "structure",
@@ -101,143 +102,56 @@ class Columns:
         return whole_years(earlier, later)
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
-    id: str
-    severity: Severity
-    message: str
-    fields: tuple[str, ...]
-    section: str
-    scope: Scope
-    check: Callable[..., Any] | None = None
-    since: int = 2017
-    until: int | None = None
-    categories: frozenset[str] = frozenset({"inpost", "leaver", "agency"})
-    needs: frozenset[str] = field(default_factory=frozenset)
+ALL_CATEGORIES = frozenset({"inpost", "leaver", "agency"})
 
-    def applies_to(self, year: int) -> bool:
-        return self.since <= year and (self.until is None or year <= self.until)
+
+@dataclass(frozen=True, slots=True)
+class Rule(TableRule):
+    """A CSWW rule: a table rule (:class:`csww.core.TableRule`) with the part of the return
+    it is about (``scope``), for a worker rule the categories it applies to, and the items
+    it ``requires`` valid before it runs. Its check (``check``) reads the table its scope
+    names: the notes (``table="Notes"``), a worker batch, the header, the LA-level record,
+    the key table or the return's totals."""
+
+    # What the check reads differs by scope: the notes, a worker batch's columns, a
+    # one-row table, the key table, or this year's and last year's key tables.
+    check: Callable[..., Any]
+    scope: Scope = "worker"
+    categories: frozenset[str] = ALL_CATEGORIES
+    requires: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "categories", frozenset(self.categories))
+        object.__setattr__(self, "requires", frozenset(self.requires))
 
     @property
-    def years(self) -> str:
-        if self.until == self.since:
-            return str(self.since)
-        return f"{self.since}–{self.until}" if self.until else f"{self.since} onwards"
+    def fields(self) -> tuple[str, ...]:
+        """The items the rule is about, the first the one its issues name."""
+        return self.items
 
     @property
     def columnar(self) -> bool:
         """Whether the check is a column expression over every worker at once (a function
         of :class:`Columns` returning ``pl.Expr``), not a predicate on one record."""
-        if self.check is None:
-            return False
         returns = getattr(self.check, "__annotations__", {}).get("return")
         return returns in ("pl.Expr", pl.Expr)
 
 
-class Registry:
-    def __init__(self) -> None:
-        self._rules: dict[str, Rule] = {}
-
-    def add(self, rule: Rule) -> Rule:
-        if rule.id in self._rules:
-            raise ValueError(f"rule {rule.id} is declared twice")
-        is_query = rule.id.endswith("Q")
-        if is_query != (rule.severity == "query"):
-            raise ValueError(f"rule {rule.id}: a query's id, and only a query's, ends in Q")
-        if is_query != rule.message.startswith("Please check"):
-            raise ValueError(
-                f"rule {rule.id}: a query's message, and only a query's, begins 'Please check'"
-            )
-        if not rule.section:
-            raise ValueError(f"rule {rule.id} does not name the guide section it enforces")
-        self._rules[rule.id] = rule
-        return rule
-
-    def __getitem__(self, rule_id: str) -> Rule:
-        return self._rules[rule_id]
-
-    def __contains__(self, rule_id: object) -> bool:
-        return rule_id in self._rules
-
-    def __iter__(self) -> Iterator[Rule]:
-        return iter(sorted(self._rules.values(), key=sort_key))
-
-    def __len__(self) -> int:
-        return len(self._rules)
-
-    def for_year(self, year: int, scope: Scope | None = None) -> list[Rule]:
-        return [r for r in self if r.applies_to(year) and (scope is None or r.scope == scope)]
+def _dfe_convention(rule: Rule) -> str | None:
+    """DfE's conventions: a query's id ends in Q and its message begins "Please check"; an
+    error's does neither."""
+    is_query = rule.id.endswith("Q")
+    if is_query != (rule.severity == "query"):
+        return "a query's id, and only a query's, ends in Q"
+    if is_query != rule.message.startswith("Please check"):
+        return "a query's message, and only a query's, begins 'Please check'"
+    return None
 
 
-def sort_key(rule: Rule) -> tuple[int, str]:
-    digits = "".join(ch for ch in rule.id if ch.isdigit())
-    return int(digits or 0), rule.id
-
-
-RULES = Registry()
-
-
-def rule(
-    id: str,
-    severity: Severity,
-    message: str,
-    *,
-    fields: Iterable[str],
-    section: str,
-    scope: Scope,
-    since: int = 2017,
-    until: int | None = None,
-    categories: Iterable[str] = ("inpost", "leaver", "agency"),
-    needs: Iterable[str] = (),
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare a rule on the function that tests its *valid* condition."""
-
-    def decorate(check: Callable[..., Any]) -> Callable[..., Any]:
-        declare(
-            id,
-            severity,
-            message,
-            fields=fields,
-            section=section,
-            scope=scope,
-            since=since,
-            until=until,
-            check=check,
-            categories=categories,
-            needs=needs,
-        )
-        return check
-
-    return decorate
-
-
-def declare(
-    id: str,
-    severity: Severity,
-    message: str,
-    *,
-    fields: Iterable[str],
-    section: str,
-    scope: Scope,
-    since: int = 2017,
-    until: int | None = None,
-    check: Callable[..., Any] | None = None,
-    categories: Iterable[str] = ("inpost", "leaver", "agency"),
-    needs: Iterable[str] = (),
-) -> Rule:
-    """Declare a rule; without ``check`` the engine or reader applies it itself."""
-    return RULES.add(
-        Rule(
-            id=id,
-            severity=severity,
-            message=message,
-            fields=tuple(fields),
-            section=section,
-            scope=scope,
-            check=check,
-            since=since,
-            until=until,
-            categories=frozenset(categories),
-            needs=frozenset(needs),
-        )
-    )
+RULES: RulebookOf[Rule] = RulebookOf(
+    "CSWW", convention=_dfe_convention, rule_type=Rule, first_year=FIRST_YEAR
+)
+# The one way to declare a rule, as every collection does: on its check function
+# (``@rule``), or with the check given (``declare``, for rules built in a loop).
+rule = RULES.rule
+declare = RULES.declare

@@ -23,11 +23,11 @@ TURNOVER = "Turnover"
     "501",
     "error",
     "Leaving date must fall within the collection year (1 October of the previous year to 30 September).",
-    fields=("RoleEndDate",),
+    items=("RoleEndDate",),
     section="Turnover – Leaving date",
     scope="worker",
     categories=("leaver",),
-    needs=("RoleEndDate",),
+    requires=("RoleEndDate",),
 )
 def leaving_date_in_collection_year(c: Columns) -> pl.Expr:
     return c.t("RoleEndDate").is_between(c.day(c.ctx.period_start), c.day(c.ctx.reference_date))
@@ -41,12 +41,12 @@ def leaving_date_in_collection_year(c: Columns) -> pl.Expr:
     "502Q",
     "query",
     "Please check: in 2017 the guide asks for a leaver's FTE at 30 September to be recorded as 0 ('For leavers, please record a 0'); if you record the FTE they worked, say so in a note.",
-    fields=("FTE",),
+    items=("FTE",),
     section="General Data Items – FTE as at 30 September",
     scope="worker",
     until=2017,
     categories=("leaver",),
-    needs=("FTE",),
+    requires=("FTE",),
 )
 def leaver_fte_is_zero(c: Columns) -> pl.Expr:
     return c.t("FTE") == 0
@@ -56,7 +56,7 @@ def leaver_fte_is_zero(c: Columns) -> pl.Expr:
     "503Q",
     "query",
     "Please check: in 2017 the guide asks for leavers to be recorded with an FTE of 0, but FTE is missing.",
-    fields=("FTE",),
+    items=("FTE",),
     section="General Data Items – FTE as at 30 September",
     scope="worker",
     until=2017,
@@ -70,11 +70,11 @@ def leaver_fte_recorded(c: Columns) -> pl.Expr:
     "504",
     "error",
     "Leaving date must not be before the starting date.",
-    fields=("RoleEndDate", "RoleStartDate"),
+    items=("RoleEndDate", "RoleStartDate"),
     section="Turnover",
     scope="worker",
     categories=("leaver",),
-    needs=("RoleEndDate", "RoleStartDate"),
+    requires=("RoleEndDate", "RoleStartDate"),
 )
 def leaving_not_before_start(c: Columns) -> pl.Expr:
     return c.t("RoleEndDate") >= c.t("RoleStartDate")
@@ -84,10 +84,10 @@ def leaving_not_before_start(c: Columns) -> pl.Expr:
     "505",
     "error",
     "Starting date must not be after the census date (30 September).",
-    fields=("RoleStartDate",),
+    items=("RoleStartDate",),
     section="Turnover – Starting date",
     scope="worker",
-    needs=("RoleStartDate",),
+    requires=("RoleStartDate",),
 )
 def start_not_after_census(c: Columns) -> pl.Expr:
     return c.t("RoleStartDate") <= c.day(c.ctx.reference_date)
@@ -97,10 +97,10 @@ def start_not_after_census(c: Columns) -> pl.Expr:
     "506",
     "error",
     "Worker started after the previous 30 September, so their FTE at that date (FTE30) must be 0.",
-    fields=("FTE30", "RoleStartDate"),
+    items=("FTE30", "RoleStartDate"),
     section="Turnover – FTE as at previous 30 September; Starters who leave within the Year",
     scope="worker",
-    needs=("FTE30", "RoleStartDate"),
+    requires=("FTE30", "RoleStartDate"),
 )
 def starter_fte30_is_zero(c: Columns) -> pl.Expr:
     return (c.t("RoleStartDate") <= c.day(c.ctx.previous_reference_date)) | (c.t("FTE30") == 0)
@@ -110,11 +110,11 @@ def starter_fte30_is_zero(c: Columns) -> pl.Expr:
     "507Q",
     "query",
     "Please check: FTE at the previous 30 September is 0 although the worker started before that date.",
-    fields=("FTE30", "RoleStartDate"),
+    items=("FTE30", "RoleStartDate"),
     section="Turnover – FTE as at previous 30 September",
     scope="worker",
     categories=("inpost",),
-    needs=("FTE30", "RoleStartDate"),
+    requires=("FTE30", "RoleStartDate"),
 )
 def long_serving_fte30_not_zero(c: Columns) -> pl.Expr:
     return (c.t("RoleStartDate") > c.day(c.ctx.previous_reference_date)) | (c.t("FTE30") > 0)
@@ -124,10 +124,10 @@ def long_serving_fte30_not_zero(c: Columns) -> pl.Expr:
     "508",
     "error",
     "Starting date must be at least 16 years after the date of birth.",
-    fields=("RoleStartDate", "PersonBirthDate"),
+    items=("RoleStartDate", "PersonBirthDate"),
     section="General Data Items; Turnover – Starting date",
     scope="worker",
-    needs=("RoleStartDate", "PersonBirthDate"),
+    requires=("RoleStartDate", "PersonBirthDate"),
 )
 def start_after_sixteenth_birthday(c: Columns) -> pl.Expr:
     return c.years_between(c.t("PersonBirthDate"), c.t("RoleStartDate")) >= 16
@@ -137,10 +137,10 @@ def start_after_sixteenth_birthday(c: Columns) -> pl.Expr:
     "509Q",
     "query",
     "Please check: the worker was under 20 when they started as a qualified social worker.",
-    fields=("RoleStartDate", "PersonBirthDate"),
+    items=("RoleStartDate", "PersonBirthDate"),
     section="Definition of a child and family social worker",
     scope="worker",
-    needs=("RoleStartDate", "PersonBirthDate"),
+    requires=("RoleStartDate", "PersonBirthDate"),
 )
 def plausible_age_at_start(c: Columns) -> pl.Expr:
     age = c.years_between(c.t("PersonBirthDate"), c.t("RoleStartDate"))
@@ -151,10 +151,10 @@ def plausible_age_at_start(c: Columns) -> pl.Expr:
     "510",
     "error",
     "Date of birth must be before the census date.",
-    fields=("PersonBirthDate",),
+    items=("PersonBirthDate",),
     section="General Data Items – Date of birth",
     scope="worker",
-    needs=("PersonBirthDate",),
+    requires=("PersonBirthDate",),
 )
 def born_before_census(c: Columns) -> pl.Expr:
     return c.t("PersonBirthDate") < c.day(c.ctx.reference_date)
@@ -164,10 +164,10 @@ def born_before_census(c: Columns) -> pl.Expr:
     "511Q",
     "query",
     "Please check: the worker's age at 30 September is outside the usual working range of 20 to 70.",
-    fields=("PersonBirthDate",),
+    items=("PersonBirthDate",),
     section="General Data Items – Date of birth",
     scope="worker",
-    needs=("PersonBirthDate",),
+    requires=("PersonBirthDate",),
 )
 def age_in_working_range(c: Columns) -> pl.Expr:
     born, census = c.t("PersonBirthDate"), c.day(c.ctx.reference_date)
@@ -178,10 +178,10 @@ def age_in_working_range(c: Columns) -> pl.Expr:
     "512",
     "error",
     "Reason for absence is given but Absent on 30 September is 0 (No): give a reason only for workers who were absent, or record 1 (Yes).",
-    fields=("ReasonAbsence", "Absat30Sept"),
+    items=("ReasonAbsence", "Absat30Sept"),
     section="Case Management – Reason for absence",
     scope="worker",
-    needs=("ReasonAbsence", "Absat30Sept"),
+    requires=("ReasonAbsence", "Absat30Sept"),
 )
 def reason_only_when_absent(c: Columns) -> pl.Expr:
     return c.t("Absat30Sept") == "1"
@@ -191,10 +191,10 @@ def reason_only_when_absent(c: Columns) -> pl.Expr:
     "530Q",
     "query",
     "Please check: a reason for absence is given but Absent on 30 September is not; record 1 (Yes) if the worker was absent.",
-    fields=("Absat30Sept", "ReasonAbsence"),
+    items=("Absat30Sept", "ReasonAbsence"),
     section="Case Management – Reason for absence",
     scope="worker",
-    needs=("ReasonAbsence",),
+    requires=("ReasonAbsence",),
 )
 def absence_flag_with_reason(c: Columns) -> pl.Expr:
     # Where the flag is mandatory its absence is already an error (2nn); where it is
@@ -208,12 +208,12 @@ def absence_flag_with_reason(c: Columns) -> pl.Expr:
     "513",
     "error",
     "The worker was absent on 30 September: give the reason for absence.",
-    fields=("ReasonAbsence", "Absat30Sept"),
+    items=("ReasonAbsence", "Absat30Sept"),
     section="Case Management – Reason for absence; Statutory status of data items",
     scope="worker",
     since=2018,
     categories=EMPLOYED,
-    needs=("Absat30Sept",),
+    requires=("Absat30Sept",),
 )
 def reason_when_absent(c: Columns) -> pl.Expr:
     return (c.t("Absat30Sept") != "1") | c.given("ReasonAbsence")
@@ -223,11 +223,11 @@ def reason_when_absent(c: Columns) -> pl.Expr:
     "514Q",
     "query",
     "Please check: the worker was absent on 30 September but no reason for absence is given.",
-    fields=("ReasonAbsence", "Absat30Sept"),
+    items=("ReasonAbsence", "Absat30Sept"),
     section="Case Management – Reason for absence",
     scope="worker",
     until=2017,
-    needs=("Absat30Sept",),
+    requires=("Absat30Sept",),
 )
 def reason_when_absent_voluntary(c: Columns) -> pl.Expr:
     return (c.t("Absat30Sept") != "1") | c.given("ReasonAbsence")
@@ -237,12 +237,12 @@ def reason_when_absent_voluntary(c: Columns) -> pl.Expr:
     "515Q",
     "query",
     "Please check: agency worker absent on 30 September with no reason for absence.",
-    fields=("ReasonAbsence", "Absat30Sept"),
+    items=("ReasonAbsence", "Absat30Sept"),
     section="Case Management – Reason for absence",
     scope="worker",
     since=2018,
     categories=("agency",),
-    needs=("Absat30Sept",),
+    requires=("Absat30Sept",),
 )
 def agency_reason_when_absent(c: Columns) -> pl.Expr:
     return (c.t("Absat30Sept") != "1") | c.given("ReasonAbsence")
@@ -252,11 +252,11 @@ def agency_reason_when_absent(c: Columns) -> pl.Expr:
     "516Q",
     "query",
     "Please check: a leaver who left before the census day (30 September, or the last working day of September when the 30th is a weekend) is recorded as absent on it.",
-    fields=("Absat30Sept", "RoleEndDate"),
+    items=("Absat30Sept", "RoleEndDate"),
     section="Case Management – Absent on 30 September",
     scope="worker",
     categories=("leaver",),
-    needs=("Absat30Sept", "RoleEndDate"),
+    requires=("Absat30Sept", "RoleEndDate"),
 )
 def leaver_not_absent(c: Columns) -> pl.Expr:
     return (c.t("Absat30Sept") != "1") | (c.t("RoleEndDate") >= c.day(c.ctx.census_day))
@@ -266,11 +266,11 @@ def leaver_not_absent(c: Columns) -> pl.Expr:
     "517Q",
     "query",
     "Please check: a case holder (role 5) holds no cases at 30 September.",
-    fields=("Cases30", "OrgRole"),
+    items=("Cases30", "OrgRole"),
     section="Definition of a child and family social worker; Caseload Calculation",
     scope="worker",
     categories=IN_POST,
-    needs=("Cases30", "OrgRole"),
+    requires=("Cases30", "OrgRole"),
 )
 def case_holder_has_cases(c: Columns) -> pl.Expr:
     return (c.t("OrgRole") != "5") | (c.t("Cases30") > 0)
@@ -280,11 +280,11 @@ def case_holder_has_cases(c: Columns) -> pl.Expr:
     "518Q",
     "query",
     "Please check: a worker in the role 'Qualified without cases' (6) holds cases.",
-    fields=("Cases30", "OrgRole"),
+    items=("Cases30", "OrgRole"),
     section="Definition of a child and family social worker",
     scope="worker",
     categories=IN_POST,
-    needs=("Cases30", "OrgRole"),
+    requires=("Cases30", "OrgRole"),
 )
 def without_cases_holds_none(c: Columns) -> pl.Expr:
     return (c.t("OrgRole") != "6") | (c.t("Cases30") == 0)
@@ -294,10 +294,10 @@ def without_cases_holds_none(c: Columns) -> pl.Expr:
     "519Q",
     "query",
     "Please check: more than 40 cases held by one worker is a very high caseload; count each child once, against the allocated lead social worker.",
-    fields=("Cases30",),
+    items=("Cases30",),
     section="Definition of a case; Case Management",
     scope="worker",
-    needs=("Cases30",),
+    requires=("Cases30",),
 )
 def caseload_plausible(c: Columns) -> pl.Expr:
     return c.t("Cases30") <= 40
@@ -307,10 +307,10 @@ def caseload_plausible(c: Columns) -> pl.Expr:
     "520Q",
     "query",
     "Please check: the days lost to sickness are more than the worker's working days in the year (253 days × FTE).",
-    fields=("WorkingDaysLost", "FTE"),
+    items=("WorkingDaysLost", "FTE"),
     section="Sickness Absence",
     scope="worker",
-    needs=("WorkingDaysLost",),
+    requires=("WorkingDaysLost",),
 )
 def sickness_within_working_year(c: Columns) -> pl.Expr:
     days = c.t("WorkingDaysLost")
@@ -327,11 +327,11 @@ def sickness_within_working_year(c: Columns) -> pl.Expr:
     "521Q",
     "query",
     "Please check: the worker is in post at 30 September with an FTE of 0; if they left, record a leaving date.",
-    fields=("FTE",),
+    items=("FTE",),
     section="General Data Items – FTE as at 30 September",
     scope="worker",
     categories=IN_POST,
-    needs=("FTE",),
+    requires=("FTE",),
 )
 def in_post_fte_positive(c: Columns) -> pl.Expr:
     return c.t("FTE") > 0
@@ -341,10 +341,10 @@ def in_post_fte_positive(c: Columns) -> pl.Expr:
     "522Q",
     "query",
     "Please check: the worker is recorded as both a Step Up graduate and a Frontline graduate.",
-    fields=("StepUpGrad", "FrontlineGrad"),
+    items=("StepUpGrad", "FrontlineGrad"),
     section="Qualification and Role information",
     scope="worker",
-    needs=("StepUpGrad", "FrontlineGrad"),
+    requires=("StepUpGrad", "FrontlineGrad"),
 )
 def one_fast_track_programme(c: Columns) -> pl.Expr:
     return ~((c.t("StepUpGrad") == "1") & (c.t("FrontlineGrad") == "1"))
@@ -354,11 +354,11 @@ def one_fast_track_programme(c: Columns) -> pl.Expr:
     "523Q",
     "query",
     "Please check: the leaver retired or died but their destination is a social work or social care role.",
-    fields=("LeaverDestination", "ReasonLeave"),
+    items=("LeaverDestination", "ReasonLeave"),
     section="Turnover – Destination of leaver",
     scope="worker",
     categories=("leaver",),
-    needs=("LeaverDestination", "ReasonLeave"),
+    requires=("LeaverDestination", "ReasonLeave"),
 )
 def retired_or_deceased_destination(c: Columns) -> pl.Expr:
     return ~c.t("ReasonLeave").is_in(["5", "6"]) | ~c.t("LeaverDestination").is_in(
@@ -370,11 +370,11 @@ def retired_or_deceased_destination(c: Columns) -> pl.Expr:
     "524Q",
     "query",
     "Please check: the leaver moved to a non-child and family social work role within the LA, but their destination is a social work role elsewhere.",
-    fields=("LeaverDestination", "ReasonLeave"),
+    items=("LeaverDestination", "ReasonLeave"),
     section="Turnover – Reason for leaving",
     scope="worker",
     categories=("leaver",),
-    needs=("LeaverDestination", "ReasonLeave"),
+    requires=("LeaverDestination", "ReasonLeave"),
 )
 def moved_within_la_destination(c: Columns) -> pl.Expr:
     return (c.t("ReasonLeave") != "7") | ~c.t("LeaverDestination").is_in(["1", "2", "3", "4"])
@@ -384,10 +384,10 @@ def moved_within_la_destination(c: Columns) -> pl.Expr:
     "525Q",
     "query",
     "Please check: the worker was absent through sickness on 30 September but no days were lost to sickness in the year.",
-    fields=("WorkingDaysLost", "ReasonAbsence"),
+    items=("WorkingDaysLost", "ReasonAbsence"),
     section="Sickness Absence",
     scope="worker",
-    needs=("ReasonAbsence", "WorkingDaysLost"),
+    requires=("ReasonAbsence", "WorkingDaysLost"),
 )
 def sick_on_census_day_has_days_lost(c: Columns) -> pl.Expr:
     return (c.t("ReasonAbsence") != "SIC") | (c.t("WorkingDaysLost") > 0)
@@ -397,11 +397,11 @@ def sick_on_census_day_has_days_lost(c: Columns) -> pl.Expr:
     "526Q",
     "query",
     "Please check: an agency assignment of more than 500 weeks (nearly 10 years) is unusually long.",
-    fields=("ContractWeeks",),
+    items=("ContractWeeks",),
     section="Agency Workers",
     scope="worker",
     categories=("agency",),
-    needs=("ContractWeeks",),
+    requires=("ContractWeeks",),
 )
 def agency_assignment_plausible(c: Columns) -> pl.Expr:
     return c.t("ContractWeeks") <= 500
@@ -411,10 +411,10 @@ def agency_assignment_plausible(c: Columns) -> pl.Expr:
     "528Q",
     "query",
     "Please check: HCPC registration numbers of social workers begin with SW.",
-    fields=("SWENo",),
+    items=("SWENo",),
     section="General Data Items – Social Worker (HCPC) identifier",
     scope="worker",
-    needs=("SWENo",),
+    requires=("SWENo",),
 )
 def registration_number_prefix(c: Columns) -> pl.Expr:
     return c.t("SWENo").str.slice(0, 2).str.to_uppercase() == "SW"
@@ -424,10 +424,10 @@ def registration_number_prefix(c: Columns) -> pl.Expr:
     "529Q",
     "query",
     "Please check: a newly qualified social worker (origin 1) who was over 60 when they started.",
-    fields=("StartOrigin", "PersonBirthDate", "RoleStartDate"),
+    items=("StartOrigin", "PersonBirthDate", "RoleStartDate"),
     section="Turnover – Origin when started",
     scope="worker",
-    needs=("StartOrigin", "PersonBirthDate", "RoleStartDate"),
+    requires=("StartOrigin", "PersonBirthDate", "RoleStartDate"),
 )
 def newly_qualified_age_plausible(c: Columns) -> pl.Expr:
     return (c.t("StartOrigin") != "1") | (
@@ -439,11 +439,11 @@ def newly_qualified_age_plausible(c: Columns) -> pl.Expr:
     "531Q",
     "query",
     "Please check: the leaver started and left within the year, so the guide asks for their FTE at the previous 30 September (FTE30) to be recorded as 0.",
-    fields=("FTE30", "RoleStartDate"),
+    items=("FTE30", "RoleStartDate"),
     section="Starters who leave within the Year",
     scope="worker",
     categories=("leaver",),
-    needs=("RoleStartDate",),
+    requires=("RoleStartDate",),
 )
 def starter_leaver_fte30_given(c: Columns) -> pl.Expr:
     # "ensure that their FTE is recorded correctly at both time points (it should be 0)";
@@ -459,12 +459,12 @@ def starter_leaver_fte30_given(c: Columns) -> pl.Expr:
     "532Q",
     "query",
     "Please check: the leaver's FTE is 0; record the FTE they worked when they left, which DfE's leavers' FTE and FTE turnover rate count (a leaver with FTE 0 is left out of them).",
-    fields=("FTE",),
+    items=("FTE",),
     section="General Data Items – FTE as at 30 September; Turnover",
     scope="worker",
     since=2018,
     categories=("leaver",),
-    needs=("FTE",),
+    requires=("FTE",),
 )
 def leaver_fte_worked(c: Columns) -> pl.Expr:
     return c.t("FTE") > 0
@@ -474,7 +474,7 @@ def leaver_fte_worked(c: Columns) -> pl.Expr:
     "533Q",
     "query",
     "Please check: the leaver has no FTE; record the FTE they worked when they left, which DfE's leavers' FTE and FTE turnover rate count.",
-    fields=("FTE",),
+    items=("FTE",),
     section="General Data Items – FTE as at 30 September; Turnover",
     scope="worker",
     since=2018,
@@ -492,12 +492,12 @@ def leaver_fte_given(c: Columns) -> pl.Expr:
     "534Q",
     "query",
     "Please check: Gender 0 (Not known) or 9 (Not specified) is in DfE's code list from 2021; for 2018 to 2020 DfE's data guidance says some genders were not known, so the code is accepted, but say why in a note.",
-    fields=("GenderCurrent",),
+    items=("GenderCurrent",),
     section="General Data Items – Gender",
     scope="worker",
     since=2018,
     until=2020,
-    needs=("GenderCurrent",),
+    requires=("GenderCurrent",),
 )
 def gender_known(c: Columns) -> pl.Expr:
     return c.t("GenderCurrent").is_in(["1", "2"])
@@ -511,7 +511,7 @@ def gender_known(c: Columns) -> pl.Expr:
     "535Q",
     "query",
     "Please check: an agency worker's record has a leaving date, so it is not an agency worker in post at 30 September and is left out of the agency headcount, FTE and caseload; remove the record if the assignment ended, or the leaving date if it did not.",
-    fields=("RoleEndDate",),
+    items=("RoleEndDate",),
     section="Agency Workers",
     scope="worker",
     categories=("agency",),
@@ -529,10 +529,10 @@ FRONTLINE_BEGAN = date(2014, 1, 1)
     "536Q",
     "query",
     "Please check: a Frontline graduate who started before 2014, when the Frontline programme began; check the starting date and the Frontline graduate flag.",
-    fields=("FrontlineGrad", "RoleStartDate"),
+    items=("FrontlineGrad", "RoleStartDate"),
     section="Qualification and Role information – Frontline graduate",
     scope="worker",
-    needs=("FrontlineGrad", "RoleStartDate"),
+    requires=("FrontlineGrad", "RoleStartDate"),
 )
 def frontline_after_programme_began(c: Columns) -> pl.Expr:
     return (c.t("FrontlineGrad") != "1") | (c.t("RoleStartDate") >= c.day(FRONTLINE_BEGAN))

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from csww.model import Record, Return
 from csww.report.model import Issue
-from csww.rules import spreadsheet as sheet
+from csww.rules.notes import reading_rule
+from csww.rules.registry import RULES
 from csww.sheets.convert import unescape
 from csww.sheets.layout import (
     CSV_FILES,
@@ -53,7 +54,7 @@ def _decode(path: Path, issues: list[Issue]) -> str:
         raise SheetError(
             f"{shown(path)} is neither UTF-8 nor Windows-1252 text. Save it as 'CSV UTF-8'."
         ) from None
-    rule = sheet.NOT_UTF8
+    rule = RULES[reading_rule("not_utf8", "file")]
     issues.append(
         Issue(rule=rule.id, severity=rule.severity, message=rule.message, cell=f"{shown(path)}!A1")
     )

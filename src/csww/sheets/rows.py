@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from csww.model import Record
 from csww.report.model import Issue
-from csww.rules import spreadsheet as sheet
+from csww.rules.notes import reading_rule
 from csww.rules.registry import RULES
 from csww.rules.spreadsheet import message
 from csww.sheets.layout import Heading, Part, cell_ref, heading_index, recognise
@@ -203,11 +203,11 @@ def _too_precise(item: Item, text: str) -> str | None:
     """Rule 961 for a number with more decimal places than its item allows."""
     if item.type != "decimal" or item.dp is None or parse_decimal(text) is None:
         return None
-    return sheet.TOO_PRECISE.id if decimal_places(text) > item.dp else None
+    return reading_rule("too_precise") if decimal_places(text) > item.dp else None
 
 
 def _ignored_column(grid: Grid, col: int, text: str) -> Issue:
-    rule = sheet.IGNORED_COLUMN
+    rule = RULES[reading_rule("ignored_column", "sheet")]
     return Issue(
         rule=rule.id,
         severity=rule.severity,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from csww.rules import spreadsheet as sheet
+from csww.rules.notes import reading_rule
 from csww.spec import Item, Spec
 
 # Excel keeps at most 15 significant digits of anything typed; a stored double's 16th and
@@ -228,17 +228,21 @@ def read_text(text: str, item: Item | None, spec: Spec) -> Reading:
         # only text written as a label (or "code – label") is a conversion that failed.
         longest = max((len(c) for c in codes), default=0)
         tried = len(text) > longest or " " in text or SEPARATORS.search(text) is not None
-        return Reading(text, sheet.NOT_A_LISTED_VALUE.id if tried else None)
+        return Reading(text, reading_rule("not_listed") if tried else None)
     if kind == "date":
         day = text_date(text)
-        return Reading(day) if day is not None else Reading(text, sheet.UNREADABLE_DATE.id)
+        return Reading(day) if day is not None else Reading(text, reading_rule("unreadable_date"))
     if kind == "datetime":
         if re.fullmatch(
             r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?", text
         ):
             return Reading(text)
         stamp = text_datetime(text)
-        return Reading(stamp) if stamp is not None else Reading(text, sheet.UNREADABLE_DATETIME.id)
+        return (
+            Reading(stamp)
+            if stamp is not None
+            else Reading(text, reading_rule("unreadable_datetime"))
+        )
     return Reading(text)
 
 
@@ -247,20 +251,21 @@ def read_cell(value: object, item: Item | None, spec: Spec) -> Reading | None:
     if value is None:
         return None
     if isinstance(value, CellError):
-        return Reading(str(value), sheet.CELL_ERROR.id)
+        return Reading(str(value), reading_rule("cell_error"))
     if isinstance(value, str):
         text = value.strip()
         return read_text(text, item, spec) if text else None
     if isinstance(value, bool):
         return Reading(
-            "TRUE" if value else "FALSE", sheet.TRUE_OR_FALSE.id if item is not None else None
+            "TRUE" if value else "FALSE",
+            reading_rule("true_or_false") if item is not None else None,
         )
     if isinstance(value, int | float):
         text = number_text(value)
         if item is None:
             return Reading(text)
         if item.type in ("date", "datetime"):
-            return Reading(text, sheet.NUMBER_FOR_DATE.id)
+            return Reading(text, reading_rule("number_for_date"))
         return read_text(text, item, spec)
     if isinstance(value, datetime | date):
         moment = (
@@ -273,8 +278,8 @@ def read_cell(value: object, item: Item | None, spec: Spec) -> Reading | None:
         if item is None:
             return Reading(text)
         if item.type == "date":
-            return Reading(text) if midnight else Reading(text, sheet.TIME_IN_DATE.id)
-        return Reading(text, sheet.DATE_FOR_NON_DATE.id)
+            return Reading(text) if midnight else Reading(text, reading_rule("time_in_date"))
+        return Reading(text, reading_rule("date_for_non_date"))
     if isinstance(value, time | timedelta):
-        return Reading(str(value), sheet.DATE_FOR_NON_DATE.id if item is not None else None)
+        return Reading(str(value), reading_rule("date_for_non_date") if item is not None else None)
     return Reading(str(value).strip(), None)
