@@ -4,6 +4,7 @@ CSV, and any file the LA uploaded. Every download is audited."""
 from __future__ import annotations
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
 from csww.report.render import for_excel, to_csv
@@ -45,7 +46,7 @@ def return_xml(request: HttpRequest, ret: LAReturn) -> HttpResponse:
 
 
 @la_view()
-def return_xlsx(request: HttpRequest, ret: LAReturn) -> HttpResponse:
+def return_xlsx(request: HttpRequest, ret: LAReturn) -> HttpResponseBase:
     """The current version as the template workbook: made once per version in a separate
     process and streamed from the kept file (``services.workbooks``). While every maker is
     busy for longer than a download waits, a page says it is being prepared and tries again."""
