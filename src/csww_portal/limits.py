@@ -71,7 +71,12 @@ class NoClientErrorTracebacks(logging.Filter):
 class FewRefusals(logging.Filter):
     """At most one log line per ``every`` seconds for refused API credentials (401) and
     throttled requests (429): a flood of token guesses writes a line now and then saying how
-    many were left out, not one line each."""
+    many were left out, not one line each.
+
+    The count is kept in the process, as logging is: with N web processes the bound is N
+    lines per ``every`` seconds (each process logs to its own stream anyway). Counting in the
+    database would add a write to every refused request for no gain in what is stopped: the
+    throttle itself (``throttle.WindowCounter``) is shared by every process."""
 
     STATUSES = frozenset({401, 429})
 

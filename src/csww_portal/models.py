@@ -442,3 +442,17 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+
+class WorkbookLease(models.Model):
+    """A download workbook being made (``csww_portal.services.workbook_leases``). Each making
+    holds one of ``max(1, CSWW_EXPORT_PROCESSES)`` slots, so every web process on this
+    database shares one cap on makers, and ``version`` is unique, so a version is made by one
+    maker at a time. The maker renews ``expires`` while it works and deletes the row when it is
+    done; a row past ``expires`` (its maker stopped) is taken over by the next download."""
+
+    slot = models.PositiveSmallIntegerField(primary_key=True)
+    # The ReturnVersion's id, not a foreign key: a lease only says who is making a file.
+    version = models.BigIntegerField(unique=True)
+    holder = models.CharField(max_length=32, help_text="One making's random id.")
+    expires = models.FloatField(help_text="When the lease ends unless renewed (Unix time, s).")

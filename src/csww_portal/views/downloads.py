@@ -4,12 +4,13 @@ CSV, and any file the LA uploaded. Every download is audited."""
 from __future__ import annotations
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, render
 
 from csww.report.render import for_excel, to_csv
 from csww_portal.access import la_view
 from csww_portal.models import AuditEvent, LAReturn
-from csww_portal.services import audit, storage, workbooks
+from csww_portal.services import audit, storage, workbook_leases, workbooks
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -45,13 +46,17 @@ def return_xml(request: HttpRequest, ret: LAReturn) -> HttpResponse:
 
 
 @la_view()
-def return_xlsx(request: HttpRequest, ret: LAReturn) -> FileResponse:
+def return_xlsx(request: HttpRequest, ret: LAReturn) -> HttpResponseBase:
     """The current version as the template workbook: made once per version in a separate
-    process and streamed from the kept file (``services.workbooks``)."""
+    process and streamed from the kept file (``services.workbooks``). While every maker is
+    busy for longer than a download waits, a page says it is being prepared and tries again."""
     _current(ret)
     version = ret.current
     assert version is not None
-    path = workbooks.workbook(version, ret.collection.year)
+    try:
+        path = workbooks.workbook(version, ret.collection.year)
+    except workbooks.NotReady:
+        return _being_prepared(request, ret, version.number)
     audit.record(
         request.user,
         AuditEvent.Action.DOWNLOAD,
@@ -64,6 +69,23 @@ def return_xlsx(request: HttpRequest, ret: LAReturn) -> FileResponse:
         filename=_name(ret, version.number, "xlsx"),
         content_type=XLSX,
     )
+
+
+def _being_prepared(request: HttpRequest, ret: LAReturn, number: int) -> HttpResponse:
+    response = render(
+        request,
+        "csww_portal/workbook_being_prepared.html",
+        {
+            "ret": ret,
+            "collection": ret.collection,
+            "number": number,
+            "retry_seconds": workbooks.RETRY_SECONDS,
+            "makers": workbook_leases.slots(),
+        },
+        status=503,
+    )
+    response["Retry-After"] = str(workbooks.RETRY_SECONDS)
+    return response
 
 
 @la_view()
