@@ -96,6 +96,7 @@ def _environment(tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, st
     return env
 
 
+@pytest.mark.django_db(transaction=True)
 def test_two_web_processes_count_against_one_limit(
     tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
