@@ -65,7 +65,7 @@ def check_port(host: str, port: int) -> None:
             sys.exit(2)
 
 
-def _run(host: str, port: int, demo: bool, threads: int, workers: int) -> None:
+def _run(host: str, port: int, demo: bool, threads: int, workers: int, processes: int) -> None:
     from django.core.management import call_command
 
     check_port(host, port)
@@ -81,6 +81,28 @@ def _run(host: str, port: int, demo: bool, threads: int, workers: int) -> None:
 
     db = settings.DATABASES["default"]
     click.echo(f"Database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME', '')}")
+    try:
+        from csww_portal import server
+    except ImportError:  # gunicorn is for Unix: elsewhere, one waitress process
+        _serve_one_process(host, port, threads, workers)
+        return
+    click.echo(
+        f"Serving the CSWW collection portal on http://{host}:{port}/ with {processes} "
+        f"process{'es' * (processes != 1)} of {threads} threads (Ctrl+C stops it)"
+    )
+    if workers:
+        click.echo(
+            f"Checking uploads with {workers} worker thread{'s' * (workers != 1)} in each process"
+        )
+    sys.stdout.flush()
+    server.run(host, port, processes=processes, threads=threads, check_workers=workers)
+
+
+def _serve_one_process(host: str, port: int, threads: int, workers: int) -> None:
+    """Where gunicorn cannot run (Windows): waitress, one process."""
+    from django.conf import settings
+    from django.core.management import call_command
+
     _start_check_workers(workers)
     click.echo(f"Serving the CSWW collection portal on http://{host}:{port}/ (Ctrl+C stops it)")
     sys.stdout.flush()
@@ -117,7 +139,7 @@ def server_body_limit(portal_limit: int) -> int:
     return 4 * portal_limit
 
 
-def _start_check_workers(count: int) -> None:
+def start_check_workers(count: int) -> None:
     """Workers that check queued uploads, as threads of this process (the demo's one command);
     a production site runs ``csww worker`` processes instead."""
     import threading
@@ -131,6 +153,10 @@ def _start_check_workers(count: int) -> None:
             daemon=True,
             name=f"check-worker-{n}",
         ).start()
+
+
+def _start_check_workers(count: int) -> None:
+    start_check_workers(count)
     if count:
         click.echo(
             f"Checking uploads with {count} worker thread{'s' * (count != 1)} in this process"
@@ -149,16 +175,25 @@ def _start_check_workers(count: int) -> None:
     "--threads", default=16, show_default=True, type=int, help="Worker threads of the WSGI server."
 )
 @click.option(
+    "--processes",
+    default=os.cpu_count() or 1,
+    show_default="the number of CPU cores",
+    type=click.IntRange(min=1),
+    help="Web server processes behind the one address, each with --threads threads.",
+)
+@click.option(
     "--check-workers",
     default=0,
     show_default=True,
     type=int,
-    help="Threads in this process that check uploads; otherwise run `csww worker` beside it.",
+    help="Threads in each web process that check uploads; otherwise run `csww worker` beside it.",
 )
-def serve_command(demo: bool, host: str, port: int, threads: int, check_workers: int) -> None:
+def serve_command(
+    demo: bool, host: str, port: int, threads: int, processes: int, check_workers: int
+) -> None:
     """Run the collection portal. Configure with DATABASE_URL and SECRET_KEY (see docs/portal.md)."""
     _django(demo=demo)
-    _run(host, port, demo, threads, check_workers)
+    _run(host, port, demo, threads, check_workers, processes)
 
 
 @click.command("demo")
@@ -168,7 +203,7 @@ def demo_command(host: str, port: int) -> None:
     """Run the portal on SQLite with a demo collection and demo users (printed on start)."""
     os.environ.setdefault("CSWW_PORTAL_DB", os.path.join("var", "demo.sqlite3"))
     _django(demo=True)
-    _run(host, port, True, 16, 1)
+    _run(host, port, True, 16, 1, os.cpu_count() or 1)
 
 
 @click.command("worker")
