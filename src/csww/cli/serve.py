@@ -72,7 +72,7 @@ def _run(host: str, port: int, demo: bool, threads: int, workers: int, processes
     os.makedirs("var", exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     if demo:
-        call_command("seed_demo")
+        _seed_demo()
         click.echo(
             "API tokens for these users: run 'csww token USERNAME' in this folder "
             "(in another terminal while the demo runs)."
@@ -96,6 +96,27 @@ def _run(host: str, port: int, demo: bool, threads: int, workers: int, processes
         )
     sys.stdout.flush()
     server.run(host, port, processes=processes, threads=threads, check_workers=workers)
+
+
+def _seed_demo() -> None:
+    """Fill the demo in a process of its own: seeding validates returns with the core, whose
+    data frame library starts a thread pool that a process forked afterwards (gunicorn's web
+    processes) would inherit broken, so the serving process never validates anything."""
+    import multiprocessing
+
+    seeder = multiprocessing.get_context("spawn").Process(target=_seed_in_child)
+    seeder.start()
+    seeder.join()
+    if seeder.exitcode != 0:
+        click.echo("Error: the demo could not be filled (see the messages above).", err=True)
+        sys.exit(1)
+
+
+def _seed_in_child() -> None:
+    _django(demo=True)
+    from django.core.management import call_command
+
+    call_command("seed_demo")
 
 
 def _serve_one_process(host: str, port: int, threads: int, workers: int) -> None:
