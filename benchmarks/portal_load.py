@@ -123,8 +123,9 @@ CLI = [sys.executable, "-c", "from csww.cli.main import main; main()"]
 
 
 def start_server(
-    port: int, threads: int, env: dict[str, str], log: Path, processes: int = 1
+    port: int, threads: int, env: dict[str, str], log: Path, processes: int | None = 1
 ) -> subprocess.Popen[bytes]:
+    """``csww serve`` on loopback; ``processes`` None leaves it at the server's default."""
     server = subprocess.Popen(
         [
             *CLI,
@@ -135,8 +136,7 @@ def start_server(
             str(port),
             "--threads",
             str(threads),
-            "--processes",
-            str(processes),
+            *([] if processes is None else ["--processes", str(processes)]),
         ],
         env=env,
         stdout=log.open("wb"),
@@ -432,8 +432,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--processes",
         type=int,
-        default=os.cpu_count() or 1,
-        help="web server processes (csww serve --processes; default: the number of cores)",
+        default=None,
+        help="web server processes (csww serve --processes; default: csww serve's own, the "
+        "number of cores)",
     )
     parser.add_argument("--check-workers", type=int, default=2, help="csww worker processes")
     parser.add_argument("--hasher", choices=["argon2", "pbkdf2"], default="argon2")
@@ -674,7 +675,7 @@ def main() -> None:
         run.stop()
     failures += [f"{u.code}: {u.failure}" for u in run.users if u.failure]
     print(
-        f"Server: csww serve ({args.processes} processes of {args.threads} threads) and "
+        f"Server: csww serve ({args.processes or 'default'} processes of {args.threads} threads) and "
         f"{len(run.queue)} csww worker processes; database "
         f"{'PostgreSQL' if args.database_url else 'SQLite'}; passwords {args.hasher}"
     )
