@@ -1,19 +1,22 @@
 """Load run of the collection portal on loopback: N LA users at the same instant, each
 uploading a 1,000-worker return, then following its check until the results are ready.
 
-    .venv/bin/python benchmarks/portal_load.py [--users 152] [--workers 1000] [--threads 16]
-        [--check-workers 2] [--hasher argon2|pbkdf2] [--sign-in-only]
-        [--database-url postgresql://postgres@127.0.0.1:5432/csww_load]
+    .venv/bin/python benchmarks/portal_load.py [--users 152] [--workers 1000] [--processes 2]
+        [--threads 16] [--check-workers 2] [--hasher argon2|pbkdf2] [--sign-in-only]
+        [--acks-first] [--database-url postgresql://postgres@127.0.0.1:5432/csww_load]
 
-The portal runs as ``csww serve`` (waitress, multi-threaded) in a child process on
-127.0.0.1 with a fresh database, and the upload checks run in ``csww worker`` processes
-beside it (the production layout). Every LA user signs in first (timed: password hashing is
-deliberately slow), then all upload at once; each follows its check on the progress page's
-JSON until it is finished, then reads its results page. Measured: upload acknowledged,
-results ready (from the upload's start), the progress and results pages while the burst is
-being checked, and failures. Afterwards the database is checked: every upload stored byte for
-byte with exactly one check, one version, and that version current. Traffic goes to the
-loopback address only; every wait is bounded.
+The portal runs as ``csww serve`` (gunicorn, ``--processes`` web processes, default the number
+of cores) in a child process on 127.0.0.1 with a fresh database, and the upload checks run in
+``csww worker`` processes beside it (the production layout). Every LA user signs in first
+(timed: password hashing is deliberately slow), then all upload at once, each through a plain
+socket connected beforehand with the form encoded beforehand (so the clients' own CPU on this
+machine stays small); each follows its check on the progress page's JSON until it is
+finished, then reads its results page. Measured: upload acknowledged, results ready (from the
+upload's start), the progress and results pages while the burst is being checked, failures,
+and the CPU of the web server's processes, of PostgreSQL and of the clients (``/proc``).
+Afterwards the database is checked: every upload stored byte for byte with exactly one
+check, one version, and that version current. Traffic goes to the loopback address only;
+every wait is bounded.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import socket
 import statistics
 import subprocess
@@ -119,10 +123,21 @@ CLI = [sys.executable, "-c", "from csww.cli.main import main; main()"]
 
 
 def start_server(
-    port: int, threads: int, env: dict[str, str], log: Path
+    port: int, threads: int, env: dict[str, str], log: Path, processes: int | None = 1
 ) -> subprocess.Popen[bytes]:
+    """``csww serve`` on loopback; ``processes`` None leaves it at the server's default."""
     server = subprocess.Popen(
-        [*CLI, "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)],
+        [
+            *CLI,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--threads",
+            str(threads),
+            *([] if processes is None else ["--processes", str(processes)]),
+        ],
         env=env,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
@@ -158,6 +173,54 @@ def token(response: httpx.Response) -> str:
     match = CSRF.search(response.text)
     assert match, f"no CSRF token on {response.url}"
     return match.group(1)
+
+
+def form_body(csrf: str, filename: str, data: bytes) -> tuple[str, bytes]:
+    """The upload form as a browser sends it (multipart/form-data), encoded before the burst:
+    the browsers are not on this machine, so encoding 152 bodies should not take the server's
+    CPU while it is measured."""
+    boundary = f"----csww{os.urandom(12).hex()}"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+        f'{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name="return_file"; '
+        f'filename="{filename}"\r\nContent-Type: application/xml\r\n\r\n'
+    )
+    body = head.encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return f"multipart/form-data; boundary={boundary}", body
+
+
+class RawUpload:
+    """One upload sent through a plain socket, connected before the burst: on this 2-core
+    machine the clients share the server's CPU, and an HTTP library's own work for a 534 KB
+    request (measured: about 1.5 ms a request with httpx) would be counted against the
+    server's acknowledgements. The request is the browser's: the session and CSRF cookies,
+    the form, HTTP/1.1."""
+
+    def __init__(self, client: httpx.Client, path: str, content_type: str, body: bytes) -> None:
+        url = client.base_url
+        cookies = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {url.host}:{url.port}\r\nCookie: {cookies}\r\n"
+            f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n"
+            "Connection: close\r\n\r\n"
+        )
+        self.request = head.encode() + body
+        self.sock = socket.create_connection((url.host, url.port or 80), timeout=120)
+
+    def send(self) -> tuple[int, str]:
+        """The response's status and Location."""
+        with self.sock:
+            self.sock.sendall(self.request)
+            reply = b""
+            while b"\r\n\r\n" not in reply:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    break
+                reply += chunk
+        lines = reply.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1]) if lines[0].startswith("HTTP/") else 0
+        headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
+        return status, next((v for k, v in headers.items() if k.lower() == "location"), "")
 
 
 class User:
@@ -198,24 +261,22 @@ class User:
         go_on: threading.Event | None = None,
     ) -> None:
         try:
-            form = self.client.get(f"/collections/{YEAR}/la/{self.code}/upload/")
-            csrf = token(form)
+            path = f"/collections/{YEAR}/la/{self.code}/upload/"
+            form = self.client.get(path)
+            content_type, body = form_body(token(form), f"csww-{self.code}.xml", self.data)
+            sender = RawUpload(self.client, path, content_type, body)
             start.wait()
             time.sleep(delay)
             began = time.perf_counter()
-            response = self.client.post(
-                f"/collections/{YEAR}/la/{self.code}/upload/",
-                data={"csrfmiddlewaretoken": csrf},
-                files={"return_file": (f"csww-{self.code}.xml", self.data, "application/xml")},
-            )
+            status, location = sender.send()
             self.times["upload"] = time.perf_counter() - began
             if acked is not None and go_on is not None:
                 acked.release()
                 go_on.wait(600)  # nothing else reaches the server until every ack is in
-            if response.status_code != 302 or "/uploads/" not in response.headers["Location"]:
-                self.failure = f"upload {response.status_code}"
+            if status != 302 or "/uploads/" not in location:
+                self.failure = f"upload {status}"
                 return
-            progress_url = response.headers["Location"]
+            progress_url = location
             # "… is being checked", or "… has been checked" when a worker was already done.
             self.timed("progress_page", progress_url, "checked")
             state: dict[str, Any] = {"finished": False}
@@ -318,13 +379,42 @@ def hash_cost() -> dict[str, float]:
     return out
 
 
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU a child process has used so far (Linux /proc)."""
+def tree_cpu_seconds(pid: int, system: bool = False) -> float:
+    """CPU used so far by a process and every process under it (the web server's master and
+    its forks): the children's from /proc's parent links. With ``system``, the kernel's part
+    only."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        used = cpu_seconds(p, system)
+        total += 0.0 if used != used else used  # a process that has just exited: nan
+        todo.extend(children.get(p, []))
+    return total
+
+
+def client_system() -> float:
+    """System CPU seconds this process (the benchmark's clients) has used so far."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_stime
+
+
+def cpu_seconds(pid: int, system: bool = False) -> float:
+    """User and system CPU a child process has used so far (Linux /proc); with ``system``,
+    the system part only."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    used = int(fields[12]) if system else int(fields[11]) + int(fields[12])
+    return used / os.sysconf("SC_CLK_TCK")
 
 
 def row(kind: str, values: list[float]) -> str:
@@ -334,11 +424,18 @@ def row(kind: str, values: list[float]) -> str:
     )
 
 
-def main() -> None:  # noqa: C901 (over the limit; to be split into named steps)
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--users", type=int, default=152)
     parser.add_argument("--workers", type=int, default=1000)
-    parser.add_argument("--threads", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=16, help="threads of each web process")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=None,
+        help="web server processes (csww serve --processes; default: csww serve's own, the "
+        "number of cores)",
+    )
     parser.add_argument("--check-workers", type=int, default=2, help="csww worker processes")
     parser.add_argument("--hasher", choices=["argon2", "pbkdf2"], default="argon2")
     parser.add_argument("--sign-in-only", action="store_true")
@@ -354,110 +451,162 @@ def main() -> None:  # noqa: C901 (over the limit; to be split into named steps)
     )
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a fresh SQLite file)")
     parser.add_argument(
+        "--in-a-row",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of the burst: one user uploads N times, one after another, and the CPU "
+        "per acknowledgement is measured with nothing else running (no check workers)",
+    )
+    parser.add_argument(
         "--acks-first",
         action="store_true",
         help="start the check workers only once every upload is acknowledged, and hold the "
         "users' next requests until then, so the web server's and the database's CPU per "
         "acknowledgement is measured alone",
     )
-    args = parser.parse_args()
+    return parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="csww-load-"))
-    env = django_env(tmp / "portal.sqlite3", args.database_url, args.hasher)
-    print(f"Machine: {machine()}")
-    print(f"Load average before the run (1, 5, 15 min): {os.getloadavg()}")
-    t0 = time.perf_counter()
-    prepared = prepare(args.users, 0 if args.sign_in_only else args.workers, env)
-    print(
-        f"Prepared {len(prepared)} users and returns of {args.workers} workers "
-        f"({sum(len(d) for *_x, d in prepared) / len(prepared) / 1024:.0f} KB each) in {time.perf_counter() - t0:.1f}s"
-    )
-    costs = hash_cost()
-    print(
-        "One password check, CPU seconds: "
-        + ", ".join(f"{k} {v:.3f}" for k, v in costs.items())
-        + f" (sign-ins below use {args.hasher})"
-    )
-    port = free_port()
-    server = start_server(port, args.threads, env, tmp / "server.log")
-    queue = (
-        [] if args.sign_in_only or args.acks_first else start_workers(args.check_workers, env, tmp)
-    )
-    wall = 0.0
-    cpu: dict[str, float] = {}
-    try:
-        base = f"http://127.0.0.1:{port}"
-        users = [User(base, code, name, data) for code, name, data in prepared]
-        signers = [threading.Thread(target=u.sign_in) for u in users]
+
+class Run:
+    """One run: the server, the check workers, the users, and what was measured."""
+
+    def __init__(self, args: argparse.Namespace, prepared: list[tuple[str, str, bytes]]) -> None:
+        self.args, self.prepared = args, prepared
+        self.tmp = Path(tempfile.mkdtemp(prefix="csww-load-"))
+        self.env = django_env(self.tmp / "portal.sqlite3", args.database_url, args.hasher)
+        if args.in_a_row:  # one person's many uploads: above the rate limit on purpose
+            self.env["CSWW_UPLOAD_RATE"] = str(args.in_a_row + 100)
+        self.server: subprocess.Popen[bytes] | None = None
+        self.queue: list[subprocess.Popen[bytes]] = []
+        self.users: list[User] = []
+        self.cpu: dict[str, float] = {}
+        self.sign_in_wall = self.wall = self.web_system = 0.0
+        self.load: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+    def web_cpu(self) -> float:
+        assert self.server is not None
+        return tree_cpu_seconds(self.server.pid)
+
+    def start(self) -> str:
+        port = free_port()
+        self.server = start_server(
+            port, self.args.threads, self.env, self.tmp / "server.log", self.args.processes
+        )
+        if not (self.args.sign_in_only or self.args.acks_first or self.args.in_a_row):
+            self.queue = start_workers(self.args.check_workers, self.env, self.tmp)
+        return f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        running = [p for p in [self.server, *self.queue] if p is not None]
+        for p in running:
+            p.terminate()
+        for p in running:
+            p.wait(timeout=30)
+
+    def sign_in(self, base: str) -> None:
+        self.users = [User(base, code, name, data) for code, name, data in self.prepared]
+        signers = [threading.Thread(target=u.sign_in) for u in self.users]
         began = time.perf_counter()
         for t in signers:
             t.start()
         for t in signers:
             t.join(timeout=600)
-        sign_in_wall = time.perf_counter() - began
-        cpu["web server, signing in"] = cpu_seconds(server.pid)
-        if not args.sign_in_only:
-            start = threading.Barrier(len(users) + 1, timeout=120)
-            step = args.ramp / len(users)
-            acked = threading.Semaphore(0) if args.acks_first else None
-            go_on = threading.Event() if args.acks_first else None
-            threads = [
-                threading.Thread(
-                    target=u.work, args=(start, i * step, args.poll, args.limit, acked, go_on)
-                )
-                for i, u in enumerate(users)
-            ]
-            for t in threads:
-                t.start()
-            web_before, db_before = cpu_seconds(server.pid), postgres_cpu()
-            start.wait()
-            burst = time.monotonic()
-            if acked is not None and go_on is not None:
-                for _u in users:
-                    acked.acquire(timeout=600)
-                acks_wall = time.monotonic() - burst
-                web = cpu_seconds(server.pid) - web_before
-                db = postgres_cpu() - db_before if args.database_url else float("nan")
-                load_acks = os.getloadavg()
-                cpu["web server, the acknowledgements"] = web
-                if args.database_url:
-                    cpu["PostgreSQL, the acknowledgements"] = db
-                print(
-                    f"Acknowledgements alone: {len(users)} in {acks_wall:.2f}s wall time; CPU per "
-                    f"acknowledgement: web server {1000 * web / len(users):.2f} ms, PostgreSQL "
-                    f"{1000 * db / len(users):.2f} ms, together "
-                    f"{1000 * (web + db) / len(users):.2f} ms (load average {load_acks})"
-                )
-                queue = start_workers(args.check_workers, env, tmp)
-                go_on.set()
-            for t in threads:
-                t.join(timeout=args.limit + 120)
-            wall = time.monotonic() - burst
-            load = os.getloadavg()
-        cpu["web server, whole run"] = cpu_seconds(server.pid)
-        cpu["web server, the burst"] = cpu["web server, whole run"] - cpu["web server, signing in"]
-        for n, p in enumerate(queue):
-            cpu[f"csww worker {n + 1}"] = cpu_seconds(p.pid)
-    finally:
-        for p in [server, *queue]:
-            p.terminate()
-        for p in [server, *queue]:
-            p.wait(timeout=30)
-    failures = [f"{u.code}: {u.failure}" for u in users if u.failure]
+        self.sign_in_wall = time.perf_counter() - began
+        self.cpu["web server, signing in"] = self.web_cpu()
+
+    def burst(self) -> None:
+        """Every user uploads at the same instant (or over the ramp) and follows its check."""
+        args, users = self.args, self.users
+        start = threading.Barrier(len(users) + 1, timeout=120)
+        step = args.ramp / len(users)
+        acked = threading.Semaphore(0) if args.acks_first else None
+        go_on = threading.Event() if args.acks_first else None
+        threads = [
+            threading.Thread(
+                target=u.work, args=(start, i * step, args.poll, args.limit, acked, go_on)
+            )
+            for i, u in enumerate(users)
+        ]
+        for t in threads:
+            t.start()
+        assert self.server is not None
+        self.web_system = tree_cpu_seconds(self.server.pid, system=True)
+        before = (self.web_cpu(), postgres_cpu(), time.process_time(), client_system())
+        start.wait()
+        began = time.monotonic()
+        if acked is not None and go_on is not None:
+            for _u in users:
+                acked.acquire(timeout=600)
+            self.acknowledgements(time.monotonic() - began, before)
+            self.queue = start_workers(args.check_workers, self.env, self.tmp)
+            go_on.set()
+        for t in threads:
+            t.join(timeout=args.limit + 120)
+        self.wall = time.monotonic() - began
+        self.load = os.getloadavg()
+
+    def acknowledgements(self, wall: float, before: tuple[float, float, float, float]) -> None:
+        """The CPU of the web server, PostgreSQL and this client around the acknowledgements
+        alone (nothing else reaches the server meanwhile)."""
+        n = len(self.users)
+        web = self.web_cpu() - before[0]
+        db = postgres_cpu() - before[1] if self.args.database_url else float("nan")
+        client = time.process_time() - before[2]
+        client_kernel = client_system() - before[3]
+        assert self.server is not None
+        system = tree_cpu_seconds(self.server.pid, system=True) - self.web_system
+        self.cpu["web server, the acknowledgements"] = web
+        if self.args.database_url:
+            self.cpu["PostgreSQL, the acknowledgements"] = db
+        print(
+            f"Acknowledgements alone: {n} in {wall:.2f}s wall time; CPU per acknowledgement: "
+            f"web server {1000 * web / n:.2f} ms (system {1000 * system / n:.2f} ms), PostgreSQL {1000 * db / n:.2f} ms, together "
+            f"{1000 * (web + db) / n:.2f} ms; this client {1000 * client / n:.2f} ms (system "
+            f"{1000 * client_kernel / n:.2f} ms) "
+            f"(load average {os.getloadavg()})"
+        )
+
+    def finish_cpu(self) -> None:
+        self.cpu["web server, whole run"] = self.web_cpu()
+        self.cpu["web server, the burst"] = (
+            self.cpu["web server, whole run"] - self.cpu["web server, signing in"]
+        )
+        for n, p in enumerate(self.queue):
+            self.cpu[f"csww worker {n + 1}"] = cpu_seconds(p.pid)
+
+
+def in_a_row(run: Run) -> list[str]:
+    """One signed-in user uploads ``--in-a-row`` times, one after another (after ten not
+    counted); the web server's and PostgreSQL's CPU per acknowledgement. Returns failures."""
+    user, n = run.users[0], run.args.in_a_row
+    path = f"/collections/{YEAR}/la/{user.code}/upload/"
+    content_type, body = form_body(token(user.client.get(path)), "csww.xml", user.data)
+    failures: list[str] = []
+
+    def send(count: int) -> None:
+        for _ in range(count):
+            status, location = RawUpload(user.client, path, content_type, body).send()
+            if status != 302 or "/uploads/" not in location:
+                failures.append(f"upload {status}")
+
+    send(10)
+    web, db, began = run.web_cpu(), postgres_cpu(), time.perf_counter()
+    send(n)
+    wall = time.perf_counter() - began
+    web, db = run.web_cpu() - web, postgres_cpu() - db
     print(
-        f"Server: csww serve (waitress, {args.threads} threads) and {len(queue)} csww worker "
-        f"processes; database {'PostgreSQL' if args.database_url else 'SQLite'}; "
-        f"passwords {args.hasher}"
+        f"One at a time, {n} in a row: CPU per acknowledgement: web server "
+        f"{1000 * web / n:.2f} ms, PostgreSQL {1000 * db / n:.2f} ms, together "
+        f"{1000 * (web + db) / n:.2f} ms; wall {1000 * wall / n:.1f} ms each "
+        f"(load average {os.getloadavg()})"
     )
-    print(f"{len(users)} users signed in at once in {sign_in_wall:.1f}s wall time")
-    print("| request | n | p50 (s) | p95 (s) | max (s) |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    if "sign_in" in users[0].times:
-        print(row("sign-in", [u.times["sign_in"] for u in users if "sign_in" in u.times]))
-    if args.sign_in_only:
-        print(f"CPU seconds used by the web server: {cpu['web server, signing in']:.1f}")
-        print(f"Failures: {len(failures)}{(': ' + '; '.join(failures[:5])) if failures else ''}")
-        sys.exit(1 if failures else 0)
+    return failures
+
+
+def report_burst(run: Run) -> list[str]:
+    """The burst's table and totals; the database checked afterwards. Returns the problems."""
+    users, args = run.users, run.args
     last_ready = max((u.ready_at for u in users if u.ready_at), default=0.0)
     for kind, label in (
         ("upload", "upload acknowledged"),
@@ -480,20 +629,66 @@ def main() -> None:  # noqa: C901 (over the limit; to be split into named steps)
     if polls:
         print(row("status poll (as retry_after says)", polls))
     how = "all at once" if not args.ramp else f"starting evenly over {args.ramp:g}s"
-    print(f"{len(users)} users {how}; every check finished and read in {wall:.1f}s wall time")
-    print(f"Load average at the end of the burst (1, 5, 15 min): {load}")
+    print(f"{len(users)} users {how}; every check finished and read in {run.wall:.1f}s wall time")
+    print(f"Load average at the end of the burst (1, 5, 15 min): {run.load}")
     print(
         "CPU seconds used: "
-        + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items())
-        + f"; the {len(users)} checks took {sum(v for k, v in cpu.items() if 'worker' in k):.1f}"
+        + ", ".join(f"{k} {v:.1f}" for k, v in run.cpu.items())
+        + f"; the {len(users)} checks took "
+        + f"{sum(v for k, v in run.cpu.items() if 'worker' in k):.1f}"
     )
-    problems = verify(prepared, args.workers)
-    print(f"Failures: {len(failures)}{(': ' + '; '.join(failures[:5])) if failures else ''}")
+    problems = verify(run.prepared, args.workers)
     print(
-        f"Exactly one result: {len(prepared) - len(problems)}/{len(prepared)} uploads stored "
-        f"intact with one check and one version, current, {args.workers} workers"
+        f"Exactly one result: {len(run.prepared) - len(problems)}/{len(run.prepared)} uploads "
+        f"stored intact with one check and one version, current, {args.workers} workers"
         f"{(': ' + '; '.join(problems[:5])) if problems else ''}"
     )
+    return problems
+
+
+def main() -> None:
+    args = parse_args()
+    print(f"Machine: {machine()}")
+    print(f"Load average before the run (1, 5, 15 min): {os.getloadavg()}")
+    t0 = time.perf_counter()
+    run = Run(args, [])
+    run.prepared = prepare(args.users, 0 if args.sign_in_only else args.workers, run.env)
+    prepared = run.prepared
+    print(
+        f"Prepared {len(prepared)} users and returns of {args.workers} workers "
+        f"({sum(len(d) for *_x, d in prepared) / len(prepared) / 1024:.0f} KB each) in "
+        f"{time.perf_counter() - t0:.1f}s"
+    )
+    costs = hash_cost()
+    print(
+        "One password check, CPU seconds: "
+        + ", ".join(f"{k} {v:.3f}" for k, v in costs.items())
+        + f" (sign-ins below use {args.hasher})"
+    )
+    try:
+        run.sign_in(run.start())
+        failures = in_a_row(run) if args.in_a_row else []
+        if not (args.sign_in_only or args.in_a_row):
+            run.burst()
+        run.finish_cpu()
+    finally:
+        run.stop()
+    failures += [f"{u.code}: {u.failure}" for u in run.users if u.failure]
+    print(
+        f"Server: csww serve ({args.processes or 'default'} processes of {args.threads} threads) and "
+        f"{len(run.queue)} csww worker processes; database "
+        f"{'PostgreSQL' if args.database_url else 'SQLite'}; passwords {args.hasher}"
+    )
+    print(f"{len(run.users)} users signed in at once in {run.sign_in_wall:.1f}s wall time")
+    print("| request | n | p50 (s) | p95 (s) | max (s) |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    signed = [u.times["sign_in"] for u in run.users if "sign_in" in u.times]
+    if signed:
+        print(row("sign-in", signed))
+    problems = [] if args.sign_in_only or args.in_a_row else report_burst(run)
+    if args.sign_in_only:
+        print(f"CPU seconds used by the web server: {run.cpu['web server, signing in']:.1f}")
+    print(f"Failures: {len(failures)}{(': ' + '; '.join(failures[:5])) if failures else ''}")
     sys.exit(1 if failures or problems else 0)
 
 

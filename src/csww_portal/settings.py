@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "csww_portal.limits.RequestSizeMiddleware",
+    # The upload form's body read whole with bytes.find, not Django's parser (form_body.py).
+    "csww_portal.form_body.UploadFormMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -245,3 +247,6 @@ CSWW_CHECK_AT_ONCE = _flag("CSWW_CHECK_AT_ONCE", False) or "Immediate" in os.env
     "CSWW_TASKS_BACKEND", ""
 )
 CSWW_CHECK_MAX_ATTEMPTS = int(os.environ.get("CSWW_CHECK_MAX_ATTEMPTS", "3"))
+# A stored upload file that no row names (its process died between writing it and inserting
+# the row) is deleted by the workers once it is this old.
+CSWW_ORPHAN_UPLOAD_MINUTES = int(os.environ.get("CSWW_ORPHAN_UPLOAD_MINUTES", "60"))

@@ -70,16 +70,21 @@ def accept(
         raise WorkflowError(
             f"The return is {ret.get_state_display().lower()}. DfE must reopen it before it can change."
         )
-    stored = receipt.insert(
-        ret,
-        user,
-        filename=filename[:255],
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        stored=storage.save(ret.pk, data),
-        token=token,
-        confirmed=confirmed,
-    )
+    name = storage.save(ret.pk, data)
+    try:
+        stored = receipt.insert(
+            ret,
+            user,
+            filename=filename[:255],
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            stored=name,
+            token=token,
+            confirmed=confirmed,
+        )
+    except BaseException:  # refused (too many uploads) or a fault: no row names the file
+        storage.discard(name)
+        raise
     log.info("upload return=%s upload=%s queued", ret.pk, stored.pk)
     if settings.CSWW_CHECK_AT_ONCE:  # tests: the check runs now, in the request
         while run_check(stored.pk) == "queued again":

@@ -65,14 +65,14 @@ def check_port(host: str, port: int) -> None:
             sys.exit(2)
 
 
-def _run(host: str, port: int, demo: bool, threads: int, workers: int) -> None:
+def _run(host: str, port: int, demo: bool, threads: int, workers: int, processes: int) -> None:
     from django.core.management import call_command
 
     check_port(host, port)
     os.makedirs("var", exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     if demo:
-        call_command("seed_demo")
+        _seed_demo()
         click.echo(
             "API tokens for these users: run 'csww token USERNAME' in this folder "
             "(in another terminal while the demo runs)."
@@ -81,6 +81,49 @@ def _run(host: str, port: int, demo: bool, threads: int, workers: int) -> None:
 
     db = settings.DATABASES["default"]
     click.echo(f"Database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME', '')}")
+    try:
+        from csww_portal import server
+    except ImportError:  # gunicorn is for Unix: elsewhere, one waitress process
+        _serve_one_process(host, port, threads, workers)
+        return
+    click.echo(
+        f"Serving the CSWW collection portal on http://{host}:{port}/ with {processes} "
+        f"process{'es' * (processes != 1)} of {threads} threads (Ctrl+C stops it)"
+    )
+    if workers:
+        click.echo(
+            f"Checking uploads with {workers} worker thread{'s' * (workers != 1)} in each process"
+        )
+    sys.stdout.flush()
+    server.run(host, port, processes=processes, threads=threads, check_workers=workers)
+
+
+def _seed_demo() -> None:
+    """Fill the demo in a process of its own: seeding validates returns with the core, whose
+    data frame library starts a thread pool that a process forked afterwards (gunicorn's web
+    processes) would inherit broken, so the serving process never validates anything."""
+    import multiprocessing
+
+    seeder = multiprocessing.get_context("spawn").Process(target=_seed_in_child)
+    seeder.start()
+    seeder.join()
+    if seeder.exitcode != 0:
+        click.echo("Error: the demo could not be filled (see the messages above).", err=True)
+        sys.exit(1)
+
+
+def _seed_in_child() -> None:
+    _django(demo=True)
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+
+
+def _serve_one_process(host: str, port: int, threads: int, workers: int) -> None:
+    """Where gunicorn cannot run (Windows): waitress, one process."""
+    from django.conf import settings
+    from django.core.management import call_command
+
     _start_check_workers(workers)
     click.echo(f"Serving the CSWW collection portal on http://{host}:{port}/ (Ctrl+C stops it)")
     sys.stdout.flush()
@@ -117,7 +160,7 @@ def server_body_limit(portal_limit: int) -> int:
     return 4 * portal_limit
 
 
-def _start_check_workers(count: int) -> None:
+def start_check_workers(count: int) -> None:
     """Workers that check queued uploads, as threads of this process (the demo's one command);
     a production site runs ``csww worker`` processes instead."""
     import threading
@@ -131,6 +174,10 @@ def _start_check_workers(count: int) -> None:
             daemon=True,
             name=f"check-worker-{n}",
         ).start()
+
+
+def _start_check_workers(count: int) -> None:
+    start_check_workers(count)
     if count:
         click.echo(
             f"Checking uploads with {count} worker thread{'s' * (count != 1)} in this process"
@@ -149,16 +196,25 @@ def _start_check_workers(count: int) -> None:
     "--threads", default=16, show_default=True, type=int, help="Worker threads of the WSGI server."
 )
 @click.option(
+    "--processes",
+    default=os.cpu_count() or 1,
+    show_default="the number of CPU cores",
+    type=click.IntRange(min=1),
+    help="Web server processes behind the one address, each with --threads threads.",
+)
+@click.option(
     "--check-workers",
     default=0,
     show_default=True,
     type=int,
-    help="Threads in this process that check uploads; otherwise run `csww worker` beside it.",
+    help="Threads in each web process that check uploads; otherwise run `csww worker` beside it.",
 )
-def serve_command(demo: bool, host: str, port: int, threads: int, check_workers: int) -> None:
+def serve_command(
+    demo: bool, host: str, port: int, threads: int, processes: int, check_workers: int
+) -> None:
     """Run the collection portal. Configure with DATABASE_URL and SECRET_KEY (see docs/portal.md)."""
     _django(demo=demo)
-    _run(host, port, demo, threads, check_workers)
+    _run(host, port, demo, threads, check_workers, processes)
 
 
 @click.command("demo")
@@ -168,7 +224,7 @@ def demo_command(host: str, port: int) -> None:
     """Run the portal on SQLite with a demo collection and demo users (printed on start)."""
     os.environ.setdefault("CSWW_PORTAL_DB", os.path.join("var", "demo.sqlite3"))
     _django(demo=True)
-    _run(host, port, True, 16, 1)
+    _run(host, port, True, 16, 1, os.cpu_count() or 1)
 
 
 @click.command("worker")

@@ -2,7 +2,9 @@
 
 It takes waiting uploads from the portal's queue (each upload's own row; several workers
 share it safely: ``SELECT … FOR UPDATE SKIP LOCKED``) and, every minute, queues again any
-check whose worker died mid-check (``csww_portal.tasks.recover_stalled``). Run as many as
+check whose worker died mid-check (``csww_portal.tasks.recover_stalled``) and deletes stored
+files that no upload names, left by a process killed between writing a file and inserting its
+row (``csww_portal.services.storage.OrphanSweep``). Run as many as
 the load needs, on this machine or others that reach the same database.
 """
 
@@ -20,16 +22,22 @@ from django.db import close_old_connections
 log = logging.getLogger("csww_portal.tasks")
 
 
-def _recover_forever(every: float, stop: threading.Event) -> None:
+def _housekeeping(sweep: Any) -> None:
+    """Checks whose worker died queued again; orphaned upload files deleted."""
     from csww_portal.tasks import recover_stalled
 
+    try:
+        recover_stalled()
+        sweep.run()
+    except Exception:  # the database may be away for a moment: try again next time
+        log.exception("looking for stalled checks and orphaned files failed")
+    finally:
+        close_old_connections()
+
+
+def _recover_forever(every: float, stop: threading.Event, sweep: Any) -> None:
     while not stop.wait(every):
-        try:
-            recover_stalled()
-        except Exception:  # the database may be away for a moment: try again next time
-            log.exception("recovering stalled checks failed")
-        finally:
-            close_old_connections()
+        _housekeeping(sweep)
 
 
 def run_worker(
@@ -43,13 +51,15 @@ def run_worker(
     """Run one worker until it is stopped (or, with ``batch``, until the queue is empty): it
     claims the next waiting upload (``csww_portal.tasks.work_once``), checks it, and looks
     again, every ``interval`` seconds while nothing waits."""
-    from csww_portal.tasks import recover_stalled, work_once
+    from csww_portal.services.storage import OrphanSweep
+    from csww_portal.tasks import work_once
 
-    recover_stalled()
+    sweep = OrphanSweep()
+    _housekeeping(sweep)
     stop = threading.Event()
     if not batch and recover_every > 0:
         threading.Thread(
-            target=_recover_forever, args=(recover_every, stop), daemon=True, name="recover"
+            target=_recover_forever, args=(recover_every, stop, sweep), daemon=True, name="recover"
         ).start()
     if signals and threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGINT, signal.SIGTERM):

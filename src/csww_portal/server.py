@@ -1,0 +1,84 @@
+"""The web server ``csww serve`` runs: gunicorn's pre-fork server, several processes behind
+one address (``docs/portal.md``, "Serving").
+
+The master process sets Django up, runs the migrations and loads the WSGI application, closes
+its database connections (no connection crosses a fork), then forks the web processes, each
+with its own threads (gunicorn's ``gthread`` worker); it restarts any that dies. Nothing a
+request relies on is kept in one process: sessions, throttles, the upload rate limit and the
+queue are all in the database.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+log = logging.getLogger(__name__)
+
+
+def bind_address(host: str, port: int) -> str:
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def options(host: str, port: int, *, processes: int, threads: int) -> dict[str, Any]:
+    """gunicorn's settings for the portal."""
+    return {
+        "bind": [bind_address(host, port)],
+        "workers": processes,
+        "worker_class": "gthread",
+        "threads": threads,
+        # Every LA's user (152) may hold a keep-alive connection at the deadline, and API
+        # clients more: idle ones wait in the process's poller, not in a thread.
+        "worker_connections": max(1000, threads * 8),
+        "keepalive": 60,
+        "backlog": 2048,
+        # The application is loaded once, in the master, and shared by the forks.
+        "preload_app": True,
+        "timeout": 120,
+        "graceful_timeout": 10,
+        # Plain HTTP behind the TLS proxy: X-Forwarded-Proto is Django's to trust, and only
+        # where CSWW_PORTAL_BEHIND_TLS_PROXY says so (settings.py), as before.
+        "forwarded_allow_ips": "",
+        "control_socket_disable": True,
+        "worker_tmp_dir": "/dev/shm" if os.path.isdir("/dev/shm") else None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "proc_name": "csww",
+    }
+
+
+class PortalServer(BaseApplication):
+    """gunicorn with the portal's settings, the application already loaded."""
+
+    def __init__(self, settings: dict[str, Any], check_workers: int = 0) -> None:
+        self.settings = settings
+        self.check_workers = check_workers
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.settings.items():
+            if value is not None:
+                self.cfg.set(key, value)
+        if self.check_workers:
+            self.cfg.set("post_worker_init", self._start_check_workers)
+
+    def load(self) -> Any:
+        from csww_portal.wsgi import application
+
+        return application
+
+    def _start_check_workers(self, worker: Any) -> None:
+        from csww.cli.serve import start_check_workers
+
+        start_check_workers(self.check_workers)
+
+
+def run(host: str, port: int, *, processes: int, threads: int, check_workers: int) -> None:
+    """Serve until stopped (Ctrl+C or SIGTERM: requests in hand are finished first)."""
+    from django.db import connections
+
+    connections.close_all()  # the master's connections (the migrations') stay behind
+    PortalServer(options(host, port, processes=processes, threads=threads), check_workers).run()
