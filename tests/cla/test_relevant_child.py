@@ -13,14 +13,13 @@ def _messages(
     rule: str,
     rows_edit: dict[str, list[dict[str, str | None]]],
     prev_eps: list[dict[str, str | None]],
-    previous: bool = True,
 ) -> list[str]:
     rows = clean(2025)
     for table, extra in rows_edit.items():
         rows[table].extend(extra)
     last = last_year(2025)
     last["Episodes"].extend(prev_eps)
-    report = check(rows, 2025, previous=last if previous else None)
+    report = check(rows, 2025, previous=last)
     return [i.message for i in report.issues if i.rule == rule]
 
 
