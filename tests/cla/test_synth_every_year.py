@@ -41,3 +41,18 @@ def test_synthetic_return_of_every_year_has_no_issue(
     for table in ("AD1", "PlacedAdoption"):
         assert made.tables[table].height > 0, table
     assert made.tables["Episodes"]["LS"].is_in(["V3", "V4"]).any()
+
+
+@pytest.mark.parametrize("la", ["908", "929"])
+def test_lands_end_and_northumberland_place_no_one_over_350_miles(
+    ons: PostcodeLookup, tmp_path: Path, la: str
+) -> None:
+    """Rule 454 (from 2026) queries a placement over 350 miles from home: the corners of
+    England (Cornwall, Northumberland) place within it, in England, Wales and Scotland."""
+    made = synth_return(la, 2026, seed=1, postcodes=ons, children=800)
+    made.urn_list.write_csv(tmp_path / "urns.csv")
+    urns = read_urn_list(tmp_path / "urns.csv", postcodes=ons)
+    report = validate(
+        made.tables, la=la, year=2026, previous=made.previous, urn_list=urns, postcodes=ons
+    )
+    assert [(i.rule, i.subject, i.field, i.value) for i in report.issues] == []

@@ -20,6 +20,9 @@ OUTSIDE_ENGLAND = pl.col(LA).is_in(["WAL", "SCO"])
 # The directory keeps some old forms (Newport's "NPT 0NQ") that are not valid postcodes now.
 VALID_KEY = r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
 OUTSIDE_METRES = 400_000
+# Far placements in England lie within about 280 miles of the LA's centre, so that with the
+# LA's own size no placement is over 350 miles from home (rule 454).
+FAR_METRES = 450_000
 NEARBY_METRES = 32_000  # about 20 miles beyond the LA's postcodes
 
 
@@ -62,11 +65,11 @@ class PostcodePool:
             keys = frame.sample(min(n, frame.height), seed=seed)[KEY].sort().to_list()
             return [str(canonical(k)) for k in keys]
 
-        # Far: a sample of England, less what lies near the LA.
-        spread = located.sample(min(20 * size, located.height), seed=seed)
-        far = spread.filter(outside & ~box)
+        # Far: a sample of England, less what lies near the LA or too far from it.
         centre_e, centre_n = (e0 + e1) / 2, (n0 + n1) / 2
         reach = ((pl.col(EAST) - centre_e) ** 2 + (pl.col(NORTH) - centre_n) ** 2).sqrt()
+        spread = located.sample(min(20 * size, located.height), seed=seed)
+        far = spread.filter(outside & ~box & (reach < FAR_METRES))
         abroad = located.filter(
             OUTSIDE_ENGLAND & (reach < OUTSIDE_METRES) & pl.col(KEY).str.contains(VALID_KEY)
         )
