@@ -105,6 +105,24 @@ SW = {
 DOLO = {"CHILD": "C1", "DOB": "01/06/2017", "DOLO_START": "01/05/2026", "DOLO_END": None}
 OC3_C3 = {"CHILD": "C3", "DOB": "15/01/2008", "IN_TOUCH": "YES", "ACTIV": "F2", "ACCOM": "D1"}
 OC3_C3_27 = dict(OC3_C3, DOB="15/01/2010")
+# C6, a young person known only from last year's return (2025: last year began 1 April 2023).
+OC3_C6 = {"CHILD": "C6", "DOB": "01/10/2007", "IN_TOUCH": "YES", "ACTIV": "F2", "ACCOM": "D1"}
+EP_C6 = {
+    "CHILD": "C6",
+    "DECOM": "01/05/2023",
+    "RNE": "S",
+    "LS": "C2",
+    "CIN": "N1",
+    "PLACE": "U4",
+    "PLACE_PROVIDER": "PR1",
+    "DEC": "01/09/2023",
+    "REC": "E4A",
+    "REASON_PLACE_CHANGE": None,
+    "HOME_POST": "NW1 2AB",
+    "PL_POST": "NW1 3CD",
+    "URN": "SC111111",
+}
+EP_C6_NOW = dict(EP_C6, DECOM="10/03/2025", DEC=None, REC=None)
 
 FIRING: list[Case] = [
     # item formats and codes
@@ -409,7 +427,40 @@ FIRING: list[Case] = [
         "187",
         add("OC3", CHILD="C1", DOB="01/06/2015", IN_TOUCH="YES", ACTIV="F2", ACCOM="D1"),
         "C1",
+        "CHILD",
+        note="care-leaver part, reported on the header",
+    ),
+    Case("187", add("AD1", **AD1), "C1", "CHILD", note="adoption part"),
+    Case(
+        "1001",
+        add("OC3", **OC3_C6),
+        "C6",
         "IN_TOUCH",
+        prev=add("Episodes", **EP_C6),
+        note="16 within the returns, no care since",
+    ),
+    Case(
+        "1001",
+        add("OC3", **dict(OC3_C6, DOB="01/06/2006")),
+        "C6",
+        "IN_TOUCH",
+        prev=add("Episodes", **dict(EP_C6, PLACE="A6", PLACE_PROVIDER="PR5", REC="E11")),
+        note="adopted",
+    ),
+    Case(
+        "1001",
+        both(add("OC3", **dict(OC3_C6, DOB="01/03/2009")), add("Episodes", **EP_C6_NOW)),
+        "C6",
+        "IN_TOUCH",
+        note="under 13 weeks since 14",
+    ),
+    Case(
+        "1001",
+        add("OC3", **OC3_C6),
+        "C6",
+        "IN_TOUCH",
+        prev=add("Episodes", **dict(EP_C6, LS="V3", PL_POST=None, URN=None, DEC="15/10/2023")),
+        note="a short break over the 16th birthday does not count",
     ),
     Case("628", s("Header", "C2", MOTHER="0"), "C2", "MOTHER"),
     # postcodes, distance, placement LA, provider
@@ -645,6 +696,31 @@ NEAR_MISS: list[Case] = [
         "187",
         add("OC3", CHILD="C5", DOB="01/03/2017", IN_TOUCH="YES", ACTIV="F2", ACCOM="D1"),
         note="in care since May of the year",
+    ),
+    Case(
+        "187",
+        add("AD1", **dict(AD1, CHILD="C5", DOB="01/03/2017")),
+        note="adoption information for a child in care since May of the year",
+    ),
+    Case(
+        "1001",
+        add("OC3", **OC3_C6),
+        prev=add("Episodes", **dict(EP_C6, DEC="15/10/2023")),
+        note="looked after on and after the 16th birthday",
+    ),
+    Case(
+        "1001",
+        add("OC3", **dict(OC3_C6, DOB="01/06/2006")),
+        prev=add("Episodes", **EP_C6),
+        note="18: care at 14 to 16 predates both returns",
+    ),
+    Case(
+        "1001",
+        both(
+            add("OC3", **dict(OC3_C6, DOB="01/03/2009")),
+            add("Episodes", **dict(EP_C6_NOW, DECOM="01/12/2024")),
+        ),
+        note="13 weeks since 14",
     ),
     Case("628", s("Header", "C1", MOTHER="0")),
     Case("392a", s("Episodes", "C3", PL_POST="ZZ1 1ZZ"), note="UASC: no distance expected"),

@@ -79,7 +79,7 @@ def test_codes_are_the_years_own(cumberland: SynthReturn) -> None:
     assert set(cumberland.previous["Header"]["SEX"].to_list()) <= spec_for(2024).codes("SEX")
 
 
-def test_chains_hold_together(cumberland: SynthReturn) -> None:
+def test_chains_hold_together(cumberland: SynthReturn, ons: PostcodeLookup) -> None:
     eps = cumberland.tables["Episodes"].with_columns(
         _date("DECOM").alias("start"), pl.col("DEC").str.strptime(pl.Date, "%d/%m/%Y").alias("end")
     )
@@ -109,11 +109,18 @@ def test_chains_hold_together(cumberland: SynthReturn) -> None:
     # 392d: home and placement postcodes agree only for placements with parents.
     same = eps.filter(pl.col("HOME_POST") == pl.col("PL_POST"))
     assert set(same["PLACE"].to_list()) <= {"P1"}
-    # 222: no URN for the exempt placement types; one for the others.
+    # 222: no URN for the exempt placement types; one for the others placed in England
+    # (short breaks have no placement postcode or URN, 214; Wales and Scotland have their
+    # own regulators, 218).
     exempt = eps.filter(pl.col("PLACE").is_in(list(spec.group("urn_exempt"))))
     assert exempt["URN"].null_count() == exempt.height
-    others = eps.filter(~pl.col("PLACE").is_in(list(spec.group("urn_exempt"))))
-    assert others["URN"].null_count() == 0
+    in_england = ~ons.locate(eps["PL_POST"])["LA"].is_in(["WAL", "SCO"])
+    others = eps.filter(
+        ~pl.col("PLACE").is_in(list(spec.group("urn_exempt")))
+        & ~pl.col("LS").is_in(list(spec.group("short_breaks")))
+        & in_england
+    )
+    assert others.height > 0 and others["URN"].null_count() == 0
     # 234: no custody reason for a child under 10 (all synthetic reasons are checked at draw).
     assert (eps["start"] <= dt.date(2025, 3, 31)).all()
 
@@ -165,7 +172,11 @@ def test_last_year_is_consistent_with_this_year(cumberland: SynthReturn) -> None
 def test_postcodes_are_real_and_placements_inside_and_outside_the_la(
     cumberland: SynthReturn, ons: PostcodeLookup
 ) -> None:
-    derived = derive(cumberland.tables["Episodes"], la="942", postcodes=ons)
+    # Short breaks have no placement postcode (214), so no placement LA or distance (398, 420).
+    everything = derive(cumberland.tables["Episodes"], la="942", postcodes=ons)
+    breaks = everything.filter(pl.col("LS").is_in(["V3", "V4"]))
+    assert breaks.height > 0 and breaks["PL_LA"].null_count() == breaks.height
+    derived = everything.filter(~pl.col("LS").is_in(["V3", "V4"]))
     assert derived["PL_LA"].null_count() == 0
     uasc = cumberland.tables["UASC"]["CHILD"].implode()
     local = derived.filter(~pl.col("CHILD").is_in(uasc))

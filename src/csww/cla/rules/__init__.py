@@ -2,13 +2,24 @@
 
 Modules by family: :mod:`formats` (item formats and code lists), :mod:`chain` (a child's
 episodes, and last year's), :mod:`reasons` (reason for placement change), :mod:`urn` (the
-Ofsted URN), :mod:`care_leavers` (OC3 and the "not for" rules), :mod:`placement` (postcodes,
-distance, placement LA and provider).
+Ofsted URN), :mod:`care_leavers` (OC3 and the "not for" rules), :mod:`relevant_child` (OC3
+only for a relevant or former relevant child), :mod:`continuous_care` (nothing on adoption or
+leaving care for a child looked after 12 months), :mod:`placement` (postcodes, distance,
+placement LA and provider).
 """
 
 from __future__ import annotations
 
-from csww.cla.rules import care_leavers, chain, formats, placement, reasons, urn  # noqa: F401
+from csww.cla.rules import (  # noqa: F401
+    care_leavers,
+    chain,
+    continuous_care,
+    formats,
+    placement,
+    reasons,
+    relevant_child,
+    urn,
+)
 from csww.cla.rules.book import CLA_RULES
 
 __all__ = ["CLA_RULES"]

@@ -420,50 +420,6 @@ def _134(inputs: RuleInputs) -> pl.DataFrame:
     return rows(ad1.join(_oc3(inputs).select("CHILD"), on="CHILD", how="semi"))
 
 
-def continuously_looked_after(inputs: RuleInputs) -> pl.DataFrame:
-    """Children looked after continuously for at least 12 months at 31 March: their current
-    period of care (episodes joined end to start, not short breaks) began on or before
-    1 April of the year before, and is still open at 31 March."""
-    s = spec(inputs)
-    ep = episodes(inputs).filter(~c("LS").is_in(sorted(s.group("short_breaks"))).fill_null(False))
-    ep = ep.with_columns(
-        (
-            pl.col("first")
-            | (c("RNE") == "S")
-            | (pl.col("prev_DEC:date") != d("DECOM")).fill_null(True)
-        ).alias("_starts")
-    )
-    ep = ep.with_columns(
-        pl.when(pl.col("_starts"))
-        .then(d("DECOM"))
-        .otherwise(None)
-        .forward_fill()
-        .over("CHILD")
-        .alias("_period_start")
-    )
-    last = ep.filter(pl.col("last"))
-    still = d("DEC").is_null() | (d("DEC") > s.end)
-    return last.filter(still & (pl.col("_period_start") <= s.start)).select("CHILD")
-
-
-@CLA_RULES.rule(
-    "187",
-    "query",
-    "Child cannot be looked after continuously for 12 months at 31 March (OC2) and have any of "
-    "adoption or care leavers returns completed.",
-    items=OC3_ITEMS,
-    section=SECTION.format(187),
-    table="OC3",
-    since=2015,
-    assumption=QUERY
-    + ". Only the care-leaver part is checked here (on the OC3 record); the adoption part is "
-    "not checked yet",
-)
-def _187(inputs: RuleInputs) -> pl.DataFrame:
-    cla12 = continuously_looked_after(inputs)
-    return rows(_oc3(inputs).join(cla12, on="CHILD", how="semi"))
-
-
 @CLA_RULES.rule(
     "628",
     "query",

@@ -7,7 +7,9 @@ keeps the rules of the chain: each X1 episode is followed by one starting on its
 with the same carer (T, U) changes the placement's type and keeps its postcode; the reason for
 a change is given only when the episode ends X1, the next episode is a move (P, B, T, U) and
 neither is temporary; custody is never the reason for a child under 10; placed with parents
-(P1) is the only placement at the home postcode, with provider PR0 and no URN.
+(P1) is the only placement at the home postcode, with provider PR0 and no URN; a few
+children's homes, residential schools and foster placements are in Wales or Scotland, with a
+private or voluntary provider and no Ofsted URN.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ PROVIDERS = {
     "R3": {"PR4": 1.0},
 }
 FOSTER_PROVIDERS = {"PR1": 0.6, "PR4": 0.35, "PR5": 0.05}
+# Placement types that may be in Wales or Scotland, and their providers there (not the LA's
+# own: rule 1015; no Ofsted URN: Wales and Scotland have their own regulators).
+ABROAD_PLACES = frozenset({"K2", "S1", "U4", "U6"})
+ABROAD_PROVIDERS = {"PR4": 0.8, "PR5": 0.2}
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,9 @@ class Codes:
     no_provider: frozenset[str]
     urn_exempt: frozenset[str]
     setting_postcode: frozenset[str]
+    short_breaks: frozenset[str] = frozenset()
+    adoption: frozenset[str] = frozenset()
+    adoption_current_carer: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -63,7 +72,7 @@ class Episode:
     place: str
     provider: str | None
     home_post: str | None
-    pl_post: str
+    pl_post: str | None
     urn: str | None
     dec: dt.date | None = None
     rec: str | None = None
@@ -81,7 +90,9 @@ def birthday(dob: dt.date, years: int) -> dt.date:
         return dt.date(dob.year + years, 3, 1)
 
 
-class _Chain:
+class Placer:
+    """Draws placements (type, provider, postcode, URN) for one LA's children."""
+
     def __init__(
         self, rng: random.Random, codes: Codes, pool: PostcodePool, providers: Providers, la: str
     ) -> None:
@@ -100,6 +111,10 @@ class _Chain:
         rng, codes = self.rng, self.codes
         if place == "P1" and home is not None:
             return "PR0", home, None
+        if place in ABROAD_PLACES and rng.random() < weights("outside_england")["share"]:
+            abroad = self.pool.outside_england(rng)
+            if abroad is not None:
+                return draw(rng, ABROAD_PROVIDERS), abroad, None
         postcode = self.pool.placement(rng)
         while postcode in (home, previous):
             postcode = self.pool.placement(rng)
@@ -162,7 +177,7 @@ def episode_chain(
 ) -> list[Episode]:
     """One period of care from ``start`` (RNE S) until it ends or ``horizon`` passes (the last
     episode then stays open: no DEC, REC or reason)."""
-    chain = _Chain(rng, codes, pool, providers, la)
+    chain = Placer(rng, codes, pool, providers, la)
     ls = draw(rng, weights("legal_status_at_start", allowed=codes.ls))
     cin = cin or draw(rng, weights("cin"))
     seed = Episode(start, "S", ls, cin, "", None, home_post, "", None)

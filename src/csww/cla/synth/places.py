@@ -1,6 +1,6 @@
-"""Where synthetic children live and are placed: real postcodes inside and outside the LA,
-and the providers (with Ofsted URNs) that placements are made with, consistent with the
-synthetic URN list."""
+"""Where synthetic children live and are placed: real postcodes inside and outside the LA
+(and, for a few placements, in Wales or Scotland), and the providers (with Ofsted URNs) that
+placements are made with, consistent with the synthetic URN list."""
 
 from __future__ import annotations
 
@@ -13,6 +13,16 @@ import polars as pl
 from csww.cla.references.postcodes import EAST, KEY, LA, NORTH, PostcodeLookup, canonical
 
 ENGLAND_ONLY = ~pl.col(LA).is_in(["WAL", "SCO", "NIR", "NUK"])
+# Placements outside England are drawn in Wales and Scotland (the placement LA is then WAL or
+# SCO), within about 250 miles of the LA's centre, so that no placement is over DfE's 350
+# miles (rule 454).
+OUTSIDE_ENGLAND = pl.col(LA).is_in(["WAL", "SCO"])
+# The directory keeps some old forms (Newport's "NPT 0NQ") that are not valid postcodes now.
+VALID_KEY = r"^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$"
+OUTSIDE_METRES = 400_000
+# Far placements in England lie within about 280 miles of the LA's centre, so that with the
+# LA's own size no placement is over 350 miles from home (rule 454).
+FAR_METRES = 450_000
 NEARBY_METRES = 32_000  # about 20 miles beyond the LA's postcodes
 
 
@@ -22,11 +32,13 @@ class NoPostcodes(ValueError):
 
 @dataclass
 class PostcodePool:
-    """Sampled real postcodes: the LA's own, nearby ones outside it, and far ones."""
+    """Sampled real postcodes: the LA's own, nearby ones outside it, far ones in England,
+    and some in Wales or Scotland."""
 
     inside: list[str]
     nearby: list[str]
     far: list[str]
+    outside: list[str] = field(default_factory=list)
 
     @classmethod
     def for_la(
@@ -53,11 +65,19 @@ class PostcodePool:
             keys = frame.sample(min(n, frame.height), seed=seed)[KEY].sort().to_list()
             return [str(canonical(k)) for k in keys]
 
-        # Far: a sample of England, less what lies near the LA.
+        # Far: a sample of England, less what lies near the LA or too far from it.
+        centre_e, centre_n = (e0 + e1) / 2, (n0 + n1) / 2
+        reach = ((pl.col(EAST) - centre_e) ** 2 + (pl.col(NORTH) - centre_n) ** 2).sqrt()
         spread = located.sample(min(20 * size, located.height), seed=seed)
-        far = spread.filter(outside & ~box)
+        far = spread.filter(outside & ~box & (reach < FAR_METRES))
+        abroad = located.filter(
+            OUTSIDE_ENGLAND & (reach < OUTSIDE_METRES) & pl.col(KEY).str.contains(VALID_KEY)
+        )
         return cls(
-            sample(own, size), sample(near, size) or sample(far, size), sample(far, size // 3)
+            sample(own, size),
+            sample(near, size) or sample(far, size),
+            sample(far, size // 3),
+            sample(abroad, size // 10),
         )
 
     def home(self, rng: random.Random) -> str:
@@ -70,6 +90,10 @@ class PostcodePool:
         if roll < inside + nearby and self.nearby:
             return rng.choice(self.nearby)
         return rng.choice(self.far or self.nearby)
+
+    def outside_england(self, rng: random.Random) -> str | None:
+        """A postcode in Wales or Scotland (None when none lies near enough)."""
+        return rng.choice(self.outside) if self.outside else None
 
 
 @dataclass
@@ -114,6 +138,23 @@ class Providers:
                 self.pool.home(self.rng)
                 if provider == "PR1"
                 else self.pool.placement(self.rng, inside=0.2)
+            )
+            agency = self._new(place, provider, office)
+            self.agencies[key] = agency
+        agency.place_codes.add(place)
+        return agency
+
+    def adoption_agency(self, provider: str, place: str) -> Provider:
+        """An adoption agency: the LA's own (PR1, an office in the LA), another LA's or a
+        regional agency hosted elsewhere (PR2, outside the LA), or a voluntary one (PR5)."""
+        key = f"adoption-{provider}"
+        agency = self.agencies.get(key)
+        if agency is None:
+            inside = {"PR1": 1.0, "PR2": 0.0}.get(provider, 0.3)
+            office = (
+                self.pool.home(self.rng)
+                if inside == 1.0
+                else self.pool.placement(self.rng, inside=inside)
             )
             agency = self._new(place, provider, office)
             self.agencies[key] = agency

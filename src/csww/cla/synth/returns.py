@@ -8,8 +8,10 @@ still open at the year's end has no DEC, REC or reason), so the episode open on 
 years. Everything is drawn from one ``random.Random(seed)``: the same seed gives the same
 return.
 
-Not drawn yet (the tables are empty): adoption (AD1, PlacedAdoption), social worker
-episodes, DoLo.
+Besides periods of care (:mod:`csww.cla.synth.chains`) some children's care heads for
+adoption (:mod:`csww.cla.synth.adoption`: PlacedAdoption and, in the year of the adoption,
+AD1) and some disabled children have short breaks only (:mod:`csww.cla.synth.short_breaks`).
+Not drawn yet (the tables are empty): social worker episodes, DoLo.
 """
 
 from __future__ import annotations
@@ -24,9 +26,17 @@ import polars as pl
 from csww.cla.read.frames import TableBuilder
 from csww.cla.references.postcodes import PostcodeLookup
 from csww.cla.spec import ClaSpec, spec_for
+from csww.cla.synth.adoption import (
+    Adopters,
+    Decision,
+    adoption_chain,
+    adoption_possible,
+    reversed_decision,
+)
 from csww.cla.synth.chains import Codes, Episode, age_on, birthday, episode_chain
 from csww.cla.synth.mix import children_in_return, draw, mixes, weights
 from csww.cla.synth.places import PostcodePool, Providers
+from csww.cla.synth.short_breaks import short_breaks
 from csww.core import Tables
 
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
@@ -61,6 +71,13 @@ class Child:
     episodes: list[Episode]
     uasc: bool = False
     missing: list[tuple[str, dt.date, dt.date]] = field(default_factory=list)
+    short_breaks: bool = False
+    decision: Decision | None = None
+    adopters: Adopters | None = None
+
+    def adopted_on(self) -> dt.date | None:
+        """The day of the adoption order (the period's last DEC), when adopted."""
+        return self.episodes[-1].dec if self.adopters is not None else None
 
 
 @dataclass
@@ -91,7 +108,7 @@ def codes_for(spec: ClaSpec, previous: ClaSpec | None = None) -> Codes:
 
     return Codes(
         place=both("PLACE"),
-        ls=both("LS") - {"V3", "V4"},
+        ls=both("LS") - union("short_breaks"),
         rec=both("REC"),
         rne=spec.codes("RNE"),
         reasons=spec.codes("REASON_PLACE_CHANGE"),
@@ -100,6 +117,9 @@ def codes_for(spec: ClaSpec, previous: ClaSpec | None = None) -> Codes:
         no_provider=union("no_provider"),
         urn_exempt=group("urn_exempt"),
         setting_postcode=union("urn_setting_postcode"),
+        short_breaks=both("LS") & group("short_breaks"),
+        adoption=group("adoption"),
+        adoption_current_carer=group("adoption_with_current_carer"),
     )
 
 
@@ -131,7 +151,9 @@ def _in_year(episodes: list[Episode], spec: ClaSpec) -> list[Episode]:
 def _missing(rng: random.Random, child: Child) -> list[tuple[str, dt.date, dt.date]]:
     """A few missing (M) or away without authorisation (A) episodes of 1-5 days, inside an
     episode of care, for children aged 11 or more."""
-    out = []
+    out: list[tuple[str, dt.date, dt.date]] = []
+    if child.short_breaks:
+        return out
     for ep in child.episodes:
         end = ep.dec or ep.decom + dt.timedelta(days=3 * 365)
         if (end - ep.decom).days < 20 or age_on(child.dob, ep.decom) < 11:
@@ -153,7 +175,10 @@ def _missing(rng: random.Random, child: Child) -> list[tuple[str, dt.date, dt.da
 
 def care_leaver(child: Child, spec: ClaSpec) -> bool:
     """A young person of care-leaver age in ``spec``'s year, with no care in it, whose care
-    ended (not by death or transfer) at 16 or more after 13 weeks looked after since 14."""
+    ended (not by death, transfer or adoption) at 16 or more after 13 weeks looked after
+    since 14 (short breaks do not count)."""
+    if child.short_breaks or child.adopters is not None:
+        return False
     if not child.episodes or any(_overlaps(e, spec.start, spec.end) for e in child.episodes):
         return False
     last = child.episodes[-1]
@@ -217,8 +242,9 @@ def _reviews(child: Child, eps: list[Episode], spec: ClaSpec, rng: random.Random
 def _oc2(
     child: Child, eps: list[Episode], spec: ClaSpec, rng: random.Random
 ) -> dict[str, str | None] | None:
-    """OC2 for a child looked after continuously for 12 months at 31 March."""
-    if not eps or eps[-1].dec is not None:
+    """OC2 for a child looked after continuously for 12 months at 31 March (short breaks
+    are not)."""
+    if not eps or eps[-1].dec is not None or child.short_breaks:
         return None
     first = max((i for i, e in enumerate(child.episodes) if e.rne == "S"), default=0)
     if child.episodes[first].decom > birthday(spec.end, -1):
@@ -347,7 +373,120 @@ def build_tables(
         started = [e.decom for e in child.episodes if e.rne == "S"]
         if started and started[-1] >= dt.date(2016, 4, 1):
             b.add("PrevPerm", {"CHILD": child.id, "DOB": dob, "PREV_PERM": "Z1"})
+        for table, row in _adoption(child, spec):
+            b.add(table, {"CHILD": child.id, "DOB": dob, **row})
     return b.build()
+
+
+def _adoption(child: Child, spec: ClaSpec) -> list[tuple[str, dict[str, str | None]]]:
+    """A child's PlacedAdoption row (a decision made by the year's end and not reversed
+    before it began) and AD1 row (adopted in the year)."""
+    out: list[tuple[str, dict[str, str | None]]] = []
+    decision = child.decision
+    if decision is not None and decision.decided <= spec.end:
+        ceased = decision.ceased if decision.ceased and decision.ceased <= spec.end else None
+        if decision.ceased is None or decision.ceased >= spec.start:
+            row = {
+                "DATE_PLACED": fmt(decision.decided),
+                "DATE_PLACED_CEASED": fmt(ceased),
+                "REASON_PLACED_CEASED": decision.reason if ceased else None,
+            }
+            out.append(("PlacedAdoption", row))
+    adopted, adopters = child.adopted_on(), child.adopters
+    if adopters is not None and adopted is not None and spec.start <= adopted <= spec.end:
+        assert decision is not None
+        ad1 = {
+            "DATE_INT": fmt(decision.decided),
+            "DATE_MATCH": fmt(adopters.matched),
+            "FOSTER_CARE": "1" if adopters.foster_carer else "0",
+            "NB_ADOPTR": adopters.number,
+            "SEX_ADOPTR": adopters.sex,
+            "LS_ADOPTR": adopters.status,
+        }
+        out.append(("AD1", ad1))
+    return out
+
+
+@dataclass
+class _Drawer:
+    """Draws one child's history at a time (see :func:`draw_children`)."""
+
+    rng: random.Random
+    la: str
+    spec: ClaSpec
+    codes: Codes
+    pool: PostcodePool
+    providers: Providers
+
+    def __post_init__(self) -> None:
+        spec = self.spec
+        self.ethnic = weights("ethnic", allowed=spec.codes("ETHNIC"))
+        self.uasc_ethnic = weights("uasc_ethnic", allowed=spec.codes("ETHNIC"))
+        self.ages = weights("age_at_31_march")
+        self.first = spec.start - dt.timedelta(days=365 * YEARS_BACK)
+        self.span = (spec.end - self.first).days
+        self.short_share = float(weights("short_breaks")["share"])
+        self.adoption = weights("adoption")
+
+    def child(self, serial: int) -> Child:
+        rng, la, codes = self.rng, self.la, self.codes
+        start = self.first + dt.timedelta(days=rng.randrange(self.span))
+        uasc = rng.random() < UASC_SHARE
+        short = not uasc and bool(codes.short_breaks) and rng.random() < self.short_share
+        if uasc:
+            low, high = 14, 17
+        elif short:
+            low, high = 4, 15
+        else:
+            low, high = (int(x) for x in draw(rng, self.ages).split("-"))
+        dob = start - dt.timedelta(days=rng.randint(low * 365 + 1, high * 365 + 364))
+        child_id = f"{la}{serial:06d}"
+        body = f"{la}{rng.randrange(10**4):04d}{dob.year % 100:02d}{serial % 1000:03d}"
+        home = None if uasc else self.pool.home(rng)
+        child = Child(child_id, False, dob, "", upn(body), [], uasc, short_breaks=short)
+        if short:
+            child.episodes = short_breaks(
+                rng, dob=dob, start=start, horizon=self.spec.end, home_post=home, codes=codes
+            )
+        else:
+            self._care(child, start, home)
+        child.male = rng.random() < (0.9 if uasc else 0.56)
+        child.ethnic = draw(rng, self.uasc_ethnic if uasc and self.uasc_ethnic else self.ethnic)
+        child.missing = _missing(rng, child)
+        return child
+
+    def _care(self, child: Child, start: dt.date, home: str | None) -> None:
+        """A period of care: towards adoption for some young children, otherwise a chain
+        (with, for a few young children, a decision to place for adoption later reversed)."""
+        rng, codes = self.rng, self.codes
+        age = age_on(child.dob, start)
+        share = self.adoption["under_5"] if age < 5 else self.adoption["5_to_9"] if age < 10 else 0
+        if not child.uasc and adoption_possible(codes) and rng.random() < share:
+            child.episodes, child.decision, child.adopters = adoption_chain(
+                rng,
+                start=start,
+                horizon=self.spec.end,
+                home_post=home,
+                codes=codes,
+                pool=self.pool,
+                providers=self.providers,
+                la=self.la,
+            )
+            return
+        child.episodes = episode_chain(
+            rng,
+            dob=child.dob,
+            start=start,
+            horizon=self.spec.end,
+            home_post=home,
+            codes=codes,
+            pool=self.pool,
+            providers=self.providers,
+            la=self.la,
+            cin="N8" if child.uasc else None,
+        )
+        if age < 10 and rng.random() < self.adoption["reversed"]:
+            child.decision = reversed_decision(rng, child.episodes, self.spec.end)
 
 
 def draw_children(
@@ -362,38 +501,14 @@ def draw_children(
 ) -> list[Child]:
     """Children until ``count`` of them are looked after during ``spec``'s year."""
     codes = codes_for(spec, previous) if previous else codes_for(spec)
-    ethnic = weights("ethnic", allowed=spec.codes("ETHNIC"))
-    uasc_ethnic = weights("uasc_ethnic", allowed=spec.codes("ETHNIC"))
-    ages = weights("age_at_31_march")
-    first = spec.start - dt.timedelta(days=365 * YEARS_BACK)
-    span = (spec.end - first).days
+    drawer = _Drawer(rng, la, spec, codes, pool, providers)
     children: list[Child] = []
     in_year = 0
     serial = 0
     while in_year < count:
         serial += 1
-        start = first + dt.timedelta(days=rng.randrange(span))
-        uasc = rng.random() < UASC_SHARE
-        low, high = (14, 17) if uasc else (int(x) for x in draw(rng, ages).split("-"))
-        dob = start - dt.timedelta(days=rng.randint(low * 365 + 1, high * 365 + 364))
-        child_id = f"{la}{serial:06d}"
-        body = f"{la}{rng.randrange(10**4):04d}{dob.year % 100:02d}{serial % 1000:03d}"
-        episodes = episode_chain(
-            rng,
-            dob=dob,
-            start=start,
-            horizon=spec.end,
-            home_post=None if uasc else pool.home(rng),
-            codes=codes,
-            pool=pool,
-            providers=providers,
-            la=la,
-            cin="N8" if uasc else None,
-        )
-        male = rng.random() < (0.9 if uasc else 0.56)
-        ethnic_code = draw(rng, uasc_ethnic if uasc and uasc_ethnic else ethnic)
-        child = Child(child_id, male, dob, ethnic_code, upn(body), episodes, uasc)
-        child.missing = _missing(rng, child)
+        child = drawer.child(serial)
+        episodes = child.episodes
         if any(_overlaps(e, spec.start, spec.end) for e in episodes):
             in_year += 1
             children.append(child)
