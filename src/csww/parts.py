@@ -184,14 +184,4 @@ def _table_rule(rule: Rule, columns: Columns, needs: Callable[[str], pl.Expr]) -
         applies = applies & needs(element)
     valid_when: pl.Expr = rule.check(columns)
     at_fault = applies & ~valid_when.fill_null(True)
-    return TableRule(
-        id=rule.id,
-        severity=rule.severity,
-        message=rule.message,
-        items=rule.fields,
-        section=rule.section,
-        table=ONE_ROW,
-        check=lambda _inputs: at_fault,
-        since=rule.since,
-        until=rule.until,
-    )
+    return rule.on_rows(ONE_ROW, at_fault)

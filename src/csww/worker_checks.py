@@ -152,17 +152,7 @@ def _table_rule(rule: Rule, columns: Columns) -> TableRule:
     items it needs, on which its valid condition does not hold."""
     valid: pl.Expr = rule.check(columns)
     failing = _applies(rule) & ~valid.fill_null(True)
-    return TableRule(
-        id=rule.id,
-        severity=rule.severity,
-        message=rule.message,
-        items=rule.fields,
-        section=rule.section,
-        table=WORKERS,
-        check=lambda _inputs: failing,
-        since=rule.since,
-        until=rule.until,
-    )
+    return rule.on_rows(WORKERS, failing)
 
 
 def _applies(rule: Rule) -> pl.Expr:

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client, override_settings
 
 from csww_portal.api import tokens
 from csww_portal.models import ThrottleCount
 from csww_portal.throttle import WindowCounter
 from tests.portal.conftest import YEAR
+from tests.portal.processes import environment
 
 ADDRESS = "198.51.100.9"
 
@@ -75,25 +75,10 @@ print(tokens.auth_wait(sys.argv[2]))
 
 
 def _environment(tmp_path: Path, request: pytest.FixtureRequest) -> dict[str, str]:
-    """A database that separate processes can open: the test database on PostgreSQL, or a
-    migrated SQLite file."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "csww_portal.settings",
-        "CSWW_PORTAL_EPHEMERAL_KEY": "1",
-        "CSWW_API_AUTH_MAX_FAILURES": "20",
-    }
+    """Processes over the test's database, with a limit of 20 wrong tokens."""
     if "postgresql" in os.environ.get("DATABASE_URL", ""):
         request.getfixturevalue("transactional_db")
-        s = connection.settings_dict
-        env["DATABASE_URL"] = f"postgresql://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
-        return env
-    env.pop("DATABASE_URL", None)
-    env["CSWW_PORTAL_DB"] = str(tmp_path / "portal.sqlite3")
-    migrate = [sys.executable, "-m", "django", "migrate", "--no-input", "-v", "0"]
-    done = subprocess.run(migrate, env=env, capture_output=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr.decode()[-2000:]
-    return env
+    return environment(tmp_path, CSWW_API_AUTH_MAX_FAILURES="20")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from csww_portal.models import WorkbookLease
 from csww_portal.services import workbook_leases, workbooks
 from csww_portal.services.workbook_leases import claim, release, renew
 from tests.portal.conftest import current, la_url, upload, valid_return, xml
+from tests.portal.processes import environment
 
 
 def test_one_making_per_version_whichever_process_asks(db: Any, settings: Any) -> None:
@@ -162,26 +162,10 @@ workbooks.workbook(ReturnVersion(pk=version, la_return_id=1, xml=b"<x/>"), 2018)
 
 
 def _environment(tmp_path: Path, makers: int) -> dict[str, str]:
-    """A database separate processes can open (the test database on PostgreSQL, which the test
-    asks for as ``transactional_db`` so that it is committed to, or a migrated SQLite file), and
-    one folder for the workbooks."""
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "csww_portal.settings",
-        "CSWW_PORTAL_EPHEMERAL_KEY": "1",
-        "CSWW_FILES_DIR": str(tmp_path / "files"),
-        "CSWW_EXPORT_PROCESSES": str(makers),
-    }
-    if "postgresql" in os.environ.get("DATABASE_URL", ""):
-        s = connection.settings_dict
-        env["DATABASE_URL"] = f"postgresql://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
-        return env
-    env.pop("DATABASE_URL", None)
-    env["CSWW_PORTAL_DB"] = str(tmp_path / "portal.sqlite3")
-    migrate = [sys.executable, "-m", "django", "migrate", "--no-input", "-v", "0"]
-    done = subprocess.run(migrate, env=env, capture_output=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr.decode()[-2000:]
-    return env
+    """Processes over the test's database, with one folder for the workbooks."""
+    return environment(
+        tmp_path, CSWW_FILES_DIR=str(tmp_path / "files"), CSWW_EXPORT_PROCESSES=str(makers)
+    )
 
 
 def _start(env: dict[str, str], log: Path, version: int, hold: float) -> subprocess.Popen[bytes]:

@@ -129,6 +129,21 @@ class Rule(TableRule):
         """The items the rule is about, the first the one its issues name."""
         return self.items
 
+    def on_rows(self, table: str, failing: pl.Expr) -> TableRule:
+        """This rule as the core's table rule over ``table``, true on the ``failing`` rows
+        (its check already evaluated against the table's columns)."""
+        return TableRule(
+            id=self.id,
+            severity=self.severity,
+            message=self.message,
+            items=self.fields,
+            section=self.section,
+            table=table,
+            check=lambda _inputs: failing,
+            since=self.since,
+            until=self.until,
+        )
+
     @property
     def columnar(self) -> bool:
         """Whether the check is a column expression over every worker at once (a function
