@@ -6,7 +6,6 @@ import csv
 from pathlib import Path
 
 import polars as pl
-import pytest
 from click.testing import CliRunner
 
 from csww.cla.stats import published as pub
@@ -90,9 +89,10 @@ def test_command_writes_dfe_files(tmp_path: Path) -> None:
     assert "<svg" in report.read_text()
 
 
-@pytest.mark.skipif(pub.reference_folder() is None, reason="needs CSWW_SHARED (DfE's files)")
 def test_report_takes_comparators_from_published_files(tmp_path: Path) -> None:
-    release = Path(str(pub.reference_folder())) / "release_2025"
+    folder = pub.reference_folder()
+    assert folder is not None, "DfE's published 903 files: ../shared/reference/ssda903/ees_cla"
+    release = folder / "release_2025"
     _write(tmp_path / "r")
     report = tmp_path / "camden.html"
     args = [

@@ -25,9 +25,7 @@ def achievable(number: int, total: int, shown: str) -> bool:
 
 
 FOLDER = pub.reference_folder()
-pytestmark = pytest.mark.skipif(
-    FOLDER is None, reason="needs CSWW_SHARED with reference/ssda903/ees_cla"
-)
+assert FOLDER is not None, "DfE's published 903 files: ../shared/reference/ssda903/ees_cla"
 
 # file, group columns, label column, total label, count column, percentage column
 LA_FILES = [

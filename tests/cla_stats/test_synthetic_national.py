@@ -25,9 +25,7 @@ from csww.cla.stats.compare import compare
 from csww.cla.stats.compute import compute
 
 FOLDER = pub.reference_folder()
-pytestmark = pytest.mark.skipif(
-    FOLDER is None, reason="needs CSWW_SHARED with reference/ssda903/ees_cla"
-)
+assert FOLDER is not None, "DfE's published 903 files: ../shared/reference/ssda903/ees_cla"
 YEAR = 2024
 
 

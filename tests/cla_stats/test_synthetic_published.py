@@ -21,9 +21,7 @@ from csww.cla.stats.compare import compare
 from csww.cla.stats.compute import Return, compute
 
 FOLDER = pub.reference_folder()
-pytestmark = pytest.mark.skipif(
-    FOLDER is None, reason="needs CSWW_SHARED with reference/ssda903/ees_cla"
-)
+assert FOLDER is not None, "DfE's published 903 files: ../shared/reference/ssda903/ees_cla"
 TABLES = (
     "la_cla_during_year_new_placements",
     "la_cla_placement_stability",
