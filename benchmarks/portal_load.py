@@ -265,7 +265,8 @@ class User:
             form = self.client.get(path)
             content_type, body = form_body(token(form), f"csww-{self.code}.xml", self.data)
             sender = RawUpload(self.client, path, content_type, body)
-            start.wait()
+            start.wait()  # everyone has read the form and connected ...
+            start.wait()  # ... and the CPU has been read: go
             time.sleep(delay)
             began = time.perf_counter()
             status, location = sender.send()
@@ -531,6 +532,9 @@ class Run:
         for t in threads:
             t.start()
         assert self.server is not None
+        # The CPU is read once every user has read the upload form (a page each) and connected,
+        # so that only the uploads are counted; then all go at once.
+        start.wait()
         self.web_system = tree_cpu_seconds(self.server.pid, system=True)
         before = (self.web_cpu(), postgres_cpu(), time.process_time(), client_system())
         start.wait()

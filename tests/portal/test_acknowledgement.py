@@ -5,6 +5,7 @@ between writing one and inserting its row."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import time
@@ -24,7 +25,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from csww_portal import form_body
+from csww_portal import form_body, tasks
 from csww_portal.models import Upload
 from csww_portal.services import storage
 from tests.portal.conftest import la_url, upload, valid_return, xml
@@ -152,6 +153,16 @@ def test_an_upload_is_acknowledged_without_djangos_parser(
     stored = Upload.objects.get()
     assert response.status_code == 302 and f"/uploads/{stored.pk}/" in response["Location"]
     assert storage.bytes_of(stored) == data and stored.filename == "return.xml"
+
+
+def test_the_checksum_is_taken_by_the_worker_that_reads_the_file(
+    login: Callable[[str], Client], queued: None
+) -> None:
+    data = xml(valid_return())
+    upload(login("submitter"), data)
+    assert Upload.objects.get().sha256 == ""  # the acknowledgement leaves it out
+    assert tasks.work_once() == "done"
+    assert Upload.objects.get().sha256 == hashlib.sha256(data).hexdigest()
 
 
 def test_a_form_the_reader_leaves_is_read_by_django_as_before(

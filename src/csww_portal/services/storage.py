@@ -1,6 +1,7 @@
 """Uploaded files, kept byte for byte beside the database (``CSWW_FILES_DIR/uploads``).
 
-An upload's bytes are written and flushed to disk (``fsync``) before its one database row is
+An upload's bytes are written and flushed to disk (``fsync``; past the page cache where the
+filesystem allows, :mod:`durable`) before its one database row is
 inserted, outside any transaction: the row names the file (``Upload.stored``), so a row never
 names a file that is not there, and a crash between the two leaves only an unnamed file.
 Uploads stored by earlier versions of the portal keep their bytes in the row itself
@@ -25,6 +26,7 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from csww_portal.models import Upload
+from csww_portal.services import durable
 
 log = logging.getLogger(__name__)
 
@@ -34,18 +36,12 @@ def _root() -> Path:
 
 
 def save(return_id: int, data: bytes) -> str:
-    """Write the bytes to a new file and flush them to disk; returns its name for the row."""
+    """Write the bytes to a new file and flush them to disk (:mod:`durable`); returns its name
+    for the row."""
     name = f"uploads/{return_id}/{secrets.token_hex(16)}"
     path = _root() / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    durable.write(path, data)
     return name
 
 
