@@ -10,8 +10,6 @@ queue are all in the database.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import logging
 import os
 from typing import Any
@@ -78,41 +76,9 @@ class PortalServer(BaseApplication):
         start_check_workers(self.check_workers)
 
 
-# glibc's mallopt parameters (malloc.h).
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-#: A request's large buffers (an upload's body, up to gunicorn's 1 MiB reads and the body
-#: joined) come from the process's heap below this size, not from fresh mappings.
-MMAP_THRESHOLD = 4 * 1024 * 1024
-#: Freed heap above this is given back to the system; below it, it is kept for the next request.
-TRIM_THRESHOLD = 32 * 1024 * 1024
-
-
-def reuse_freed_memory() -> bool:
-    """Have glibc's allocator keep a request's large buffers for the next request.
-
-    By default a buffer of a few hundred KB is a fresh mapping, and every page of it is
-    faulted in and zeroed on first use; on a virtual machine that cost about 1.1 ms of CPU to
-    read one 534 KB upload's body, a third of a bare acknowledgement
-    (``docs/benchmarks-portal.md``). Set in the master before it forks, so every web process
-    inherits it. False where the C library is not glibc (nothing changes there)."""
-    name = ctypes.util.find_library("c")
-    try:
-        libc = ctypes.CDLL(name) if name else None
-        mallopt = getattr(libc, "mallopt", None)
-    except OSError:
-        mallopt = None
-    if mallopt is None:
-        return False
-    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
-        mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD)
-    )
-
-
 def run(host: str, port: int, *, processes: int, threads: int, check_workers: int) -> None:
     """Serve until stopped (Ctrl+C or SIGTERM: requests in hand are finished first)."""
     from django.db import connections
 
-    if not reuse_freed_memory():
-        log.info("the C library has no mallopt: large buffers use its own defaults")
     connections.close_all()  # the master's connections (the migrations') stay behind
     PortalServer(options(host, port, processes=processes, threads=threads), check_workers).run()
