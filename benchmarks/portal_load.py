@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from machine import machine
+from machine import machine, python_speed
 
 ROOT = Path(__file__).resolve().parents[1]
 YEAR = 2018
@@ -652,7 +652,7 @@ def report_burst(run: Run) -> list[str]:
 
 def main() -> None:
     args = parse_args()
-    print(f"Machine: {machine()}")
+    print(f"Machine: {machine()}; {python_speed()}")
     print(f"Load average before the run (1, 5, 15 min): {os.getloadavg()}")
     t0 = time.perf_counter()
     run = Run(args, [])
