@@ -54,6 +54,8 @@ NOT_RUN = {
     ),
     ".venv/bin/python benchmarks/portal_load.py --users 1 --in-a-row 300  "
     "--database-url postgresql://postgres@127.0.0.1:5432/csww_load": "a benchmark on PostgreSQL",
+    ".venv/bin/python benchmarks/portal_load.py --users 1 --in-a-row 400  "
+    "--database-url postgresql://postgres@127.0.0.1:5432/csww_load": "a benchmark on PostgreSQL",
     ".venv/bin/python benchmarks/portal_downloads.py --workers 20000 --parallel 8 --rounds 2  "
     "[--database-url postgresql://postgres@127.0.0.1:5432/csww_dl] [--repeat]": "a benchmark",
     "CSWW_API_TOKEN=csww_... python3 scripts/api_example.py --url https://portal.example  "
