@@ -2,8 +2,9 @@
 unless this person, or this API token, has sent the most uploads the window allows.
 
 The rate limit and the insert are one ``INSERT … SELECT … WHERE`` with the counts as
-subqueries, written once here in SQL both PostgreSQL and SQLite read, so acknowledging an
-upload costs one round trip and no ORM query building (measured in
+subqueries, written once here in SQL both PostgreSQL and SQLite read (prepared once per
+connection on PostgreSQL, :func:`rows.fetch_one`), so acknowledging an upload costs one
+round trip and no ORM query building (measured in
 ``docs/benchmarks-portal.md``). When nothing is inserted, :mod:`upload_rate` works out the
 message and the wait.
 """
@@ -14,9 +15,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
+from csww_portal import rows
 from csww_portal.models import Upload
 from csww_portal.services import upload_rate
 
@@ -36,11 +37,13 @@ COLUMNS = (
     "token_id",
     "confirmed",
 )
+# The token's id is cast: bound on the server (rows.fetch_one), a None has no type of its own.
+TOKEN = "CAST(%s AS bigint)"
 SQL = (
     f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) "
-    f"SELECT {', '.join(['%s'] * len(COLUMNS))} "
+    f"SELECT {', '.join(TOKEN if c == 'token_id' else '%s' for c in COLUMNS)} "
     f"WHERE (SELECT COUNT(*) FROM {TABLE} WHERE uploaded_by_id = %s AND uploaded_at >= %s) < %s "
-    f"AND (%s IS NULL OR (SELECT COUNT(*) FROM {TABLE} WHERE token_id = %s "
+    f"AND ({TOKEN} IS NULL OR (SELECT COUNT(*) FROM {TABLE} WHERE token_id = {TOKEN} "
     "AND uploaded_at >= %s) < %s) "
     "RETURNING id"
 )
@@ -77,9 +80,7 @@ def insert(
         token_id,
         confirmed,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(SQL, [*values, user.pk, since, limit, token_id, token_id, since, limit])
-        row = cursor.fetchone()
+    row = rows.fetch_one(SQL, [*values, user.pk, since, limit, token_id, token_id, since, limit])
     if row is None:
         upload_rate.check(user, token)  # raises, saying who sent too many and how long to wait
         raise upload_rate.TooManyUploads("Too many uploads. Try again in a minute.", 60)
