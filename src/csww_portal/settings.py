@@ -103,6 +103,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif os.environ.get("CSWW_PORTAL_PREPARED_STATEMENTS", "1") != "0":
+    # The few statements every request makes (csww_portal/rows.py) are prepared once per
+    # connection; Django's own queries are bound on the client and never prepared. Behind
+    # PgBouncer in transaction mode set its max_prepared_statements, or set
+    # CSWW_PORTAL_PREPARED_STATEMENTS=0 (docs/portal.md, "Serving").
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 1_000_000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2id first, as Django recommends, at OWASP's minimum setting (csww_portal/hashers.py);

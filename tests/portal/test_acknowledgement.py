@@ -19,8 +19,10 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.core.management import call_command
+from django.db import connection
 from django.http.multipartparser import MultiPartParser
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -163,6 +165,29 @@ def test_the_checksum_is_taken_by_the_worker_that_reads_the_file(
     assert Upload.objects.get().sha256 == ""  # the acknowledgement leaves it out
     assert tasks.work_once() == "done"
     assert Upload.objects.get().sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_the_acknowledgements_statements_are_prepared_on_postgresql(
+    login: Callable[[str], Client], queued: None
+) -> None:
+    """On PostgreSQL the session, the person, the return and the insert are each prepared on
+    the server once per connection; on SQLite they go through Django's cursor."""
+    client = login("submitter")
+    with CaptureQueriesContext(connection) as through_django:
+        response = upload(client, xml(valid_return()))
+    assert response.status_code == 302 and Upload.objects.count() == 1
+    tables = ("django_session", "auth_user", "csww_portal_lareturn", "csww_portal_upload")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [row[0] for row in cursor.fetchall()]
+        for table in tables:
+            assert any(table in sql for sql in prepared), (table, prepared)
+        assert not any("csww_portal_lareturn r" in q["sql"] for q in through_django)
+    else:
+        said = [q["sql"] for q in through_django.captured_queries]
+        for table in tables:
+            assert any(table in sql for sql in said), table
 
 
 def test_a_form_the_reader_leaves_is_read_by_django_as_before(
