@@ -172,8 +172,8 @@ def _checksum(upload: Upload, data: bytes) -> None:
     acknowledgement leaves it out: it cost a tenth of the acknowledgement's CPU). The file was
     flushed to disk before its row was inserted and is never written again, so these are the
     bytes received."""
-    if upload.sha256 or not storage.kept(upload):
-        return
+    if upload.sha256 or not storage.kept(upload) or len(data) != upload.size:
+        return  # a file gone or cut short is not the one received: no checksum is made up
     upload.sha256 = hashlib.sha256(data).hexdigest()
     Upload.objects.filter(pk=upload.pk, sha256="").update(sha256=upload.sha256)
 

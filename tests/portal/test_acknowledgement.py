@@ -167,6 +167,18 @@ def test_the_checksum_is_taken_by_the_worker_that_reads_the_file(
     assert Upload.objects.get().sha256 == hashlib.sha256(data).hexdigest()
 
 
+def test_no_checksum_is_recorded_for_a_stored_file_that_is_not_whole(
+    login: Callable[[str], Client], queued: None
+) -> None:
+    data = xml(valid_return())
+    upload(login("submitter"), data)
+    stored = Upload.objects.get()
+    path = Path(settings.CSWW_FILES_DIR) / stored.stored
+    path.write_bytes(data[: len(data) // 2])  # cut short on disk after the acknowledgement
+    tasks.work_once()
+    assert Upload.objects.get().sha256 == ""
+
+
 def test_the_acknowledgements_statements_are_prepared_on_postgresql(
     login: Callable[[str], Client], queued: None
 ) -> None:
