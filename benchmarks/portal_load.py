@@ -2,7 +2,7 @@
 uploading a 1,000-worker return, then following its check until the results are ready.
 
     .venv/bin/python benchmarks/portal_load.py [--users 152] [--workers 1000] [--processes 2]
-        [--threads 16] [--check-workers 2] [--hasher argon2|pbkdf2] [--sign-in-only]
+        [--threads 16] [--at-once N] [--check-workers 2] [--hasher argon2|pbkdf2] [--sign-in-only]
         [--acks-first] [--database-url postgresql://postgres@127.0.0.1:5432/csww_load]
 
 The portal runs as ``csww serve`` (gunicorn, ``--processes`` web processes, default the number
@@ -123,9 +123,15 @@ CLI = [sys.executable, "-c", "from csww.cli.main import main; main()"]
 
 
 def start_server(
-    port: int, threads: int, env: dict[str, str], log: Path, processes: int | None = 1
+    port: int,
+    threads: int,
+    env: dict[str, str],
+    log: Path,
+    processes: int | None = 1,
+    at_once: int | None = None,
 ) -> subprocess.Popen[bytes]:
-    """``csww serve`` on loopback; ``processes`` None leaves it at the server's default."""
+    """``csww serve`` on loopback; ``processes`` or ``at_once`` None leaves it at the server's
+    default."""
     server = subprocess.Popen(
         [
             *CLI,
@@ -137,6 +143,7 @@ def start_server(
             "--threads",
             str(threads),
             *([] if processes is None else ["--processes", str(processes)]),
+            *([] if at_once is None else ["--at-once", str(at_once)]),
         ],
         env=env,
         stdout=log.open("wb"),
@@ -437,6 +444,13 @@ def parse_args() -> argparse.Namespace:
         help="web server processes (csww serve --processes; default: csww serve's own, the "
         "number of cores)",
     )
+    parser.add_argument(
+        "--at-once",
+        type=int,
+        default=None,
+        help="requests each web process works on at a time (csww serve --at-once; default: "
+        "csww serve's own)",
+    )
     parser.add_argument("--check-workers", type=int, default=2, help="csww worker processes")
     parser.add_argument("--hasher", choices=["argon2", "pbkdf2"], default="argon2")
     parser.add_argument("--sign-in-only", action="store_true")
@@ -492,7 +506,12 @@ class Run:
     def start(self) -> str:
         port = free_port()
         self.server = start_server(
-            port, self.args.threads, self.env, self.tmp / "server.log", self.args.processes
+            port,
+            self.args.threads,
+            self.env,
+            self.tmp / "server.log",
+            self.args.processes,
+            self.args.at_once,
         )
         if not (self.args.sign_in_only or self.args.acks_first or self.args.in_a_row):
             self.queue = start_workers(self.args.check_workers, self.env, self.tmp)
@@ -679,7 +698,8 @@ def main() -> None:
         run.stop()
     failures += [f"{u.code}: {u.failure}" for u in run.users if u.failure]
     print(
-        f"Server: csww serve ({args.processes or 'default'} processes of {args.threads} threads) and "
+        f"Server: csww serve ({args.processes or 'default'} processes of {args.threads} threads, "
+        f"{args.at_once or 'default'} at once) and "
         f"{len(run.queue)} csww worker processes; database "
         f"{'PostgreSQL' if args.database_url else 'SQLite'}; passwords {args.hasher}"
     )

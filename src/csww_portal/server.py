@@ -3,9 +3,10 @@ one address (``docs/portal.md``, "Serving").
 
 The master process sets Django up, runs the migrations and loads the WSGI application, closes
 its database connections (no connection crosses a fork), then forks the web processes, each
-with its own threads (gunicorn's ``gthread`` worker); it restarts any that dies. Nothing a
-request relies on is kept in one process: sessions, throttles, the upload rate limit and the
-queue are all in the database.
+with its own threads (gunicorn's ``gthread`` worker); it restarts any that dies. Of each
+process's threads, only ``at_once`` run the application at a time (``admission.py``). Nothing
+a request relies on is kept in one process: sessions, throttles, the upload rate limit and
+the queue are all in the database.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ import os
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers import gthread
+
+from csww_portal.admission import Turns
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +32,8 @@ def options(host: str, port: int, *, processes: int, threads: int) -> dict[str, 
     return {
         "bind": [bind_address(host, port)],
         "workers": processes,
-        "worker_class": "gthread",
+        # gunicorn's gthread worker, at most --at-once requests handled at a time.
+        "worker_class": f"{__name__}.PortalWorker",
         "threads": threads,
         # Every LA's user (152) may hold a keep-alive connection at the deadline, and API
         # clients more: idle ones wait in the process's poller, not in a thread.
@@ -50,18 +55,41 @@ def options(host: str, port: int, *, processes: int, threads: int) -> dict[str, 
     }
 
 
+class PortalWorker(gthread.ThreadWorker):
+    """gunicorn's ``gthread`` worker, handling at most ``at_once`` requests at a time: each
+    connection with a request waiting is handled (read, answered, written) in a turn
+    (``admission.py``). ``at_once`` is set before the processes are forked."""
+
+    at_once = 2
+
+    def init_process(self) -> None:
+        self.turns = Turns(min(self.at_once, self.cfg.threads))
+        super().init_process()
+
+    def handle(self, conn: Any) -> Any:
+        # A new connection's first request may be slow to come: it is waited for outside a
+        # turn, then passed to the poller if it has not come, as gthread itself does.
+        new = not conn.initialized and not conn.data_ready
+        if new and not conn.wait_for_data(gthread.DEFAULT_WORKER_DATA_TIMEOUT):
+            return gthread._DEFER
+        with self.turns.turn():
+            return super().handle(conn)
+
+
 class PortalServer(BaseApplication):
     """gunicorn with the portal's settings, the application already loaded."""
 
-    def __init__(self, settings: dict[str, Any], check_workers: int = 0) -> None:
+    def __init__(self, settings: dict[str, Any], check_workers: int = 0, at_once: int = 2) -> None:
         self.settings = settings
         self.check_workers = check_workers
+        self.at_once = at_once
         super().__init__()
 
     def load_config(self) -> None:
         for key, value in self.settings.items():
             if value is not None:
                 self.cfg.set(key, value)
+        PortalWorker.at_once = self.at_once
         if self.check_workers:
             self.cfg.set("post_worker_init", self._start_check_workers)
 
@@ -76,9 +104,12 @@ class PortalServer(BaseApplication):
         start_check_workers(self.check_workers)
 
 
-def run(host: str, port: int, *, processes: int, threads: int, check_workers: int) -> None:
+def run(
+    host: str, port: int, *, processes: int, threads: int, check_workers: int, at_once: int = 2
+) -> None:
     """Serve until stopped (Ctrl+C or SIGTERM: requests in hand are finished first)."""
     from django.db import connections
 
     connections.close_all()  # the master's connections (the migrations') stay behind
-    PortalServer(options(host, port, processes=processes, threads=threads), check_workers).run()
+    settings = options(host, port, processes=processes, threads=threads)
+    PortalServer(settings, check_workers, at_once=min(at_once, threads)).run()

@@ -65,7 +65,9 @@ def check_port(host: str, port: int) -> None:
             sys.exit(2)
 
 
-def _run(host: str, port: int, demo: bool, threads: int, workers: int, processes: int) -> None:
+def _run(
+    host: str, port: int, demo: bool, threads: int, workers: int, processes: int, at_once: int = 2
+) -> None:
     from django.core.management import call_command
 
     check_port(host, port)
@@ -88,14 +90,17 @@ def _run(host: str, port: int, demo: bool, threads: int, workers: int, processes
         return
     click.echo(
         f"Serving the CSWW collection portal on http://{host}:{port}/ with {processes} "
-        f"process{'es' * (processes != 1)} of {threads} threads (Ctrl+C stops it)"
+        f"process{'es' * (processes != 1)} of {threads} threads, {min(at_once, threads)} of them "
+        "at work at once (Ctrl+C stops it)"
     )
     if workers:
         click.echo(
             f"Checking uploads with {workers} worker thread{'s' * (workers != 1)} in each process"
         )
     sys.stdout.flush()
-    server.run(host, port, processes=processes, threads=threads, check_workers=workers)
+    server.run(
+        host, port, processes=processes, threads=threads, check_workers=workers, at_once=at_once
+    )
 
 
 def _seed_demo() -> None:
@@ -193,7 +198,11 @@ def _start_check_workers(count: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option(
-    "--threads", default=16, show_default=True, type=int, help="Worker threads of the WSGI server."
+    "--threads",
+    default=16,
+    show_default=True,
+    type=int,
+    help="Threads of each web process: requests in progress, of which --at-once run at a time.",
 )
 @click.option(
     "--processes",
@@ -203,6 +212,14 @@ def _start_check_workers(count: int) -> None:
     help="Web server processes behind the one address, each with --threads threads.",
 )
 @click.option(
+    "--at-once",
+    default=2,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Requests each process works on at a time; its other threads wait their turn "
+    "(docs/portal.md, 'Serving').",
+)
+@click.option(
     "--check-workers",
     default=0,
     show_default=True,
@@ -210,11 +227,17 @@ def _start_check_workers(count: int) -> None:
     help="Threads in each web process that check uploads; otherwise run `csww worker` beside it.",
 )
 def serve_command(
-    demo: bool, host: str, port: int, threads: int, processes: int, check_workers: int
+    demo: bool,
+    host: str,
+    port: int,
+    threads: int,
+    processes: int,
+    at_once: int,
+    check_workers: int,
 ) -> None:
     """Run the collection portal. Configure with DATABASE_URL and SECRET_KEY (see docs/portal.md)."""
     _django(demo=demo)
-    _run(host, port, demo, threads, check_workers, processes)
+    _run(host, port, demo, threads, check_workers, processes, at_once)
 
 
 @click.command("demo")

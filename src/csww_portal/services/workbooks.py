@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from csww_portal import admission
 from csww_portal.models import ReturnVersion
 from csww_portal.services import exports, workbook_leases
 
@@ -76,7 +77,8 @@ def workbook(version: ReturnVersion, year: int) -> Path:
             break
         if time.monotonic() >= deadline:
             raise NotReady
-        time.sleep(POLL_SECONDS)
+        with admission.waiting():  # another process's CPU, not this one's: turn given up
+            time.sleep(POLL_SECONDS)
     return path
 
 
@@ -96,11 +98,18 @@ def _make(version: ReturnVersion, year: int, path: Path, lease: workbook_leases.
             future: Future[None] = maker.submit(exports.make_workbook_file, xml, year, str(path))
         else:
             future = maker.submit(make, xml, year, str(path))
-        while not wait([future], timeout=RENEW_SECONDS).done:
+        while not _made_within(future, RENEW_SECONDS):
             if not workbook_leases.renew(lease, LEASE_SECONDS):
                 log.warning("the lease on making version %s's workbook was lost", version.pk)
         future.result()  # the maker's error, if it failed
     log.info("workbook made for return=%s version=%s", version.la_return_id, version.pk)
+
+
+def _made_within(future: Future[None], seconds: float) -> bool:
+    """Wait for the maker with this request's turn given up (the maker is a process of its
+    own, or a thread of this one that needs the turn's CPU itself)."""
+    with admission.waiting():
+        return bool(wait([future], timeout=seconds).done)
 
 
 @receiver(post_delete, sender=ReturnVersion)
