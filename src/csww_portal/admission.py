@@ -21,6 +21,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+AT_ONCE = 2  # csww serve's default: measured best on two cores (docs/benchmarks-portal.md)
+
 _held = threading.local()  # the turns this thread holds one of, while it holds one
 
 
@@ -30,7 +32,6 @@ class Turns:
     def __init__(self, at_once: int) -> None:
         if at_once < 1:
             raise ValueError("at_once must be at least 1")
-        self.at_once = at_once
         self._semaphore = threading.BoundedSemaphore(at_once)
 
     @contextmanager

@@ -18,7 +18,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 from gunicorn.workers import gthread
 
-from csww_portal.admission import Turns
+from csww_portal.admission import AT_ONCE, Turns
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +60,10 @@ class PortalWorker(gthread.ThreadWorker):
     connection with a request waiting is handled (read, answered, written) in a turn
     (``admission.py``). ``at_once`` is set before the processes are forked."""
 
-    at_once = 2
+    at_once = AT_ONCE
 
     def init_process(self) -> None:
-        self.turns = Turns(min(self.at_once, self.cfg.threads))
+        self.turns = Turns(self.at_once)
         super().init_process()
 
     def handle(self, conn: Any) -> Any:
@@ -79,7 +79,9 @@ class PortalWorker(gthread.ThreadWorker):
 class PortalServer(BaseApplication):
     """gunicorn with the portal's settings, the application already loaded."""
 
-    def __init__(self, settings: dict[str, Any], check_workers: int = 0, at_once: int = 2) -> None:
+    def __init__(
+        self, settings: dict[str, Any], check_workers: int = 0, at_once: int = AT_ONCE
+    ) -> None:
         self.settings = settings
         self.check_workers = check_workers
         self.at_once = at_once
@@ -105,11 +107,11 @@ class PortalServer(BaseApplication):
 
 
 def run(
-    host: str, port: int, *, processes: int, threads: int, check_workers: int, at_once: int = 2
+    host: str, port: int, *, processes: int, threads: int, check_workers: int, at_once: int
 ) -> None:
     """Serve until stopped (Ctrl+C or SIGTERM: requests in hand are finished first)."""
     from django.db import connections
 
     connections.close_all()  # the master's connections (the migrations') stay behind
     settings = options(host, port, processes=processes, threads=threads)
-    PortalServer(settings, check_workers, at_once=min(at_once, threads)).run()
+    PortalServer(settings, check_workers, at_once=at_once).run()

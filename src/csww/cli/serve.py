@@ -66,7 +66,13 @@ def check_port(host: str, port: int) -> None:
 
 
 def _run(
-    host: str, port: int, demo: bool, threads: int, workers: int, processes: int, at_once: int = 2
+    host: str,
+    port: int,
+    demo: bool,
+    threads: int,
+    workers: int,
+    processes: int,
+    at_once: int | None = None,
 ) -> None:
     from django.core.management import call_command
 
@@ -85,9 +91,11 @@ def _run(
     click.echo(f"Database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME', '')}")
     try:
         from csww_portal import server
+        from csww_portal.admission import AT_ONCE
     except ImportError:  # gunicorn is for Unix: elsewhere, one waitress process
         _serve_one_process(host, port, threads, workers)
         return
+    at_once = at_once or AT_ONCE
     click.echo(
         f"Serving the CSWW collection portal on http://{host}:{port}/ with {processes} "
         f"process{'es' * (processes != 1)} of {threads} threads, {min(at_once, threads)} of them "
@@ -213,11 +221,10 @@ def _start_check_workers(count: int) -> None:
 )
 @click.option(
     "--at-once",
-    default=2,
-    show_default=True,
+    default=None,
     type=click.IntRange(min=1),
     help="Requests each process works on at a time; its other threads wait their turn "
-    "(docs/portal.md, 'Serving').",
+    "(default 2: docs/portal.md, 'Serving').",
 )
 @click.option(
     "--check-workers",
@@ -232,7 +239,7 @@ def serve_command(
     port: int,
     threads: int,
     processes: int,
-    at_once: int,
+    at_once: int | None,
     check_workers: int,
 ) -> None:
     """Run the collection portal. Configure with DATABASE_URL and SECRET_KEY (see docs/portal.md)."""
