@@ -3,6 +3,7 @@ purpose gives its turn up (``csww_portal/admission.py``, ``server.PortalWorker``
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from typing import Any
@@ -116,6 +117,28 @@ def test_csww_serve_uses_the_portal_worker() -> None:
     options = server.options("127.0.0.1", 8000, processes=2, threads=16)
     assert options["worker_class"] == "csww_portal.server.PortalWorker"
     assert options["threads"] == 16
+
+
+def test_what_the_server_loaded_is_frozen_before_the_fork() -> None:
+    """The application and everything loaded with it are out of the collector's sight (its
+    full collections no longer walk them); cycles made afterwards are still collected."""
+    application = server.PortalServer(
+        server.options("127.0.0.1", 8000, processes=2, threads=4)
+    ).load()
+    try:
+        assert gc.get_freeze_count() > 0
+        assert not any(o is application for o in gc.get_objects())
+
+        class Cycle:
+            other: object = None
+
+        made = Cycle()
+        made.other = made
+        assert any(o is made for o in gc.get_objects())
+        del made
+        assert gc.collect() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_waiting_gives_the_turn_up_and_takes_one_again() -> None:
