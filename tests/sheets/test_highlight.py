@@ -139,3 +139,34 @@ def test_cli_validate_format_xlsx(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1
     assert openpyxl.load_workbook(tmp_path / "h.xlsx")["Workers"]["C5"].fill.fgColor.rgb == RED
+
+
+def test_a_repeated_item_is_marked_where_it_is_repeated(tmp_path: Path) -> None:
+    """An XML record giving FTE twice: the first value is in the FTE column, the repeat among
+    the record's other items; rule 902 marks the repeat, not the value kept."""
+    write(
+        make_return(
+            [
+                make_worker("inpost", SWENo="SW100001", FTE="0.5"),
+                make_worker("inpost", SWENo="SW100002", FTE="0.8"),
+            ]
+        ),
+        tmp_path / "r.xml",
+    )
+    text = (tmp_path / "r.xml").read_text(encoding="utf-8")
+    assert text.count("<FTE>0.8</FTE>") == 1
+    (tmp_path / "r.xml").write_text(
+        text.replace("<FTE>0.8</FTE>", "<FTE>0.8</FTE><FTE>0.6</FTE>"), encoding="utf-8"
+    )
+    report = validate(tmp_path / "r.xml")
+    assert [(i.rule, i.field, i.value) for i in report.issues if i.rule == "902"] == [
+        ("902", "FTE", "0.6")
+    ]
+    write_highlighted(tmp_path / "r.xml", report, tmp_path / "h.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "h.xlsx")["Workers"]
+    marked = [c for row in ws.iter_rows() for c in row if c.comment and "902" in c.comment.text]
+    assert len(marked) == 1
+    repeat = marked[0]
+    assert repeat.value == "0.6" and repeat.fill.fgColor.rgb == RED
+    assert ws.cell(row=repeat.row, column=repeat.column - 1).value == "FTE"
+    assert ws["C5"].value == "0.8" and ws["C5"].comment is None

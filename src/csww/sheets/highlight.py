@@ -22,9 +22,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from csww.model import Return
 from csww.report.describe import described, item_label
 from csww.report.model import Issue, Report
+from csww.rules.structure import REPEATED_ITEM
 from csww.sheets.convert import to_workbook
 from csww.sheets.guidance import LINE_HEIGHT, lines_needed
-from csww.sheets.layout import split_ref
+from csww.sheets.layout import PartKey, split_ref
 from csww.sheets.printing import fit_width
 from csww.sheets.rows import SheetError
 from csww.sheets.template import Placement
@@ -60,7 +61,7 @@ def _read(source: Path) -> Return:
 
 def locate(issue: Issue, placement: Placement, spec: Spec) -> str | None:
     """The cell holding the item an issue is about, in a workbook built from the return."""
-    keys = (
+    keys: list[tuple[PartKey, int | None]] = (
         [("workers", issue.record)]
         if issue.record is not None
         else [("header", None), ("la", None)]
@@ -68,22 +69,43 @@ def locate(issue: Issue, placement: Placement, spec: Spec) -> str | None:
     if issue.record is None and issue.field in spec.la:
         keys.reverse()
     if issue.field:
-        for part, index in keys:
-            ref = placement.cells.get((part, index, issue.field))  # type: ignore[arg-type]
-            if ref is not None:
-                return ref
-        for key in keys:
-            pairs = placement.pairs.get(key, [])  # type: ignore[arg-type]
-            matching = [ref for element, _t, ref in pairs if element == issue.field]
-            exact = [
-                ref
-                for element, text, ref in pairs
-                if element == issue.field and text == (issue.value or "")
-            ]
-            if exact or matching:
-                return (exact or matching)[-1 if issue.rule == "902" else 0]
+        # A repeated item is marked where it is repeated (in the record's other items), the
+        # item's own column holding its first value; any other issue at the item's column.
+        repeated = issue.rule == REPEATED_ITEM.id
+        found = (_in_pairs if repeated else _in_columns)(issue, placement, keys)
+        found = found or (_in_columns if repeated else _in_pairs)(issue, placement, keys)
+        if found:
+            return found
     if issue.record is not None:
         return placement.rows.get(("workers", issue.record))
+    return None
+
+
+def _in_columns(
+    issue: Issue, placement: Placement, keys: list[tuple[PartKey, int | None]]
+) -> str | None:
+    for part, index in keys:
+        ref = placement.cells.get((part, index, issue.field or ""))
+        if ref is not None:
+            return ref
+    return None
+
+
+def _in_pairs(
+    issue: Issue, placement: Placement, keys: list[tuple[PartKey, int | None]]
+) -> str | None:
+    """The item among the record's other items: the occurrence holding the issue's value,
+    else the first (the last, for a repeated item)."""
+    for key in keys:
+        pairs = placement.pairs.get(key, [])
+        matching = [ref for element, _t, ref in pairs if element == issue.field]
+        exact = [
+            ref
+            for element, text, ref in pairs
+            if element == issue.field and text == (issue.value or "")
+        ]
+        if exact or matching:
+            return (exact or matching)[-1 if issue.rule == REPEATED_ITEM.id else 0]
     return None
 
 
