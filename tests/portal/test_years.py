@@ -5,13 +5,15 @@ LA's submitted return of the year before (the continuity queries, 72x)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.test import Client
 
 from csww.model import Return
 from csww_portal.models import Collection, Upload
+from csww_portal.services import versions
 from tests.factories import make_return
-from tests.portal.conftest import YEAR, the_return, upload, xml
+from tests.portal.conftest import YEAR, record_id, the_return, upload, xml
 from tests.portal.test_workforce_flows import last_year, scenario  # noqa: F401  (a fixture)
 
 
@@ -37,6 +39,40 @@ def test_an_upload_is_compared_with_last_years_submitted_return(
     assert current is not None
     rules = {issue["rule"] for issue in current.report["issues"]}
     assert {"723Q", "725Q"} <= rules  # the continuity queries, in the upload's own results
+
+
+def _continuity_rules() -> set[str]:
+    current = the_return().current
+    assert current is not None
+    return {i["rule"] for i in current.report["issues"] if i["rule"].startswith("72")}
+
+
+def test_an_edit_or_a_restore_keeps_the_continuity_queries(
+    login: Callable[[str], Client],
+    people: dict[str, Any],
+    last_year: Collection,  # noqa: F811
+) -> None:
+    """Every new version is checked against last year's return, not only an upload's: an
+    edit elsewhere, an LA-level save or a restore must not clear a continuity query."""
+    scenario(login)
+    assert {"723Q", "725Q"} <= _continuity_rules()
+    uploaded = the_return().current
+    assert uploaded is not None
+    submitter = people["submitter"]
+    versions.edit_worker(
+        the_return(), submitter, record_id(2), {"FTE": "0.8"}, base=uploaded.number
+    )
+    assert {"723Q", "725Q"} <= _continuity_rules()
+    current = the_return().current
+    assert current is not None
+    versions.edit_la_level(the_return(), submitter, {}, base=current.number)
+    assert {"723Q", "725Q"} <= _continuity_rules()
+    current = the_return().current
+    assert current is not None
+    versions.restore(the_return(), submitter, uploaded.number, base=current.number)
+    restored = the_return().current
+    assert restored is not None and restored.number > current.number
+    assert {"723Q", "725Q"} <= _continuity_rules()
 
 
 def test_a_2025_return_loads_in_a_2025_collection_with_its_pay_items(

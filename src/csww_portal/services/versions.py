@@ -65,11 +65,15 @@ def check(
     ret: Return,
     notes: list[StructureNote],
     year: int,
+    *,
+    previous: bytes | None,
     source: str | None = None,
     cell_issues: list[Issue] | None = None,
-    previous: bytes | None = None,
 ) -> Report:
-    """The core's verdict on a return (the only place the portal asks for one)."""
+    """The core's verdict on a return (the only place the portal asks for one). ``previous``
+    is the LA's submitted return of the year before (:func:`last_years_return`), which every
+    check is given, so that no version (an upload, an edit, a restore) loses the continuity
+    queries (72x) the others have."""
     report = validate_return(
         ret, year=year, notes=notes, extra_issues=cell_issues or (), previous=previous
     )
@@ -459,7 +463,13 @@ def _edit(
         parsed, notes = current_return(locked)
         ids = identity.ids_of(locked, current, parsed)
         description = change(parsed, ids)
-        report = check(parsed, notes, locked.collection.year, source=current.report.get("source"))
+        report = check(
+            parsed,
+            notes,
+            locked.collection.year,
+            previous=last_years_return(locked),
+            source=current.report.get("source"),
+        )
         version = _new_version(
             locked,
             user,
@@ -564,7 +574,13 @@ def restore(ret: LAReturn, user: Any, number: int, *, base: int | None) -> Retur
             raise WorkflowError(f"There is no version {number}.")
         data = old.xml_bytes()
         parsed, notes = read_with_notes(data)
-        report = check(parsed, notes, locked.collection.year, source=old.report.get("source"))
+        report = check(
+            parsed,
+            notes,
+            locked.collection.year,
+            previous=last_years_return(locked),
+            source=old.report.get("source"),
+        )
         version = _new_version(
             locked,
             user,
