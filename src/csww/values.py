@@ -32,6 +32,11 @@ def decimal_places(text: str) -> int:
     return 0 if point < 0 else len(text) - point - 1
 
 
+def places_text(places: int) -> str:
+    """ "1 decimal place", "2 decimal places": an item's precision in words."""
+    return f"{places} decimal place{'' if places == 1 else 's'}"
+
+
 def parse_integer(text: str | None) -> int | None:
     if not text or _INTEGER.fullmatch(text) is None:
         return None

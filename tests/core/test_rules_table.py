@@ -1397,3 +1397,21 @@ def test_year_dependent_rules_are_declared_for_the_right_years() -> None:
     assert RULES["513"].applies_to(2018) and not RULES["513"].applies_to(2017)
     assert RULES["514Q"].applies_to(2017) and not RULES["514Q"].applies_to(2018)
     assert RULES["515Q"].applies_to(2018) and not RULES["515Q"].applies_to(2017)
+
+
+def test_an_items_precision_is_written_in_agreeing_words() -> None:
+    """ContractWeeks allows one decimal place: its rule and the portal's hint say "1 decimal
+    place", never "1 decimal places"; FTE's six say "6 decimal places"."""
+    from csww.rules.items import item_messages
+    from csww.spec import load_spec
+    from csww.values import places_text
+
+    assert places_text(1) == "1 decimal place"
+    assert places_text(6) == "6 decimal places"
+    for year in (2017, 2026):
+        spec = load_spec(year)
+        assert spec.worker["ContractWeeks"].dp == 1
+        words = " ".join(item_messages(spec).values())
+        assert "at most 1 decimal place" in words
+        assert "1 decimal places" not in words
+        assert "at most 6 decimal places" in words

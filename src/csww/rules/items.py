@@ -18,7 +18,14 @@ import polars as pl
 from csww.rules.notes import NOTES, Noted, note_rules
 from csww.rules.registry import Context, declare
 from csww.spec import CATEGORIES, CATEGORY_LABELS, Item, Spec, available_years, load_spec
-from csww.values import decimal_places, parse_date, parse_datetime, parse_decimal, parse_integer
+from csww.values import (
+    decimal_places,
+    parse_date,
+    parse_datetime,
+    parse_decimal,
+    parse_integer,
+    places_text,
+)
 
 LABELLED_CODES = 10
 REGNO = re.compile(r"[A-Za-z]{2}\d{1,10}", re.ASCII)
@@ -50,7 +57,7 @@ def describe_format(item: Item, spec: Spec) -> str:
     if item.type == "decimal":
         return (
             f"a number from {_fmt_number(item.min)} to {_fmt_number(item.max)} "
-            f"with at most {item.dp} decimal places"
+            f"with at most {places_text(item.dp)}"
         )
     if item.type == "integer":
         return f"a whole number from {_fmt_number(item.min)} to {_fmt_number(item.max)}"

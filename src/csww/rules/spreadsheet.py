@@ -122,7 +122,7 @@ IGNORED_COLUMN = declare(
 TOO_PRECISE = declare(
     "961",
     "error",
-    "{name}: the value has more decimal places than the item allows (at most {places}), as a formula such as =30/37 gives. Round it: type the value to {places} decimal places, or wrap the formula in ROUND, for example =ROUND(30/37,{places}).",
+    "{name}: the value has more decimal places than the item allows (at most {places}), as a formula such as =30/37 gives. Round it: type the value with no more decimal places than that, or wrap the formula in ROUND, for example =ROUND(30/37,{places}).",
     items=(),
     section=f"{SECTION}; Data items (the item's format)",
     scope="structure",

@@ -46,6 +46,7 @@ from csww.sheets.layout import (
 )
 from csww.sheets.printing import readable_scale
 from csww.spec import Item, Spec
+from csww.values import places_text
 
 LAST_ROW = 1048576
 FILLS = {
@@ -146,7 +147,7 @@ def _validation(item: Item, spec: Spec, lists: dict[str, str], sqref: str) -> Da
             error=f"Type a {'whole ' if whole else ''}number from {_num(lo)} to {_num(hi)}.",
         )
         prompt = f"A {'whole ' if whole else ''}number from {_num(lo)} to {_num(hi)}"
-        prompt += f", at most {item.dp} decimal place{'s' * (item.dp != 1)}." if item.dp else "."
+        prompt += f", at most {places_text(item.dp)}." if item.dp else "."
     elif kind in ("regno", "text") and item.max_length:
         dv = DataValidation(
             type="textLength",

@@ -18,6 +18,7 @@ from django.urls import reverse
 from csww.model import Record, category_of
 from csww.report.model import Issue
 from csww.spec import CATEGORY_LABELS, Item, Spec, spec_for
+from csww.values import places_text
 from csww_portal.access import la_view
 from csww_portal.models import LAReturn
 from csww_portal.services import identity, overlay, results, status, versions
@@ -44,7 +45,7 @@ def _hint(item: Item) -> str:
             if item.min is not None and item.max is not None
             else ""
         )
-        return f"A number{limits}, up to {item.dp} decimal places."
+        return f"A number{limits}, up to {places_text(item.dp)}."
     if item.type == "integer":
         return "A whole number."
     if item.type == "regno":
