@@ -32,8 +32,10 @@ def decimal_places(text: str) -> int:
     return 0 if point < 0 else len(text) - point - 1
 
 
-def places_text(places: int) -> str:
-    """ "1 decimal place", "2 decimal places": an item's precision in words."""
+def places_text(places: int | None) -> str:
+    """An item's precision in words: "1 decimal place", "2 decimal places" (None: no limit)."""
+    if places is None:
+        return "any number of decimal places"
     return f"{places} decimal place{'' if places == 1 else 's'}"
 
 

@@ -1,10 +1,13 @@
-"""Security headers on every response, and no caching of pages that hold return data."""
+"""Security headers on every response, no caching of pages that hold return data, and every
+error answered as the portal answers errors (a GOV.UK page, or JSON under /api/)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+
+from csww_portal.views import errors
 
 CSP = "; ".join(
     [
@@ -37,4 +40,39 @@ class SecurityHeadersMiddleware:
         )
         if not request.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+class ErrorResponsesMiddleware:
+    """Errors the portal's handlers would not otherwise see, answered as they answer:
+
+    - a body sent in chunks with no ``Content-Length`` (which Django reads as empty, so the
+      form would fail its CSRF check or lose its file): 411, saying what to send;
+    - a method a view or API route does not take (Django's and django-ninja's bare 405):
+      a GOV.UK page, or JSON under /api/, with ``Allow`` kept;
+    - under /api/, any other error that is not JSON (a framework's plain ``Bad Request``):
+      the same status as ``{"detail": ...}``.
+    """
+
+    BODIES = frozenset({"POST", "PUT", "PATCH"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            request.method in self.BODIES
+            and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+            and not request.META.get("CONTENT_LENGTH")
+        ):
+            return errors.length_required(request)
+        response = self.get_response(request)
+        if response.status_code < 400 or response.streaming:
+            return response
+        if isinstance(response, HttpResponseNotAllowed):
+            return errors.not_allowed(request, response.get("Allow", ""))
+        if errors.is_api(request) and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return errors.as_api_problem(response)
         return response

@@ -60,6 +60,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csww_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Errors from outside the portal's handlers (a bare 405, a chunked body, a framework's
+    # plain-text error under /api/) answered as the portal answers errors.
+    "csww_portal.middleware.ErrorResponsesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -190,6 +193,8 @@ SESSION_COOKIE_SECURE = _secure
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
+# A form sent without its token, or an old one: the portal's own page, saying what to do.
+CSRF_FAILURE_VIEW = "csww_portal.views.errors.csrf_failure"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = _secure
 SECURE_CONTENT_TYPE_NOSNIFF = True

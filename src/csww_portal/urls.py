@@ -81,6 +81,7 @@ urlpatterns = [
 if settings.CSWW_ADMIN_ENABLED:  # off unless CSWW_PORTAL_ADMIN=1 (docs/portal.md)
     urlpatterns.append(path("admin/", admin.site.urls))
 
+handler400 = "csww_portal.views.errors.bad_request"
 handler403 = "csww_portal.views.errors.forbidden"
 handler404 = "csww_portal.views.errors.not_found"
 handler500 = "csww_portal.views.errors.server_error"

@@ -130,3 +130,91 @@ def test_a_body_just_over_the_limit_meets_the_portals_own_page(
         {"file": SimpleUploadedFile("a.xml", big)},
     )
     assert api.status_code == 413 and "smaller than 1 MB" in api.json()["detail"]
+
+
+def _bearer(people: dict[str, Any]) -> dict[str, str]:
+    raw, _ = tokens.issue(people["submitter"], "tests", by=people["submitter"])
+    return {"Authorization": f"Bearer {raw}"}
+
+
+@pytest.mark.parametrize("method", ["delete", "put", "patch", "options"])
+def test_a_method_the_api_does_not_take_is_answered_in_json(
+    people: dict[str, Any], method: str
+) -> None:
+    response = getattr(Client(), method)(
+        f"/api/v1/collections/{YEAR}/las/301/status", headers=_bearer(people)
+    )
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["detail"] == f"{method.upper()} is not allowed here. Allowed: GET."
+    assert response["Allow"] == "GET"
+
+
+def test_a_method_a_page_does_not_take_gets_the_portals_page(
+    login: Callable[[str], Client],
+) -> None:
+    response = login("submitter").get("/sign-out/")
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+    page = response.content.decode()
+    assert "This page cannot do that" in page and "govuk-header" in page
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "multipart/form-data",
+        "multipart/form-data; boundary=",
+        "multipart/form-data; boundary=" + "x" * 3000,
+    ],
+)
+def test_an_unreadable_form_sent_to_the_api_is_a_400_not_a_fault(
+    people: dict[str, Any], content_type: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.ERROR):
+        response = Client().generic(
+            "POST",
+            f"/api/v1/collections/{YEAR}/las/301/uploads",
+            b'--x\r\nContent-Disposition: form-data; name="file"\r\n\r\nabc\r\n--x--\r\n',
+            content_type=content_type,
+            headers=_bearer(people),
+        )
+    assert response.status_code == 400
+    assert "multipart/form-data" in response.json()["detail"]
+    assert not [r for r in caplog.records if r.exc_info], "no traceback is logged"
+
+
+def test_a_form_without_its_security_token_gets_the_portals_page(
+    people: dict[str, Any],
+) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people["submitter"])
+    response = client.post(la_url("upload"), {"return_file": ""})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "The form had expired" in page and "reload the page" in page
+    assert "CSRF verification failed" not in page
+
+
+@pytest.mark.parametrize("api", [False, True])
+def test_a_body_sent_in_chunks_is_refused_saying_what_to_send(
+    people: dict[str, Any], login: Callable[[str], Client], api: bool
+) -> None:
+    path = f"/api/v1/collections/{YEAR}/las/301/uploads" if api else la_url("upload")
+    client = Client() if api else login("submitter")
+    response = client.generic(
+        "POST",
+        path,
+        b"",
+        content_type="multipart/form-data; boundary=x",
+        headers={"Transfer-Encoding": "chunked", **(_bearer(people) if api else {})},
+    )
+    assert response.status_code == 411
+    text = response.json()["detail"] if api else response.content.decode()
+    assert "Content-Length" in text and "nothing was read" in text
+
+
+def test_a_host_the_portal_does_not_serve_gets_its_page(login: Callable[[str], Client]) -> None:
+    response = login("submitter").get("/", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert "The request could not be read" in response.content.decode()

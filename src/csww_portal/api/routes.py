@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from ninja import File, NinjaAPI, Query, Status, UploadedFile
 from ninja.errors import AuthenticationError, ValidationError
@@ -144,6 +145,17 @@ def _too_many(request: HttpRequest, exc: TooManyUploads) -> HttpResponse:
     response = _problem(request, exc.message, 429)
     response["Retry-After"] = str(exc.wait)
     return response
+
+
+@api.exception_handler(MultiPartParserError)
+def _unreadable_form(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A body that says it is a form but cannot be read as one (no boundary, a broken one)."""
+    return _problem(
+        request,
+        "The request body is not a multipart/form-data form that can be read: send the file "
+        "as the form field 'file', with the boundary your HTTP library writes.",
+        400,
+    )
 
 
 @api.exception_handler(Exception)
