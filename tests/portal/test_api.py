@@ -98,6 +98,9 @@ def test_the_round_trip_with_a_token(
     cli_output = CliRunner().invoke(cli, ["validate", str(path), "--format", "json"]).output
     assert report == json.loads(cli_output)  # the same JSON as csww validate --format json
 
+    future = Client().post(f"{BASE}/301/submit?version={10**20}", headers=auth)
+    assert future.status_code == 409
+    assert f"There is no version {10**20} of this return yet" in future.json()["detail"]
     blocked = Client().post(f"{BASE}/301/submit?version=1", headers=auth)
     assert blocked.status_code == 409 and "error" in blocked.json()["detail"]
     fixed = post_file(auth, xml(valid_return()), name="fixed.xml")

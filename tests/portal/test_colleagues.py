@@ -200,7 +200,9 @@ def test_the_approve_button_is_not_offered_to_the_person_who_submitted(
     Membership.objects.filter(user=people["submitter"]).update(role=Role.LA_APPROVER)
     client = login("submitter")
     upload(client, xml(_staff()))
-    client.post(la_url("submit"), {"base": "1"})
+    submitted = client.post(la_url("submit"), {"base": "1"}, follow=True).content.decode()
+    assert "Another approver in your local authority can now approve it." in submitted
+    assert "Your approver can now approve it" not in submitted
     page = client.get(la_url("approve")).content.decode()
     assert "another person must approve it" in page and "Approve return</button>" not in page
     overview = client.get(la_url("overview")).content.decode()

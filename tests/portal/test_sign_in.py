@@ -173,3 +173,25 @@ def test_the_submitter_cannot_approve_their_own_return(login: Callable[[str], Cl
     other.force_login(second)
     other.post(la_url("approve"), base())
     assert the_return().state == State.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("sent", "field"),
+    [
+        ({"username": "", "password": ""}, "id_username"),
+        ({"username": "", "password": ""}, "id_password"),
+        ({"username": "nobody", "password": "wrong password"}, "id_username"),
+    ],
+)
+def test_sign_in_errors_are_tied_to_their_fields(
+    people: dict[str, Any], sent: dict[str, str], field: str
+) -> None:
+    """GOV.UK's error pattern: each error message has an id, named by its input's
+    aria-describedby, so a screen reader reads it with the field."""
+    import re
+
+    page = Client().post("/sign-in/", sent).content.decode()
+    message = re.search(rf'<p class="govuk-error-message" id="{field}-error">(.*?)</p>', page)
+    assert message and "Error:" in message.group(1)
+    tag = re.search(rf'<input[^>]*id="{field}"[^>]*>', page)
+    assert tag and f'aria-describedby="{field}-error"' in tag.group(0)

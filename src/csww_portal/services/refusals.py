@@ -95,6 +95,11 @@ def stale_message(
                 "This was sent without saying which version of the return it was made from, "
                 f"so nothing was saved: {what}."
             )
+        elif base > current.number:
+            now = (
+                f"There is no version {base} of this return yet, so nothing was saved: {what}. "
+                "Send the number of the version the change was made from."
+            )
         else:
             now = f"The return has changed since you opened this page: {what}. Nothing was saved."
     if restoring is not None:

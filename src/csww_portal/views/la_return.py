@@ -154,7 +154,13 @@ def submit(request: HttpRequest, ret: LAReturn) -> HttpResponse:
             ret.refresh_from_db()
             refused = refusal(exc, "#submit-form" if _can_submit(ret) else "#blockers")
         else:
-            messages.success(request, "Return submitted. Your approver can now approve it.")
+            # The person who submits never approves (a second pair of eyes): say who can.
+            messages.success(
+                request,
+                "Return submitted. Another approver in your local authority can now approve it."
+                if can_approve(request.user)
+                else "Return submitted. Your approver can now approve it.",
+            )
             return redirect("csww_portal:overview", ret.collection.year, ret.la.code)
     blockers = status.submit_blockers(ret)
     return render(
