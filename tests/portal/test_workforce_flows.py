@@ -102,6 +102,9 @@ def test_dfe_sees_attrition_over_submitted_returns(
     # suppressed (one leaver), so England's, which would repeat it, is suppressed too.
     assert england == ["England", "2", *["c"] * 8]
     assert response.context["areas"][1][0] == "London" and "c" in response.context["areas"][1]
+    # The checking table counts people unsuppressed, and says it is not for publication.
+    assert response.context["agreement"]
+    assert "not for publication" in response.content.decode()
     csv = login("dfe").get(f"/dfe/collections/{YEAR}/flows/attrition.csv")
     assert csv.status_code == 200 and csv.content.decode().startswith("time_period,")
 
