@@ -12,6 +12,8 @@ from csww.cla.spec import spec_for
 from csww.cla.typing import typed
 from csww.core import RuleInputs, evaluate
 from tests.cla.cla_frames import LA, check, clean, tables
+from tests.cla.test_rules_adoption import FIRING as ADOPTION_FIRING
+from tests.cla.test_rules_adoption import NEAR_MISS as ADOPTION_NEAR_MISS
 from tests.cla.test_rules_cases import FIRING, NEAR_MISS
 
 DIRECT = {"164", "179", "411"}
@@ -68,8 +70,8 @@ def test_411_location_disagrees_with_placement_la() -> None:
 
 
 def test_every_rule_has_a_firing_and_a_near_miss_case() -> None:
-    firing = {c.rule for c in FIRING} | DIRECT
-    quiet = {c.rule for c in NEAR_MISS} | DIRECT
+    firing = {c.rule for c in FIRING + ADOPTION_FIRING} | DIRECT
+    quiet = {c.rule for c in NEAR_MISS + ADOPTION_NEAR_MISS} | DIRECT
     ids = {r.id for r in CLA_RULES}
     assert ids - firing == set()
     assert ids - quiet == set()

@@ -5,12 +5,14 @@ episodes, and last year's), :mod:`reasons` (reason for placement change), :mod:`
 Ofsted URN), :mod:`care_leavers` (OC3 and the "not for" rules), :mod:`relevant_child` (OC3
 only for a relevant or former relevant child), :mod:`continuous_care` (nothing on adoption or
 leaving care for a child looked after 12 months), :mod:`placement` (postcodes, distance,
-placement LA and provider).
+placement LA and provider), :mod:`adoption` (the adoption record, decisions to place for
+adoption and placements for adoption, against each other and last year's decisions).
 """
 
 from __future__ import annotations
 
 from csww.cla.rules import (  # noqa: F401
+    adoption,
     care_leavers,
     chain,
     continuous_care,

@@ -23,6 +23,9 @@ from csww.cla.synth.places import PostcodePool, Providers
 
 FOSTER_SAME_CARER = {"U3": "U1", "U6": "U4"}  # short-term to long-term, same carer
 LS_NEXT = {"V2": ("C1", "C2"), "C1": ("C2",), "L2": ("C1", "V2")}
+# Reasons episode ceased: special guardianship made to former foster carers (E43 until
+# 2017-18; E45, E46 after): drawn only to end a foster placement (rule 516).
+SGO_FORMER_FOSTER_CARERS = ("E43", "E45", "E46")
 # Provider codes by placement type (DfE's 527-531 and 550: PR0 only with parents; PR1/PR2
 # not for P1, R2, R5; PR3 not for P1, adoption, K1, K2, foster).
 PROVIDERS = {
@@ -201,7 +204,12 @@ def episode_chain(
             out.append(replace(ep, dec=end, rec=draw(rng, mix)))
             return out
         if not temporary and rng.random() < leave_chance:
-            out.append(replace(ep, dec=end, rec=draw(rng, weights("ceasing", allowed=codes.rec))))
+            mix = weights("ceasing", allowed=codes.rec)
+            if ep.place not in codes.foster:
+                # Special guardianship to former foster carers follows a foster placement.
+                for code in SGO_FORMER_FOSTER_CARERS:
+                    mix.pop(code, None)
+            out.append(replace(ep, dec=end, rec=draw(rng, mix)))
             return out
         kind = "P" if temporary else draw(rng, weights("new_episode", allowed=codes.rne))
         if kind in ("L", "B", "U") and ep.ls not in LS_NEXT:
