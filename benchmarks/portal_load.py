@@ -497,6 +497,7 @@ class Run:
         self.users: list[User] = []
         self.cpu: dict[str, float] = {}
         self.sign_in_wall = self.wall = self.web_system = 0.0
+        self.speed_before = ""
         self.load: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     def web_cpu(self) -> float:
@@ -554,6 +555,9 @@ class Run:
         # The CPU is read once every user has read the upload form (a page each) and connected,
         # so that only the uploads are counted; then all go at once.
         start.wait()
+        # The machine's speed just before the burst, every user ready and idle (and just
+        # after, in acknowledgements()): a shared virtual machine's runs are read against it.
+        self.speed_before = python_speed() if acked is not None else ""
         self.web_system = tree_cpu_seconds(self.server.pid, system=True)
         before = (self.web_cpu(), postgres_cpu(), time.process_time(), client_system())
         start.wait()
@@ -588,6 +592,9 @@ class Run:
             f"{1000 * (web + db) / n:.2f} ms; this client {1000 * client / n:.2f} ms (system "
             f"{1000 * client_kernel / n:.2f} ms) "
             f"(load average {os.getloadavg()})"
+        )
+        print(
+            f"Machine speed just before the burst: {self.speed_before}; just after: {python_speed()}"
         )
 
     def finish_cpu(self) -> None:
