@@ -112,6 +112,7 @@ def la_view(*, change: bool = False) -> Callable[[LAView[P]], Callable[..., Http
         def wrapper(
             request: HttpRequest, year: int, la: str, *args: P.args, **kwargs: P.kwargs
         ) -> HttpResponseBase:
+            rows.want_return(year, la)  # read with the session, in one statement
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             reading = request.method in ("GET", "HEAD")

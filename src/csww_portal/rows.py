@@ -1,9 +1,17 @@
-"""What every request reads, in one prepared SQL statement each instead of a query built by
-the ORM each time: the session, the signed-in person with their role and LA, and the LA's
-return with its LA, collection and current version. Building those queries cost more CPU
-than the rest of an upload's acknowledgement (``docs/benchmarks-portal.md``); the model
-objects made here are the ones the ORM would make (``Model.from_db``), with the same fields
-loaded and the same related objects attached.
+"""What every request reads, in one prepared SQL statement instead of queries built by the
+ORM each time: the session, the signed-in person with their role and LA, and, on a page
+about one LA's return, that return with its LA, collection and current version. Building
+those queries cost more CPU than the rest of an upload's acknowledgement, and each round
+trip to the database costs both sides (``docs/benchmarks-portal.md``); the model objects
+made here are the ones the ORM would make (``Model.from_db``), with the same fields loaded
+and the same related objects attached.
+
+The session is read first (Django asks for it to find who is signed in), so it is read with
+the person beside it (``PortalSession.user``) and, when the view has said which return it
+is about (:func:`want_return`, from ``access.la_view``), with that return: one statement
+where there were three. What came with the session is kept for the rest of the request only
+(:class:`_Request`, begun with the request's session) and handed out once, to the lookup
+that asks for the same person or the same return; any other lookup reads the database.
 
 On PostgreSQL each statement is prepared once per connection and its values bound on the
 server (:func:`fetch_one`), so PostgreSQL plans it once, not on every request: planning
@@ -13,17 +21,27 @@ a second on one connection).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 
-from csww_portal.models import Collection, LAReturn, LocalAuthority, Membership, ReturnVersion
+from csww_portal.models import (
+    Collection,
+    LAReturn,
+    LocalAuthority,
+    Membership,
+    PortalSession,
+    ReturnVersion,
+)
 
 
 def _columns(model: type[Model], skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
@@ -79,20 +97,49 @@ RETURN = _columns(LAReturn)
 COLLECTION = _columns(Collection)
 VERSION = _columns(ReturnVersion, skip=("report", "xml", "record_ids"))
 
-USER_SQL = (
-    f"SELECT {_select([('u', User, USER), ('m', Membership, MEMBERSHIP), ('l', LocalAuthority, LA)])} "
-    f"FROM {User._meta.db_table} u "
+Part = tuple[str, type[Model], list[tuple[str, str]]]
+PERSON: list[Part] = [("u", User, USER), ("m", Membership, MEMBERSHIP), ("l", LocalAuthority, LA)]
+PERSON_JOINS = (
     f"LEFT JOIN {Membership._meta.db_table} m ON m.user_id = u.id "
     f"LEFT JOIN {LocalAuthority._meta.db_table} l ON l.id = m.la_id "
-    "WHERE u.id = %s"
 )
-RETURN_SQL = (
-    f"SELECT {_select([('r', LAReturn, RETURN), ('l', LocalAuthority, LA), ('c', Collection, COLLECTION), ('v', ReturnVersion, VERSION)])} "
-    f"FROM {LAReturn._meta.db_table} r "
-    f"JOIN {LocalAuthority._meta.db_table} l ON l.id = r.la_id "
-    f"JOIN {Collection._meta.db_table} c ON c.id = r.collection_id "
+THE_RETURN: list[Part] = [
+    ("r", LAReturn, RETURN),
+    ("rl", LocalAuthority, LA),
+    ("c", Collection, COLLECTION),
+    ("v", ReturnVersion, VERSION),
+]
+RETURN_JOINS = (
+    f"LEFT JOIN {LocalAuthority._meta.db_table} rl ON rl.id = r.la_id "
+    f"LEFT JOIN {Collection._meta.db_table} c ON c.id = r.collection_id "
     f"LEFT JOIN {ReturnVersion._meta.db_table} v ON v.id = r.current_id "
-    "WHERE c.year = %s AND l.code = %s"
+)
+# The year's collection and the LA's code name at most one return (both are unique, and
+# one_return_per_la): found by a subquery, so that a session with no such return still
+# gives its row.
+THE_RETURNS_ID = (
+    f"(SELECT r2.id FROM {LAReturn._meta.db_table} r2 "
+    f"JOIN {LocalAuthority._meta.db_table} l2 ON l2.id = r2.la_id "
+    f"JOIN {Collection._meta.db_table} c2 ON c2.id = r2.collection_id "
+    "WHERE c2.year = %s AND l2.code = %s)"
+)
+
+USER_SQL = f"SELECT {_select(PERSON)} FROM {User._meta.db_table} u {PERSON_JOINS}WHERE u.id = %s"
+RETURN_SQL = (
+    f"SELECT {_select(THE_RETURN)} FROM {LAReturn._meta.db_table} r {RETURN_JOINS}"
+    "WHERE c.year = %s AND rl.code = %s"
+)
+SESSION = PortalSession._meta.db_table
+SESSION_SQL = (
+    f"SELECT s.session_data, {_select(PERSON)} FROM {SESSION} s "
+    f"LEFT JOIN {User._meta.db_table} u ON u.id = s.user_id {PERSON_JOINS}"
+    "WHERE s.session_key = %s AND s.expire_date > %s"
+)
+SESSION_AND_RETURN_SQL = (
+    f"SELECT s.session_data, {_select(PERSON + THE_RETURN)} FROM {SESSION} s "
+    f"LEFT JOIN {User._meta.db_table} u ON u.id = s.user_id {PERSON_JOINS}"
+    f"LEFT JOIN {LAReturn._meta.db_table} r ON r.id = {THE_RETURNS_ID} {RETURN_JOINS}"
+    "WHERE s.session_key = %s AND s.expire_date > %s"
 )
 
 
@@ -100,64 +147,139 @@ def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
     """The first row of one statement: on PostgreSQL prepared once per connection and bound on
     the server (psycopg's own cursor; Django's binds on the client, which PostgreSQL must
     parse and plan each time); elsewhere through Django's cursor. Database errors are
-    Django's, as from any query."""
+    Django's, as from any query. The psycopg cursor is kept for the thread's connection (a
+    Django connection belongs to one thread), so that the loaders it made for each column's
+    type are made once, not on every statement."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
     connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
-        return cursor.fetchone()
+    raw = connection.connection
+    kept: psycopg.Cursor[Any] | None = getattr(_thread, "cursor", None)
+    if kept is None or kept.closed or kept.connection is not raw:
+        kept = _thread.cursor = psycopg.Cursor(raw)
+    with connection.wrap_database_errors:
+        kept.execute(sql, params, prepare=True)
+        return kept.fetchone()
 
 
-def user_with_role(user_id: Any) -> Any:
-    """The user with ``membership`` (and its ``la``) attached; None when there is none."""
-    row = fetch_one(USER_SQL, [user_id])
-    if row is None:
-        return None
-    user, at = _take(User, USER, row, 0)
+_thread = threading.local()
+
+
+@dataclass
+class _Request:
+    """What the request's session was read with, until the lookup it is for takes it."""
+
+    wanted: tuple[int, str] | None = None  # the return the view is about (year, LA code)
+    person: tuple[int, Any] | None = None  # (user id, the user)
+    the_return: tuple[tuple[int, str], LAReturn | None] | None = None
+
+
+_REQUEST: ContextVar[_Request | None] = ContextVar("csww_portal_rows_request", default=None)
+
+
+def begin_request() -> None:
+    """Forget whatever an earlier request read (called as each request's session is made)."""
+    _REQUEST.set(_Request())
+
+
+def want_return(year: int, code: str) -> None:
+    """Say which return this request is about, so that it is read with the session."""
+    request = _REQUEST.get()
+    if request is not None:
+        request.wanted = (year, code)
+
+
+def _person(row: tuple[Any, ...], at: int) -> tuple[Any, int]:
+    user, at = _take(User, USER, row, at)
     membership, at = _take(Membership, MEMBERSHIP, row, at)
     la, at = _take(LocalAuthority, LA, row, at)
-    assert user is not None
+    if user is None:
+        return None, at
     if membership is None:
         user._state.fields_cache["membership"] = None
     else:
         membership._state.fields_cache["la"] = la
         membership._state.fields_cache["user"] = user
         user._state.fields_cache["membership"] = membership
-    return user
+    return user, at
 
 
-def la_return(year: int, code: str) -> LAReturn | None:
-    """The LA's return in the year's collection, with ``la``, ``collection`` and ``current``
-    attached (the current version without its report, XML and record ids, read when used)."""
-    row = fetch_one(RETURN_SQL, [year, code])
-    if row is None:
-        return None
-    ret, at = _take(LAReturn, RETURN, row, 0)
+def _the_return(row: tuple[Any, ...], at: int) -> tuple[LAReturn | None, int]:
+    ret, at = _take(LAReturn, RETURN, row, at)
     la, at = _take(LocalAuthority, LA, row, at)
     collection, at = _take(Collection, COLLECTION, row, at)
     current, at = _take(ReturnVersion, VERSION, row, at)
-    assert isinstance(ret, LAReturn)
+    if ret is None:
+        return None, at
     ret._state.fields_cache["la"] = la
     ret._state.fields_cache["collection"] = collection
     ret._state.fields_cache["current"] = current
     if current is not None:
         current._state.fields_cache["la_return"] = ret
-    return ret
+    return ret, at
+
+
+def user_with_role(user_id: Any) -> Any:
+    """The user with ``membership`` (and its ``la``) attached; None when there is none."""
+    request = _REQUEST.get()
+    if request is not None and request.person is not None:
+        read_id, user = request.person
+        request.person = None  # handed out once
+        if read_id == user_id:
+            return user
+    row = fetch_one(USER_SQL, [user_id])
+    return None if row is None else _person(row, 0)[0]
+
+
+def la_return(year: int, code: str) -> LAReturn | None:
+    """The LA's return in the year's collection, with ``la``, ``collection`` and ``current``
+    attached (the current version without its report, XML and record ids, read when used)."""
+    request = _REQUEST.get()
+    if request is not None and request.the_return is not None:
+        key, found = request.the_return
+        request.the_return = None  # handed out once
+        if key == (year, code):
+            return found
+    row = fetch_one(RETURN_SQL, [year, code])
+    return None if row is None else _the_return(row, 0)[0]
 
 
 class SessionStore(DatabaseSessionStore):
-    """Django's database sessions, read by one prepared statement."""
+    """Django's database sessions (``PortalSession``), read by one prepared statement with
+    the person they name and, when the view has said which, the return it is about."""
+
+    def __init__(self, session_key: str | None = None) -> None:
+        begin_request()  # a new session object: a new request
+        super().__init__(session_key)
+
+    @classmethod
+    def get_model_class(cls) -> Any:
+        return PortalSession
+
+    def create_model_instance(self, data: dict[str, Any]) -> Any:
+        session: Any = super().create_model_instance(data)
+        try:
+            session.user_id = int(data[SESSION_KEY])
+        except (KeyError, TypeError, ValueError):
+            session.user_id = None
+        return session
 
     def load(self) -> dict[str, Any]:
-        row = fetch_one(
-            f"SELECT session_data FROM {self.model._meta.db_table} "
-            "WHERE session_key = %s AND expire_date > %s",
-            [self.session_key, timezone.now()],
-        )
+        request = _REQUEST.get()
+        wanted = request.wanted if request is not None else None
+        now = timezone.now()
+        if wanted is None:
+            row = fetch_one(SESSION_SQL, [self.session_key, now])
+        else:
+            row = fetch_one(SESSION_AND_RETURN_SQL, [*wanted, self.session_key, now])
         if row is None:
             self._session_key = None
             return {}
+        user, at = _person(row, 1)
+        if request is not None:
+            request.person = None if user is None else (user.pk, user)
+            if wanted is not None:
+                request.the_return = (wanted, _the_return(row, at)[0])
         return self.decode(row[0])

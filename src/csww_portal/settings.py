@@ -185,7 +185,8 @@ FILE_UPLOAD_HANDLERS = [
 _secure = _flag("CSWW_PORTAL_SECURE_COOKIES", not DEBUG)
 # The person, their role and their LA in one query per request.
 AUTHENTICATION_BACKENDS = ["csww_portal.backends.PortalBackend"]
-# Django's database sessions, read by one prepared statement (csww_portal/rows.py).
+# Django's database sessions with the person beside them (PortalSession), read with the person
+# and the return a page is about in one prepared statement (csww_portal/rows.py).
 SESSION_ENGINE = "csww_portal.rows"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

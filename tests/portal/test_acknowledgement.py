@@ -188,7 +188,7 @@ def test_the_acknowledgements_statements_are_prepared_on_postgresql(
     with CaptureQueriesContext(connection) as through_django:
         response = upload(client, xml(valid_return()))
     assert response.status_code == 302 and Upload.objects.count() == 1
-    tables = ("django_session", "auth_user", "csww_portal_lareturn", "csww_portal_upload")
+    tables = ("csww_portal_session", "auth_user", "csww_portal_lareturn", "csww_portal_upload")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT statement FROM pg_prepared_statements")

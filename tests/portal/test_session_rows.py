@@ -1,0 +1,135 @@
+"""The session read with the person it names and the return a page is about, in one
+statement (``rows.py``): fewer round trips, and never a person or a return other than the
+one a request would have read on its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from csww_portal import rows
+from csww_portal.models import PortalSession
+from csww_portal.services import receipt
+from tests.portal.conftest import YEAR, la_url, upload, valid_return, xml
+
+
+@pytest.fixture
+def statements() -> Iterator[list[str]]:
+    """The SQL of every statement made through ``rows.fetch_one``, in order."""
+    said: list[str] = []
+    real = rows.fetch_one
+
+    def spy(sql: str, params: Any) -> Any:
+        said.append(sql)
+        return real(sql, params)
+
+    with mock.patch.object(rows, "fetch_one", spy):
+        yield said
+
+
+@pytest.fixture
+def queued() -> Iterator[None]:
+    with override_settings(CSWW_CHECK_AT_ONCE=False):
+        yield
+
+
+def test_an_acknowledgement_is_two_statements(
+    login: Callable[[str], Client], statements: list[str], queued: None
+) -> None:
+    client = login("submitter")
+    data = xml(valid_return())
+    client.get(la_url("upload"))  # (the collection's familiarisation data is cleared once)
+    statements.clear()
+    with CaptureQueriesContext(connection) as through_django:
+        response = upload(client, data)
+    assert response.status_code == 302
+    assert statements == [rows.SESSION_AND_RETURN_SQL, receipt.SQL]
+    if connection.vendor == "postgresql":
+        assert through_django.captured_queries == []  # both prepared, outside Django's cursor
+    else:
+        assert len(through_django.captured_queries) == 2
+
+
+def test_a_page_about_a_return_reads_the_session_person_and_return_at_once(
+    login: Callable[[str], Client], statements: list[str]
+) -> None:
+    client = login("submitter")
+    statements.clear()
+    response = client.get(la_url("overview"))
+    assert response.status_code == 200
+    assert statements[0] == rows.SESSION_AND_RETURN_SQL
+    assert rows.USER_SQL not in statements and rows.RETURN_SQL not in statements
+
+
+def test_other_pages_read_the_session_with_the_person(
+    login: Callable[[str], Client], statements: list[str]
+) -> None:
+    client = login("dfe")
+    statements.clear()
+    response = client.get(f"/dfe/collections/{YEAR}/")
+    assert response.status_code == 200
+    assert statements[0] == rows.SESSION_SQL and rows.USER_SQL not in statements
+
+
+def test_signing_in_names_the_person_beside_the_session(
+    login: Callable[[str], Client], people: dict[str, Any]
+) -> None:
+    login("submitter")
+    assert list(PortalSession.objects.values_list("user_id", flat=True)) == [people["submitter"].pk]
+
+
+def test_the_person_beside_the_session_counts_only_when_the_signed_data_agrees(
+    login: Callable[[str], Client], people: dict[str, Any], statements: list[str]
+) -> None:
+    """Whoever the signed session data names is signed in: a person id beside it that
+    disagrees is not used, and the person is read on their own."""
+    client = login("submitter")
+    PortalSession.objects.update(user=people["other"])  # another LA's submitter
+    assert client.get(la_url("overview", "301")).status_code == 200
+    assert rows.USER_SQL in statements
+    assert client.get(la_url("overview", "302")).status_code == 404
+
+
+def test_sessions_end_with_the_account(
+    login: Callable[[str], Client], people: dict[str, Any]
+) -> None:
+    client = login("submitter")
+    login("approver")
+    people["submitter"].delete()
+    assert list(PortalSession.objects.values_list("user_id", flat=True)) == [people["approver"].pk]
+    response = client.get(la_url("overview"))
+    assert response.status_code == 302 and "/sign-in/" in response["Location"]
+
+
+def test_what_a_session_was_read_with_is_handed_out_once_and_only_to_its_own_lookup(
+    login: Callable[[str], Client], people: dict[str, Any], statements: list[str]
+) -> None:
+    client = login("submitter")
+    key = client.cookies["sessionid"].value
+    statements.clear()
+    store = rows.SessionStore(key)
+    rows.want_return(YEAR, "301")
+    assert store.load()  # read with the submitter and return 301
+    assert statements == [rows.SESSION_AND_RETURN_SQL]
+
+    other = rows.la_return(YEAR, "302")  # not the return read with the session
+    assert other is not None and other.la.code == "302"
+    assert statements[-1] == rows.RETURN_SQL
+    assert rows.user_with_role(people["approver"].pk).pk == people["approver"].pk
+    assert statements[-1] == rows.USER_SQL
+
+    store = rows.SessionStore(key)  # the next request
+    rows.want_return(YEAR, "301")
+    store.load()
+    rows.SessionStore(key)  # and the one after it, which has read nothing yet
+    found = rows.la_return(YEAR, "301")
+    assert found is not None and found.la.code == "301"
+    assert statements[-1] == rows.RETURN_SQL  # read again, not taken from the last request
+    assert rows.user_with_role(people["submitter"].pk).pk == people["submitter"].pk
+    assert statements[-1] == rows.USER_SQL
