@@ -11,7 +11,6 @@ the queue are all in the database.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import logging
 import os
@@ -22,7 +21,6 @@ from gunicorn.app.base import BaseApplication
 from gunicorn.workers import gthread
 
 from csww_portal.admission import AT_ONCE, Turns
-from csww_portal.request_body import read_whole_bodies
 
 log = logging.getLogger(__name__)
 
@@ -89,38 +87,6 @@ class PortalWorker(gthread.ThreadWorker):
         with self.turns.turn():
             return super().handle(conn)
 
-    def handle_request(self, req: Any, conn: Any) -> Any:
-        read_whole_bodies(req)  # an upload's body read in one copy (request_body.py)
-        return super().handle_request(req, conn)
-
-
-# glibc's malloc parameters (malloc.h) and the portal's values for them.
-M_TRIM_THRESHOLD = -1
-M_MMAP_THRESHOLD = -3
-MMAP_THRESHOLD = 8 * 1024 * 1024
-TRIM_THRESHOLD = 32 * 1024 * 1024
-
-
-def keep_freed_memory() -> bool:
-    """Let each web process reuse the memory it frees instead of handing it back to the
-    kernel and asking again: blocks under 8 MB come from malloc's heaps, not from ``mmap``,
-    and a heap keeps up to 32 MB free before it is trimmed. By default glibc maps and unmaps
-    large blocks (an upload's body and its copies are over its 128 KB threshold) and trims
-    its heaps eagerly, so each request's buffers landed in fresh pages the kernel had to
-    find and zero; on a virtual machine that was the largest single cost of an upload's
-    acknowledgement (``docs/benchmarks-portal.md``). What a process keeps is bounded by what
-    it used at its busiest. Set in the master before the fork, so every web process has it;
-    False where the C library has no ``mallopt`` (not glibc), which changes nothing else."""
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return False
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    mallopt.restype = ctypes.c_int
-    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
-        mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD)
-    )
-
 
 def freeze_loaded() -> None:
     """Everything loaded so far (Django, the portal, the specifications) lives as long as the
@@ -155,7 +121,6 @@ class PortalServer(BaseApplication):
     def load(self) -> Any:
         from csww_portal.wsgi import application
 
-        keep_freed_memory()
         freeze_loaded()
         return application
 
