@@ -112,6 +112,13 @@ elif os.environ.get("CSWW_PORTAL_PREPARED_STATEMENTS", "1") != "0":
     # PgBouncer in transaction mode set its max_prepared_statements, or set
     # CSWW_PORTAL_PREPARED_STATEMENTS=0 (docs/portal.md, "Serving").
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 1_000_000)
+    # Each is planned once, on its first run, not on each of its first five (PostgreSQL's
+    # default): they look rows up by unique keys, and at the deadline burst most
+    # connections run each statement fewer than five times, so planning the session's
+    # eleven-table statement again was most of PostgreSQL's CPU per acknowledgement
+    # (docs/benchmarks-portal.md). Only prepared statements are affected: Django's own
+    # queries are never prepared.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c plan_cache_mode=force_generic_plan")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2id first, as Django recommends, at OWASP's minimum setting (csww_portal/hashers.py);

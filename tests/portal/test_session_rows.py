@@ -133,3 +133,14 @@ def test_what_a_session_was_read_with_is_handed_out_once_and_only_to_its_own_loo
     assert statements[-1] == rows.RETURN_SQL  # read again, not taken from the last request
     assert rows.user_with_role(people["submitter"].pk).pk == people["submitter"].pk
     assert statements[-1] == rows.USER_SQL
+
+
+def test_prepared_statements_are_planned_once_on_postgresql(db: None) -> None:
+    """On PostgreSQL the statements are planned on their first run, not each of their first
+    five; on SQLite nothing is prepared."""
+    if connection.vendor != "postgresql":
+        assert "options" not in connection.settings_dict.get("OPTIONS", {})
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("force_generic_plan",)
