@@ -117,8 +117,12 @@ elif os.environ.get("CSWW_PORTAL_PREPARED_STATEMENTS", "1") != "0":
     # connections run each statement fewer than five times, so planning the session's
     # eleven-table statement again was most of PostgreSQL's CPU per acknowledgement
     # (docs/benchmarks-portal.md). Only prepared statements are affected: Django's own
-    # queries are never prepared.
-    DATABASES["default"]["OPTIONS"].setdefault("options", "-c plan_cache_mode=force_generic_plan")
+    # queries are never prepared. PgBouncer refuses this startup option: there, set
+    # CSWW_PORTAL_PLAN_ONCE=0 and the role's plan_cache_mode instead (docs/portal.md).
+    if os.environ.get("CSWW_PORTAL_PLAN_ONCE", "1") != "0":
+        DATABASES["default"]["OPTIONS"].setdefault(
+            "options", "-c plan_cache_mode=force_generic_plan"
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2id first, as Django recommends, at OWASP's minimum setting (csww_portal/hashers.py);
