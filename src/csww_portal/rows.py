@@ -127,7 +127,7 @@ THE_RETURNS_ID = (
 USER_SQL = f"SELECT {_select(PERSON)} FROM {User._meta.db_table} u {PERSON_JOINS}WHERE u.id = %s"
 RETURN_SQL = (
     f"SELECT {_select(THE_RETURN)} FROM {LAReturn._meta.db_table} r {RETURN_JOINS}"
-    "WHERE c.year = %s AND rl.code = %s"
+    f"WHERE r.id = {THE_RETURNS_ID}"
 )
 SESSION = PortalSession._meta.db_table
 SESSION_SQL = (
@@ -221,14 +221,23 @@ def _the_return(row: tuple[Any, ...], at: int) -> tuple[LAReturn | None, int]:
     return ret, at
 
 
+def _handed_out(name: str, key: Any) -> tuple[bool, Any]:
+    """(True, what the session was read with) when it was read for ``key``; it is handed out
+    once, so any later lookup, or one for another key, reads the database."""
+    request = _REQUEST.get()
+    kept = getattr(request, name, None)
+    if kept is None:
+        return False, None
+    setattr(request, name, None)
+    read_for, found = kept
+    return (True, found) if read_for == key else (False, None)
+
+
 def user_with_role(user_id: Any) -> Any:
     """The user with ``membership`` (and its ``la``) attached; None when there is none."""
-    request = _REQUEST.get()
-    if request is not None and request.person is not None:
-        read_id, user = request.person
-        request.person = None  # handed out once
-        if read_id == user_id:
-            return user
+    read, user = _handed_out("person", user_id)
+    if read:
+        return user
     row = fetch_one(USER_SQL, [user_id])
     return None if row is None else _person(row, 0)[0]
 
@@ -236,12 +245,9 @@ def user_with_role(user_id: Any) -> Any:
 def la_return(year: int, code: str) -> LAReturn | None:
     """The LA's return in the year's collection, with ``la``, ``collection`` and ``current``
     attached (the current version without its report, XML and record ids, read when used)."""
-    request = _REQUEST.get()
-    if request is not None and request.the_return is not None:
-        key, found = request.the_return
-        request.the_return = None  # handed out once
-        if key == (year, code):
-            return found
+    read, found = _handed_out("the_return", (year, code))
+    if read:
+        return found
     row = fetch_one(RETURN_SQL, [year, code])
     return None if row is None else _the_return(row, 0)[0]
 
