@@ -415,13 +415,17 @@ def client_system() -> float:
 
 
 def cpu_seconds(pid: int, system: bool = False) -> float:
-    """User and system CPU a child process has used so far (Linux /proc); with ``system``,
-    the system part only."""
+    """User and system CPU a child process, and its children that have ended, have used so far
+    (Linux /proc); with ``system``, the system part only."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return float("nan")
-    used = int(fields[12]) if system else int(fields[11]) + int(fields[12])
+    # Its own, and that of its children that have ended (a web process restarted, a database
+    # connection closed during the run): an ended process leaves /proc, its CPU its parent's.
+    used = int(fields[12]) + int(fields[14])
+    if not system:
+        used += int(fields[11]) + int(fields[13])
     return used / os.sysconf("SC_CLK_TCK")
 
 

@@ -29,6 +29,7 @@ from typing import Any
 
 import psycopg
 from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.base import CreateError
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.db import connection
 from django.db.models import Model
@@ -252,6 +253,14 @@ def la_return(year: int, code: str) -> LAReturn | None:
     return None if row is None else _the_return(row, 0)[0]
 
 
+def _user_id(data: dict[str, Any]) -> int | None:
+    """The signed-in person's id in a session's data; None when it names nobody."""
+    try:
+        return int(data[SESSION_KEY])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 class SessionStore(DatabaseSessionStore):
     """Django's database sessions (``PortalSession``), read by one prepared statement with
     the person they name and, when the view has said which, the return it is about."""
@@ -266,11 +275,23 @@ class SessionStore(DatabaseSessionStore):
 
     def create_model_instance(self, data: dict[str, Any]) -> Any:
         session: Any = super().create_model_instance(data)
-        try:
-            session.user_id = int(data[SESSION_KEY])
-        except (KeyError, TypeError, ValueError):
-            session.user_id = None
+        self._naming = _user_id(data)
+        session.user_id = None if getattr(self, "_person_gone", False) else self._naming
         return session
+
+    def save(self, must_create: bool = False) -> None:
+        """Django's save; and when a new session names a person deleted meanwhile (the row's
+        person is refused), it is saved naming nobody, so the next request is signed out.
+        Django's ``create`` takes any refusal of a new row for a key already in use and tries
+        another key, which for a deleted person would never end."""
+        try:
+            super().save(must_create)
+        except CreateError:
+            person = getattr(self, "_naming", None)
+            if person is None or User.objects.filter(pk=person).exists():
+                raise  # the key was in use: create() tries another
+            self._person_gone = True
+            super().save(must_create)
 
     def load(self) -> dict[str, Any]:
         request = _REQUEST.get()

@@ -9,9 +9,12 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils.crypto import get_random_string
 
 from csww_portal import rows
 from csww_portal.models import PortalSession
@@ -105,6 +108,31 @@ def test_sessions_end_with_the_account(
     assert list(PortalSession.objects.values_list("user_id", flat=True)) == [people["approver"].pk]
     response = client.get(la_url("overview"))
     assert response.status_code == 302 and "/sign-in/" in response["Location"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_session_naming_a_person_deleted_meanwhile_is_saved_naming_nobody() -> None:
+    """Signing in while the account is deleted: the session's row cannot name the person, and
+    Django would take that refusal for a key in use and try new keys for ever."""
+    gone = get_user_model().objects.create_user("gone.person")
+    gone_id = gone.pk
+    gone.delete()
+    store = rows.SessionStore()
+    store[SESSION_KEY] = str(gone_id)
+    keys: list[str] = []
+
+    def new_key() -> str:
+        assert len(keys) < 3, "new session keys tried again and again"
+        keys.append(get_random_string(32, VALID_KEY_CHARS))
+        return keys[-1]
+
+    with mock.patch.object(store, "_get_new_session_key", new_key):
+        store.create()
+    assert len(keys) == 1
+    saved = PortalSession.objects.get(session_key=store.session_key)
+    assert saved.user_id is None
+    assert rows.SessionStore(store.session_key).load()[SESSION_KEY] == str(gone_id)
+    assert rows.user_with_role(gone_id) is None  # so the next request is signed out
 
 
 def test_what_a_session_was_read_with_is_handed_out_once_and_only_to_its_own_lookup(

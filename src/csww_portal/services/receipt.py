@@ -2,7 +2,8 @@
 unless this person, or this API token, has sent the most uploads the window allows.
 
 The rate limit and the insert are one ``INSERT … SELECT … WHERE`` with the counts as
-subqueries, written once here in SQL both PostgreSQL and SQLite read (prepared once per
+subqueries (each stops at the limit, so a person or token far over it costs no more to
+refuse than one at it), written once here in SQL both PostgreSQL and SQLite read (prepared once per
 connection on PostgreSQL, :func:`rows.fetch_one`), so acknowledging an upload costs one
 round trip and no ORM query building (measured in
 ``docs/benchmarks-portal.md``). When nothing is inserted, :mod:`upload_rate` works out the
@@ -42,9 +43,10 @@ TOKEN = "CAST(%s AS bigint)"
 SQL = (
     f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) "
     f"SELECT {', '.join(TOKEN if c == 'token_id' else '%s' for c in COLUMNS)} "
-    f"WHERE (SELECT COUNT(*) FROM {TABLE} WHERE uploaded_by_id = %s AND uploaded_at >= %s) < %s "
-    f"AND ({TOKEN} IS NULL OR (SELECT COUNT(*) FROM {TABLE} WHERE token_id = {TOKEN} "
-    "AND uploaded_at >= %s) < %s) "
+    f"WHERE (SELECT COUNT(*) FROM (SELECT 1 FROM {TABLE} WHERE uploaded_by_id = %s "
+    "AND uploaded_at >= %s LIMIT %s) AS recent) < %s "
+    f"AND ({TOKEN} IS NULL OR (SELECT COUNT(*) FROM (SELECT 1 FROM {TABLE} "
+    f"WHERE token_id = {TOKEN} AND uploaded_at >= %s LIMIT %s) AS recent) < %s) "
     "RETURNING id"
 )
 
@@ -80,7 +82,9 @@ def insert(
         token_id,
         confirmed,
     ]
-    row = rows.fetch_one(SQL, [*values, user.pk, since, limit, token_id, token_id, since, limit])
+    row = rows.fetch_one(
+        SQL, [*values, user.pk, since, limit, limit, token_id, token_id, since, limit, limit]
+    )
     if row is None:
         upload_rate.check(user, token)  # raises, saying who sent too many and how long to wait
         raise upload_rate.TooManyUploads("Too many uploads. Try again in a minute.", 60)
