@@ -266,11 +266,13 @@ class User:
         limit: float,
         acked: threading.Semaphore | None = None,
         go_on: threading.Event | None = None,
+        lull: float = 0.0,
     ) -> None:
         try:
             path = f"/collections/{YEAR}/la/{self.code}/upload/"
             form = self.client.get(path)
             content_type, body = form_body(token(form), f"csww-{self.code}.xml", self.data)
+            time.sleep(lull)  # the portal idle, every form read, before anyone connects
             sender = RawUpload(self.client, path, content_type, body)
             start.wait()  # everyone has read the form and connected ...
             start.wait()  # ... and the CPU has been read: go
@@ -468,6 +470,13 @@ def parse_args() -> argparse.Namespace:
         default=0.0,
         help="spread the users' starts evenly over this many seconds (0: all at once)",
     )
+    parser.add_argument(
+        "--lull",
+        type=float,
+        default=0.0,
+        help="seconds the portal stays idle between the users reading the upload form and the "
+        "burst (longer than CSWW_PORTAL_CONN_MAX_AGE: the burst opens new database connections)",
+    )
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a fresh SQLite file)")
     parser.add_argument(
         "--in-a-row",
@@ -544,13 +553,14 @@ class Run:
     def burst(self) -> None:
         """Every user uploads at the same instant (or over the ramp) and follows its check."""
         args, users = self.args, self.users
-        start = threading.Barrier(len(users) + 1, timeout=120)
+        start = threading.Barrier(len(users) + 1, timeout=120 + args.lull)
         step = args.ramp / len(users)
         acked = threading.Semaphore(0) if args.acks_first else None
         go_on = threading.Event() if args.acks_first else None
         threads = [
             threading.Thread(
-                target=u.work, args=(start, i * step, args.poll, args.limit, acked, go_on)
+                target=u.work,
+                args=(start, i * step, args.poll, args.limit, acked, go_on, args.lull),
             )
             for i, u in enumerate(users)
         ]
@@ -722,7 +732,9 @@ def main() -> None:
         f"Server: csww serve ({args.processes or 'default'} processes of {args.threads} threads, "
         f"{args.at_once or 'default'} at once) and "
         f"{len(run.queue)} csww worker processes; database "
-        f"{'PostgreSQL' if args.database_url else 'SQLite'}; passwords {args.hasher}"
+        f"{'PostgreSQL' if args.database_url else 'SQLite'} (connections kept "
+        f"{os.environ.get('CSWW_PORTAL_CONN_MAX_AGE', 'the portal default,') + ' s'}); passwords "
+        f"{args.hasher}" + (f"; idle {args.lull:g} s before the burst" if args.lull else "")
     )
     print(f"{len(run.users)} users signed in at once in {run.sign_in_wall:.1f}s wall time")
     print("| request | n | p50 (s) | p95 (s) | max (s) |")

@@ -21,6 +21,7 @@ a second on one connection).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from contextvars import ContextVar
@@ -43,6 +44,8 @@ from csww_portal.models import (
     PortalSession,
     ReturnVersion,
 )
+
+log = logging.getLogger(__name__)
 
 
 def _columns(model: type[Model], skip: tuple[str, ...] = ()) -> list[tuple[str, str]]:
@@ -144,13 +147,22 @@ SESSION_AND_RETURN_SQL = (
 )
 
 
-def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+def fetch_one(
+    sql: str, params: Sequence[Any], *, reads_only: bool = False
+) -> tuple[Any, ...] | None:
     """The first row of one statement: on PostgreSQL prepared once per connection and bound on
     the server (psycopg's own cursor; Django's binds on the client, which PostgreSQL must
     parse and plan each time); elsewhere through Django's cursor. Database errors are
     Django's, as from any query. The psycopg cursor is kept for the thread's connection (a
     Django connection belongs to one thread), so that the loaders it made for each column's
-    type are made once, not on every statement."""
+    type are made once, not on every statement.
+
+    Connections are kept for ``CSWW_PORTAL_CONN_MAX_AGE`` seconds, so one kept from an
+    earlier request may have been closed by the server since (PostgreSQL restarted, the
+    connection killed). A statement that ``reads_only``, outside a transaction, is then run
+    once more on a new connection, so the request goes on; the session's read is the first
+    statement of nearly every request, so the request's other statements use the new
+    connection too."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -161,7 +173,14 @@ def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
     if kept is None or kept.closed or kept.connection is not raw:
         kept = _thread.cursor = psycopg.Cursor(raw)
     with connection.wrap_database_errors:
-        kept.execute(sql, params, prepare=True)
+        try:
+            kept.execute(sql, params, prepare=True)
+        except psycopg.OperationalError:
+            if not (reads_only and raw.closed) or connection.in_atomic_block:
+                raise
+            log.warning("a kept database connection had been closed by the server: reconnected")
+            connection.close()
+            return fetch_one(sql, params)
         return kept.fetchone()
 
 
@@ -239,7 +258,7 @@ def user_with_role(user_id: Any) -> Any:
     read, user = _handed_out("person", user_id)
     if read:
         return user
-    row = fetch_one(USER_SQL, [user_id])
+    row = fetch_one(USER_SQL, [user_id], reads_only=True)
     return None if row is None else _person(row, 0)[0]
 
 
@@ -249,7 +268,7 @@ def la_return(year: int, code: str) -> LAReturn | None:
     read, found = _handed_out("the_return", (year, code))
     if read:
         return found
-    row = fetch_one(RETURN_SQL, [year, code])
+    row = fetch_one(RETURN_SQL, [year, code], reads_only=True)
     return None if row is None else _the_return(row, 0)[0]
 
 
@@ -298,9 +317,11 @@ class SessionStore(DatabaseSessionStore):
         wanted = request.wanted if request is not None else None
         now = timezone.now()
         if wanted is None:
-            row = fetch_one(SESSION_SQL, [self.session_key, now])
+            row = fetch_one(SESSION_SQL, [self.session_key, now], reads_only=True)
         else:
-            row = fetch_one(SESSION_AND_RETURN_SQL, [*wanted, self.session_key, now])
+            row = fetch_one(
+                SESSION_AND_RETURN_SQL, [*wanted, self.session_key, now], reads_only=True
+            )
         if row is None:
             self._session_key = None
             return {}

@@ -94,10 +94,15 @@ TEMPLATES = [
 ]
 
 _default_db = os.environ.get("CSWW_PORTAL_DB") or str(Path.cwd() / "var" / "portal.sqlite3")
+# Each thread keeps its database connection this long from when it was made. A new
+# PostgreSQL connection costs about 11 ms of the server's CPU and 2 ms of the web process's,
+# so connections that lapsed in a quiet minute made the next deadline burst pay for 32 of
+# them (docs/benchmarks-portal.md). One closed by the server meanwhile is replaced when the
+# session is read (rows.fetch_one).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{_default_db}",
-        conn_max_age=int(os.environ.get("CSWW_PORTAL_CONN_MAX_AGE", "60")),
+        conn_max_age=int(os.environ.get("CSWW_PORTAL_CONN_MAX_AGE", "3600")),
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):

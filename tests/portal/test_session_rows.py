@@ -4,14 +4,16 @@ one a request would have read on its own."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 from unittest import mock
 
+import psycopg
 import pytest
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.base import VALID_KEY_CHARS
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils.crypto import get_random_string
@@ -28,9 +30,9 @@ def statements() -> Iterator[list[str]]:
     said: list[str] = []
     real = rows.fetch_one
 
-    def spy(sql: str, params: Any) -> Any:
+    def spy(sql: str, params: Any, **how: Any) -> Any:
         said.append(sql)
-        return real(sql, params)
+        return real(sql, params, **how)
 
     with mock.patch.object(rows, "fetch_one", spy):
         yield said
@@ -172,3 +174,39 @@ def test_prepared_statements_are_planned_once_on_postgresql(db: None) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SHOW plan_cache_mode")
         assert cursor.fetchone() == ("force_generic_plan",)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_connection_closed_by_the_server_is_replaced_for_a_read() -> None:
+    """PostgreSQL restarted, or the connection killed, between two requests: the next
+    request's session is read on a new connection, not answered with a server error. A
+    statement that may write is never run twice."""
+    if connection.vendor != "postgresql":
+        assert connection.settings_dict["CONN_MAX_AGE"] == 0  # SQLite's are not kept
+        return
+    person = get_user_model().objects.create_user("kept.connection")
+    store = rows.SessionStore()
+    store[SESSION_KEY] = str(person.pk)
+    store.create()
+
+    def kill_this_connection() -> int:
+        pid = connection.connection.info.backend_pid
+        with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+            for _ in range(200):
+                gone = other.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid]
+                ).fetchone()
+                if gone == (0,):
+                    break
+                time.sleep(0.01)
+        return int(pid)
+
+    killed = kill_this_connection()
+    assert rows.SessionStore(store.session_key).load()[SESSION_KEY] == str(person.pk)
+    assert connection.connection.info.backend_pid != killed
+
+    kill_this_connection()
+    with pytest.raises(OperationalError):
+        rows.fetch_one("SELECT 1", [])  # not marked as only reading: not run again
+    connection.close()
