@@ -11,6 +11,7 @@ document (:func:`declares_doctype`), as no return needs one. A stream is bounded
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from typing import IO
 
@@ -40,6 +41,18 @@ def declares_doctype(tree: etree._ElementTree) -> bool:
     entity attacks)."""
     info = tree.docinfo
     return bool(info.doctype) or info.internalDTD is not None
+
+
+# The characters XML 1.0 cannot hold, even escaped: the C0 controls other than tab, line
+# feed and carriage return, the two non-characters U+FFFE and U+FFFF, and lone surrogates.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def unwritable(text: str) -> str | None:
+    """The first character of ``text`` that a return cannot carry (XML 1.0 has no way to
+    write it), as ``U+0001``; None when every character can be written."""
+    found = UNWRITABLE.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
 
 
 def local(tag: object) -> str:

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest, HttpResponse
 
-from csww_portal.views.errors import too_large
+from csww_portal.views.errors import nul_character, too_large
 
 
 def _limit() -> int:
@@ -36,6 +36,37 @@ class RequestSizeMiddleware:
             # application may not set; waitress refused the response with a 500.)
             return too_large(request)
         return self.get_response(request)
+
+
+class NulCharacterMiddleware:
+    """A NUL character (``%00``) in the query string or a form gets a 400 saying so
+    (:func:`~csww_portal.views.errors.nul_character`) before anything is looked up or saved:
+    PostgreSQL's text cannot hold one, so it would otherwise fail as a server error wherever
+    the value reached the database. File uploads (``multipart/form-data``) are not read here,
+    as a file may hold any byte; the API's one text input, a note, is checked where notes
+    are added (``workflow.add_note``)."""
+
+    FORM = "application/x-www-form-urlencoded"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "%00" in request.META.get("QUERY_STRING", "") or self._in_form(request):
+            return nul_character(request)
+        return self.get_response(request)
+
+    def _in_form(self, request: HttpRequest) -> bool:
+        kind = request.META.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
+        if kind != self.FORM:
+            return False
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return False
+        if not 0 < length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return False  # nothing to read, or Django refuses it as too large
+        return b"%00" in request.body
 
 
 class SizeLimitedUploadHandler(FileUploadHandler):

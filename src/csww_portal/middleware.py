@@ -48,13 +48,21 @@ class ErrorResponsesMiddleware:
 
     - a body sent in chunks with no ``Content-Length`` (which Django reads as empty, so the
       form would fail its CSRF check or lose its file): 411, saying what to send;
-    - a method a view or API route does not take (Django's and django-ninja's bare 405):
-      a GOV.UK page, or JSON under /api/, with ``Allow`` kept;
+    - a method a view or API route does not take (Django's and django-ninja's bare 405),
+      and a method no page takes (PUT, PATCH, DELETE, OPTIONS, TRACE, which a page would
+      otherwise answer as GET; TRACE and CONNECT under /api/): a GOV.UK page, or JSON under
+      /api/, with ``Allow``;
+    - HEAD under /api/, answered as GET without the body (django-ninja routes GET only);
     - under /api/, any other error that is not JSON (a framework's plain ``Bad Request``):
       the same status as ``{"detail": ...}``.
     """
 
     BODIES = frozenset({"POST", "PUT", "PATCH"})
+    # What the pages take (a page would otherwise answer any other method as GET). The API's
+    # routes say for themselves which methods they take; TRACE and CONNECT get a 405 there
+    # too.
+    PAGES = frozenset({"GET", "HEAD", "POST"})
+    API = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -66,6 +74,13 @@ class ErrorResponsesMiddleware:
             and not request.META.get("CONTENT_LENGTH")
         ):
             return errors.length_required(request)
+        api = errors.is_api(request)
+        if request.method not in (self.API if api else self.PAGES):
+            return errors.not_allowed(request, "GET, HEAD, POST")
+        if api and request.method == "HEAD":
+            # Answered as GET (the server sends the headers only): every route that can be
+            # read can be asked about.
+            request.method = request.META["REQUEST_METHOD"] = "GET"
         response = self.get_response(request)
         if response.status_code < 400 or response.streaming:
             return response

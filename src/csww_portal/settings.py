@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "csww_portal.limits.RequestSizeMiddleware",
+    # A NUL in the query string or a form: a 400 saying so, never a database error.
+    "csww_portal.limits.NulCharacterMiddleware",
     # The upload form's body read whole with bytes.find, not Django's parser (form_body.py).
     "csww_portal.form_body.UploadFormMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

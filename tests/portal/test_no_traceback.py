@@ -218,3 +218,150 @@ def test_a_host_the_portal_does_not_serve_gets_its_page(login: Callable[[str], C
     response = login("submitter").get("/", headers={"Host": "evil.example"})
     assert response.status_code == 400
     assert "The request could not be read" in response.content.decode()
+
+
+# What a person probing the portal met (a control character pasted into a form, a bare word
+# as a note's way back, an FTE of 10^30), each answered as the portal answers a mistake.
+
+
+def _typed(client: Client, url: str) -> dict[str, str]:
+    """The values a worker form holds now (its inputs' names and values)."""
+    import re
+
+    page = client.get(url).content.decode()
+    return dict(re.findall(r'<input[^>]*name="([A-Za-z0-9]+)"[^>]*value="([^"]*)"', page))
+
+
+def test_a_control_character_in_a_record_form_is_refused_naming_the_item(
+    login: Callable[[str], Client],
+) -> None:
+    from tests.factories import make_worker
+    from tests.portal.conftest import base, the_return, worker_url
+
+    client = login("submitter")
+    upload(client, xml(valid_return()))
+    before = the_return().current_id
+    values = dict(make_worker("inpost", YEAR, SWENo="SW555555").values)
+    for url, sent, name in (
+        (la_url("add_worker"), {**values, "FTE": "0\x015"}, "FTE as at 30 September"),
+        (worker_url(1), {"SWENo": "SW1\x0b23"}, "HCPC identifier"),
+        (la_url("la_level"), {"NoAgencyHeadcount": "1\ufffe"}, "agency workers"),
+    ):
+        response = client.post(url, {**sent, **base()})
+        page = response.content.decode()
+        assert 400 <= response.status_code < 500, (url, response.status_code)
+        assert "control character" in page and name in page, url
+        assert "Nothing was saved" in page
+    assert the_return().current_id == before
+
+
+def test_a_nul_anywhere_in_an_address_or_a_form_is_a_clear_400(
+    login: Callable[[str], Client], people: dict[str, Any]
+) -> None:
+    client = login("submitter")
+    upload(client, xml(valid_return()))
+    for response in (
+        client.get(la_url("workers") + "?q=%00"),
+        client.post(
+            la_url("la_level"), "NoAgencyHeadcount=1%00", "application/x-www-form-urlencoded"
+        ),
+        client.post("/account/api-tokens/", "name=a%00b", "application/x-www-form-urlencoded"),
+    ):
+        assert response.status_code == 400
+        assert "NUL character" in response.content.decode()
+    raw, _ = tokens.issue(people["submitter"], "tests", by=people["submitter"])
+    api = Client().get(
+        f"/api/v1/collections/{YEAR}/las/301/status?x=%00",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert api.status_code == 400 and "NUL character" in api.json()["detail"]
+
+
+def test_a_note_through_the_api_with_a_nul_is_refused_as_json(people: dict[str, Any]) -> None:
+    from tests.portal.conftest import current
+
+    client = Client()
+    raw, _ = tokens.issue(people["submitter"], "tests", by=people["submitter"])
+    auth = {"Authorization": f"Bearer {raw}"}
+    upload_client = Client()
+    upload_client.force_login(people["submitter"])
+    upload(upload_client, xml(valid_return()))
+    response = client.post(
+        f"/api/v1/collections/{YEAR}/las/301/notes",
+        {"text": "ab\u0000c", "version": current().number},
+        content_type="application/json",
+        headers=auth,
+    )
+    assert 400 <= response.status_code < 500
+    assert "control character (U+0000)" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("way_back", ["foo", "-1", "1" * 31, "ü✓\u202e", "//evil.example/x"])
+def test_a_notes_way_back_that_is_not_a_path_here_goes_back_to_the_notes(
+    login: Callable[[str], Client], way_back: str
+) -> None:
+    from csww_portal.models import Note
+    from tests.portal.conftest import base
+
+    client = login("submitter")
+    upload(client, xml(valid_return()))
+    url = la_url("notes")
+    response = client.post(url, {"text": "probe note", "next": way_back, **base()})
+    assert response.status_code == 302 and response["Location"] == url
+    assert Note.objects.filter(text="probe note").count() == 1
+    refused = client.post(url, {"text": "", "next": way_back, **base()})
+    assert refused.status_code == 302 and refused["Location"] == f"{url}#note-error"
+
+
+def test_the_continuity_page_takes_an_fte_of_ten_to_the_thirty(
+    login: Callable[[str], Client],
+) -> None:
+    from tests.factories import make_worker
+    from tests.portal.conftest import base
+
+    client = login("submitter")
+    upload(client, xml(valid_return()))
+    values = dict(make_worker("leaver", YEAR, SWENo="SW555555").values)
+    added = client.post(la_url("add_worker"), {**values, "FTE": "1" + "0" * 30, **base()})
+    assert added.status_code == 302
+    assert client.get(la_url("la_flows")).status_code == 200
+
+
+def test_a_csv_with_a_control_character_is_refused_with_its_cell(
+    login: Callable[[str], Client], tmp_path: Any
+) -> None:
+    from csww.sheets.convert import write_csv_dir
+    from tests.portal.conftest import the_return
+
+    write_csv_dir(valid_return(), tmp_path / "csv")
+    workers = tmp_path / "csv" / "workers.csv"
+    lines = workers.read_text(encoding="utf-8-sig").splitlines()
+    cells = lines[1].split(",")
+    cells[1] = "SW\x01" + cells[1][2:]
+    lines[1] = ",".join(cells)
+    workers.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    client = login("submitter")
+    response = upload(client, workers.read_bytes(), name="workers.csv")
+    assert response.status_code in (200, 302, 400)
+    page = (
+        client.get(response["Location"]).content.decode()
+        if response.status_code == 302
+        else (response.content.decode())
+    )
+    assert "control character (U+0001)" in page and "fault in the service" not in page
+    assert the_return().current_id is None
+
+
+def test_a_page_does_not_answer_methods_it_does_not_take_and_the_api_answers_head(
+    login: Callable[[str], Client], people: dict[str, Any]
+) -> None:
+    client = login("submitter")
+    for method in ("put", "patch", "delete", "options", "trace"):
+        response = getattr(client, method)(la_url("upload"))
+        assert response.status_code == 405, method
+        assert response["Allow"] == "GET, HEAD, POST"
+    raw, _ = tokens.issue(people["submitter"], "tests", by=people["submitter"])
+    head = Client().head(
+        f"/api/v1/collections/{YEAR}/las/301/status", headers={"Authorization": f"Bearer {raw}"}
+    )
+    assert head.status_code == 200

@@ -205,6 +205,27 @@ def csv_missing_column(folder: Path) -> Path:
     return folder / "csv"
 
 
+def csv_control_character(folder: Path) -> Path:
+    """A registration number with a control character pasted into it (invisible in most
+    editors, and not writable in XML)."""
+    write_csv_dir(make_return(), folder / "csv")
+    path = folder / "csv" / "workers.csv"
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    cells = lines[1].split(",")
+    cells[1] = cells[1][:2] + "\x01" + cells[1][2:]
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "csv"
+
+
+def csv_control_character_in_heading(folder: Path) -> Path:
+    write_csv_dir(make_return(), folder / "csv")
+    path = folder / "csv" / "workers.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    path.write_text(text.replace("Gender", "Gen\x02der", 1), encoding="utf-8")
+    return folder / "csv"
+
+
 CASES: list[tuple[str, Maker, str]] = [
     ("renamed sheet", renamed_sheet, "has no sheet named 'Workers' (its sheets are"),
     ("missing column", missing_column, "Sheet 'Workers' has no column for: Gender"),
@@ -261,6 +282,16 @@ CASES: list[tuple[str, Maker, str]] = [
         "csv missing column",
         csv_missing_column,
         "workers.csv has no column for: Whether the social worker is an agency worker",
+    ),
+    (
+        "csv control character",
+        csv_control_character,
+        "(HCPC identifier) holds a control character (U+0001) that cannot be sent in a return",
+    ),
+    (
+        "csv control character in a heading",
+        csv_control_character_in_heading,
+        "(heading) holds a control character (U+0002) that cannot be sent in a return",
     ),
 ]
 

@@ -12,7 +12,9 @@ What is kept is only what the flows need, never the registration number or date 
   the same across LAs and years for one salt; ``NULL`` when the record gives no number;
 * ``age``: whole years at the return's census date (30 September), worked out from the full
   date of birth on loading;
-* category (in post, leaver, agency), FTE and FTE30 (in millionths, exact), starting and
+* category (in post, leaver, agency), FTE and FTE30 (in millionths, exact; an FTE past
+  what 64 bits hold, over nine million million, which the format rule refuses as over 1 and
+  no worker has, is kept as not given, like text that is not a number), starting and
   leaving dates, role, reason for leaving, origin and destination codes.
 
 Loading is idempotent on (LA, year): loading the same return again changes nothing, and a
@@ -138,6 +140,13 @@ def census_period(year: int) -> Period:
     return period
 
 
+def _millionths(text: str) -> int | None:
+    """An FTE in millionths (:func:`micro`), or None when it is unreadable or too large for
+    the store's 64-bit column."""
+    value = micro(text)
+    return value if value is not None and value < 2**63 else None
+
+
 def _census(year: int) -> date:
     """The census date of ``year``: the reference date ages are worked out at."""
     return census_period(year).reference_date
@@ -175,8 +184,8 @@ def _frame(batch: list[Prepared], salt: bytes) -> pl.DataFrame:
             "person": by_distinct(text("SWENo"), _person(salt), pl.String),
             "agency": text("AgencyWorker"),
             "leaving": text("RoleEndDate"),
-            "fte": by_distinct(text("FTE"), micro, pl.Int64),
-            "fte30": by_distinct(text("FTE30"), micro, pl.Int64),
+            "fte": by_distinct(text("FTE"), _millionths, pl.Int64),
+            "fte30": by_distinct(text("FTE30"), _millionths, pl.Int64),
             "start_date": by_distinct(text("RoleStartDate"), _date, pl.Date),
             "end_date": by_distinct(text("RoleEndDate"), _date, pl.Date),
             "born": by_distinct(text("PersonBirthDate"), _date, pl.Date),

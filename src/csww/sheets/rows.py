@@ -23,6 +23,7 @@ from csww.sheets.values import read_cell
 from csww.sheets.wording import wording
 from csww.spec import Item, Spec
 from csww.values import decimal_places, parse_decimal
+from csww.xmlsafe import unwritable
 
 XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 
@@ -70,6 +71,7 @@ def map_columns(part: Part, grid: Grid) -> tuple[dict[int, Heading], dict[int, s
     ignored: dict[int, str] = {}
     seen: dict[tuple[str, str, int], int] = {}
     for col, text in sorted(grid.headings.items()):
+        _writable(text, grid.ref(col, grid.heading_row), "heading")
         heading = recognise(text, index, part.key)
         letter = get_column_letter(col)
         if heading is None:
@@ -162,6 +164,7 @@ def build(part: Part, grid: Grid, spec: Spec, *, single: bool = False) -> Built:
             reading = read_cell(value, part.items[element], spec)
             if reading is None:
                 continue
+            _writable(reading.text, ref, part.items[element].name)
             rec.values[element] = reading.text
             rule_id = reading.rule or _too_precise(part.items[element], reading.text)
             if rule_id is not None:
@@ -246,5 +249,18 @@ def _pair_values(
                 f"{grid.ref(name_col, row)} holds '{element}', which is not an XML element name "
                 "(letters, digits and _ only, no spaces). Correct it or clear both cells."
             )
+        _writable(text, grid.ref(value_col, row), element)
         out.append((element, text, grid.ref(value_col, row)))
     return out
+
+
+def _writable(text: str, ref: str, what: str) -> None:
+    """A :class:`SheetError` when ``text`` holds a character no return can carry (a control
+    character, pasted from another program, that XML has no way to write)."""
+    found = unwritable(text)
+    if found is not None:
+        raise SheetError(
+            f"{ref} ({what}) holds a control character ({found}) that cannot be sent in a "
+            "return: it was probably pasted from another program, and is often invisible. "
+            "Retype the cell's value, then upload the file again."
+        )

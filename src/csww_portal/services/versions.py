@@ -25,6 +25,7 @@ from csww.reader import ReadError, StructureNote, read_with_notes
 from csww.report.model import Issue, Report
 from csww.spec import joint_partners, spec_for
 from csww.writer import complete_header, to_bytes
+from csww.xmlsafe import unwritable
 from csww_portal.models import AuditEvent, LAReturn, ReturnVersion, State, Upload
 from csww_portal.services import audit, identity, status, storage
 from csww_portal.services.formats import (
@@ -492,6 +493,21 @@ def worker_name(record: Record) -> str:
     return f"worker {swe}" if swe else "a worker record with no registration number"
 
 
+def _writable(values: dict[str, str], items: Any) -> None:
+    """Refuse, naming the item, a value holding a character no return can carry (a control
+    character pasted from another program, often invisible, which XML cannot write)."""
+    for element, text in values.items():
+        found = unwritable(text)
+        if found is not None:
+            item = items.get(element)
+            name = item.name if item is not None else element
+            raise WorkflowError(
+                f"{name} holds a control character ({found}) that cannot be sent in a return: "
+                "it was probably pasted from another program, and is often invisible. Retype "
+                "the value and save again. Nothing was saved."
+            )
+
+
 def _apply(record: Record, values: dict[str, str]) -> None:
     """Set the edited items; a blank value removes the item (as if it were not returned)."""
     for element, text in values.items():
@@ -516,6 +532,8 @@ def _find(ids: list[str], record: str) -> int:
 def edit_worker(
     ret: LAReturn, user: Any, record: str, values: dict[str, str], *, base: int | None
 ) -> ReturnVersion:
+    _writable(values, spec_for(ret.collection.year).worker)
+
     def change(parsed: Return, ids: list[str]) -> str:
         index = _find(ids, record)
         before = worker_name(parsed.workers[index - 1])
@@ -531,6 +549,8 @@ def edit_worker(
 def add_worker(
     ret: LAReturn, user: Any, values: dict[str, str], *, base: int | None
 ) -> ReturnVersion:
+    _writable(values, spec_for(ret.collection.year).worker)
+
     def change(parsed: Return, ids: list[str]) -> str:
         new = Record()
         _apply(new, values)
@@ -552,6 +572,8 @@ def delete_worker(ret: LAReturn, user: Any, record: str, *, base: int | None) ->
 def edit_la_level(
     ret: LAReturn, user: Any, values: dict[str, str], *, base: int | None
 ) -> ReturnVersion:
+    _writable(values, spec_for(ret.collection.year).la)
+
     def change(parsed: Return, ids: list[str]) -> str:
         if parsed.la is None:
             parsed.la = Record()

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from csww.xmlsafe import unwritable
 from csww_portal.models import AuditEvent, LAReturn, Note, Role, State
 from csww_portal.services import audit, status
 from csww_portal.services.refusals import WorkflowError, number_of, require_base
@@ -37,6 +38,13 @@ def add_note(
         raise WorkflowError("Enter a note.")
     if len(text) > MAX_NOTE:
         raise WorkflowError(f"The note must be {MAX_NOTE} characters or fewer.")
+    found = next(filter(None, (unwritable(t) for t in (text, worker, rule, field))), None)
+    if found is not None:
+        raise WorkflowError(
+            f"The note holds a control character ({found}), probably pasted from another "
+            "program and often invisible, which cannot be kept with the return. Retype that "
+            "part of the note and save again."
+        )
     with transaction.atomic():
         locked = (
             LAReturn.objects.select_for_update(of=("self",))

@@ -79,6 +79,18 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     )
 
 
+def nul_character(request: HttpRequest) -> HttpResponse:
+    """A NUL character (``%00``) in the address or a form: no text the portal keeps can hold
+    one, and no person types one."""
+    message = (
+        "What was sent holds a NUL character (%00), which no field of the portal can hold. "
+        "Remove it and send again; nothing was saved."
+    )
+    if is_api(request):
+        return JsonResponse({"detail": message}, status=400)
+    return _page(request, "The request could not be read", message, 400)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without its security token, or with an old one (Django's CSRF check)."""
     return _page(

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from csww_portal.access import la_view
@@ -78,8 +78,13 @@ def _stale_note(ret: LAReturn, stale: dict[str, Any] | None) -> dict[str, Any]:
 def _add(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     post = request.POST
     back = post.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # Only a path on this site: anything else (another site, or a bare word, which Django's
+    # redirect() would take for the name of a view) goes back to this page.
+    if not (
+        back.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         back = ""
     try:
@@ -99,7 +104,7 @@ def _add(request: HttpRequest, ret: LAReturn) -> HttpResponse:
             "message": exc.message,
             "about": _about(post),
         }
-        return redirect(f"{request.path}#note-stale")
+        return HttpResponseRedirect(f"{request.path}#note-stale")
     except WorkflowError as exc:
         # The message goes through the session (never the URL), with what was typed, so the
         # page shows the error at the note's own form with the text still in it. A note
@@ -108,9 +113,9 @@ def _add(request: HttpRequest, ret: LAReturn) -> HttpResponse:
         messages.error(request, exc.message, extra_tags="note-error")
         request.session[DRAFT] = {**_typed(post), "message": exc.message}
         target = (back or request.path).partition("#")[0]
-        return redirect(f"{target}#note-error")
+        return HttpResponseRedirect(f"{target}#note-error")
     messages.success(request, "Note saved.")
-    return redirect(back or f"{request.path}")
+    return HttpResponseRedirect(back or request.path)
 
 
 def _typed(post: QueryDict) -> dict[str, str]:
