@@ -365,3 +365,20 @@ def test_a_page_does_not_answer_methods_it_does_not_take_and_the_api_answers_hea
         f"/api/v1/collections/{YEAR}/las/301/status", headers={"Authorization": f"Bearer {raw}"}
     )
     assert head.status_code == 200
+
+
+def test_a_notes_version_must_be_a_whole_number_not_true(people: dict[str, Any]) -> None:
+    from csww_portal.models import Note
+
+    client = Client()
+    client.force_login(people["submitter"])
+    upload(client, xml(valid_return()))
+    response = Client().post(
+        f"/api/v1/collections/{YEAR}/las/301/notes",
+        {"text": "a note", "version": True},
+        content_type="application/json",
+        headers=_bearer(people),
+    )
+    assert response.status_code in (400, 422)
+    assert "version" in response.json()["detail"]
+    assert not Note.objects.exists()

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from csww.report.model import Issue, ReadFailure
 
@@ -94,6 +94,14 @@ class NoteIn(Schema):
     rule: str = Field(default="", max_length=10, description="Rule number, e.g. 519Q.")
     field: str = Field(default="", max_length=40, description="Item, e.g. Cases30.")
     version: int | None = Field(default=None, ge=0, description=VERSION)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _not_true_or_false(cls, value: object) -> object:
+        """JSON's true is not version 1 (a bool is an int to Python)."""
+        if isinstance(value, bool):
+            raise ValueError("a version is a whole number, not true or false")
+        return value
 
 
 class NoteOut(Schema):
