@@ -42,7 +42,10 @@ def places_text(places: int | None) -> str:
 def parse_integer(text: str | None) -> int | None:
     if not text or _INTEGER.fullmatch(text) is None:
         return None
-    return int(text)
+    try:
+        return int(text)
+    except ValueError:  # more digits than Python reads as a number (4,300): no count has
+        return None
 
 
 def parse_date(text: str | None) -> date | None:

@@ -269,3 +269,30 @@ def test_zip_bomb_is_refused_before_inflating() -> None:
         zf.writestr("episodes.csv", b"CHILD," + b"A" * (50 * 1024 * 1024))
     result = read_return(buf.getvalue())
     assert result.failure is not None and "times its packed size" in result.failure.message
+
+
+def test_a_number_cell_no_spreadsheet_program_writes_is_a_clear_failure(tmp_path: Path) -> None:
+    """INF in a number cell (openpyxl cannot read it): a message naming the sheet and row."""
+    import openpyxl
+
+    from csww.cla.read.layout import layout
+
+    table = layout().names[0]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = table
+    ws.append(["CHILD", "SEX"])
+    ws.append([1234567, 1])
+    path = tmp_path / "903.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    sheet = next(n for n, b in parts.items() if b"<v>1234567</v>" in b)
+    parts[sheet] = parts[sheet].replace(b"<v>1234567</v>", b"<v>INF</v>")
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    result = read_return(path)
+    assert result.failure is not None
+    assert f"Sheet '{table}' holds a number that cannot be read" in result.failure.message
+    assert "row 2" in result.failure.message

@@ -313,8 +313,9 @@ def test_a_notes_way_back_that_is_not_a_path_here_goes_back_to_the_notes(
     assert refused.status_code == 302 and refused["Location"] == f"{url}#note-error"
 
 
+@pytest.mark.parametrize("fte", ["1" + "0" * 30, "1e303", "1e308"])
 def test_the_continuity_page_takes_an_fte_of_ten_to_the_thirty(
-    login: Callable[[str], Client],
+    login: Callable[[str], Client], fte: str
 ) -> None:
     from tests.factories import make_worker
     from tests.portal.conftest import base
@@ -322,7 +323,7 @@ def test_the_continuity_page_takes_an_fte_of_ten_to_the_thirty(
     client = login("submitter")
     upload(client, xml(valid_return()))
     values = dict(make_worker("leaver", YEAR, SWENo="SW555555").values)
-    added = client.post(la_url("add_worker"), {**values, "FTE": "1" + "0" * 30, **base()})
+    added = client.post(la_url("add_worker"), {**values, "FTE": fte, **base()})
     assert added.status_code == 302
     assert client.get(la_url("la_flows")).status_code == 200
 
@@ -382,3 +383,24 @@ def test_a_notes_version_must_be_a_whole_number_not_true(people: dict[str, Any])
     assert response.status_code in (400, 422)
     assert "version" in response.json()["detail"]
     assert not Note.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("item", "form"), [("Cases30", "add_worker"), ("NoAgencyHeadcount", "la_level")]
+)
+def test_a_whole_number_of_thousands_of_digits_is_a_value_not_a_fault(
+    login: Callable[[str], Client], item: str, form: str
+) -> None:
+    """Python reads at most 4,300 digits as a number: a longer one is checked as the item's
+    rules say (out of range), not a server error."""
+    from tests.factories import make_worker
+    from tests.portal.conftest import base, the_return
+
+    client = login("submitter")
+    upload(client, xml(valid_return()))
+    values = (
+        dict(make_worker("inpost", YEAR, SWENo="SW555555").values) if form == "add_worker" else {}
+    )
+    response = client.post(la_url(form), {**values, item: "1" * 5000, **base()})
+    assert response.status_code == 302
+    assert the_return().errors >= 1

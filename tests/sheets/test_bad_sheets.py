@@ -5,6 +5,7 @@ and the same message, never a traceback."""
 from __future__ import annotations
 
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -205,6 +206,19 @@ def csv_missing_column(folder: Path) -> Path:
     return folder / "csv"
 
 
+def number_no_program_writes(folder: Path) -> Path:
+    """A number cell holding INF, as a program other than a spreadsheet can write it."""
+    path = _edit(folder, lambda wb: wb["Workers"].__setitem__("C4", 0.123456))
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    sheet = next(n for n, b in parts.items() if b"<v>0.123456</v>" in b)
+    parts[sheet] = parts[sheet].replace(b"<v>0.123456</v>", b"<v>INF</v>")
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
 def csv_control_character(folder: Path) -> Path:
     """A registration number with a control character pasted into it (invisible in most
     editors, and not writable in XML)."""
@@ -282,6 +296,12 @@ CASES: list[tuple[str, Maker, str]] = [
         "csv missing column",
         csv_missing_column,
         "workers.csv has no column for: Whether the social worker is an agency worker",
+    ),
+    (
+        "number no program writes",
+        number_no_program_writes,
+        "Sheet 'Workers' holds a number that cannot be read (such as INF, NaN or a number "
+        "thousands of digits long) in row 4 or the next row holding values",
     ),
     (
         "csv control character",

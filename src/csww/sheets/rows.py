@@ -262,5 +262,5 @@ def _writable(text: str, ref: str, what: str) -> None:
         raise SheetError(
             f"{ref} ({what}) holds a control character ({found}) that cannot be sent in a "
             "return: it was probably pasted from another program, and is often invisible. "
-            "Retype the cell's value, then upload the file again."
+            "Retype the cell's value, then try again."
         )

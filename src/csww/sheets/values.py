@@ -66,6 +66,17 @@ class Reading:
     rule: str | None = None
 
 
+def unreadable_number(sheet: str, after: int) -> str:
+    """A number cell no spreadsheet program writes (INF, NaN, thousands of digits), which a
+    workbook made by another program can hold; ``after``: the last row read (0: none)."""
+    where = f"row {after + 1} or the next row holding values" if after else "its first rows"
+    return (
+        f"Sheet '{sheet}' holds a number that cannot be read (such as INF, NaN or a number "
+        f"thousands of digits long) in {where}: the workbook was probably made by another "
+        "program. Open it in Excel or LibreOffice, correct that number, save it, and try again."
+    )
+
+
 def number_text(value: int | float) -> str:
     """The shortest decimal text faithful to a stored number: never exponent notation,
     never more digits than Excel keeps, never fewer than were typed; zeros kept as 0."""

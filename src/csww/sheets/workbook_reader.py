@@ -36,7 +36,7 @@ from csww.sheets.layout import (
     status_text,
 )
 from csww.sheets.rows import Grid, SheetError, build
-from csww.sheets.values import CellError
+from csww.sheets.values import CellError, unreadable_number
 from csww.sheets.wording import shown, wording
 from csww.sheets.zipguard import ZipBomb, check_archive
 from csww.spec import Spec, UnknownYear, available_years, spec_for
@@ -152,7 +152,7 @@ def about(wb: Any) -> dict[str, str]:
 
 def template_year(info: dict[str, str]) -> int | None:
     text = info.get(ABOUT_YEAR, "")
-    return int(text) if text.isdigit() else None
+    return int(text) if len(text) == 4 and text.isascii() and text.isdigit() else None
 
 
 def _merged(wb: Any, ws: Any) -> list[str]:
@@ -192,13 +192,20 @@ def _first_data_row(
 
 def _rows(ws: Any) -> list[tuple[int, list[Any]]]:
     """Every row that holds a cell, with its cells in column order from column A."""
-    out = []
+    out: list[tuple[int, list[Any]]] = []
     ws.reset_dimensions()  # the file's own <dimension> record may be wrong: read every cell
-    for row in ws.iter_rows():
+    rows = ws.iter_rows()
+    while True:
+        try:
+            row = next(rows, None)
+        except (ValueError, OverflowError):  # a number cell openpyxl cannot read
+            after = out[-1][0] if out else 0
+            raise SheetError(unreadable_number(ws.title, after)) from None
+        if row is None:
+            return out
         cells = [c for c in row if getattr(c, "row", None) is not None]
         if cells:
             out.append((cells[0].row, list(row)))
-    return out
 
 
 def grid(wb: Any, ws: Any, part: Part) -> Grid:

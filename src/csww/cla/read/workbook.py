@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterator
 from typing import Any
 
 from csww.cla.read.csvset import column_letter, recognise
@@ -18,6 +19,7 @@ from csww.cla.read.frames import TableBuilder
 from csww.cla.read.layout import TableLayout, layout
 from csww.cla.read.model import ClaReadError, StructureNote
 from csww.core import Tables
+from csww.sheets.values import unreadable_number
 from csww.sheets.zipguard import ZipBomb, check_archive
 
 # Sheets that csww's own template adds beside the tables.
@@ -45,7 +47,7 @@ def read_workbook(data: bytes, *, place: str) -> tuple[Tables, list[StructureNot
     read: list[str] = []
     try:
         for ws in wb.worksheets:
-            if _read_sheet(ws, builder, notes):
+            if _read_sheet(ws, builder, notes, place):
                 read.append(ws.title)
     finally:
         wb.close()
@@ -75,10 +77,10 @@ def _opened(data: bytes, place: str) -> Any:
         ) from None
 
 
-def _read_sheet(ws: Any, builder: TableBuilder, notes: list[StructureNote]) -> bool:
+def _read_sheet(ws: Any, builder: TableBuilder, notes: list[StructureNote], place: str) -> bool:
     """One sheet's rows into its table; False when the sheet is not a 903 table."""
     sheet = ws.title
-    rows = ws.iter_rows(values_only=True)
+    rows = _readable(ws.iter_rows(values_only=True), sheet, place)
     first = next(rows, None)
     headings = [cell_text(v) or "" for v in (first or ())]
     table = layout().table(sheet) if sheet in layout().names else recognise(headings)
@@ -97,6 +99,20 @@ def _read_sheet(ws: Any, builder: TableBuilder, notes: list[StructureNote]) -> b
         values = {c: (texts[i] if i < len(texts) else None) for c, i in index.items()}
         builder.add(table.name, values, line=number, cell=f"{sheet}!{child_col}{number}")
     return True
+
+
+def _readable(rows: Iterator[Any], sheet: str, place: str) -> Iterator[Any]:
+    """The rows, or :class:`ClaReadError` at a number cell openpyxl cannot read."""
+    done = 0
+    while True:
+        try:
+            row = next(rows, None)
+        except (ValueError, OverflowError):
+            raise ClaReadError(unreadable_number(sheet, done), place) from None
+        if row is None:
+            return
+        done += 1
+        yield row
 
 
 def _column_index(
