@@ -276,6 +276,7 @@ def test_a_number_cell_no_spreadsheet_program_writes_is_a_clear_failure(tmp_path
     import openpyxl
 
     from csww.cla.read.layout import layout
+    from tests.xlsx_parts import replace_in_sheet
 
     table = layout().names[0]
     wb = openpyxl.Workbook()
@@ -285,13 +286,7 @@ def test_a_number_cell_no_spreadsheet_program_writes_is_a_clear_failure(tmp_path
     ws.append([1234567, 1])
     path = tmp_path / "903.xlsx"
     wb.save(path)
-    with zipfile.ZipFile(path) as z:
-        parts = {name: z.read(name) for name in z.namelist()}
-    sheet = next(n for n, b in parts.items() if b"<v>1234567</v>" in b)
-    parts[sheet] = parts[sheet].replace(b"<v>1234567</v>", b"<v>INF</v>")
-    with zipfile.ZipFile(path, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
+    replace_in_sheet(path, b"<v>1234567</v>", b"<v>INF</v>")
     result = read_return(path)
     assert result.failure is not None
     assert f"Sheet '{table}' holds a number that cannot be read" in result.failure.message

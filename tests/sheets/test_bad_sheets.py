@@ -5,7 +5,6 @@ and the same message, never a traceback."""
 from __future__ import annotations
 
 import shutil
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from csww.sheets.validate import validate_sheet
 from csww.spec import load_spec
 from tests.factories import make_return
 from tests.sheets.conftest import encrypted_workbook
+from tests.xlsx_parts import replace_in_sheet
 
 Maker = Callable[[Path], Path]
 
@@ -209,13 +209,7 @@ def csv_missing_column(folder: Path) -> Path:
 def number_no_program_writes(folder: Path) -> Path:
     """A number cell holding INF, as a program other than a spreadsheet can write it."""
     path = _edit(folder, lambda wb: wb["Workers"].__setitem__("C4", 0.123456))
-    with zipfile.ZipFile(path) as z:
-        parts = {name: z.read(name) for name in z.namelist()}
-    sheet = next(n for n, b in parts.items() if b"<v>0.123456</v>" in b)
-    parts[sheet] = parts[sheet].replace(b"<v>0.123456</v>", b"<v>INF</v>")
-    with zipfile.ZipFile(path, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
+    replace_in_sheet(path, b"<v>0.123456</v>", b"<v>INF</v>")
     return path
 
 

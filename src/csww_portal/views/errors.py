@@ -86,9 +86,14 @@ def nul_character(request: HttpRequest) -> HttpResponse:
         "What was sent holds a NUL character (%00), which no field of the portal can hold. "
         "Remove it and send again; nothing was saved."
     )
+    return _either(request, "The request could not be read", message, 400)
+
+
+def _either(request: HttpRequest, heading: str, message: str, code: int) -> HttpResponse:
+    """JSON ``{"detail": message}`` under /api/, the GOV.UK page elsewhere."""
     if is_api(request):
-        return JsonResponse({"detail": message}, status=400)
-    return _page(request, "The request could not be read", message, 400)
+        return JsonResponse({"detail": message}, status=code)
+    return _page(request, heading, message, code)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -130,9 +135,7 @@ def length_required(request: HttpRequest) -> HttpResponse:
         "Send the request with a Content-Length header (not Transfer-Encoding: chunked); "
         "nothing was read."
     )
-    if is_api(request):
-        return JsonResponse({"detail": message}, status=411)
-    return _page(request, "The file could not be read", message, 411)
+    return _either(request, "The file could not be read", message, 411)
 
 
 def as_api_problem(response: HttpResponse) -> HttpResponse:
