@@ -60,9 +60,10 @@ def micro(text: str | None) -> int | None:
         return None
     if not value >= 0 or value == float("inf"):
         return None
-    if value >= 2**53:  # a whole number as a float: its millionths exactly (value * MICRO
-        return int(value) * MICRO  # would overflow to infinity past about 1.8e302)
-    return round(value * MICRO)
+    scaled = value * MICRO
+    if scaled == float("inf"):  # past about 1.8e302: a whole number, so its millionths
+        return int(value) * MICRO
+    return round(scaled)
 
 
 def count(text: str | None) -> int | None:
