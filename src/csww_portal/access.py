@@ -13,13 +13,14 @@ from typing import Any, Concatenate, ParamSpec
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from csww_portal import rows
 from csww_portal.models import LA_ROLES, Collection, LAReturn, Membership, Role
 from csww_portal.services.collections import clear_familiarisation
+from csww_portal.views.errors import is_api
 
 P = ParamSpec("P")
 
@@ -114,7 +115,7 @@ def la_view(*, change: bool = False) -> Callable[[LAView[P]], Callable[..., Http
         ) -> HttpResponseBase:
             rows.want_return(year, la)  # read with the session, in one statement
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+                return signed_out(request)
             reading = request.method in ("GET", "HEAD")
             ret = return_for(request.user, year, la, change=change and not reading)
             if not change and not reading:
@@ -126,6 +127,20 @@ def la_view(*, change: bool = False) -> Callable[[LAView[P]], Callable[..., Http
     return decorate
 
 
+def signed_out(request: HttpRequest) -> HttpResponse:
+    """Nobody signed in: the sign-in page, and back here after it; under /api/ (the pages'
+    own JSON, read with the session) a 401 in JSON, as every API error is."""
+    if is_api(request):
+        return JsonResponse(
+            {
+                "detail": "Sign in to the portal first: these addresses are read with the "
+                "portal's session. A program should use API v1 with a token (/api/docs)."
+            },
+            status=401,
+        )
+    return redirect_to_login(request.get_full_path())
+
+
 DfEView = Callable[Concatenate[HttpRequest, Collection, P], HttpResponse]
 
 
@@ -135,7 +150,7 @@ def dfe_view(view: DfEView[P]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapper(request: HttpRequest, year: int, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return signed_out(request)
         if not is_dfe(request.user):
             raise PermissionDenied("This page is for DfE users.")
         return view(request, collection_or_404(year), *args, **kwargs)

@@ -13,6 +13,7 @@ from django.test import Client, override_settings
 
 from csww.cli.serve import server_body_limit
 from csww_portal.api import tokens
+from csww_portal.services.refusals import WorkflowError
 from tests.portal.conftest import YEAR, la_url, upload, valid_return, xml
 
 HUGE = str(2**63)
@@ -404,3 +405,36 @@ def test_a_whole_number_of_thousands_of_digits_is_a_value_not_a_fault(
     response = client.post(la_url(form), {**values, item: "1" * 5000, **base()})
     assert response.status_code == 302
     assert the_return().errors >= 1
+
+
+def test_the_pages_own_json_answers_401_in_json_when_nobody_is_signed_in(
+    people: dict[str, Any],
+) -> None:
+    """The session's JSON routes under /api/ (not API v1): a client with only a token, or
+    nothing, gets a JSON 401 pointing at API v1, not a redirect to the sign-in page."""
+    for path in (
+        f"/api/collections/{YEAR}/la/301/status",
+        f"/api/collections/{YEAR}/la/301/report",
+    ):
+        response = Client().get(path, headers=_bearer(people))
+        assert response.status_code == 401, path
+        assert "API v1 with a token" in response.json()["detail"]
+    page = Client().get(la_url("overview"))
+    assert page.status_code == 302 and "/sign-in/" in page["Location"]
+
+
+def test_a_note_on_an_approved_return_says_approved(
+    login: Callable[[str], Client], people: dict[str, Any]
+) -> None:
+    from csww_portal.models import State
+    from csww_portal.services import workflow
+    from tests.portal.conftest import the_return
+
+    client = login("submitter")
+    upload(client, xml(valid_return()))
+    ret = the_return()
+    ret.state = State.APPROVED
+    ret.save()
+    assert ret.current is not None
+    with pytest.raises(WorkflowError, match="The return is approved: DfE must reopen it"):
+        workflow.add_note(ret, people["submitter"], "a note", base=ret.current.number)

@@ -53,7 +53,8 @@ def add_note(
         )
         if locked.locked:
             raise WorkflowError(
-                "The return is submitted: DfE must reopen it before notes can be added."
+                f"The return is {locked.get_state_display().lower()}: DfE must reopen it "
+                "before notes can be added."
             )
         require_base(
             locked, base, then=" Check the return as it is now, then save your note again."
