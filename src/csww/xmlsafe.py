@@ -48,6 +48,14 @@ def declares_doctype(tree: etree._ElementTree) -> bool:
 UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def control_character(what: str, found: str) -> str:
+    """The start of every refusal of such a character: what holds it, and which it is."""
+    return (
+        f"{what} holds a control character ({found}) that cannot be sent in a return: it was "
+        "probably pasted from another program, and is often invisible."
+    )
+
+
 def unwritable(text: str) -> str | None:
     """The first character of ``text`` that a return cannot carry (XML 1.0 has no way to
     write it), as ``U+0001``; None when every character can be written."""

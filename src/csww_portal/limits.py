@@ -52,8 +52,10 @@ class NulCharacterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if "%00" in request.META.get("QUERY_STRING", "") or self._in_form(request):
-            return nul_character(request)
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            return nul_character(request, _holding(request.GET, "the address"))
+        if self._in_form(request):
+            return nul_character(request, _holding(request.POST, "the form"))
         return self.get_response(request)
 
     def _in_form(self, request: HttpRequest) -> bool:
@@ -67,6 +69,15 @@ class NulCharacterMiddleware:
         if not 0 < length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
             return False  # nothing to read, or Django refuses it as too large
         return b"%00" in request.body
+
+
+def _holding(values: Any, where: str) -> str:
+    """Where the NUL is, for the message: the field (or a field's name) holding it."""
+    for name, texts in values.lists():
+        if "\x00" in name or any("\x00" in t for t in texts):
+            shown = name.replace("\x00", "") or "a field with no name"
+            return f"{where}'s field '{shown}'"
+    return where
 
 
 class SizeLimitedUploadHandler(FileUploadHandler):

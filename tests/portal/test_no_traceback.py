@@ -270,12 +270,14 @@ def test_a_nul_anywhere_in_an_address_or_a_form_is_a_clear_400(
     ):
         assert response.status_code == 400
         assert "NUL character" in response.content.decode()
+        assert "field &#x27;" in response.content.decode()  # which field holds it
     raw, _ = tokens.issue(people["submitter"], "tests", by=people["submitter"])
     api = Client().get(
         f"/api/v1/collections/{YEAR}/las/301/status?x=%00",
         headers={"Authorization": f"Bearer {raw}"},
     )
     assert api.status_code == 400 and "NUL character" in api.json()["detail"]
+    assert api.json()["detail"].startswith("The address's field 'x' holds a NUL")
 
 
 def test_a_note_through_the_api_with_a_nul_is_refused_as_json(people: dict[str, Any]) -> None:

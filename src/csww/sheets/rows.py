@@ -23,7 +23,7 @@ from csww.sheets.values import read_cell
 from csww.sheets.wording import wording
 from csww.spec import Item, Spec
 from csww.values import decimal_places, parse_decimal
-from csww.xmlsafe import unwritable
+from csww.xmlsafe import control_character, unwritable
 
 XML_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
 
@@ -260,7 +260,6 @@ def _writable(text: str, ref: str, what: str) -> None:
     found = unwritable(text)
     if found is not None:
         raise SheetError(
-            f"{ref} ({what}) holds a control character ({found}) that cannot be sent in a "
-            "return: it was probably pasted from another program, and is often invisible. "
-            "Retype the cell's value, then try again."
+            f"{control_character(f'{ref} ({what})', found)} Retype the cell's value, then "
+            "try again."
         )

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from csww.rules.notes import reading_rule
 from csww.spec import Item, Spec
@@ -64,6 +66,23 @@ class Reading:
 
     text: str
     rule: str | None = None
+
+
+def readable_rows(
+    rows: Iterator[Any], sheet: str, refuse: Callable[[str], Exception]
+) -> Iterator[Any]:
+    """A sheet's rows from openpyxl (from row 1, every row), or ``refuse(message)`` raised
+    at a number cell it cannot read (:func:`unreadable_number`)."""
+    done = 0
+    while True:
+        try:
+            row = next(rows, None)
+        except (ValueError, OverflowError):
+            raise refuse(unreadable_number(sheet, done)) from None
+        if row is None:
+            return
+        done += 1
+        yield row
 
 
 def unreadable_number(sheet: str, after: int) -> str:

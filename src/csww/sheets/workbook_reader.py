@@ -36,7 +36,7 @@ from csww.sheets.layout import (
     status_text,
 )
 from csww.sheets.rows import Grid, SheetError, build
-from csww.sheets.values import CellError, unreadable_number
+from csww.sheets.values import CellError, readable_rows
 from csww.sheets.wording import shown, wording
 from csww.sheets.zipguard import ZipBomb, check_archive
 from csww.spec import Spec, UnknownYear, available_years, spec_for
@@ -194,18 +194,11 @@ def _rows(ws: Any) -> list[tuple[int, list[Any]]]:
     """Every row that holds a cell, with its cells in column order from column A."""
     out: list[tuple[int, list[Any]]] = []
     ws.reset_dimensions()  # the file's own <dimension> record may be wrong: read every cell
-    rows = ws.iter_rows()
-    while True:
-        try:
-            row = next(rows, None)
-        except (ValueError, OverflowError):  # a number cell openpyxl cannot read
-            after = out[-1][0] if out else 0
-            raise SheetError(unreadable_number(ws.title, after)) from None
-        if row is None:
-            return out
+    for row in readable_rows(ws.iter_rows(), ws.title, SheetError):
         cells = [c for c in row if getattr(c, "row", None) is not None]
         if cells:
             out.append((cells[0].row, list(row)))
+    return out
 
 
 def grid(wb: Any, ws: Any, part: Part) -> Grid:

@@ -25,7 +25,7 @@ from csww.reader import ReadError, StructureNote, read_with_notes
 from csww.report.model import Issue, Report
 from csww.spec import joint_partners, spec_for
 from csww.writer import complete_header, to_bytes
-from csww.xmlsafe import unwritable
+from csww.xmlsafe import control_character, unwritable
 from csww_portal.models import AuditEvent, LAReturn, ReturnVersion, State, Upload
 from csww_portal.services import audit, identity, status, storage
 from csww_portal.services.formats import (
@@ -502,9 +502,8 @@ def _writable(values: dict[str, str], items: Any) -> None:
             item = items.get(element)
             name = item.name if item is not None else element
             raise WorkflowError(
-                f"{name} holds a control character ({found}) that cannot be sent in a return: "
-                "it was probably pasted from another program, and is often invisible. Retype "
-                "the value and save again. Nothing was saved."
+                f"{control_character(name, found)} Retype the value and save again. Nothing "
+                "was saved."
             )
 
 

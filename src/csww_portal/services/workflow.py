@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from csww.xmlsafe import unwritable
+from csww.xmlsafe import control_character, unwritable
 from csww_portal.models import AuditEvent, LAReturn, Note, Role, State
 from csww_portal.services import audit, status
 from csww_portal.services.refusals import WorkflowError, number_of, require_base
@@ -41,9 +41,8 @@ def add_note(
     found = next(filter(None, (unwritable(t) for t in (text, worker, rule, field))), None)
     if found is not None:
         raise WorkflowError(
-            f"The note holds a control character ({found}), probably pasted from another "
-            "program and often invisible, which cannot be kept with the return. Retype that "
-            "part of the note and save again."
+            f"{control_character('The note', found)} Retype that part of the note and save "
+            "again. Nothing was saved."
         )
     with transaction.atomic():
         locked = (

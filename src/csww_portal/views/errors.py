@@ -79,12 +79,12 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     )
 
 
-def nul_character(request: HttpRequest) -> HttpResponse:
-    """A NUL character (``%00``) in the address or a form: no text the portal keeps can hold
-    one, and no person types one."""
+def nul_character(request: HttpRequest, where: str) -> HttpResponse:
+    """A NUL character (``%00``) in the address or a form (``where``: which, and its field):
+    no text the portal keeps can hold one, and no person types one."""
     message = (
-        "What was sent holds a NUL character (%00), which no field of the portal can hold. "
-        "Remove it and send again; nothing was saved."
+        f"{where[0].upper()}{where[1:]} holds a NUL character (%00), which no field of the "
+        "portal can hold. Remove it and send again; nothing was saved."
     )
     return _either(request, "The request could not be read", message, 400)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterator
 from typing import Any
 
 from csww.cla.read.csvset import column_letter, recognise
@@ -19,7 +18,7 @@ from csww.cla.read.frames import TableBuilder
 from csww.cla.read.layout import TableLayout, layout
 from csww.cla.read.model import ClaReadError, StructureNote
 from csww.core import Tables
-from csww.sheets.values import unreadable_number
+from csww.sheets.values import readable_rows
 from csww.sheets.zipguard import ZipBomb, check_archive
 
 # Sheets that csww's own template adds beside the tables.
@@ -80,7 +79,9 @@ def _opened(data: bytes, place: str) -> Any:
 def _read_sheet(ws: Any, builder: TableBuilder, notes: list[StructureNote], place: str) -> bool:
     """One sheet's rows into its table; False when the sheet is not a 903 table."""
     sheet = ws.title
-    rows = _readable(ws.iter_rows(values_only=True), sheet, place)
+    rows = readable_rows(
+        ws.iter_rows(values_only=True), sheet, lambda message: ClaReadError(message, place)
+    )
     first = next(rows, None)
     headings = [cell_text(v) or "" for v in (first or ())]
     table = layout().table(sheet) if sheet in layout().names else recognise(headings)
@@ -99,20 +100,6 @@ def _read_sheet(ws: Any, builder: TableBuilder, notes: list[StructureNote], plac
         values = {c: (texts[i] if i < len(texts) else None) for c, i in index.items()}
         builder.add(table.name, values, line=number, cell=f"{sheet}!{child_col}{number}")
     return True
-
-
-def _readable(rows: Iterator[Any], sheet: str, place: str) -> Iterator[Any]:
-    """The rows, or :class:`ClaReadError` at a number cell openpyxl cannot read."""
-    done = 0
-    while True:
-        try:
-            row = next(rows, None)
-        except (ValueError, OverflowError):
-            raise ClaReadError(unreadable_number(sheet, done), place) from None
-        if row is None:
-            return
-        done += 1
-        yield row
 
 
 def _column_index(
