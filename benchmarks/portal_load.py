@@ -368,6 +368,18 @@ def postgres_cpu() -> float:
     return total
 
 
+def open_connections(database_url: str) -> int:
+    """Connections to the benchmark's database now (the web processes', when nothing else
+    is connected): each new one PostgreSQL must set up, and prepare its statements on."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) - 1 FROM pg_stat_activity WHERE datname = current_database()"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def hash_cost() -> dict[str, float]:
     """CPU seconds to check one password with each hasher (single thread, no load)."""
     from argon2 import PasswordHasher
@@ -608,6 +620,11 @@ class Run:
             f"{1000 * client_kernel / n:.2f} ms) "
             f"(load average {os.getloadavg()})"
         )
+        if self.args.database_url:
+            print(
+                "Database connections open after the acknowledgements: "
+                f"{open_connections(self.args.database_url)}"
+            )
         print(
             f"Machine speed just before the burst: {self.speed_before}; just after: {python_speed()}"
         )

@@ -22,7 +22,6 @@ a second on one connection).
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -153,25 +152,27 @@ def fetch_one(
     """The first row of one statement: on PostgreSQL prepared once per connection and bound on
     the server (psycopg's own cursor; Django's binds on the client, which PostgreSQL must
     parse and plan each time); elsewhere through Django's cursor. Database errors are
-    Django's, as from any query. The psycopg cursor is kept for the thread's connection (a
-    Django connection belongs to one thread), so that the loaders it made for each column's
-    type are made once, not on every statement.
+    Django's, as from any query. A psycopg cursor is kept for each connection (``KEPT_CURSOR``),
+    so that the loaders it made for each column's type are made once, not on every
+    statement.
 
-    Connections are kept for ``CSWW_PORTAL_CONN_MAX_AGE`` seconds, so one kept from an
-    earlier request may have been closed by the server since (PostgreSQL restarted, the
-    connection killed). A statement that ``reads_only``, outside a transaction, is then run
-    once more on a new connection, so the request goes on; the session's read is the first
-    statement of nearly every request, so the request's other statements use the new
-    connection too."""
+    Connections are kept (``CSWW_PORTAL_CONN_MAX_AGE``; in a pool, ``settings.py``), so one
+    kept from an earlier request may have been closed by the server since (PostgreSQL
+    restarted, the connection killed). A statement that ``reads_only``, outside a
+    transaction, is then run once more on a new connection, so the request goes on; the
+    session's read is the first statement of nearly every request, so the request's other
+    statements use the new connection too. (A pooled connection closed while it sat in the
+    pool is not lent at all: ``csww_portal.postgresql``.)"""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
     connection.ensure_connection()
     raw = connection.connection
-    kept: psycopg.Cursor[Any] | None = getattr(_thread, "cursor", None)
-    if kept is None or kept.closed or kept.connection is not raw:
-        kept = _thread.cursor = psycopg.Cursor(raw)
+    kept: psycopg.Cursor[Any] | None = getattr(raw, KEPT_CURSOR, None)
+    if kept is None or kept.closed:
+        kept = psycopg.Cursor(raw)
+        setattr(raw, KEPT_CURSOR, kept)
     with connection.wrap_database_errors:
         try:
             kept.execute(sql, params, prepare=True)
@@ -184,7 +185,9 @@ def fetch_one(
         return kept.fetchone()
 
 
-_thread = threading.local()
+# The psycopg cursor kept on each connection, for as long as the connection lives. A connection
+# is used by one thread at a time (Django's are per thread; a pooled one is lent to one).
+KEPT_CURSOR = "_csww_cursor"
 
 
 @dataclass

@@ -134,8 +134,27 @@ def run(
     host: str, port: int, *, processes: int, threads: int, check_workers: int, at_once: int
 ) -> None:
     """Serve until stopped (Ctrl+C or SIGTERM: requests in hand are finished first)."""
-    from django.db import connections
-
-    connections.close_all()  # the master's connections (the migrations') stay behind
+    size_pools(threads=threads, check_workers=check_workers, at_once=at_once)
     settings = options(host, port, processes=processes, threads=threads)
     PortalServer(settings, check_workers, at_once=at_once).run()
+
+
+def size_pools(*, threads: int, check_workers: int, at_once: int) -> None:
+    """Close the master's database connections (the migrations'), and its connection pools,
+    before the fork: a connection shared by two processes would mix their statements. Then
+    size each web process's pool (``settings.py``): as many connections as the process has
+    threads that may use one at the same moment (its request threads, each in-process check
+    worker and its housekeeping thread), so a request never waits for a connection; only
+    ``at_once`` are opened at the start, as only that many requests run at a time."""
+    from django.db import connections
+
+    for alias in connections:
+        wrapper = connections[alias]
+        wrapper.close()
+        close_pool = getattr(wrapper, "close_pool", None)  # PostgreSQL's and Oracle's
+        if close_pool is not None:
+            close_pool()
+        pool = wrapper.settings_dict.get("OPTIONS", {}).get("pool")
+        if isinstance(pool, dict):
+            pool["max_size"] = max(int(pool.get("max_size", 0)), threads + 2 * check_workers)
+            pool["min_size"] = min(at_once, pool["max_size"])

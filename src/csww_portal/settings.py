@@ -96,15 +96,13 @@ TEMPLATES = [
 ]
 
 _default_db = os.environ.get("CSWW_PORTAL_DB") or str(Path.cwd() / "var" / "portal.sqlite3")
-# Each thread keeps its database connection this long from when it was made. A new
-# PostgreSQL connection costs about 11 ms of the server's CPU and 2 ms of the web process's,
-# so connections that lapsed in a quiet minute made the next deadline burst pay for 32 of
-# them (docs/benchmarks-portal.md). One closed by the server meanwhile is replaced when the
-# session is read (rows.fetch_one).
+# A new PostgreSQL connection costs about 11 ms of the server's CPU and 2 ms of the web
+# process's, so connections are kept: this long at most (docs/benchmarks-portal.md).
+_KEEP_SECONDS = int(os.environ.get("CSWW_PORTAL_CONN_MAX_AGE", "3600"))
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{_default_db}",
-        conn_max_age=int(os.environ.get("CSWW_PORTAL_CONN_MAX_AGE", "3600")),
+    # An empty DATABASE_URL is taken as none given.
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{_default_db}", conn_max_age=_KEEP_SECONDS
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -113,7 +111,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         {"timeout": 30, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif os.environ.get("CSWW_PORTAL_PREPARED_STATEMENTS", "1") != "0":
+_POSTGRESQL = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if _POSTGRESQL:
+    # Django's, lending only live connections from the pool (csww_portal/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "csww_portal.postgresql"
+if _POSTGRESQL and os.environ.get("CSWW_PORTAL_PREPARED_STATEMENTS", "1") != "0":
     # The few statements every request makes (csww_portal/rows.py) are prepared once per
     # connection; Django's own queries are bound on the client and never prepared. Behind
     # PgBouncer in transaction mode set its max_prepared_statements, or set
@@ -130,6 +132,30 @@ elif os.environ.get("CSWW_PORTAL_PREPARED_STATEMENTS", "1") != "0":
         DATABASES["default"]["OPTIONS"].setdefault(
             "options", "-c plan_cache_mode=force_generic_plan"
         )
+if _POSTGRESQL and os.environ.get("CSWW_PORTAL_DB_POOL", "1") != "0":
+    # Each process keeps a pool of connections (psycopg's, through Django): a request
+    # takes one for its own length and gives it back. A web process handles two requests
+    # at a time whatever its number of threads (admission.py), so a handful of
+    # connections, each with its statements already prepared and planned, serve every
+    # thread; one connection kept per thread made a deadline burst prepare the same
+    # statements on 32 connections (docs/benchmarks-portal.md). `csww serve` sizes each
+    # process's pool to its threads (server.size_pools), so a request never waits for a
+    # connection. Behind PgBouncer, or to keep one connection per thread, set
+    # CSWW_PORTAL_DB_POOL=0 (docs/portal.md).
+    if _KEEP_SECONDS < 60:
+        raise ImproperlyConfigured(
+            "CSWW_PORTAL_CONN_MAX_AGE must be at least 60 seconds while connections are "
+            "pooled; set CSWW_PORTAL_DB_POOL=0 to open a connection for each request."
+        )
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # given back to the pool after each request
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ.get("CSWW_PORTAL_DB_POOL_MAX", "20")),
+        "max_lifetime": float(_KEEP_SECONDS),
+        "max_idle": 600.0,  # connections above min_size, unused this long, are closed
+        "timeout": 30.0,  # the longest a request waits for a connection
+        "name": "csww",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Argon2id first, as Django recommends, at OWASP's minimum setting (csww_portal/hashers.py);

@@ -3,11 +3,14 @@ answers everyone while clients that connected and said nothing hold connections.
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -24,28 +27,44 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_silent_connections_hold_no_turn(tmp_path: Path, transactional_db: None) -> None:
-    env = processes.environment(tmp_path)
+@contextmanager
+def serving(tmp_path: Path, env: dict[str, str], *options: str) -> Iterator[tuple[int, Path]]:
+    """``csww serve`` with these options, until the block ends: its port and its log."""
     port = free_port()
     command = [sys.executable, "-c", "from csww.cli.main import main; main()", "serve"]
-    options = ["--port", str(port), "--processes", "1", "--threads", "4", "--at-once", "1"]
-    log = (tmp_path / "serve.log").open("wb")
+    log_path = tmp_path / "serve.log"
+    log = log_path.open("wb")
     server = subprocess.Popen(
-        [*command, *options], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT
+        [*command, "--port", str(port), *options],
+        env=env,
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while True:
-            assert server.poll() is None, (tmp_path / "serve.log").read_text()[-2000:]
+            assert server.poll() is None, log_path.read_text()[-2000:]
             try:
-                if httpx.get(f"{base}/sign-in/", timeout=5).status_code == 200:
+                if httpx.get(f"http://127.0.0.1:{port}/sign-in/", timeout=5).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             assert time.monotonic() < deadline, "csww serve did not start"
             time.sleep(0.3)
-        assert "1 of them at work at once" in (tmp_path / "serve.log").read_text()
+        yield port, log_path
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def test_silent_connections_hold_no_turn(tmp_path: Path, transactional_db: None) -> None:
+    env = processes.environment(tmp_path)
+    options = ["--processes", "1", "--threads", "4", "--at-once", "1"]
+    with serving(tmp_path, env, *options) as (port, log):
+        base = f"http://127.0.0.1:{port}"
+        assert "1 of them at work at once" in log.read_text()
         # Three clients connect and send nothing. gunicorn waits up to 5 s for a new
         # connection's first request: were that wait made in the one turn, the pages below
         # would wait 15 s behind them.
@@ -61,7 +80,53 @@ def test_silent_connections_hold_no_turn(tmp_path: Path, transactional_db: None)
         assert took < 4.5, f"the pages waited {took:.1f}s behind silent connections"
         for s in silent:
             s.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+
+
+def test_two_processes_share_no_database_connection(tmp_path: Path, transactional_db: None) -> None:
+    """The master opens the database (its migrations) before it forks: the processes it forks
+    must each open their own connections (on PostgreSQL, their own pools), or two processes'
+    statements would mix on one connection. Many people signing in and reading pages at once,
+    across two processes, all get their pages."""
+    people = [f"fork.person{n}" for n in range(12)]
+    # plain HTTP on loopback: the cookies must not be for HTTPS only
+    env = processes.environment(tmp_path, CSWW_PORTAL_SECURE_COOKIES="0")
+    # The people are made by the server's own settings (its password hasher, its database).
+    create = (
+        "import django, sys; django.setup(); "
+        "from django.contrib.auth import get_user_model; "
+        "[get_user_model().objects.create_user(n, password='fork-test-password-0') "
+        "for n in sys.argv[1:]]"
+    )
+    made = subprocess.run(
+        [sys.executable, "-c", create, *people],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr.decode()[-2000:]
+
+    def visit(name: str) -> list[int]:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            page = client.get("/sign-in/")
+            found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+            token = found.group(1) if found else ""
+            signed = client.post(
+                "/sign-in/",
+                data={
+                    "username": name,
+                    "password": "fork-test-password-0",
+                    "csrfmiddlewaretoken": token,
+                },
+            )
+            return [page.status_code, signed.status_code] + [
+                client.get("/").status_code for _ in range(5)
+            ]
+
+    with serving(tmp_path, env, "--processes", "2", "--threads", "4") as (port, log):
+        base = f"http://127.0.0.1:{port}"
+        with ThreadPoolExecutor(12) as pool:
+            answers = list(pool.map(visit, people))
+        assert answers == [[200, 302, 200, 200, 200, 200, 200]] * len(people), answers
+        assert "Traceback" not in log.read_text()

@@ -190,17 +190,9 @@ def test_a_kept_connection_closed_by_the_server_is_replaced_for_a_read() -> None
     store.create()
 
     def kill_this_connection() -> int:
-        pid = connection.connection.info.backend_pid
-        with psycopg.connect(**connection.get_connection_params(), autocommit=True) as other:
-            other.execute("SELECT pg_terminate_backend(%s)", [pid])
-            for _ in range(200):
-                gone = other.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid]
-                ).fetchone()
-                if gone == (0,):
-                    break
-                time.sleep(0.01)
-        return int(pid)
+        pid = int(connection.connection.info.backend_pid)
+        _terminate(lambda _other: [pid])
+        return pid
 
     killed = kill_this_connection()
     assert rows.SessionStore(store.session_key).load()[SESSION_KEY] == str(person.pk)
@@ -209,4 +201,101 @@ def test_a_kept_connection_closed_by_the_server_is_replaced_for_a_read() -> None
     kill_this_connection()
     with pytest.raises(OperationalError):
         rows.fetch_one("SELECT 1", [])  # not marked as only reading: not run again
+    connection.close()
+
+
+def _terminate(which: Callable[[psycopg.Connection[Any]], list[int]]) -> list[int]:
+    """Close the backends ``which`` names (asked on a connection of the test's own), as
+    PostgreSQL does at a restart or to a killed connection, and wait until they are gone."""
+    params = connection.get_connection_params()
+    params.pop("pool", None)
+    with psycopg.connect(**params, autocommit=True) as other:
+        pids = which(other)
+        for pid in pids:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        for _ in range(200):
+            left = other.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)", [pids]
+            ).fetchone()
+            if left == (0,):
+                break
+            time.sleep(0.01)
+    return pids
+
+
+def _every_other_backend(other: psycopg.Connection[Any]) -> list[int]:
+    """Every connection to this database but ``other``: the pool's idle ones and the one this
+    thread holds."""
+    rows_ = other.execute(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+    ).fetchall()
+    return [int(pid) for (pid,) in rows_]
+
+
+def _terminate_every_other_backend() -> list[int]:
+    """What a PostgreSQL restart does to this database's connections."""
+    return _terminate(_every_other_backend)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_restart_the_pool_gives_a_new_connection_for_a_read() -> None:
+    """Each process's connections are pooled on PostgreSQL, and a restart closes them all: the
+    next request's session is still read, on a new connection, however many closed ones the
+    pool held; a statement that may write is still never run twice."""
+    if connection.vendor != "postgresql":
+        assert connection.settings_dict["CONN_MAX_AGE"] == 0
+        return
+    pool: Any = getattr(connection, "pool", None)
+    assert pool is not None and connection.settings_dict["CONN_MAX_AGE"] == 0
+    person = get_user_model().objects.create_user("pooled.connection")
+    store = rows.SessionStore()
+    store[SESSION_KEY] = str(person.pk)
+    store.create()
+    # The pool holds idle connections besides this thread's, as it does between requests.
+    lent = [pool.getconn() for _ in range(3)]
+    for idle in lent:
+        pool.putconn(idle)
+    assert pool.get_stats()["pool_available"] >= 3
+    closed = _terminate_every_other_backend()
+    assert connection.connection.info.backend_pid in closed
+
+    assert rows.SessionStore(store.session_key).load()[SESSION_KEY] == str(person.pk)
+    assert connection.connection.info.backend_pid not in closed
+    # Each next request is lent a live connection, whatever its first statement.
+    for _ in range(4):
+        connection.close()  # the request ended: back to the pool
+        assert get_user_model().objects.filter(pk=person.pk).exists()
+        assert connection.connection.info.backend_pid not in closed
+    connection.close()
+    # A restart between two requests: the next one's first statement, here not a read of
+    # the session, is made on a live connection.
+    closed = _terminate_every_other_backend()
+    assert get_user_model().objects.filter(pk=person.pk).exists()
+    assert connection.connection.info.backend_pid not in closed
+
+    _terminate_every_other_backend()
+    with pytest.raises(OperationalError):
+        rows.fetch_one("SELECT 1", [])  # not marked as only reading: not run again
+    connection.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pooled_connection_keeps_one_cursor_for_its_statements() -> None:
+    """The psycopg cursor (and the loaders it made) is kept with its connection: a connection
+    lent again later, to this or another thread, uses the same one. (SQLite's connections
+    are neither pooled nor given psycopg cursors.)"""
+    if connection.vendor != "postgresql":
+        assert rows.fetch_one("SELECT 1", []) == (1,)
+        assert "pool" not in connection.settings_dict.get("OPTIONS", {})
+        return
+    assert rows.fetch_one("SELECT 1", []) == (1,)
+    raw = connection.connection
+    first = getattr(raw, rows.KEPT_CURSOR)
+    assert rows.fetch_one("SELECT 2", []) == (2,)
+    assert getattr(raw, rows.KEPT_CURSOR) is first
+    connection.close()  # back to the pool
+    assert rows.fetch_one("SELECT 3", []) == (3,)
+    again = connection.connection
+    assert getattr(again, rows.KEPT_CURSOR).connection is again
     connection.close()

@@ -1,0 +1,87 @@
+"""Each web process's PostgreSQL connections come from a pool (``settings.py``) that
+``csww serve`` closes in the master and sizes to the process's threads before the fork
+(``server.size_pools``)."""
+
+from __future__ import annotations
+
+import copy
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+
+from csww_portal import server
+
+POOLS = "_connection_pools"  # Django's, of each backend class: one pool per database
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_master_closes_its_pool_and_sizes_the_processes_pools() -> None:
+    if connection.vendor != "postgresql":
+        server.size_pools(threads=16, check_workers=2, at_once=2)  # nothing to size
+        assert "pool" not in connection.settings_dict.get("OPTIONS", {})
+        return
+    kept = copy.deepcopy(connection.settings_dict["OPTIONS"]["pool"])
+    connection.ensure_connection()  # the migrations' connection, say
+    assert getattr(connection, "pool", None) is not None
+    try:
+        server.size_pools(threads=16, check_workers=2, at_once=2)
+        assert connection.connection is None
+        pools: dict[str, Any] = getattr(type(connections["default"]), POOLS)
+        assert not pools  # closed: no thread, no connection
+        sized = connection.settings_dict["OPTIONS"]["pool"]
+        # 16 request threads, and each check worker with its housekeeping thread
+        assert sized["max_size"] == max(kept["max_size"], 16 + 2 * 2)
+        assert sized["min_size"] == 2
+        server.size_pools(threads=40, check_workers=0, at_once=2)
+        assert connection.settings_dict["OPTIONS"]["pool"]["max_size"] == 40
+    finally:
+        connection.settings_dict["OPTIONS"]["pool"] = kept
+        for alias in connections:
+            connections[alias].close()
+    assert (
+        getattr(connection, "pool", None) is not None
+    )  # made again, as settings say, on the next use
+
+
+def _settings(**env: str) -> str:
+    """The DATABASES setting a process gets from this environment."""
+    code = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "d = settings.DATABASES['default']; "
+        "print(json.dumps([d['CONN_MAX_AGE'], d.get('OPTIONS', {}).get('pool')]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "csww_portal.settings",
+            "CSWW_PORTAL_EPHEMERAL_KEY": "1",
+            "DATABASE_URL": "postgresql://someone@127.0.0.1:5432/somewhere",
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return done.stdout.strip() or done.stderr.strip().splitlines()[-1]
+
+
+def test_settings_pool_postgresql_connections_unless_told_not_to() -> None:
+    assert _settings() == (
+        '[0, {"min_size": 1, "max_size": 20, "max_lifetime": 3600.0, "max_idle": 600.0, '
+        '"timeout": 30.0, "name": "csww"}]'
+    )
+    assert _settings(CSWW_PORTAL_CONN_MAX_AGE="900").startswith(
+        '[0, {"min_size": 1, "max_size": 20, "max_lifetime": 900.0'
+    )
+    # Without the pool (behind PgBouncer, say), each thread keeps its own connection.
+    assert _settings(CSWW_PORTAL_DB_POOL="0") == "[3600, null]"
+    assert _settings(CSWW_PORTAL_DB_POOL="0", CSWW_PORTAL_CONN_MAX_AGE="0") == "[0, null]"
+    refused = _settings(CSWW_PORTAL_CONN_MAX_AGE="0")
+    assert "CSWW_PORTAL_CONN_MAX_AGE must be at least 60" in refused
+    assert "CSWW_PORTAL_DB_POOL=0" in refused
