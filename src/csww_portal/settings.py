@@ -22,6 +22,24 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _number(name: str, default: int, least: int = 0) -> int:
+    """A whole-number setting from the environment; a value that is not one is refused naming
+    the variable, before anything starts."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = least - 1
+    if number < least:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of at least {least}, not {value!r}; "
+            f"leave it unset for {default}."
+        )
+    return number
+
+
 BASE_DIR = Path(__file__).resolve().parent
 DEBUG = _flag("CSWW_PORTAL_DEBUG", False)
 
@@ -98,7 +116,7 @@ TEMPLATES = [
 _default_db = os.environ.get("CSWW_PORTAL_DB") or str(Path.cwd() / "var" / "portal.sqlite3")
 # A new PostgreSQL connection costs about 11 ms of the server's CPU and 2 ms of the web
 # process's, so connections are kept: this long at most (docs/benchmarks-portal.md).
-_KEEP_SECONDS = int(os.environ.get("CSWW_PORTAL_CONN_MAX_AGE", "3600"))
+_KEEP_SECONDS = _number("CSWW_PORTAL_CONN_MAX_AGE", 3600)
 DATABASES = {
     # An empty DATABASE_URL is taken as none given.
     "default": dj_database_url.parse(
@@ -150,7 +168,7 @@ if _POSTGRESQL and os.environ.get("CSWW_PORTAL_DB_POOL", "1") != "0":
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # given back to the pool after each request
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
-        "max_size": int(os.environ.get("CSWW_PORTAL_DB_POOL_MAX", "20")),
+        "max_size": _number("CSWW_PORTAL_DB_POOL_MAX", 20, least=1),
         "max_lifetime": float(_KEEP_SECONDS),
         "max_idle": 600.0,  # connections above min_size, unused this long, are closed
         "timeout": 30.0,  # the longest a request waits for a connection
@@ -185,37 +203,37 @@ LOGOUT_REDIRECT_URL = "csww_portal:login"
 
 # Sign-in throttling (see throttle.py): per account, back-off after this many failures in the
 # window; per client address, a lock after CSWW_LOGIN_MAX_ADDRESS_FAILURES failures.
-CSWW_LOGIN_MAX_FAILURES = int(os.environ.get("CSWW_LOGIN_MAX_FAILURES", "5"))
-CSWW_LOGIN_WINDOW_MINUTES = int(os.environ.get("CSWW_LOGIN_WINDOW_MINUTES", "15"))
-CSWW_LOGIN_MAX_ADDRESS_FAILURES = int(os.environ.get("CSWW_LOGIN_MAX_ADDRESS_FAILURES", "30"))
-CSWW_LOGIN_BACKOFF_SECONDS = int(os.environ.get("CSWW_LOGIN_BACKOFF_SECONDS", "30"))
+CSWW_LOGIN_MAX_FAILURES = _number("CSWW_LOGIN_MAX_FAILURES", 5)
+CSWW_LOGIN_WINDOW_MINUTES = _number("CSWW_LOGIN_WINDOW_MINUTES", 15)
+CSWW_LOGIN_MAX_ADDRESS_FAILURES = _number("CSWW_LOGIN_MAX_ADDRESS_FAILURES", 30)
+CSWW_LOGIN_BACKOFF_SECONDS = _number("CSWW_LOGIN_BACKOFF_SECONDS", 30)
 # Behind a reverse proxy that appends the client's address to X-Forwarded-For, the number of
 # such proxies; 0 (the default) trusts only REMOTE_ADDR, as a client can write the header.
-CSWW_TRUSTED_PROXY_HOPS = int(os.environ.get("CSWW_PORTAL_TRUSTED_PROXY_HOPS", "0"))
+CSWW_TRUSTED_PROXY_HOPS = _number("CSWW_PORTAL_TRUSTED_PROXY_HOPS", 0)
 
 # Django's admin pages: for administrators only, and only where switched on.
 CSWW_ADMIN_ENABLED = _flag("CSWW_PORTAL_ADMIN", False)
 
 # Limits, each checked before any work (docs/portal.md says why each is what it is).
 # A 20,000-worker return is about 10 MB of XML; the largest LA has under 2,000 workers.
-CSWW_MAX_UPLOAD_BYTES = int(os.environ.get("CSWW_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+CSWW_MAX_UPLOAD_BYTES = _number("CSWW_MAX_UPLOAD_BYTES", 20 * 1024 * 1024, least=1)
 # The whole request: the file plus the form's few fields. Larger bodies are refused unread.
 CSWW_MAX_REQUEST_BYTES = CSWW_MAX_UPLOAD_BYTES + 256 * 1024
-CSWW_MAX_WORKERS = int(os.environ.get("CSWW_MAX_WORKERS", "20000"))
-CSWW_MAX_STORED_ISSUES = int(os.environ.get("CSWW_MAX_STORED_ISSUES", "20000"))
-CSWW_MAX_UPLOADS = int(os.environ.get("CSWW_MAX_UPLOADS", "500"))
-CSWW_KEEP_UNUSED_UPLOADS = int(os.environ.get("CSWW_KEEP_UNUSED_UPLOADS", "10"))
+CSWW_MAX_WORKERS = _number("CSWW_MAX_WORKERS", 20000)
+CSWW_MAX_STORED_ISSUES = _number("CSWW_MAX_STORED_ISSUES", 20000)
+CSWW_MAX_UPLOADS = _number("CSWW_MAX_UPLOADS", 500)
+CSWW_KEEP_UNUSED_UPLOADS = _number("CSWW_KEEP_UNUSED_UPLOADS", 10)
 # Files the portal keeps outside the database: workbooks made for download (one per version).
 CSWW_FILES_DIR = os.environ.get("CSWW_FILES_DIR") or str(Path(_default_db).parent / "portal-files")
 # Processes that make workbooks for download, one at a time each (0: in the request's own
 # thread, one at a time per web process).
-CSWW_EXPORT_PROCESSES = int(os.environ.get("CSWW_EXPORT_PROCESSES", "1"))
+CSWW_EXPORT_PROCESSES = _number("CSWW_EXPORT_PROCESSES", 1)
 # Uploads per person, and per API token, in a rolling window: a runaway client slows itself
 # down, and cannot fill the return's allowance (which counts only files that were loaded).
-CSWW_UPLOAD_RATE = int(os.environ.get("CSWW_UPLOAD_RATE", "30"))
-CSWW_UPLOAD_RATE_MINUTES = int(os.environ.get("CSWW_UPLOAD_RATE_MINUTES", "10"))
+CSWW_UPLOAD_RATE = _number("CSWW_UPLOAD_RATE", 30)
+CSWW_UPLOAD_RATE_MINUTES = _number("CSWW_UPLOAD_RATE_MINUTES", 10)
 # Failed API token checks per client address per minute before the address waits.
-CSWW_API_AUTH_MAX_FAILURES = int(os.environ.get("CSWW_API_AUTH_MAX_FAILURES", "20"))
+CSWW_API_AUTH_MAX_FAILURES = _number("CSWW_API_AUTH_MAX_FAILURES", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -296,13 +314,13 @@ TASKS = {
 }
 # A check still running after this long is taken to have died with its worker and is queued
 # again; after this many attempts it is marked failed.
-CSWW_CHECK_LEASE_SECONDS = int(os.environ.get("CSWW_CHECK_LEASE_SECONDS", "300"))
+CSWW_CHECK_LEASE_SECONDS = _number("CSWW_CHECK_LEASE_SECONDS", 300)
 # Check each upload at once, inside its request, instead of queueing it for `csww worker`
 # (the tests; also when CSWW_TASKS_BACKEND names Django's immediate backend).
 CSWW_CHECK_AT_ONCE = _flag("CSWW_CHECK_AT_ONCE", False) or "Immediate" in os.environ.get(
     "CSWW_TASKS_BACKEND", ""
 )
-CSWW_CHECK_MAX_ATTEMPTS = int(os.environ.get("CSWW_CHECK_MAX_ATTEMPTS", "3"))
+CSWW_CHECK_MAX_ATTEMPTS = _number("CSWW_CHECK_MAX_ATTEMPTS", 3)
 # A stored upload file that no row names (its process died between writing it and inserting
 # the row) is deleted by the workers once it is this old.
-CSWW_ORPHAN_UPLOAD_MINUTES = int(os.environ.get("CSWW_ORPHAN_UPLOAD_MINUTES", "60"))
+CSWW_ORPHAN_UPLOAD_MINUTES = _number("CSWW_ORPHAN_UPLOAD_MINUTES", 60)

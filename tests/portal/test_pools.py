@@ -47,12 +47,12 @@ def test_the_master_closes_its_pool_and_sizes_the_processes_pools() -> None:
     )  # made again, as settings say, on the next use
 
 
-def _settings(**env: str) -> str:
-    """The DATABASES setting a process gets from this environment."""
+def _setting(expression: str, **env: str) -> str:
+    """What ``expression`` (of ``settings``) is in a process started with this environment,
+    as JSON; or the last line the process wrote when it stopped."""
     code = (
         "import django, json; django.setup(); from django.conf import settings; "
-        "d = settings.DATABASES['default']; "
-        "print(json.dumps([d['CONN_MAX_AGE'], d.get('OPTIONS', {}).get('pool')]))"
+        f"print(json.dumps({expression}))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],
@@ -71,6 +71,15 @@ def _settings(**env: str) -> str:
     return done.stdout.strip() or done.stderr.strip().splitlines()[-1]
 
 
+def _settings(**env: str) -> str:
+    """The DATABASES setting's connection age and pool in a process with this environment."""
+    return _setting(
+        "[settings.DATABASES['default']['CONN_MAX_AGE'], "
+        "settings.DATABASES['default'].get('OPTIONS', {}).get('pool')]",
+        **env,
+    )
+
+
 def test_settings_pool_postgresql_connections_unless_told_not_to() -> None:
     assert _settings() == (
         '[0, {"min_size": 1, "max_size": 20, "max_lifetime": 3600.0, "max_idle": 600.0, '
@@ -85,3 +94,17 @@ def test_settings_pool_postgresql_connections_unless_told_not_to() -> None:
     refused = _settings(CSWW_PORTAL_CONN_MAX_AGE="0")
     assert "CSWW_PORTAL_CONN_MAX_AGE must be at least 60" in refused
     assert "CSWW_PORTAL_DB_POOL=0" in refused
+
+
+def test_a_number_setting_that_is_not_one_is_refused_naming_it() -> None:
+    """A mistyped number in the environment stops the portal before it starts, saying which
+    variable and what it must be, not with a fault of its own."""
+    refused = _settings(CSWW_PORTAL_DB_POOL_MAX="many")
+    assert "ImproperlyConfigured" in refused
+    assert "CSWW_PORTAL_DB_POOL_MAX must be a whole number of at least 1, not 'many'" in refused
+    assert "leave it unset for 20" in refused
+    refused = _setting("settings.CSWW_UPLOAD_RATE", CSWW_UPLOAD_RATE="-3")
+    assert "CSWW_UPLOAD_RATE must be a whole number of at least 0, not '-3'" in refused
+    assert _setting("settings.CSWW_MAX_UPLOADS", CSWW_MAX_UPLOADS=" 7 ") == "7"
+    assert _setting("settings.CSWW_MAX_UPLOADS", CSWW_MAX_UPLOADS="") == "500"
+    assert _setting("settings.CSWW_EXPORT_PROCESSES", CSWW_EXPORT_PROCESSES="0") == "0"
