@@ -268,6 +268,7 @@ class User:
         go_on: threading.Event | None = None,
         lull: float = 0.0,
     ) -> None:
+        acknowledged = False
         try:
             path = f"/collections/{YEAR}/la/{self.code}/upload/"
             form = self.client.get(path)
@@ -281,6 +282,7 @@ class User:
             status, location = sender.send()
             self.times["upload"] = time.perf_counter() - began
             if acked is not None and go_on is not None:
+                acknowledged = True
                 acked.release()
                 go_on.wait(600)  # nothing else reaches the server until every ack is in
             if status != 302 or "/uploads/" not in location:
@@ -310,6 +312,8 @@ class User:
             self.timed("results", f"/collections/{YEAR}/la/{self.code}/results/", "Results")
         except Exception as exc:  # a failed request is a result of the run, not a crash of it
             self.failure = f"{type(exc).__name__}: {exc}"
+            if acked is not None and not acknowledged:
+                acked.release()  # counted as answered (a failure), so the run goes on
 
     def timed(self, kind: str, url: str, expect: str) -> None:
         began = time.perf_counter()
