@@ -11,10 +11,13 @@ the queue are all in the database.
 
 from __future__ import annotations
 
+import errno
 import gc
 import logging
 import os
+import selectors
 import time
+from functools import partial
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -78,9 +81,31 @@ class PortalWorker(gthread.ThreadWorker):
         self.turns = Turns(self.at_once)
         super().init_process()
 
+    def accept(self, listener: Any) -> None:
+        """A new connection waits for its first request in the poller, as a kept-alive one
+        waits for its next, and is handed to a thread only once the request has come.
+        gthread hands it to a thread at once, which waits up to 5 s for the request: clients
+        that connect and say nothing yet (early, or on purpose) then held every thread in
+        turn, 5 s each, while the requests of everyone else waited behind them; a connection
+        so delayed past the keep-alive time (60 s) was closed unanswered. A connection that
+        sends nothing for that long is still closed (gthread's ``murder_pending``)."""
+        try:
+            client, address = listener.accept()
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+                raise
+            return
+        self.nr_conns += 1
+        conn = gthread.TConn(self.cfg, client, address, listener.getsockname())  # non-blocking
+        conn.timeout = time.monotonic() + self.cfg.keepalive
+        self.pending_conns.append(conn)
+        self.poller.register(
+            client, selectors.EVENT_READ, partial(self.on_pending_socket_readable, conn)
+        )
+
     def handle(self, conn: Any) -> Any:
-        # A new connection's first request may be slow to come: it is waited for outside a
-        # turn, then passed to the poller if it has not come, as gthread itself does.
+        # Connections come here with their request already arrived (``accept``); should one
+        # not have, it is waited for outside a turn, then passed back to the poller.
         new = not conn.initialized and not conn.data_ready
         if new and not conn.wait_for_data(gthread.DEFAULT_WORKER_DATA_TIMEOUT):
             return gthread._DEFER

@@ -130,3 +130,39 @@ def test_two_processes_share_no_database_connection(tmp_path: Path, transactiona
             answers = list(pool.map(visit, people))
         assert answers == [[200, 302, 200, 200, 200, 200, 200]] * len(people), answers
         assert "Traceback" not in log.read_text()
+
+
+def test_connections_that_say_nothing_yet_hold_no_thread(
+    tmp_path: Path, transactional_db: None
+) -> None:
+    """Clients that connect and send nothing yet (early, or on purpose) wait in the poller,
+    not in a thread: with two threads and eight such connections, everyone else's pages are
+    answered at once, not 20 s later; and a connection that sends its request late is
+    answered like any other."""
+    env = processes.environment(tmp_path)
+    options = ["--processes", "1", "--threads", "2", "--at-once", "1"]
+    with serving(tmp_path, env, *options) as (port, _log):
+        silent = [socket.create_connection(("127.0.0.1", port)) for _ in range(8)]
+        time.sleep(0.5)  # the server has accepted them
+        began = time.monotonic()
+        with ThreadPoolExecutor(4) as pool:
+            statuses = list(
+                pool.map(
+                    lambda _: (
+                        httpx.get(f"http://127.0.0.1:{port}/sign-in/", timeout=60).status_code
+                    ),
+                    range(4),
+                )
+            )
+        took = time.monotonic() - began
+        assert statuses == [200] * 4
+        assert took < 3, f"the pages waited {took:.1f}s behind connections that said nothing"
+        late = silent[0]
+        late.sendall(b"GET /sign-in/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        late.settimeout(30)
+        reply = b""
+        while chunk := late.recv(65536):
+            reply += chunk
+        assert reply.startswith(b"HTTP/1.1 200 ")
+        for s in silent:
+            s.close()
