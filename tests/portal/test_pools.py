@@ -108,3 +108,10 @@ def test_a_number_setting_that_is_not_one_is_refused_naming_it() -> None:
     assert _setting("settings.CSWW_MAX_UPLOADS", CSWW_MAX_UPLOADS=" 7 ") == "7"
     assert _setting("settings.CSWW_MAX_UPLOADS", CSWW_MAX_UPLOADS="") == "500"
     assert _setting("settings.CSWW_EXPORT_PROCESSES", CSWW_EXPORT_PROCESSES="0") == "0"
+
+
+def test_an_empty_database_url_is_taken_as_none_given() -> None:
+    """``DATABASE_URL=`` (set, but empty) means the SQLite default, not a fault in settings."""
+    engine = "settings.DATABASES['default']['ENGINE']"
+    assert _setting(engine, DATABASE_URL="") == '"django.db.backends.sqlite3"'
+    assert _setting(engine) == '"csww_portal.postgresql"'
