@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORTAL_STAMP := $(VENV)/.installed-portal
 STAMP := $(VENV)/.installed
 
-.PHONY: setup portal system demo test lint typecheck pytest docs bench bench-portal clean
+.PHONY: setup portal system demo test lint typecheck pytest docs bench bench-portal bench-portal-bursts clean
 
 $(VENV)/bin/python:
 	$(PY) -m venv $(VENV)
@@ -64,6 +64,11 @@ bench-portal: setup
 	psql -h 127.0.0.1 -U postgres -qc "drop database if exists $(PORTAL_BENCH_DB)" -c "create database $(PORTAL_BENCH_DB)"
 	$(BIN)/python benchmarks/portal_load.py --users 152 --workers 1000 --check-workers 2 \
 		--database-url postgresql://postgres@127.0.0.1:5432/$(PORTAL_BENCH_DB)
+
+# The acknowledgement's targets over several bursts, each on a fresh database.
+bench-portal-bursts: setup
+	sh scripts/ensure-postgres.sh postgres
+	$(BIN)/python benchmarks/portal_bursts.py --runs 8 --database $(PORTAL_BENCH_DB)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -45,6 +45,7 @@ NOT_RUN = {
     ".venv/bin/python benchmarks/portal_load.py --database-url "
     "postgresql://postgres@127.0.0.1:5432/csww_load": "a benchmark on PostgreSQL",
     "make bench-portal": "a benchmark (152 users on PostgreSQL): checked with make -n",
+    "make bench-portal-bursts": "eight benchmark bursts on PostgreSQL: checked with make -n",
     ".venv/bin/python benchmarks/portal_load.py --users 152 --sign-in-only --hasher pbkdf2  "
     "--database-url postgresql://postgres@127.0.0.1:5432/csww_load2": "a benchmark",
     ".venv/bin/python benchmarks/portal_load.py --users 20 --workers 500": "a benchmark",
@@ -209,7 +210,7 @@ def test_every_command_in_the_docs_runs_as_written(doc: Path, tmp_path: Path) ->
 
 def test_the_make_commands_exist() -> None:
     done = subprocess.run(
-        ["make", "-n", "demo", "test", "bench-portal"],
+        ["make", "-n", "demo", "test", "bench-portal", "bench-portal-bursts"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -269,6 +270,37 @@ def test_the_benchmark_commands_take_the_options_the_docs_give() -> None:
         "--hasher",
     ):
         assert option in done.stdout
+
+
+def test_the_burst_series_reads_the_figures_portal_load_prints() -> None:
+    """``portal_bursts.py`` takes its table from ``portal_load.py``'s output: these lines are
+    printed by portal_load.py as it is (a run of 6 December 2026), so a change to their
+    wording that the series would no longer read fails here."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import portal_bursts
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    output = (
+        "Acknowledgements alone: 152 in 0.37s wall time; CPU per acknowledgement: web server "
+        "2.76 ms (system 0.66 ms), PostgreSQL 0.59 ms, together 3.36 ms; this client 0.36 ms "
+        "(system 0.23 ms) (load average (1.57, 1.67, 0.98))\n"
+        "Database connections open after the acknowledgements: 9\n"
+        "Machine speed just before the burst: a 10-million-step Python loop in 0.36 CPU s; "
+        "just after: a 10-million-step Python loop in 0.37 CPU s\n"
+        "| upload acknowledged | 152 | 0.157 | 0.321 | 0.339 |\n"
+        "Failures: 0\n"
+    )
+    burst = portal_bursts.read(output)
+    assert burst is not None
+    assert (burst.web, burst.kernel, burst.db, burst.together) == (2.76, 0.66, 0.59, 3.36)
+    assert (burst.acked, burst.p50, burst.p95, burst.slowest) == (152, 0.157, 0.321, 0.339)
+    assert (burst.loop, burst.connections, burst.failures) == ("0.36 / 0.37 s", "9", 0)
+    assert "**3.36 ms**" in burst.row(1) and "**0.321**" in burst.row(1)
+    assert portal_bursts.read(output.replace("Failures: 0", "")) is None
+    source = (ROOT / "benchmarks" / "portal_load.py").read_text()
+    for printed in ("Acknowledgements alone", "together", "upload acknowledged", "Failures: "):
+        assert printed in source
 
 
 def _table(text: str, heading: str) -> list[list[str]]:
