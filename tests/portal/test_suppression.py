@@ -29,13 +29,28 @@ LEAVERS = {"202": 1, "301": 2, "302": 5, "303": 4, "390": 6, "391": 3}
 FTE_COLUMNS = ("moved_fte", "attrition_into_agency_fte", "full_attrition_fte")
 
 
-def _return(code: str, leavers: int) -> Return:
+# LA code -> (the LA where they are on 30 September, how many): leavers who moved to a post
+# in another LA, and leavers who became agency workers in another LA.
+MOVERS = {"302": ("303", 3), "390": ("391", 1)}
+INTO_AGENCY = {"303": ("302", 2), "391": ("390", 5)}
+
+
+def _return(code: str, leavers: int, others: bool = True) -> Return:
+    """The LA's return: five in post, its full-attrition leavers and, with ``others``, its
+    leavers who moved or went into agency and the workers it now has from other LAs."""
     workers: list[Record] = [
         make_worker("inpost", YEAR, SWENo=f"SW{code}{i:03d}") for i in range(1, 6)
     ]
     workers += [
         make_worker("leaver", YEAR, SWENo=f"SW{code}9{i:02d}", FTE="1") for i in range(leavers)
     ]
+    for outcome, (now, category) in (("7", (MOVERS, "inpost")), ("8", (INTO_AGENCY, "agency"))):
+        for source, (target, n) in now.items() if others else ():
+            swe = [f"SW{source}{outcome}{i:02d}" for i in range(n)]
+            if source == code:
+                workers += [make_worker("leaver", YEAR, SWENo=s, FTE="1") for s in swe]
+            if target == code:
+                workers += [make_worker(category, YEAR, SWENo=s) for s in swe]
     return Return(header=make_header(YEAR, code), la=make_la(), workers=workers)
 
 
@@ -141,6 +156,104 @@ def test_no_suppressed_flow_figure_can_be_recovered_from_dfes_csv(
     assert names["Inner London"][5] == "c" and names["Camden"][5] == "c"
 
 
+FIGURE_COLUMNS = {
+    "leavers": "leavers_fte",
+    "moved": "moved_fte",
+    "attrition": "attrition_fte",
+    "agency": "attrition_into_agency_fte",
+    "full": "full_attrition_fte",
+}
+RATES = {
+    "attrition": "attrition_rate",
+    "agency": "attrition_into_agency_rate",
+    "full": "full_attrition_rate",
+}
+ROW_SUMS = (("leavers", ("moved", "attrition")), ("attrition", ("agency", "full")))
+
+
+def _figure_attack(rows: list[dict[str, str]]) -> dict[Any, float]:
+    """Every hidden figure a reader can work out from the file, with what they know of it:
+    each figure adds up over breakdowns and areas; within a row, leavers are those who moved
+    plus attrition, attrition those into agency plus full; rates are figures over the in-post
+    FTE shown; FTEs are never negative, so the hidden parts of a sum whose shown parts already
+    make its total are all 0. Repeated until nothing more follows, then every sum solved at
+    once (exact linear algebra) for what is still hidden."""
+    cells = {(_area(r), r["breakdown_topic"], r["breakdown"]): r for r in rows}
+    groups = [
+        ((*total, f), [(*p, f) for p in parts])
+        for total, parts in _groups(rows)
+        for f in FIGURE_COLUMNS
+    ]
+    for cell in cells:
+        groups += [((*cell, t), [(*cell, p) for p in parts]) for t, parts in ROW_SUMS]
+    known: dict[Any, float] = {}
+    hidden = set()
+    for cell, row in cells.items():
+        for figure, column in FIGURE_COLUMNS.items():
+            value = row[column]
+            if value == "c":
+                hidden.add((*cell, figure))
+                rate = row.get(RATES.get(figure, ""), "c")
+                if rate not in ("c", "x", "z") and row["inpost_fte"] not in ("c", "x", "z"):
+                    known[(*cell, figure)] = float(rate) * float(row["inpost_fte"]) / 100
+            elif value not in ("x", "z", "u"):
+                known[(*cell, figure)] = float(value)
+        share = row["attrition_as_proportion_of_leavers"]
+        if share not in ("c", "x", "z", "u") and row["leavers_fte"] not in ("c", "x", "z", "u"):
+            known[(*cell, "attrition")] = float(share) * float(row["leavers_fte"]) / 100
+    progress = True
+    while progress:
+        progress = False
+        for total, parts in groups:
+            missing = [c for c in [total, *parts] if c not in known]
+            if not missing:
+                continue
+            if len(missing) == 1:
+                (cell,) = missing
+                rest = sum(known[p] for p in parts if p in known)
+                known[cell] = known[total] - rest if cell != total else rest
+                progress = True
+            elif total in known and abs(known[total] - sum(known.get(p, 0) for p in parts)) < 0.05:
+                known.update(dict.fromkeys(missing, 0.0))
+                progress = True
+    found = {c: v for c, v in known.items() if c in hidden}
+    still = hidden - set(found)
+    found.update(dict.fromkeys(recoverable(still, groups), float("nan")))
+    return found
+
+
+def test_no_hidden_figure_follows_from_the_others_or_from_a_total_of_zero(
+    people: dict[str, Any], login: Callable[[str], Client]
+) -> None:
+    """Each leaver here is full attrition, so every "moved" and "into agency" figure is 0:
+    a region showing 0 moved would give every LA's hidden "moved" as 0, and then the LA's
+    full attrition as its leavers less 0. Every figure of every row is attacked at once."""
+    _load(people)
+    response = login("dfe").get(f"/dfe/collections/{YEAR}/flows/attrition.csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert _figure_attack(rows) == {}
+    cells = {(_area(r), r["breakdown_topic"], r["breakdown"]): r for r in rows}
+    # Camden's one leaver stays hidden; its zeros are shown as zeros, not as c.
+    camden = cells[("L:202", "Total", "Total")]
+    assert camden["full_attrition_fte"] == "c" and camden["moved_fte"] == "0"
+    assert any(v == "c" for r in rows for v in r.values())
+
+
+def test_the_figure_attack_finds_what_primary_suppression_leaves(people: dict[str, Any]) -> None:
+    """The attack is real: on DfE's primary suppression alone it works out hidden figures."""
+    from csww.flows.store import Store
+    from csww.reader import read
+    from csww.writer import to_bytes
+
+    with Store(b"k" * 32) as store:
+        for code, leavers in LEAVERS.items():
+            store.load_return(read(to_bytes(_return(code, leavers))))
+        rows = attrition.rows(attrition.measure(store, YEAR))
+    found = _figure_attack(rows)
+    assert found[("L:202", "Total", "Total", "full")] == 1.0
+    assert found[("L:202", "Total", "Total", "moved")] == 0.0
+
+
 def test_without_secondary_suppression_the_attack_would_succeed(
     people: dict[str, Any],
 ) -> None:
@@ -152,7 +265,7 @@ def test_without_secondary_suppression_the_attack_would_succeed(
 
     with Store(b"k" * 32) as store:
         for code, leavers in LEAVERS.items():
-            store.load_return(read(to_bytes(_return(code, leavers))))
+            store.load_return(read(to_bytes(_return(code, leavers, others=False))))
         rows = attrition.rows(attrition.measure(store, YEAR))
     groups = _groups(rows)
     cells = {(_area(r), r["breakdown_topic"], r["breakdown"]): r for r in rows}
@@ -172,3 +285,46 @@ def test_the_rule_hides_a_second_cell_in_every_sum() -> None:
     two_way = [("T1", ["a", "b"]), ("T2", ["c", "d"]), ("Ta", ["a", "c"]), ("Tb", ["b", "d"])]
     assert recoverable({"a", "b", "c"}, two_way) == {"a", "b", "c"}
     assert recoverable({"a", "b", "c", "d"}, two_way) == set()
+
+
+def test_the_demos_linked_returns_give_nothing_away() -> None:
+    """Returns like England's (the demo's: the same people a year on, some moving between
+    the LAs, some into agency, some leaving): primary suppression alone gives hidden figures
+    away to the figure attack, the published rows none."""
+    from csww.flows.store import Store
+    from csww_portal.demo import _linked_years
+    from csww_portal.views.flows import protected_rows
+
+    year = 2026
+    _previous, now = _linked_years(year, 0.3)
+    with Store(b"k" * 32) as store:
+        for ret in now.values():
+            store.load_return(ret)
+        result = attrition.measure(store, year)
+    primary = attrition.rows(result)
+    assert _figure_attack(primary) != {}
+    published = protected_rows(result)
+    assert _figure_attack(published) == {}
+    assert sum(v == "c" for r in published for v in r.values()) > 0
+
+
+def test_csww_flows_csv_is_protected_as_the_portals() -> None:
+    """``csww flows`` writes its attrition CSV through ``attrition.to_csv``: the same
+    published rows as DfE's download, and one LA's rows alone are those rows too."""
+    from csww.flows.published import protected_rows
+    from csww.flows.store import Store
+    from csww_portal.demo import _linked_years
+
+    year = 2026
+    _previous, now = _linked_years(year, 0.3)
+    with Store(b"k" * 32) as store:
+        for ret in now.values():
+            store.load_return(ret)
+        result = attrition.measure(store, year)
+    written = list(csv.DictReader(io.StringIO(attrition.to_csv([result]))))
+    assert written == protected_rows(result)
+    assert _figure_attack(written) == {}
+    unit = sorted(result.units)[0]
+    alone = list(csv.DictReader(io.StringIO(attrition.to_csv([result], only_unit=unit))))
+    assert alone and all(r["geographic_level"] == "Local authority" for r in alone)
+    assert all(r in written for r in alone)

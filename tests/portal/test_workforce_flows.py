@@ -99,8 +99,10 @@ def test_dfe_sees_attrition_over_submitted_returns(
     assert response.status_code == 200 and response.context["returns"] == 2
     england = response.context["areas"][0]
     # In post 1 + 1. SW223344, England's only leaver, moved from 301 to 302; 301's row is
-    # suppressed (one leaver), so England's, which would repeat it, is suppressed too.
-    assert england == ["England", "2", *["c"] * 8]
+    # suppressed (one leaver), so England's, which would repeat it, is suppressed too: its
+    # leavers and those who moved. Nobody is attrition, so those figures are 0 and shown as
+    # 0 (they count nobody); attrition as a share of the hidden leavers is hidden.
+    assert england == ["England", "2", "c", "c", "0", "0", "0", "0", "0", "c"]
     assert response.context["areas"][1][0] == "London" and "c" in response.context["areas"][1]
     # The checking table counts people unsuppressed, and says it is not for publication.
     assert response.context["agreement"]

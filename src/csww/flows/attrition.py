@@ -120,6 +120,19 @@ class Tally:
             format_number(Fraction(100 * self.fte["moved"], self.inpost), 1) if self.inpost else "x"
         )
 
+    def figure_sizes(self) -> dict[str, int]:
+        """The people each figure of the row counts (``csww.flows.suppression.FIGURES``);
+        an outcome whose FTE is 0 counts nobody, as its figure shows nothing of them."""
+        n = self.n
+        attrition = self.fte["agency"] + self.fte["full"]
+        return {
+            "leavers": self.leavers_n,
+            "moved": n["moved"] if self.fte["moved"] else 0,
+            "attrition": n["agency"] + n["full"] if attrition else 0,
+            "agency": n["agency"] if self.fte["agency"] else 0,
+            "full": n["full"] if self.fte["full"] else 0,
+        }
+
     def disclosive(self) -> bool:
         """True when some class holds one or two leavers (DfE suppresses counts under 3)."""
         return any(0 < self.n[o] < SUPPRESS_BELOW for o in OUTCOMES)
@@ -374,9 +387,25 @@ def national_csv(results: Iterable[Result]) -> str:
 
 
 def to_csv(results: Iterable[Result], suppress: bool = True, only_unit: str | None = None) -> str:
+    """The rows of each year as a CSV; suppressed as they may be published
+    (:mod:`csww.flows.published`: primary and secondary), unless ``suppress`` is False."""
+    from csww.flows.published import protected_rows
+
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
     writer.writeheader()
     for result in sorted(results, key=lambda r: -r.year):
-        writer.writerows(rows(result, suppress, only_unit))
+        if not suppress:
+            writer.writerows(rows(result, False, only_unit))
+            continue
+        out = protected_rows(result)
+        if only_unit is not None:
+            mine = la_geography(only_unit, result.year)
+            out = [
+                r
+                for r in out
+                if r["geographic_level"] == "Local authority"
+                and all(r[c] == mine.get(c, "") for c in ("old_la_code", "new_la_code", "la_name"))
+            ]
+        writer.writerows(out)
     return buffer.getvalue()

@@ -10,8 +10,11 @@ part with the fewest people (the total itself only where no part is left), until
 holds. :func:`recoverable` is the check an attacker would make: it solves the groups' sums for
 the hidden cells and names any hidden cell whose value is then fixed.
 
-The functions work on any cell keys; :func:`attrition_groups` and :func:`protect_rows` apply
-them to the attrition rows in DfE's layout (:mod:`csww.flows.attrition`).
+The functions work on any cell keys; :func:`attrition_groups`, :func:`figure_groups` and
+:func:`protect_rows` apply them to the attrition rows in DfE's layout
+(:mod:`csww.flows.attrition`), where each figure of a row (leavers, moved, attrition, into
+agency, full attrition) is a cell: the figures of one row add up too, and a figure
+that counts nobody is shown as 0 (an attacker would work it out from a total of 0).
 """
 
 from __future__ import annotations
@@ -155,26 +158,79 @@ def attrition_groups(
     return groups
 
 
-def protect_rows(
-    rows: list[dict[str, str]],
+# Each figure of an attrition row and the columns that show it, or follow from it and the
+# in-post FTE (always shown): a hidden figure hides them all.
+FIGURES: dict[str, tuple[str, ...]] = {
+    "leavers": ("leavers_fte", "leavers_headcount"),
+    "moved": ("moved_fte",),
+    "attrition": ("attrition_fte", "attrition_rate"),
+    "agency": ("attrition_into_agency_fte", "attrition_into_agency_rate"),
+    "full": ("full_attrition_fte", "full_attrition_rate"),
+}
+OUTCOME_FIGURES = ("moved", "attrition", "agency", "full")
+# The sums within one row: leavers either moved or are attrition, into agency or full.
+ROW_SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("leavers", ("moved", "attrition")),
+    ("attrition", ("agency", "full")),
+)
+# Attrition over leavers: shown only where both are.
+PROPORTION = ("attrition_as_proportion_of_leavers", ("attrition", "leavers"))
+Figure = tuple[str, str, str, str]  # (area, breakdown topic, breakdown, figure)
+
+
+def figure_groups(
+    rows: Sequence[Mapping[str, str]],
     area_of: Mapping[int, str],
     parent_of: Mapping[str, str],
-    sizes: Mapping[Cell, int],
-    columns: Sequence[str],
-    leaver_columns: Sequence[str] = ("leavers_fte", "leavers_headcount"),
-) -> list[dict[str, str]]:
-    """Secondary suppression of attrition rows in place (and returned): the outcome
-    ``columns`` (hidden together, row by row) and the leavers' columns (a row whose leavers
-    are hidden hides its outcomes too, which add up to them)."""
-    groups = attrition_groups(rows, area_of, parent_of)
-    key = {i: (area_of[i], row["breakdown_topic"], row["breakdown"]) for i, row in enumerate(rows)}
-    leavers = {key[i] for i, row in enumerate(rows) if row.get(leaver_columns[0]) == "c"}
-    leavers = secondary(sizes, leavers, groups)
-    outcomes = {key[i] for i, row in enumerate(rows) if row.get(columns[0]) == "c"} | leavers
-    outcomes = secondary(sizes, outcomes, groups)
+) -> list[tuple[Figure, list[Figure]]]:
+    """Every sum between the figures of attrition rows: each figure adds up over the
+    breakdowns and over the areas (:func:`attrition_groups`), and within a row leavers are
+    those who moved plus attrition, attrition those into agency plus full attrition."""
+    groups: list[tuple[Figure, list[Figure]]] = [
+        ((*total, figure), [(*p, figure) for p in parts])
+        for total, parts in attrition_groups(rows, area_of, parent_of)
+        for figure in FIGURES
+    ]
     for i, row in enumerate(rows):
-        if key[i] in outcomes:
-            row.update(dict.fromkeys(columns, "c"))
-        if key[i] in leavers:
-            row.update(dict.fromkeys(leaver_columns, "c"))
-    return rows
+        cell = (area_of[i], row["breakdown_topic"], row["breakdown"])
+        groups += [((*cell, total), [(*cell, p) for p in parts]) for total, parts in ROW_SUMS]
+    return groups
+
+
+def protect_rows(
+    shown: Sequence[Mapping[str, str]],
+    primary: Sequence[Mapping[str, str]],
+    area_of: Mapping[int, str],
+    parent_of: Mapping[str, str],
+    sizes: Mapping[Figure, int],
+) -> list[dict[str, str]]:
+    """Attrition rows as they may be published, from the rows unsuppressed (``shown``) and
+    the same rows with DfE's primary suppression (``primary``, in the same order).
+
+    Each figure of each row is a cell of its own (:data:`FIGURES`), with every sum it takes
+    part in (:func:`figure_groups`), and ``sizes`` the people it counts whose FTE is not 0.
+    A row that primary suppression hid shows what it hid as ``c`` where the figure counts
+    somebody, and ``0`` where it counts nobody: a hidden 0 would only be worked out from a
+    total shown as 0 (FTEs are never negative), and a 0 protects nobody. Secondary
+    suppression (:func:`secondary`) then hides more, until no sum holds exactly one hidden
+    figure that counts somebody. Columns marked ``u`` (figures of low reliability) stay so."""
+    groups = figure_groups(primary, area_of, parent_of)
+    keys = [(area_of[i], row["breakdown_topic"], row["breakdown"]) for i, row in enumerate(primary)]
+    hidden: set[Figure] = set()
+    for key, row in zip(keys, primary, strict=True):
+        for figure, columns in FIGURES.items():
+            if row.get(columns[0]) == "c":
+                hidden.add((*key, figure))
+    hidden = {f for f in secondary(sizes, hidden, groups) if sizes.get(f, 1) > 0}
+    out = []
+    for key, open_row, row in zip(keys, shown, primary, strict=True):
+        published = dict(open_row)
+        gone = {figure for figure in FIGURES if (*key, figure) in hidden}
+        for figure in gone:
+            published.update(dict.fromkeys(FIGURES[figure], "c"))
+        column, needs = PROPORTION
+        if gone & set(needs):
+            published[column] = "c"
+        published.update({c: v for c, v in row.items() if v == "u"})
+        out.append(published)
+    return out

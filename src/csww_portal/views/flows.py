@@ -20,13 +20,13 @@ from django.shortcuts import render
 from django.urls import path
 
 import csww_portal.converters  # noqa: F401  (registers the id converter)
-from csww.flows import attrition, continuity, movement, suppression
+from csww.flows import attrition, continuity, movement
+from csww.flows.published import protected_rows
 from csww.flows.store import Store
 from csww.reader import read
 from csww.rules import RULES
 from csww.spec import spec_for
 from csww.stats import published as pub
-from csww.stats.aggregate import la_geography
 from csww_portal.access import dfe_view, la_view
 from csww_portal.models import Collection, LAReturn, State
 
@@ -60,48 +60,6 @@ def _store(returns: Iterable[LAReturn]) -> Store:
         if ret.current is not None:
             store.load_return(read(ret.current.xml_bytes()))
     return store
-
-
-def protected_rows(result: attrition.Result) -> list[dict[str, str]]:
-    """The attrition rows as they may be published: DfE's primary suppression, then
-    secondary suppression (``csww.flows.suppression``) so that no hidden figure follows from
-    a region's or England's total, or a total's breakdown, by adding and subtracting."""
-    year = result.year
-    rows = attrition.rows(result)
-    geos = {u: la_geography(u, year) for u in result.units}
-    by_geo = {_geo_key(g): u for u, g in geos.items()}
-    region_codes = {code for code, _ in pub.regions(year)}
-    parent_region = {
-        part: code for code in region_codes for part in pub.region_members(code) if part != code
-    }
-    area_of: dict[int, str] = {}
-    for i, row in enumerate(rows):
-        level = row["geographic_level"]
-        if level == "National":
-            area_of[i] = "N"
-        elif level == "Regional":
-            area_of[i] = f"R:{row['region_code']}"
-        else:
-            area_of[i] = f"L:{by_geo[_geo_key(row)]}"
-    parent_of: dict[str, str] = {}
-    for code in region_codes:
-        parent_of[f"R:{code}"] = f"R:{parent_region[code]}" if code in parent_region else "N"
-    for unit, geo in geos.items():
-        region = geo["region_code"]
-        parent_of[f"L:{unit}"] = f"R:{region}" if region in region_codes else "N"
-    sizes: dict[suppression.Cell, int] = {}
-    for unit, cells in result.units.items():
-        area: str | None = f"L:{unit}"
-        while area is not None:
-            for (topic, breakdown), tally in cells.items():
-                cell = (area, topic, breakdown)
-                sizes[cell] = sizes.get(cell, 0) + tally.leavers_n
-            area = parent_of.get(area) if area != "N" else None
-    return suppression.protect_rows(rows, area_of, parent_of, sizes, attrition.DISCLOSIVE)
-
-
-def _geo_key(row: dict[str, str]) -> tuple[str, str, str]:
-    return (row["old_la_code"], row["new_la_code"], row["la_name"])
 
 
 def _table(rows: list[dict[str, str]]) -> list[list[str]]:
