@@ -67,19 +67,30 @@ def test_a_runaway_token_slows_only_itself(people: dict[str, Any]) -> None:
 
 
 @override_settings(CSWW_UPLOAD_RATE=3)
-def test_uploads_are_rate_limited_per_person_across_page_and_tokens(
+def test_uploads_are_rate_limited_per_person_across_their_tokens_and_on_the_page(
     people: dict[str, Any], login: Callable[[str], Client]
 ) -> None:
+    """A person cannot pass the limit by making more tokens: their tokens share one
+    allowance. Their uploads on the page have an allowance of their own, so a flood through
+    a token (leaked, or a runaway HR system) never stops them uploading on the page."""
+    one, _ = tokens.issue(people["submitter"], "one", by=people["submitter"])
+    for _n in range(2):
+        assert _api_upload(one, JUNK, "junk.txt").status_code == 202
+    two, _ = tokens.issue(people["submitter"], "two", by=people["submitter"])
+    assert _api_upload(two, JUNK, "junk.txt").status_code == 202
+    refused = _api_upload(two, JUNK, "junk.txt")
+    assert refused.status_code == 429  # the same person's third token upload
+    assert "Your API tokens have sent 3 files" in refused.json()["detail"]
     client = login("submitter")
     for _n in range(2):
         upload(client, JUNK, name="junk.txt")
-    one, _ = tokens.issue(people["submitter"], "one", by=people["submitter"])
-    assert _api_upload(one, JUNK, "junk.txt").status_code == 202
-    two, _ = tokens.issue(people["submitter"], "two", by=people["submitter"])
-    assert _api_upload(two, JUNK, "junk.txt").status_code == 429  # the same person
+    assert upload(client, xml(valid_return())).status_code == 302  # the page's own allowance
+    assert current().number == 1
     page = upload(client, xml(valid_return()))
     assert page.status_code == 429 and "You have sent 3 files" in page.content.decode()
     assert "govuk-error-summary" in page.content.decode()
+    # Still no further token upload: the page's uploads are not the tokens' either.
+    assert _api_upload(one, JUNK, "junk.txt").status_code == 429
 
 
 @override_settings(CSWW_API_AUTH_MAX_FAILURES=10)

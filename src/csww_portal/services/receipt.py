@@ -1,7 +1,9 @@
 """The acknowledgement's one statement: insert the upload's row (its place in the queue)
 unless this person, or this API token, has sent the most uploads the window allows.
 
-The rate limit and the insert are one ``INSERT … SELECT … WHERE`` with the counts as
+A person's uploads through the pages and through their API tokens are counted apart (each
+against the same limit), so a flood through a token never stops its owner on the upload page;
+each token is counted on its own too. The rate limit and the insert are one ``INSERT … SELECT … WHERE`` with the counts as
 subqueries (each stops at the limit, so a person or token far over it costs no more to
 refuse than one at it), written once here in SQL both PostgreSQL and SQLite read (prepared once per
 connection on PostgreSQL, :func:`rows.fetch_one`), so acknowledging an upload costs one
@@ -44,7 +46,7 @@ SQL = (
     f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) "
     f"SELECT {', '.join(TOKEN if c == 'token_id' else '%s' for c in COLUMNS)} "
     f"WHERE (SELECT COUNT(*) FROM (SELECT 1 FROM {TABLE} WHERE uploaded_by_id = %s "
-    "AND uploaded_at >= %s LIMIT %s) AS recent) < %s "
+    f"AND (token_id IS NULL) = ({TOKEN} IS NULL) AND uploaded_at >= %s LIMIT %s) AS recent) < %s "
     f"AND ({TOKEN} IS NULL OR (SELECT COUNT(*) FROM (SELECT 1 FROM {TABLE} "
     f"WHERE token_id = {TOKEN} AND uploaded_at >= %s LIMIT %s) AS recent) < %s) "
     "RETURNING id"
@@ -83,7 +85,8 @@ def insert(
         confirmed,
     ]
     row = rows.fetch_one(
-        SQL, [*values, user.pk, since, limit, limit, token_id, token_id, since, limit, limit]
+        SQL,
+        [*values, user.pk, token_id, since, limit, limit, token_id, token_id, since, limit, limit],
     )
     if row is None:
         upload_rate.check(user, token)  # raises, saying who sent too many and how long to wait
