@@ -108,6 +108,28 @@ def test_the_matrix_in_wide_form(found: list[movement.Flow]) -> None:
     ]
     published = list(csv.reader(io.StringIO(movement.matrix_csv(found))))
     assert published[1] == ["2021", "301", "c", "c", "0", "c", "c"]
+    # Each row adds up to its LA's leavers' headcount, which is published: one c alone in a
+    # row would follow from it (302's one leaver into agency), so a second cell is hidden.
+    assert published[2] == ["2021", "302", "c", "0", "0", "c", "0"]
+    assert all(row.count("c") != 1 for row in published[1:])
+
+
+def test_an_las_rows_hide_no_figure_alone(found: list[movement.Flow]) -> None:
+    """The rows of one LA, year and direction add up to its published headcount: none of
+    them has exactly one hidden figure, and an LA's only row, hidden, hides where its
+    people went (its headcount is the published one)."""
+    groups: dict[tuple[str, str, str], list[dict[str, str]]] = {}
+    for r in movement.rows(found):
+        groups.setdefault((r["time_period"], r["direction"], r["la_code"]), []).append(r)
+    alone = [g[0] for g in groups.values() if len(g) == 1]
+    assert alone and all(
+        {r[c] for c in movement.DETAIL} == {"c"} for r in alone if r["headcount"] == "c"
+    )
+    several = [g for g in groups.values() if len(g) > 1]
+    assert several and all([r["headcount"] for r in g].count("c") != 1 for g in several)
+    assert movement.second_hidden([2, 0, 5], {0}) == {1}
+    assert movement.second_hidden([2, 1, 5], {0, 1}) == set()
+    assert movement.second_hidden([2], {0}) == set()
 
 
 def test_a_leaver_of_two_posts_on_one_day_is_one_person_and_an_ended_agency_record_is_not_found() -> (

@@ -30,6 +30,8 @@ from csww.stats.indicators import format_number
 from csww.stats.measures import MICRO, stats_spec
 
 FOUND_LA, FOUND_AGENCY, NOT_FOUND = "in post in an LA", "agency worker", "not found"
+# A row's details: where its people were found and what the LA recorded.
+DETAIL = ("other_la_code", "other_la_name", "found", "recorded_code", "recorded", "agrees")
 COLUMNS = (
     "time_period",
     "direction",
@@ -154,7 +156,9 @@ def rows(
 ) -> list[dict[str, str]]:
     """Rows for a CSV. Cells of one or two people are suppressed (``c``) unless
     ``suppress`` is off or the rows are an LA's own (``only_unit``): its own leavers and
-    starters, which it already knows."""
+    starters, which it already knows. An LA's rows of a year and direction add up to its
+    published leavers' or starters' headcount, so where one of them is hidden a second is
+    too (:func:`second_hidden`)."""
     out = []
     names: dict[tuple[str, int], str] = {}
 
@@ -194,7 +198,29 @@ def rows(
                 "fte": "c" if hide else format_number(Fraction(f.fte, MICRO), 1),
             }
         )
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for i, r in enumerate(out):
+        groups.setdefault((r["time_period"], r["direction"], r["la_code"]), []).append(i)
+    for members in groups.values():
+        counts = [int(out[i]["headcount"]) if out[i]["headcount"] != "c" else -1 for i in members]
+        for n in second_hidden(counts, {k for k, c in enumerate(counts) if c < 0}):
+            out[members[n]].update(headcount="c", fte="c")
+        if len(members) == 1 and counts[0] < 0:
+            # The LA's only row: its headcount is the published one, so where they went is
+            # what would be given away; it is hidden instead.
+            out[members[0]].update(dict.fromkeys(DETAIL, "c"))
     return out
+
+
+def second_hidden(values: list[int], hidden: set[int]) -> set[int]:
+    """Secondary suppression of one LA's row of figures, whose total a reader knows (its
+    leavers' or starters' headcount is published): where exactly one figure is hidden, the
+    smallest other one (a 0 too: nothing published pins it) is hidden with it, so the hidden
+    one does not follow from the total. Returns the further positions to hide."""
+    if len(hidden) != 1:
+        return set()
+    others = [k for k in range(len(values)) if k not in hidden]
+    return {min(others, key=lambda k: (values[k], k))} if others else set()
 
 
 def to_csv(found: Iterable[Flow], suppress: bool = True, only_unit: str | None = None) -> str:
@@ -217,7 +243,9 @@ def summary(found: Iterable[Flow]) -> dict[tuple[str, str, str], int]:
 def matrix_csv(found: Iterable[Flow], suppress: bool = True) -> str:
     """Leavers moving from one LA (rows) to a post in another (columns), headcount, for each
     year: the matrix in wide form. Agency work and not found are the last two columns;
-    published cells of one or two people are ``c``."""
+    published cells of one or two people are ``c``, and where that leaves one ``c`` in a row
+    a second cell is ``c`` too (:func:`second_hidden`), as the row adds up to the LA's
+    published leavers' headcount."""
     cells: dict[tuple[int, str, str], int] = {}
     for f in found:
         if f.direction != "leavers":
@@ -238,6 +266,8 @@ def matrix_csv(found: Iterable[Flow], suppress: bool = True) -> str:
             row = [cells.get((year, unit, to), 0) for to in columns]
             if not any(row):
                 continue
-            shown = ["c" if suppress and 0 < n < SUPPRESS_BELOW else str(n) for n in row]
+            hidden = {k for k, n in enumerate(row) if suppress and 0 < n < SUPPRESS_BELOW}
+            hidden |= second_hidden(row, hidden)
+            shown = ["c" if k in hidden else str(n) for k, n in enumerate(row)]
             writer.writerow([year, unit, *shown])
     return buffer.getvalue()
