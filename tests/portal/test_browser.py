@@ -210,7 +210,7 @@ def test_dfe_dashboard_and_reopen(page: Any, people: dict[str, Any], tmp_path: P
     accessible(pg)
     shot(pg, "07-dfe-dashboard")
     assert pg.locator("table tbody tr").count() == 152
-    pg.get_by_role("link", name="submitted (1)").click()
+    go(pg, pg.get_by_role("link", name="submitted (1)"))
     assert pg.locator("table tbody tr").count() == 1
     go(pg, pg.get_by_role("link", name="Barnet"))
     accessible(pg)
