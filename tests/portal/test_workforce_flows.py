@@ -88,6 +88,14 @@ def test_la_sees_its_continuity_report_and_attrition(
     (row,) = response.context["areas"]
     assert row[:4] == ["Barking and Dagenham", "1", "1", "1"] and "c" not in row
     assert response.context["others"] == 1
+    # The page says so, and does not explain a c it never shows.
+    assert "Nothing here is suppressed: these are your own leavers" in page
+    assert "shown as it would be published" not in page and "fewer than 3 people, or" not in page
+    # DfE reading the LA's page is not told "your return".
+    as_dfe = login("dfe").get(la_url("la_flows")).content.decode()
+    assert "Barking and Dagenham's leavers, found in its return" in as_dfe
+    assert "Your return" not in as_dfe and "Your leavers" not in as_dfe
+    assert "the LA's own leavers" in as_dfe
 
 
 def test_dfe_sees_attrition_over_submitted_returns(
@@ -104,6 +112,7 @@ def test_dfe_sees_attrition_over_submitted_returns(
     # 0 (they count nobody); attrition as a share of the hidden leavers is hidden.
     assert england == ["England", "2", "c", "c", "0", "0", "0", "0", "0", "c"]
     assert response.context["areas"][1][0] == "London" and "c" in response.context["areas"][1]
+    assert "c</strong>: suppressed, as it would be published" in response.content.decode()
     # The checking table counts people unsuppressed, and says it is not for publication.
     assert response.context["agreement"]
     assert "not for publication" in response.content.decode()

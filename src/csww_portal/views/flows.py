@@ -27,7 +27,7 @@ from csww.reader import read
 from csww.rules import RULES
 from csww.spec import spec_for
 from csww.stats import published as pub
-from csww_portal.access import dfe_view, la_view
+from csww_portal.access import dfe_view, is_la_user, la_view
 from csww_portal.models import Collection, LAReturn, State
 
 DONE = (State.SUBMITTED, State.APPROVED)
@@ -109,7 +109,12 @@ def dfe_flows_csv(request: HttpRequest, collection: Collection) -> HttpResponse:
 @la_view()
 def la_flows(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     year, code = ret.collection.year, ret.la.code
-    context: dict[str, object] = {"collection": ret.collection, "ret": ret}
+    # Worded for the LA's own people ("your return"), or for DfE looking at the LA's page.
+    context: dict[str, object] = {
+        "collection": ret.collection,
+        "ret": ret,
+        "own": is_la_user(request.user),
+    }
     last = (
         LAReturn.objects.filter(
             collection__year=year - 1, la__code=code, state__in=DONE, current__isnull=False
