@@ -48,6 +48,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         items = [
             ("Your return", base),
             ("Results", reverse("csww_portal:results", args=[collection.year, code])),
+            ("Workers", reverse("csww_portal:workers", args=[collection.year, code])),
             ("Notes", reverse("csww_portal:notes", args=[collection.year, code])),
             ("History", reverse("csww_portal:history", args=[collection.year, code])),
             ("Continuity", reverse("csww_portal:la_flows", args=[collection.year, code])),

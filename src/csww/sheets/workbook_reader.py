@@ -289,19 +289,26 @@ def workbook_template_year(path: Path) -> int | None:
 
 
 def check_year(made_for: int | None, ret: Return, requested: int | None, name: str) -> None:
-    """Refuse a template made for another collection year than the return's or the one asked."""
+    """Refuse a template made for another collection year than the return's or the one asked.
+
+    The words suit the command line and the portal alike (the portal has no options to
+    give): what the file is, what the return is for, and what to do next."""
     if made_for is None:
         return
-    for year, what in (
-        (requested, "the year asked for (--year)"),
-        (ret.year, "the Year on its Header sheet"),
-    ):
-        if year is not None and year != made_for:
-            raise SheetError(
-                f"{name} is a template for the {made_for} collection, but {what} is {year}. "
-                f"Use {wording().year_template.format(year=year)} and copy the data "
-                "across, so that every column matches that year's items."
-            )
+    template = wording().year_template
+    if requested is not None and requested != made_for:
+        raise SheetError(
+            f"{name} is a template for the {made_for} collection, but this return is for "
+            f"{requested}. Copy the data into {template.format(year=requested)}, so that "
+            f"every column matches that year's items; or, if the data is for {made_for}, "
+            f"use the file for the {made_for} collection instead."
+        )
+    if ret.year is not None and ret.year != made_for:
+        raise SheetError(
+            f"{name} is a template for the {made_for} collection, but the Year on its Header "
+            f"sheet is {ret.year}. Use {template.format(year=ret.year)} and copy the data "
+            "across, so that every column matches that year's items."
+        )
 
 
 def read_workbook_with_issues(path: str | Path, *, year: int | None = None) -> SheetResult:
@@ -347,9 +354,11 @@ def _layout_spec(year: int | None) -> Spec:
     try:
         return spec_for(year)
     except UnknownYear:
+        years = available_years()
         raise SheetError(
-            f"There is no specification for {year}: make a template for a year csww knows "
-            f"({available_years()[0]} to {available_years()[-1]}) with 'csww template'."
+            f"There is no specification for {year}, so a workbook made for it cannot be "
+            f"read (the years known are {years[0]} to {years[-1]}). Copy the data into "
+            f"{wording().fresh_template}."
         ) from None
 
 

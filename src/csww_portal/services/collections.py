@@ -20,6 +20,7 @@ from csww_portal.models import (
     Upload,
 )
 from csww_portal.services import status
+from csww_portal.services.wording import count
 
 
 def region_of(code: str, year: int) -> str:
@@ -121,7 +122,10 @@ def clear_familiarisation(collection: Collection, today: date | None = None) -> 
         AuditEvent.objects.create(
             collection=locked,
             action=AuditEvent.Action.FAMILIARISATION,
-            detail=f"Familiarisation ended: practice data deleted from {len(touched)} returns.",
+            detail=(
+                f"Familiarisation ended: practice data deleted from "
+                f"{count(len(touched), 'return')}."
+            ),
         )
     collection.familiarisation_cleared_at = locked.familiarisation_cleared_at
     return len(touched)

@@ -23,6 +23,7 @@ from csww.model import Return
 from csww.reader import ReadError, StructureNote, read_with_notes
 from csww.report.model import Issue
 from csww.sheets.zipguard import ZipBomb, check_archive
+from csww_portal.services import wording
 
 LABELS = {"xml": "XML", "xlsx": "Excel workbook (.xlsx)", "csv": "CSV"}
 
@@ -57,7 +58,7 @@ def check_limits(data: bytes, kind: Kind, filename: str) -> None:
         count = _sheet_rows(data, name, cap + ROW_ALLOWANCE) - ROW_ALLOWANCE
     if count > cap:
         raise OverLimit(
-            f"{name} has more than {cap:,} worker records (it has {count:,}"
+            f"{name} has more than {wording.count(cap, 'worker record')} (it has {count:,}"
             f"{' or more' if kind == 'xlsx' else ''}). A return holds one record per worker, "
             f"and the largest local authority has fewer than 2,000. Check you chose the right "
             "file, and remove empty records or rows."

@@ -91,8 +91,10 @@ def overlay(
     return out
 
 
-def describe(change: Change, label: str, version: ReturnVersion) -> str:
-    """One sentence on an item's difference, for the field and the error summary."""
+def describe(change: Change, label: str, version: ReturnVersion, *, form: bool = True) -> str:
+    """One sentence on an item's difference, for the field and the error summary. ``form``
+    false: the page has no form (the delete page, which lists the differences and asks again),
+    so the sentence only says what changed."""
     who = version.created_by.get_username() if version.created_by else "someone"
 
     def shown(value: str) -> str:
@@ -101,7 +103,7 @@ def describe(change: Change, label: str, version: ReturnVersion) -> str:
     if change.yours is None:
         return (
             f"{label}: changed by {who} in version {version.number} from {shown(change.before)} "
-            f"to {shown(change.now)}. The form shows the new value."
+            f"to {shown(change.now)}." + (" The form shows the new value." if form else "")
         )
     if change.conflict:
         return (

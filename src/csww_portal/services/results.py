@@ -9,8 +9,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from csww.model import Record, Return, category_of
+from csww.report.describe import item_name
 from csww.report.model import Issue, Report
 from csww.rules import RULES
+from csww.spec import CATEGORY_LABELS, spec_for
 from csww_portal.services.status import NoteKey, explained
 
 
@@ -39,6 +42,7 @@ class Row:
     explained: bool
     link: str = ""
     note_link: str = ""
+    label: str = ""  # the note form's label, when the query needs naming on its page
 
 
 @dataclass
@@ -100,3 +104,60 @@ def filtered(
     if record is not None:
         issues = [i for i in issues if i.record == record]
     return issues
+
+
+class Names:
+    """How pages name what an issue or a note is about: a worker record by its registration
+    number, with its category and role as the worker records page shows them (never by its
+    row, which changes whenever a record is added or deleted), and an item by the guide's
+    name for it."""
+
+    def __init__(self, parsed: Return | None, year: int) -> None:
+        self.spec = spec_for(year)
+        self.records = parsed.workers if parsed is not None else []
+        self.roles = (
+            self.spec.codes(self.spec.worker["OrgRole"]) if "OrgRole" in self.spec.worker else {}
+        )
+        self.by_number = {r.values.get("SWENo", ""): r for r in self.records}
+
+    def _described(self, record: Record) -> str:
+        role = self.roles.get(record.values.get("OrgRole", ""), "")
+        category = CATEGORY_LABELS[category_of(record)]
+        return f"{category}, {role}" if role else category
+
+    def record(self, position: int | None, worker: str | None) -> str:
+        """The record at ``position`` (1-based; None: no record this year) or, without one,
+        the registration number ``worker``; "" for the return as a whole."""
+        found = self.records[position - 1] if position and position <= len(self.records) else None
+        if found is None:
+            if worker:
+                return f"Worker {worker} (no record in this return)"
+            return ""
+        swe = found.values.get("SWENo", "").strip()
+        who = f"Worker {swe}" if swe else "Worker record with no registration number"
+        return f"{who} ({self._described(found)})"
+
+    def worker(self, swe: str) -> str:
+        """A note's worker, by registration number, described if the current version has it."""
+        found = self.by_number.get(swe) if swe else None
+        return f"Worker {swe}" + (f" ({self._described(found)})" if found is not None else "")
+
+    def item(self, field: str | None) -> str:
+        """The guide's name for an item ("" for none; the element itself if unknown)."""
+        if not field:
+            return ""
+        return item_name(field, self.spec) or field
+
+    def _joined(self, who: str, rule: str, field: str | None) -> str:
+        what = ", ".join(p for p in (f"rule {rule}" if rule else "", self.item(field)) if p)
+        if who and what:
+            return f"{who}: {what}"
+        return who or (f"Whole return: {what}" if what else "Whole return")
+
+    def issue(self, issue: Issue) -> str:
+        """What a query or error is about, in words: the record, the rule and the item."""
+        return self._joined(self.record(issue.record, issue.worker), issue.rule, issue.field)
+
+    def note(self, worker: str, rule: str, field: str) -> str:
+        """What a note is about, in words (its worker by registration number)."""
+        return self._joined(self.worker(worker) if worker else "", rule, field)

@@ -13,6 +13,7 @@ from django.db import models
 
 from csww.report.model import Issue, Report
 from csww_portal.models import LAReturn, Note, State
+from csww_portal.services.wording import count
 
 NoteKey = tuple[str, str, str]
 
@@ -120,11 +121,9 @@ def submit_blockers(ret: LAReturn) -> list[str]:
         return [f"The return is already {ret.get_state_display().lower()}."]
     reasons = []
     if ret.errors:
-        reasons.append(
-            f"Fix the {ret.errors} error{'s' * (ret.errors != 1)}: errors must be corrected."
-        )
+        reasons.append(f"Fix the {count(ret.errors, 'error')}: errors must be corrected.")
     if ret.unexplained:
         reasons.append(
-            f"Fix or add a note to the {ret.unexplained} quer{'ies' if ret.unexplained != 1 else 'y'} without a note."
+            f"Fix or add a note to the {count(ret.unexplained, 'query')} without a note."
         )
     return reasons

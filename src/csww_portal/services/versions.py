@@ -37,6 +37,7 @@ from csww_portal.services.formats import (
     sniff,
 )
 from csww_portal.services.refusals import WorkflowError, require_base
+from csww_portal.services.wording import count
 
 log = logging.getLogger(__name__)
 
@@ -262,9 +263,9 @@ def needs_confirmation(ret: LAReturn, report: Report) -> str:
         )
     if had and report.workers * 2 < had:
         return (
-            f"The file has {report.workers:,} worker records, fewer than half of the "
-            f"{had:,} in the current version (version {ret.current.number}). If you load it, "  # type: ignore[union-attr]
-            f"{had - report.workers:,} records will leave the return."
+            f"The file has {count(report.workers, 'worker record')}, fewer than half of "
+            f"the {had:,} in the current version (version {ret.current.number}). If you load "  # type: ignore[union-attr]
+            f"it, {count(had - report.workers, 'record')} will leave the return."
         )
     return ""
 
@@ -337,8 +338,8 @@ def _load(locked: LAReturn, user: Any, stored: Upload, found: Examined) -> Retur
     audit.record(
         user,
         AuditEvent.Action.UPLOAD,
-        f"{stored.filename[:120]} ({found.kind}, {report.workers} workers): version "
-        f"{version.number}, {report.errors} errors, {report.queries} queries",
+        f"{stored.filename[:120]} ({found.kind}, {count(report.workers, 'worker')}): version "
+        f"{version.number}, {count(report.errors, 'error')}, {count(report.queries, 'query')}",
         ret=locked,
     )
     return version
@@ -386,7 +387,7 @@ def allowance_left(ret: LAReturn) -> str:
     per person and token instead: ``services.upload_rate``)."""
     if ret.uploads.filter(outcome=Upload.Outcome.LOADED).count() >= settings.CSWW_MAX_UPLOADS:
         return (
-            f"Your local authority has loaded {settings.CSWW_MAX_UPLOADS:,} files into this "
+            f"Your local authority has loaded {count(settings.CSWW_MAX_UPLOADS, 'file')} into this "
             "return, the most the portal keeps. Contact the DfE helpdesk to upload more."
         )
     return ""

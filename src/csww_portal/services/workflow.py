@@ -7,6 +7,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from csww.reader import read
+from csww.rules import RULES
+from csww.spec import spec_for
 from csww.xmlsafe import control_character, unwritable
 from csww_portal.models import AuditEvent, LAReturn, Note, Role, State
 from csww_portal.services import audit, status
@@ -58,6 +61,7 @@ def add_note(
         require_base(
             locked, base, then=" Check the return as it is now, then save your note again."
         )
+        _check_keys(locked, worker=worker, rule=rule, field=field)
         note = Note.objects.create(
             la_return=locked,
             worker=worker[:40],
@@ -72,6 +76,51 @@ def add_note(
         where = f"rule {rule}" if rule else ("a worker" if worker else "the return")
         audit.record(user, AuditEvent.Action.NOTE, f"Note on {where}", ret=locked)
     return note
+
+
+class NoteRefused(WorkflowError):
+    """A note whose rule, worker or item is not in the return (a request not sent from the
+    portal's own forms): refused, never stored, so no note can claim to explain a query the
+    return does not have."""
+
+
+def _check_keys(locked: LAReturn, *, worker: str, rule: str, field: str) -> None:
+    """The note's rule must be in the year's rulebook, its worker in the current version and
+    its item in the year's specification (or each named by one of the current version's
+    issues: a continuity query names a worker who is only in last year's return)."""
+    if not (worker or rule or field):
+        return
+    year = locked.collection.year
+    current = locked.current
+    issues = current.report_object().issues if current is not None else []
+    then = (
+        " Nothing was saved. Add a note from the page of the query or worker record it "
+        "explains, or add a note about the whole return on the notes page."
+    )
+    if rule and rule not in {r.id for r in RULES.for_year(year)} | {i.rule for i in issues}:
+        raise NoteRefused(f"There is no rule {rule[:10]} in the {year} collection.{then}")
+    if field and not rule:
+        raise NoteRefused(f"A note on an item ({field[:40]}) must name the rule it explains.{then}")
+    if field:
+        spec = spec_for(year)
+        items = {*spec.header, *spec.la, *spec.worker} | {i.field for i in issues if i.field}
+        if field not in items:
+            raise NoteRefused(f"{field[:40]} is not an item of the {year} return.{then}")
+    if worker and worker not in {i.worker for i in issues if i.worker}:
+        numbers = (
+            {r.values.get("SWENo", "") for r in read(current.xml_bytes()).workers}
+            if current is not None
+            else set()
+        )
+        if worker not in numbers:
+            raise NoteRefused(
+                f"No worker record with registration number {worker[:40]} is in version "
+                f"{current.number}, the current version of the return. Find the worker on "
+                f"the worker records page.{then}"
+                if current is not None
+                else f"No return has been uploaded yet, so it has no worker record with "
+                f"registration number {worker[:40]}.{then}"
+            )
 
 
 def _same_version(locked: LAReturn, base: int | None, doing: str) -> None:

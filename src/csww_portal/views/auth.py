@@ -20,6 +20,7 @@ from csww_portal.access import is_dfe, la_code_of, membership
 from csww_portal.context import current_collection
 from csww_portal.models import AuditEvent
 from csww_portal.services import audit
+from csww_portal.services.wording import count
 
 LOCKED = (
     "Too many failed attempts to sign in. Wait {wait} (until {until:%H:%M}) and try again, "
@@ -29,7 +30,7 @@ LOCKED = (
 
 def _wait_text(seconds: int) -> str:
     minutes = -(-seconds // 60)
-    return f"{minutes} minute{'s' * (minutes != 1)}" if seconds > 60 else f"{seconds} seconds"
+    return count(minutes, "minute") if seconds > 60 else count(seconds, "second")
 
 
 def _until(seconds: int) -> datetime:

@@ -16,6 +16,7 @@ from csww_portal.models import LAReturn, State
 from csww_portal.services import status, versions, workflow
 from csww_portal.services.refusals import StaleForm, WorkflowError
 from csww_portal.services.upload_rate import TooManyUploads
+from csww_portal.services.wording import count
 from csww_portal.views.base import posted_base, refusal
 from csww_portal.views.progress import after_upload
 
@@ -120,7 +121,8 @@ def confirm_upload(request: HttpRequest, ret: LAReturn, upload_id: int) -> HttpR
             return redirect("csww_portal:upload", ret.collection.year, ret.la.code)
         v = result.version
         messages.success(
-            request, f"{held.filename} loaded as version {v.number}: {v.workers} worker records."
+            request,
+            f"{held.filename} loaded as version {v.number}: {count(v.workers, 'worker record')}.",
         )
         return redirect("csww_portal:results", ret.collection.year, ret.la.code)
     return render(request, "csww_portal/confirm_upload.html", _context(request, ret, held=held))
@@ -225,9 +227,8 @@ def restore(request: HttpRequest, ret: LAReturn, number: int) -> HttpResponse:
             messages.success(
                 request,
                 f"Version {number} restored as version {new.number}: "
-                f"{new.workers:,} worker record{'s' * (new.workers != 1)}, "
-                f"{new.errors:,} error{'s' * (new.errors != 1)} and {new.queries:,} "
-                f"quer{'ies' if new.queries != 1 else 'y'}.",
+                f"{count(new.workers, 'worker record')}, {count(new.errors, 'error')} and "
+                f"{count(new.queries, 'query')}.",
             )
             return redirect("csww_portal:results", ret.collection.year, ret.la.code)
     newer = (

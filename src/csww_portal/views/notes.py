@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from csww_portal.access import la_view
 from csww_portal.models import LAReturn
-from csww_portal.services import status, workflow
+from csww_portal.services import results, status, versions, wording, workflow
 from csww_portal.services.refusals import StaleForm, WorkflowError, changes_since
 from csww_portal.views.base import posted_base
 from csww_portal.views.la_return import _context
@@ -26,17 +26,33 @@ STALE = "csww_note_stale"
 def notes(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     if request.method == "POST":
         return _add(request, ret)
+    return _page(request, ret)
+
+
+def _page(
+    request: HttpRequest, ret: LAReturn, refused: str = "", status_code: int = 200
+) -> HttpResponse:
+    """The notes page; ``refused`` is why a note was not saved, shown in the error summary
+    (and the page answers ``status_code``)."""
     all_notes = list(ret.notes.select_related("author"))
     current_keys: set[status.NoteKey] = set()
     outstanding = []
+    parsed = None
     if ret.current is not None:
+        parsed, _structure = versions.current_return(ret)
         report = ret.current.report_object()
         current_keys = {status.issue_key(i) for i in report.issues}
         outstanding = status.unexplained_queries(report, status.note_keys(all_notes))
     link = _links(request, ret)
     stale = request.session.pop(STALE, None)
+    names = results.Names(parsed, ret.collection.year)
     rows = [
-        (n, n.level != "issue" or (n.worker, n.rule, n.field) in current_keys) for n in all_notes
+        (
+            n,
+            names.note(n.worker, n.rule, n.field),
+            n.level != "issue" or (n.worker, n.rule, n.field) in current_keys,
+        )
+        for n in all_notes
     ]
     return render(
         request,
@@ -45,19 +61,30 @@ def notes(request: HttpRequest, ret: LAReturn) -> HttpResponse:
             request,
             ret,
             rows=rows,
-            outstanding=[(i, link(i.record, "#queries")) for i in outstanding[:200]],
+            outstanding=[
+                (i, names.issue(i), link(i.record, "#queries")) for i in outstanding[:200]
+            ],
             outstanding_rules=[
                 {
                     "rule": rule,
-                    "label": f"Rule {rule} ({count} quer{'y' if count == 1 else 'ies'}): {message}",
-                    "button": f"Explain all {count} with this note",
+                    "label": f"Rule {rule} ({wording.count(count, 'query')}): {message}",
+                    "button": (f"Explain all {count} with this note" if count > 1 else "Save note"),
                 }
                 for rule, message, count in status.queries_by_rule(outstanding)
             ],
             outstanding_count=len(outstanding),
             **_stale_note(ret, stale),
+            **(_refused(refused) if refused else {}),
         ),
+        status=status_code,
     )
+
+
+def _refused(message: str) -> dict[str, Any]:
+    return {
+        "problem": [{"href": "#note-return", "text": message}],
+        "page_has_errors": True,
+    }
 
 
 def _stale_note(ret: LAReturn, stale: dict[str, Any] | None) -> dict[str, Any]:
@@ -97,6 +124,10 @@ def _add(request: HttpRequest, ret: LAReturn) -> HttpResponse:
             rule=post.get("rule", ""),
             field=post.get("field", ""),
         )
+    except workflow.NoteRefused as exc:
+        # Not from the portal's own forms (they only name the return's rules, workers and
+        # items): the notes page, with why, and nothing stored.
+        return _page(request, ret, exc.message, 400)
     except StaleForm as exc:
         request.session[STALE] = {
             **_typed(post),

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from csww_portal import tasks
 from csww_portal.access import la_view
 from csww_portal.models import LAReturn, Upload, UploadCheck
+from csww_portal.services.wording import count
 from csww_portal.views import la_return
 
 REFRESH_SECONDS = 3
@@ -30,8 +31,9 @@ def _loaded_message(entry: UploadCheck) -> str:
     v = entry.version
     assert v is not None
     return (
-        f"{entry.upload.filename} loaded as version {v.number}: {v.workers} worker records, "
-        f"{v.errors} error{'s' * (v.errors != 1)} and {v.queries} quer{'ies' if v.queries != 1 else 'y'}."
+        f"{entry.upload.filename} loaded as version {v.number}: "
+        f"{count(v.workers, 'worker record')}, {count(v.errors, 'error')} and "
+        f"{count(v.queries, 'query')}."
     )
 
 

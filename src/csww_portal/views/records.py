@@ -23,33 +23,42 @@ from csww_portal.access import la_view
 from csww_portal.models import LAReturn
 from csww_portal.services import identity, overlay, results, status, versions
 from csww_portal.services.refusals import WorkflowError, number_of
+from csww_portal.services.wording import count
 from csww_portal.views.base import posted_base, refusal
 from csww_portal.views.la_return import _context
 
 PAGE_SIZE = 100
 
 
-def _number(value: float) -> str:
-    """A limit as people write it: 1,000,000, not 1e+06."""
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,}"
+def _limit(value: float) -> str:
+    """A limit written as the core's messages write it, and as it is typed: 9999.99, not
+    9,999.99 (a value typed with a comma is refused)."""
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _hint(item: Item) -> str:
-    if item.type == "date":
-        return "Date as YYYY-MM-DD, for example 2017-09-30."
+def _hint(item: Item, spec: Spec) -> str:
+    """The item's format, from the same spec data the core checks it against (its range,
+    decimal places and length, as in :func:`csww.rules.items.parser_for`), so the hint and
+    the check cannot disagree; a date's example is the year's own census date. Codes are
+    chosen from a list, so they need none."""
+    low, high = item.min, item.max
+    between = (
+        f" from {_limit(low)} to {_limit(high)}" if low is not None and high is not None else ""
+    )
     if item.type == "decimal":
-        limits = (
-            f" from {_number(item.min)} to {_number(item.max)}"
-            if item.min is not None and item.max is not None
-            else ""
-        )
-        return f"A number{limits}, up to {places_text(item.dp)}."
+        return f"A number{between}, up to {places_text(item.dp)}."
     if item.type == "integer":
-        return "A whole number."
+        return f"A whole number{between}."
+    if item.type == "date":
+        return f"Date as YYYY-MM-DD, for example {spec.reference_date.isoformat()}."
     if item.type == "regno":
-        return "The social worker's registration number, for example SW123456."
+        digits = (item.max_length or 12) - 2
+        return (
+            "The social worker's registration number: two letters then up to "
+            f"{digits} digits, no spaces, for example SW123456."
+        )
+    if item.type == "code":
+        return ""
     if item.max_length:
         return f"Up to {item.max_length} characters."
     return ""
@@ -81,7 +90,7 @@ def fields_for(
                 choices.insert(0, (value, f"{value} – not a valid code"))
         field_issues = by_field.get(element, [])
         ident = f"f-{element}"
-        hint = _hint(item)
+        hint = _hint(item, spec)
         described = [f"{ident}-hint"] if hint else []
         described += [f"{ident}-issue-{n}" for n in range(1, len(field_issues) + 1)]
         if element in marks:
@@ -262,10 +271,15 @@ def _marked(
     typed: dict[str, str],
     now: Record | None,
     version: Any,
+    *,
+    form: bool = True,
 ) -> tuple[dict[str, str], dict[str, str], list[dict[str, str]]]:
-    """The values to show, each item's mark, and the error summary's links to them."""
+    """The values to show, each item's mark, and the error summary's links to them (``form``
+    false: the page shows no form, see :func:`overlay.describe`)."""
     laid = overlay.overlay(list(items), before, typed, now)
-    marks = {e: overlay.describe(c, items[e].name, version) for e, c in laid.changes.items()}
+    marks = {
+        e: overlay.describe(c, items[e].name, version, form=form) for e, c in laid.changes.items()
+    }
     links = [{"href": f"#f-{e}", "text": text} for e, text in marks.items()]
     return laid.values, marks, links
 
@@ -344,15 +358,10 @@ def _saved(version: Any, index: int | None, name: str = "") -> str:
         else "The LA-level figures"
     )
     return (
-        f"Saved as version {version.number}. {where}: {_count(errors, 'error', 'errors')}, "
-        f"{_count(queries, 'query', 'queries')}. The whole return now has "
-        f"{_count(version.errors, 'error', 'errors')} and "
-        f"{_count(version.queries, 'query', 'queries')}."
+        f"Saved as version {version.number}. {where}: {count(errors, 'error')}, "
+        f"{count(queries, 'query')}. The whole return now has "
+        f"{count(version.errors, 'error')} and {count(version.queries, 'query')}."
     )
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
 
 
 @la_view(change=True)
@@ -374,7 +383,9 @@ def delete_worker(request: HttpRequest, ret: LAReturn, record: str) -> HttpRespo
             messages.error(request, exc.message + " The record is no longer in the return.")
             return redirect("csww_portal:results", ret.collection.year, ret.la.code)
         before = overlay.base_worker(ret, posted_base(request), record)
-        _values, marks, links = _marked(spec.worker, before, {}, context["record"], ret.current)
+        _values, marks, links = _marked(
+            spec.worker, before, {}, context["record"], ret.current, form=False
+        )
         context.update(
             refusal(exc, "#delete-form", links),
             changed=[{"label": spec.worker[e].name, "text": t} for e, t in marks.items()],
@@ -458,7 +469,15 @@ def la_level(request: HttpRequest, ret: LAReturn) -> HttpResponse:
             la_fields=list(spec.la),
             errors=[i for i in issues if i.severity == "error"],
             queries=[
-                results.Row(i, status.explained(i, keys)) for i in issues if i.severity == "query"
+                results.Row(
+                    i,
+                    status.explained(i, keys),
+                    label=f"Note explaining query {i.rule} for worker {i.worker}"
+                    if i.worker
+                    else "",
+                )
+                for i in issues
+                if i.severity == "query"
             ],
             **{"page_has_errors": any(i.severity == "error" for i in issues), **refused},
         ),
