@@ -273,3 +273,26 @@ def test_the_worker_list_is_linked_where_an_la_looks_for_its_workers(
     workers = la_url("workers")
     for url in (la_url("overview"), la_url("worker", "301", record_id(1)), la_url("add_worker")):
         assert f'href="{workers}"' in client.get(url).content.decode(), url
+
+
+def test_a_workbook_from_the_portal_says_to_upload_it_not_to_run_csww() -> None:
+    """The guidance sheet of a workbook the portal hands out says what to do in the portal;
+    one made on the command line still names the commands."""
+    import io
+
+    import openpyxl
+
+    from csww.sheets.convert import to_workbook
+    from csww.spec import spec_for
+    from csww_portal.services.exports import return_workbook
+    from tests.portal.conftest import YEAR, valid_return
+
+    def guidance(book: openpyxl.Workbook) -> str:
+        sheet = book["Guidance"]
+        return " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+
+    portal = openpyxl.load_workbook(io.BytesIO(return_workbook(valid_return(), YEAR)))
+    assert "upload this workbook on the portal's upload page" in guidance(portal)
+    assert "csww generate" not in guidance(portal)
+    command_line, _placement = to_workbook(valid_return(), spec_for(YEAR))
+    assert "csww generate this-file.xlsx" in guidance(command_line)

@@ -20,6 +20,7 @@ from csww.rules.items import describe_format
 from csww.sheets.layout import FIRST_DATA_ROW, SHEETS, la_summary, parts
 from csww.sheets.printing import fit_width
 from csww.sheets.values import spellings
+from csww.sheets.wording import wording
 from csww.spec import CATEGORIES, STATUS_LABELS, Item, Spec
 
 DASH = " – "
@@ -146,8 +147,7 @@ INTRO = [
     "blank. Numbers: a value, or a formula whose result has no more decimal places than the "
     "item allows (round it with =ROUND(...)). Columns you add (a name column, say) are ignored. "
     "Blank rows are ignored.",
-    "Then make the XML: csww generate this-file.xlsx -o return.xml, or check it first with "
-    "csww validate this-file.xlsx. Every value that could not be read is reported with its cell.",
+    "{after_filling} Every value that could not be read is reported with its cell.",
 ]
 
 COLUMNS = (
@@ -207,6 +207,7 @@ def write_guidance(ws: Worksheet, spec: Spec, year: int) -> None:
         "la": la_summary(spec),
         "agency": _agency_line(spec),
         "example": example(code_item, spec) if code_item else "",
+        "after_filling": wording().after_filling,
     }
     row = 4
     for line in INTRO:

@@ -18,10 +18,13 @@ from csww.writer import to_bytes
 
 
 def return_workbook(ret: Return, year: int) -> bytes:
-    """The return in the spreadsheet template's layout (text cells never become formulas)."""
+    """The return in the spreadsheet template's layout (text cells never become formulas),
+    its guidance worded for the portal (upload it there; no command to run)."""
     from csww.sheets.convert import to_workbook
+    from csww.sheets.wording import PORTAL, worded
 
-    book, _placement = to_workbook(ret, spec_for(year))
+    with worded(PORTAL):
+        book, _placement = to_workbook(ret, spec_for(year))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
