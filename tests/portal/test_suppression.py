@@ -287,20 +287,25 @@ def test_the_rule_hides_a_second_cell_in_every_sum() -> None:
     assert recoverable({"a", "b", "c", "d"}, two_way) == set()
 
 
+def _demo_result() -> attrition.Result:
+    """2026's attrition over the demo's returns: last year's grown a year on, the same people."""
+    from csww.flows.store import Store
+    from csww_portal.demo import _linked_years
+
+    _previous, now = _linked_years(2026, 0.3)
+    with Store(b"k" * 32) as store:
+        for ret in now.values():
+            store.load_return(ret)
+        return attrition.measure(store, 2026)
+
+
 def test_the_demos_linked_returns_give_nothing_away() -> None:
     """Returns like England's (the demo's: the same people a year on, some moving between
     the LAs, some into agency, some leaving): primary suppression alone gives hidden figures
     away to the figure attack, the published rows none."""
-    from csww.flows.store import Store
-    from csww_portal.demo import _linked_years
     from csww_portal.views.flows import protected_rows
 
-    year = 2026
-    _previous, now = _linked_years(year, 0.3)
-    with Store(b"k" * 32) as store:
-        for ret in now.values():
-            store.load_return(ret)
-        result = attrition.measure(store, year)
+    result = _demo_result()
     primary = attrition.rows(result)
     assert _figure_attack(primary) != {}
     published = protected_rows(result)
@@ -312,15 +317,8 @@ def test_csww_flows_csv_is_protected_as_the_portals() -> None:
     """``csww flows`` writes its attrition CSV through ``attrition.to_csv``: the same
     published rows as DfE's download, and one LA's rows alone are those rows too."""
     from csww.flows.published import protected_rows
-    from csww.flows.store import Store
-    from csww_portal.demo import _linked_years
 
-    year = 2026
-    _previous, now = _linked_years(year, 0.3)
-    with Store(b"k" * 32) as store:
-        for ret in now.values():
-            store.load_return(ret)
-        result = attrition.measure(store, year)
+    result = _demo_result()
     written = list(csv.DictReader(io.StringIO(attrition.to_csv([result]))))
     assert written == protected_rows(result)
     assert _figure_attack(written) == {}
