@@ -42,6 +42,7 @@ la_patterns: list[URLPattern | URLResolver] = [
     path("approve/", la_return.approve, name="approve"),
     path("download/return.xml", downloads.return_xml, name="download_xml"),
     path("download/return.xlsx", downloads.return_xlsx, name="download_xlsx"),
+    path("download/template.xlsx", downloads.template_xlsx, name="download_template"),
     path("download/issues.csv", downloads.issues_csv, name="download_issues"),
     path("audit/", audit_log.la_audit, name="la_audit"),
     # Checking uploads in the background (issue 11)

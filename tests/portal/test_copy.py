@@ -296,3 +296,32 @@ def test_a_workbook_from_the_portal_says_to_upload_it_not_to_run_csww() -> None:
     assert "csww generate" not in guidance(portal)
     command_line, _placement = to_workbook(valid_return(), spec_for(YEAR))
     assert "csww generate this-file.xlsx" in guidance(command_line)
+
+
+def test_the_upload_page_offers_the_years_template_its_messages_point_to(
+    login: Callable[[str], Client],
+) -> None:
+    """A message about the wrong template says to download the right one from the upload
+    page: the upload page links to it, and it is the year's empty template, worded for the
+    portal."""
+    import io
+
+    import openpyxl
+
+    from csww.sheets.wording import PORTAL
+
+    assert "download it from the upload page" in PORTAL.year_template
+    client = login("submitter")
+    page = client.get(la_url("upload")).content.decode()
+    link = reverse("csww_portal:download_template", args=[YEAR, "301"])
+    assert f'href="{link}"' in page
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert f"csww_template_{YEAR}.xlsx" in response["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    workers = book["Workers"]
+    assert all(c.value is None for row in workers.iter_rows(min_row=4) for c in row)  # empty
+    words = " ".join(str(c.value) for row in book["Guidance"].iter_rows() for c in row if c.value)
+    assert "upload this workbook on the portal's upload page" in words
+    assert "csww generate" not in words

@@ -7,6 +7,7 @@ text cells are typed as text, so nothing a return holds opens as a formula.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import zipfile
 from collections.abc import Iterable
@@ -25,6 +26,20 @@ def return_workbook(ret: Return, year: int) -> bytes:
 
     with worded(PORTAL):
         book, _placement = to_workbook(ret, spec_for(year))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@functools.cache
+def blank_template(year: int) -> bytes:
+    """The year's spreadsheet template, empty, its guidance worded for the portal: made once
+    per year in each process (a few tens of KB each)."""
+    from csww.sheets.template import build_workbook
+    from csww.sheets.wording import PORTAL, worded
+
+    with worded(PORTAL):
+        book = build_workbook(spec_for(year))[0]
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from csww.report.render import for_excel, to_csv
 from csww_portal.access import la_view
 from csww_portal.models import AuditEvent, LAReturn
-from csww_portal.services import audit, storage, workbook_leases, workbooks
+from csww_portal.services import audit, exports, storage, workbook_leases, workbooks
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -69,6 +69,16 @@ def return_xlsx(request: HttpRequest, ret: LAReturn) -> HttpResponseBase:
         filename=_name(ret, version.number, "xlsx"),
         content_type=XLSX,
     )
+
+
+@la_view()
+def template_xlsx(request: HttpRequest, ret: LAReturn) -> HttpResponseBase:
+    """The collection year's spreadsheet template, empty, to fill in and upload."""
+    year = ret.collection.year
+    response = HttpResponse(exports.blank_template(year), content_type=XLSX)
+    name = f"csww_template_{year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def _being_prepared(request: HttpRequest, ret: LAReturn, number: int) -> HttpResponse:
