@@ -303,3 +303,19 @@ def test_no_template_comment_leaks_into_a_page(login: Callable[[str], Client]) -
         assert "{#" not in page and "#}" not in page and "{%" not in page, name
     page = client.get(worker_url(2)).content.decode()
     assert "{#" not in page and "{%" not in page
+
+
+def test_a_rule_note_with_no_query_of_its_rule_is_marked(
+    login: Callable[[str], Client],
+) -> None:
+    """A note on a whole rule ("every 519Q: …") applies while some 519Q query is there."""
+    client = login("submitter")
+    upload(client, xml(return_with_error_and_query()))
+    posted = client.post(
+        la_url("notes"),
+        {**base(), "rule": "519Q", "text": "Caseloads were high across the service this year."},
+    )
+    assert posted.status_code == 302
+    assert "No matching query now" not in client.get(la_url("notes")).content.decode()
+    upload(client, xml(valid_return()))
+    assert "No matching query now" in client.get(la_url("notes")).content.decode()

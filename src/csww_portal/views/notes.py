@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from csww_portal.access import la_view
-from csww_portal.models import LAReturn
+from csww_portal.models import LAReturn, Note
 from csww_portal.services import results, status, versions, wording, workflow
 from csww_portal.services.refusals import StaleForm, WorkflowError, changes_since
 from csww_portal.views.base import posted_base
@@ -27,6 +27,16 @@ def notes(request: HttpRequest, ret: LAReturn) -> HttpResponse:
     if request.method == "POST":
         return _add(request, ret)
     return _page(request, ret)
+
+
+def _applies(note: Note, current: set[status.NoteKey]) -> bool:
+    """Whether a note explains something in the current version: a query's note that query,
+    a rule's note some query of that rule; notes on a worker or the return always apply."""
+    if note.level == "issue":
+        return (note.worker, note.rule, note.field) in current
+    if note.level == "rule":
+        return any(rule == note.rule for _worker, rule, _field in current)
+    return True
 
 
 def _page(
@@ -50,7 +60,7 @@ def _page(
         (
             n,
             names.note(n.worker, n.rule, n.field),
-            n.level != "issue" or (n.worker, n.rule, n.field) in current_keys,
+            _applies(n, current_keys),
         )
         for n in all_notes
     ]
