@@ -325,3 +325,24 @@ def test_the_upload_page_offers_the_years_template_its_messages_point_to(
     words = " ".join(str(c.value) for row in book["Guidance"].iter_rows() for c in row if c.value)
     assert "upload this workbook on the portal's upload page" in words
     assert "csww generate" not in words
+
+
+def test_the_api_answers_a_note_naming_what_the_return_has_not_with_422(
+    login: Callable[[str], Client], people: dict[str, Any]
+) -> None:
+    """Through the API the request is what is wrong (422), and the answer is for software:
+    what is wrong, with no directions to the portal's pages."""
+    from csww_portal.api import tokens
+
+    upload(login("submitter"), xml(return_with_error_and_query()))
+    raw, _ = tokens.issue(people["submitter"], "HR system", by=people["submitter"])
+    response = Client().post(
+        f"/api/v1/collections/{YEAR}/las/301/notes",
+        {"text": "By hand.", "rule": "abc", "version": 1},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert detail == f"There is no rule abc in the {YEAR} collection. Nothing was saved."
+    assert not Note.objects.exists()

@@ -40,6 +40,7 @@ from csww_portal.models import LAReturn, Note, Upload, UploadCheck
 from csww_portal.services import status, workflow
 from csww_portal.services.refusals import StaleForm, WorkflowError
 from csww_portal.services.upload_rate import TooManyUploads
+from csww_portal.services.workflow import NoteRefused
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,13 @@ def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(WorkflowError)
 def _conflict(request: HttpRequest, exc: WorkflowError) -> HttpResponse:
     return _problem(request, exc.message, 409)
+
+
+@api.exception_handler(NoteRefused)
+def _note_refused(request: HttpRequest, exc: NoteRefused) -> HttpResponse:
+    """A note naming a rule, worker or item the return does not have: the request is
+    wrong, not the return's state (422)."""
+    return _problem(request, f"{exc.reason} Nothing was saved.", 422)
 
 
 @api.exception_handler(StaleForm)

@@ -81,7 +81,12 @@ def add_note(
 class NoteRefused(WorkflowError):
     """A note whose rule, worker or item is not in the return (a request not sent from the
     portal's own forms): refused, never stored, so no note can claim to explain a query the
-    return does not have."""
+    return does not have. ``reason`` says what is wrong; the message adds what a person on
+    the pages should do (the API answers with the reason alone)."""
+
+    def __init__(self, reason: str, then: str) -> None:
+        super().__init__(reason + then)
+        self.reason = reason
 
 
 def _check_keys(locked: LAReturn, *, worker: str, rule: str, field: str) -> None:
@@ -98,14 +103,14 @@ def _check_keys(locked: LAReturn, *, worker: str, rule: str, field: str) -> None
         "explains, or add a note about the whole return on the notes page."
     )
     if rule and rule not in {r.id for r in RULES.for_year(year)} | {i.rule for i in issues}:
-        raise NoteRefused(f"There is no rule {rule[:10]} in the {year} collection.{then}")
+        raise NoteRefused(f"There is no rule {rule[:10]} in the {year} collection.", then)
     if field and not rule:
-        raise NoteRefused(f"A note on an item ({field[:40]}) must name the rule it explains.{then}")
+        raise NoteRefused(f"A note on an item ({field[:40]}) must name the rule it explains.", then)
     if field:
         spec = spec_for(year)
         items = {*spec.header, *spec.la, *spec.worker} | {i.field for i in issues if i.field}
         if field not in items:
-            raise NoteRefused(f"{field[:40]} is not an item of the {year} return.{then}")
+            raise NoteRefused(f"{field[:40]} is not an item of the {year} return.", then)
     if worker and worker not in {i.worker for i in issues if i.worker}:
         numbers = (
             {r.values.get("SWENo", "") for r in read(current.xml_bytes()).workers}
@@ -115,11 +120,12 @@ def _check_keys(locked: LAReturn, *, worker: str, rule: str, field: str) -> None
         if worker not in numbers:
             raise NoteRefused(
                 f"No worker record with registration number {worker[:40]} is in version "
-                f"{current.number}, the current version of the return. Find the worker on "
-                f"the worker records page.{then}"
+                f"{current.number}, the current version of the return."
                 if current is not None
                 else f"No return has been uploaded yet, so it has no worker record with "
-                f"registration number {worker[:40]}.{then}"
+                f"registration number {worker[:40]}.",
+                (" Find the worker on the worker records page." if current is not None else "")
+                + then,
             )
 
 
