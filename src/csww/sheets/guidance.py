@@ -128,7 +128,7 @@ def _agency_line(spec: Spec) -> str:
         return ""
     short = spellings(codes).get(yes, [])
     typed = f" (or type {' or '.join(short)})" if short else ""
-    return f"{item.name} = {choice(yes, codes[yes])}{typed} marks an agency worker; "
+    return f"{item.name} = {choice(yes, codes[yes])}{typed} marks an agency worker. "
 
 
 INTRO = [
@@ -137,13 +137,13 @@ INTRO = [
     "is mandatory for; do not rename, delete or merge the columns or sheets.",
     "Record every child and family social worker in post at 30 September, every leaver during the "
     "year ending 30 September, and every agency worker in post at 30 September. A worker with two "
-    "roles has one row per role. A worker with a leaving date is a leaver; {agency}everyone "
+    "roles has one row per role. A worker with a leaving date is a leaver. {agency}Everyone "
     "else is in post.",
     "Heading colours: dark blue = mandatory for everyone; mid blue = mandatory for some workers; "
     "light blue = voluntary or not applicable; grey = items copied exactly from an XML file.",
     "Codes: choose from the cell's dropdown, or type the code (for example {example}) or the "
     "label{short}. Dates: a date cell, or "
-    "typed as 2017-03-31 or 31/03/2017 with a four-digit year. Record counts of zero as 0, not "
+    "typed as {date_iso} or {date_uk} with a four-digit year. Record counts of zero as 0, not "
     "blank. Numbers: a value, or a formula whose result has no more decimal places than the "
     "item allows (round it with =ROUND(...)). Columns you add (a name column, say) are ignored. "
     "Blank rows are ignored.",
@@ -208,6 +208,8 @@ def write_guidance(ws: Worksheet, spec: Spec, year: int) -> None:
         "agency": _agency_line(spec),
         "example": example(code_item, spec) if code_item else "",
         "after_filling": wording().after_filling,
+        "date_iso": spec.reference_date.isoformat(),
+        "date_uk": spec.reference_date.strftime("%d/%m/%Y"),
     }
     row = 4
     for line in INTRO:

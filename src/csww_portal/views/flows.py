@@ -34,7 +34,7 @@ DONE = (State.SUBMITTED, State.APPROVED)
 # The measures of DfE's layout, less the headcount and the attrition total (its two parts show).
 SHOWN = tuple(c for c in attrition.MEASURES[2:] if c not in ("leavers_headcount", "attrition_fte"))
 HEADINGS = (
-    "In-post FTE",
+    "In\u2011post FTE",  # a hyphen the heading never breaks at ("In-" / "post")
     "Leavers' FTE",
     "Moved (FTE)",
     "Into agency (FTE)",

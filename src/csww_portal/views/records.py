@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from csww.model import Record, category_of
 from csww.report.model import Issue
+from csww.rules.items import describe_format
 from csww.spec import CATEGORY_LABELS, Item, Spec, spec_for
 from csww.values import places_text
 from csww_portal.access import la_view
@@ -52,11 +53,8 @@ def _hint(item: Item, spec: Spec) -> str:
     if item.type == "date":
         return f"Date as YYYY-MM-DD, for example {spec.reference_date.isoformat()}."
     if item.type == "regno":
-        digits = (item.max_length or 12) - 2
-        return (
-            "The social worker's registration number: two letters then up to "
-            f"{digits} digits, no spaces, for example SW123456."
-        )
+        # In the check's own words (csww.rules.items.describe_format).
+        return f"The social worker's {describe_format(item, spec).removeprefix('a ')}."
     if item.type == "code":
         return ""
     if item.max_length:
