@@ -167,7 +167,6 @@ FIGURES: dict[str, tuple[str, ...]] = {
     "agency": ("attrition_into_agency_fte", "attrition_into_agency_rate"),
     "full": ("full_attrition_fte", "full_attrition_rate"),
 }
-OUTCOME_FIGURES = ("moved", "attrition", "agency", "full")
 # The sums within one row: leavers either moved or are attrition, into agency or full.
 ROW_SUMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("leavers", ("moved", "attrition")),

@@ -3,8 +3,9 @@
 On the command line a message may tell the user to run ``csww template``; in the portal the
 user uploaded a file through a web page, so the message names the file as they chose it
 (not the temporary copy the reader opened) and points at the portal's own template
-download; a workbook the portal hands out says to upload it there, not to run ``csww``. :func:`read_sheet <csww.sheets.validate.read_sheet>` sets the wording for the
-length of one reading.
+download; a workbook the portal hands out says to upload it there, not to run ``csww``.
+:func:`read_sheet <csww.sheets.validate.read_sheet>` sets the wording for the length of one
+reading.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import functools
 import io
 import zipfile
 from collections.abc import Iterable
+from typing import Any
 
 from csww.model import Return
 from csww.report.render import safe_cell
@@ -26,9 +27,7 @@ def return_workbook(ret: Return, year: int) -> bytes:
 
     with worded(PORTAL):
         book, _placement = to_workbook(ret, spec_for(year))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return _saved(book)
 
 
 @functools.cache
@@ -40,6 +39,10 @@ def blank_template(year: int) -> bytes:
 
     with worded(PORTAL):
         book = build_workbook(spec_for(year))[0]
+    return _saved(book)
+
+
+def _saved(book: Any) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

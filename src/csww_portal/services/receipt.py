@@ -3,8 +3,8 @@ unless this person, or this API token, has sent the most uploads the window allo
 
 A person's uploads through the pages and through their API tokens are counted apart (each
 against the same limit), so a flood through a token never stops its owner on the upload page;
-each token is counted on its own too. The rate limit and the insert are one ``INSERT … SELECT … WHERE`` with the counts as
-subqueries (each stops at the limit, so a person or token far over it costs no more to
+each token is counted on its own too. The rate limit and the insert are one
+``INSERT … SELECT … WHERE`` with the counts as subqueries (each stops at the limit, so a person or token far over it costs no more to
 refuse than one at it), written once here in SQL both PostgreSQL and SQLite read (prepared once per
 connection on PostgreSQL, :func:`rows.fetch_one`), so acknowledging an upload costs one
 round trip and no ORM query building (measured in

@@ -15,6 +15,7 @@ from csww.report.model import Issue, Report
 from csww.rules import RULES
 from csww.spec import CATEGORY_LABELS, spec_for
 from csww_portal.services.status import NoteKey, explained
+from csww_portal.services.versions import worker_name
 
 
 @dataclass
@@ -133,9 +134,8 @@ class Names:
             if worker:
                 return f"Worker {worker} (no record in this return)"
             return ""
-        swe = found.values.get("SWENo", "").strip()
-        who = f"Worker {swe}" if swe else "Worker record with no registration number"
-        return f"{who} ({self._described(found)})"
+        who = worker_name(found)
+        return f"{who[0].upper()}{who[1:]} ({self._described(found)})"
 
     def worker(self, swe: str) -> str:
         """A note's worker, by registration number, described if the current version has it."""
