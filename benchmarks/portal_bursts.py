@@ -93,11 +93,21 @@ def read(output: str) -> Burst | None:
 
 
 def fresh_database(server: str, name: str) -> None:
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    """Drop and make again the run's database; a server that does not answer, or refuses,
+    stops the series with what it said."""
+    try:
+        with psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=10) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    except psycopg.Error as exc:
+        said = str(exc).strip().splitlines()
+        raise SystemExit(
+            f"Could not make the database {name} on {server}: "
+            f"{said[0] if said else type(exc).__name__}. Start PostgreSQL (make "
+            "bench-portal-bursts starts it) or give --server."
+        ) from None
 
 
 def main() -> int:
